@@ -1,0 +1,113 @@
+package probes
+
+import "net/http"
+
+// VerdictKind is the classifier's name for what an HTTP response means. The
+// values are stable: rules, JSON consumers and tests match on them.
+type VerdictKind string
+
+// Verdict kinds, grouped by who produced the response.
+const (
+	// VerdictOK: the service answered normally.
+	VerdictOK VerdictKind = "ok"
+
+	// Cloudflare blocks: the site's Cloudflare configuration refused this
+	// client. Verdict.Code carries the 1xxx code where the page states one.
+	VerdictCFBlock            VerdictKind = "cf_block"             // 1020, or the WAF "Sorry, you have been blocked" page (Code 0)
+	VerdictCFRateLimit        VerdictKind = "cf_rate_limit"        // 1015 (also 1025, 1027)
+	VerdictCFBrowserSignature VerdictKind = "cf_browser_signature" // 1010
+	VerdictCFCountryBlock     VerdictKind = "cf_country_block"     // 1009 (and 1026, legal)
+	VerdictCFIPBan            VerdictKind = "cf_ip_ban"            // 1005, 1006, 1007, 1008, 1106
+	VerdictCFMalicious        VerdictKind = "cf_malicious"         // 1012
+	VerdictCFOther1xxx        VerdictKind = "cf_1xxx"              // any other 1xxx: site configuration, not the visitor
+	VerdictCFChallenge        VerdictKind = "cf_challenge"         // managed / JS / interactive challenge: a browser is needed
+	VerdictCF5xx              VerdictKind = "cf_5xx"               // Cloudflare-generated 5xx (500, 502, 504, 52x, 530 without 1xxx)
+	VerdictCFUnknown          VerdictKind = "cf_unknown"           // 403/429/5xx through Cloudflare without recognisable markers
+
+	// OpenAI API errors, read from the JSON error body.
+	VerdictOpenAIInvalidKey      VerdictKind = "openai_invalid_key"       // 401 invalid_api_key
+	VerdictOpenAIMissingKey      VerdictKind = "openai_missing_key"       // 401 no Authorization header
+	VerdictOpenAIIPNotAuthorized VerdictKind = "openai_ip_not_authorized" // 401 project IP allowlist
+	VerdictOpenAIRegion          VerdictKind = "openai_region"            // 403 unsupported_country_region_territory
+	VerdictOpenAIRateLimit       VerdictKind = "openai_rate_limit"        // 429 rate_limit_exceeded
+	VerdictOpenAIQuota           VerdictKind = "openai_quota"             // 429 insufficient_quota
+	VerdictOpenAIServerError     VerdictKind = "openai_server_error"      // 500 server_error
+	VerdictOpenAIOverloaded      VerdictKind = "openai_overloaded"        // 503 overloaded / slow_down
+	VerdictOpenAIOther           VerdictKind = "openai_error"             // any other OpenAI JSON error
+
+	// Neither Cloudflare nor OpenAI's API shaped the answer.
+	VerdictOriginError   VerdictKind = "origin_error"   // 403/429/5xx without Cloudflare markers
+	VerdictCaptivePortal VerdictKind = "captive_portal" // a login page or 511 answered instead of the service
+	VerdictUnexpected    VerdictKind = "unexpected"     // some other page answered (ISP block page, wrong host)
+)
+
+// ClassifyInput is what the classifier reads: one HTTP response, its body
+// already capped by the caller.
+type ClassifyInput struct {
+	Status int
+	Header http.Header
+	// Body is a prefix of the response body (the endpoint probe caps it at
+	// 256 KiB).
+	Body []byte
+	// ExpectCloudflare says the target is known to sit behind Cloudflare, so
+	// a plain page without Cloudflare markers is suspicious (captive portal,
+	// DNS hijack, ISP block page) rather than normal.
+	ExpectCloudflare bool
+}
+
+// Verdict is the classifier's reading of one response. Every string in it
+// has been sanitised: it may go straight to a terminal.
+type Verdict struct {
+	Kind VerdictKind `json:"kind"`
+	// Status is the HTTP status the verdict was read from.
+	Status int `json:"status"`
+	// Code is the Cloudflare 1xxx or 5xx code when one was found.
+	Code int `json:"code,omitempty"`
+	// Summary is one human line ("Cloudflare error 1020: access denied by
+	// the site's firewall rules").
+	Summary string `json:"summary"`
+	// Cloudflare is true when the response passed through Cloudflare's edge
+	// (server: cloudflare or a cf-ray header). It does not mean Cloudflare
+	// blocked anything: OpenAI API errors pass through it too.
+	Cloudflare bool `json:"cloudflare"`
+	// ChallengeType is managed, non-interactive, interactive or turnstile
+	// for VerdictCFChallenge.
+	ChallengeType string `json:"challenge_type,omitempty"`
+	// RayID is the 16-hex-digit Cloudflare Ray ID (header first, page
+	// second), the number support staff ask for.
+	RayID string `json:"ray_id,omitempty"`
+	// Colo is the IATA code of the Cloudflare data centre that answered.
+	Colo string `json:"colo,omitempty"`
+	// ClientIP and Country are what a block page says Cloudflare saw.
+	ClientIP string `json:"client_ip,omitempty"`
+	Country  string `json:"country,omitempty"`
+	// RetryAfterSeconds comes from Retry-After or a structured error body.
+	RetryAfterSeconds int `json:"retry_after_s,omitempty"`
+	// OpenAI holds the parsed API error for openai_* kinds.
+	OpenAI *OpenAIError `json:"openai,omitempty"`
+	// Markers lists what matched, for the evidence pane
+	// ("header cf-mitigated: challenge", "body: error code: 1020").
+	Markers []string `json:"markers,omitempty"`
+}
+
+// OpenAIError is the {"error":{...}} body the OpenAI API returns. Message has
+// any API key fragment redacted.
+type OpenAIError struct {
+	Code      string `json:"code,omitempty"`
+	Type      string `json:"type,omitempty"`
+	Message   string `json:"message,omitempty"`
+	RequestID string `json:"request_id,omitempty"`
+}
+
+// Blocked reports whether the verdict means Cloudflare refused this client
+// (as opposed to an error on the service's side or a normal answer).
+func (v Verdict) Blocked() bool {
+	switch v.Kind {
+	case VerdictCFBlock, VerdictCFRateLimit, VerdictCFBrowserSignature, VerdictCFCountryBlock,
+		VerdictCFIPBan, VerdictCFMalicious, VerdictCFChallenge:
+		return true
+	case VerdictCFUnknown:
+		return v.Status == http.StatusForbidden || v.Status == http.StatusTooManyRequests
+	}
+	return false
+}

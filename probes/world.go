@@ -1,0 +1,144 @@
+package probes
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"io/fs"
+	"net"
+	"net/netip"
+	"time"
+)
+
+// World is everything a probe may touch outside its own memory. main wires
+// the real machine; tests and the demo wire the lab. No probe reaches the
+// network, the clock, the environment, a command or a file except through
+// these fields, which is what lets every probe run against servers on
+// loopback.
+type World struct {
+	// Dialer opens TCP and UDP connections. Addresses are IP:port: probes
+	// resolve names themselves through Resolver so that they can choose the
+	// address family and record what they connected to.
+	Dialer Dialer
+	// Resolver is the system resolver (or the one the user named with
+	// --resolver): the answers a browser on this machine would get.
+	Resolver Resolver
+	// Clock tells the time, for timings and clock-skew checks.
+	Clock Clock
+	// LookupEnv reads the process environment (proxy variables, API key).
+	LookupEnv func(key string) (string, bool)
+	// Runner runs OS commands (scutil, gsettings, resolvectl …) with a
+	// timeout. A missing command yields ErrCommandNotFound.
+	Runner CommandRunner
+	// FS reads OS files (/etc/resolv.conf, /sys/class/net, kioslaverc). It is
+	// rooted at "/" on the real machine; paths are given without the leading
+	// slash, as io/fs requires ("etc/resolv.conf"). It may implement
+	// fs.ReadLinkFS for symlink targets.
+	FS fs.FS
+	// HomeDir is the user's home directory, for per-user settings files.
+	HomeDir string
+	// GOOS is the operating system the probes should behave as; parsers for
+	// other systems still exist in every build, but collectors run only
+	// for their own OS.
+	GOOS string
+
+	// Trust is the set of root stores TLS results are judged against.
+	Trust Trust
+
+	// Host describes this machine (hostname, OS, interfaces, processes).
+	Host HostInfo
+}
+
+// Trust holds the root stores a TLS chain is checked against.
+type Trust struct {
+	// System is the store this machine trusts: nil means the OS store (or
+	// SSL_CERT_FILE / SSL_CERT_DIR, which replace it, as in Go).
+	System *x509.CertPool
+	// User holds roots the user declared as their own with --ca-file (a
+	// known corporate inspection CA): chains to them are trusted and not
+	// reported as interception.
+	User *x509.CertPool
+	// Public is the reference set of publicly trusted roots (Mozilla's,
+	// bundled at build time). A chain the system store accepts but this set
+	// rejects means something on this machine or network re-signs TLS.
+	Public *x509.CertPool
+	// PublicSource names where Public came from, for reports
+	// ("bundled Mozilla NSS roots" or the file given by --public-ca-file).
+	PublicSource string
+}
+
+// Dialer opens connections; *net.Dialer satisfies it.
+type Dialer interface {
+	DialContext(ctx context.Context, network, address string) (net.Conn, error)
+}
+
+// Resolver answers the questions probes ask of the system resolver.
+// *net.Resolver satisfies it.
+type Resolver interface {
+	LookupNetIP(ctx context.Context, network, host string) ([]netip.Addr, error)
+	LookupTXT(ctx context.Context, name string) ([]string, error)
+}
+
+// Clock is the time source; tests substitute a fixed or stepping clock.
+type Clock interface {
+	Now() time.Time
+}
+
+// SystemClock is the real clock.
+type SystemClock struct{}
+
+// Now returns time.Now().
+func (SystemClock) Now() time.Time { return time.Now() }
+
+// CommandRunner runs an OS command and returns its standard output. It never
+// goes through a shell: name and args are passed as an argv.
+type CommandRunner interface {
+	Run(ctx context.Context, name string, args ...string) ([]byte, error)
+}
+
+// ErrCommandNotFound is returned (wrapped) by a CommandRunner when the
+// command is not installed, so probes can say "unknown: scutil not found"
+// instead of failing.
+var ErrCommandNotFound = errors.New("command not found")
+
+// HostInfo gives probes the machine's own facts. The real implementation
+// uses gopsutil and the standard library; tests use fixed data.
+type HostInfo interface {
+	// Info returns the hostname, OS and platform.
+	Info(ctx context.Context) (HostFacts, error)
+	// Interfaces lists network interfaces with their addresses.
+	Interfaces(ctx context.Context) ([]Interface, error)
+	// Processes lists running process names (and executable paths where
+	// readable), for VPN, Tor and resolver detection.
+	Processes(ctx context.Context) ([]Process, error)
+}
+
+// HostFacts is the machine's identity as the OS reports it.
+type HostFacts struct {
+	Hostname        string `json:"hostname"`
+	OS              string `json:"os"`
+	Platform        string `json:"platform,omitempty"`
+	PlatformVersion string `json:"platform_version,omitempty"`
+	KernelVersion   string `json:"kernel_version,omitempty"`
+}
+
+// Interface is one network interface.
+type Interface struct {
+	Index        int      `json:"index"`
+	Name         string   `json:"name"`
+	MTU          int      `json:"mtu,omitempty"`
+	HardwareAddr string   `json:"hardware_addr,omitempty"`
+	Flags        []string `json:"flags,omitempty"`
+	// Addrs are CIDR strings ("192.0.2.10/24").
+	Addrs []string `json:"addrs,omitempty"`
+	// Description is the adapter description where the OS has one
+	// (Windows: "WireGuard Tunnel"); empty elsewhere.
+	Description string `json:"description,omitempty"`
+}
+
+// Process is one running process.
+type Process struct {
+	PID  int32  `json:"pid"`
+	Name string `json:"name"`
+	Exe  string `json:"exe,omitempty"`
+}
