@@ -1,0 +1,49 @@
+package sanitize
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestSecrets(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Incorrect API key provided: sk-abc12***************wxyz. You can find", "Incorrect API key provided: [redacted]. You can find"},
+		{"key sk-proj-AbC_dEf-123456789 here", "key [redacted] here"},
+		{"Authorization: Bearer sk-xyz123456789", "Authorization: [redacted]"},
+		{"token Bearer abcdefghijklmnop", "token Bearer [redacted]"},
+		{"Cookie: __cf_bm=abc; cf_clearance=xyz", "Cookie: [redacted]"},
+		{"nothing secret here, task-list", "nothing secret here, task-list"},
+	}
+	for _, tt := range tests {
+		if got := Secrets(tt.in); got != tt.want {
+			t.Errorf("Secrets(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestExact(t *testing.T) {
+	key := "canary-KEY-0123456789"
+	got := Exact("echo: canary-KEY-0123456789 and again canary-KEY-0123456789", key)
+	if strings.Contains(got, key) {
+		t.Fatalf("key survived: %q", got)
+	}
+}
+
+func TestURL(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"http://user:secret@proxy.corp:3128", "http://user:[redacted]@proxy.corp:3128"},
+		{"http://proxy.corp:3128", "http://proxy.corp:3128"},
+		{"socks5://u:p@127.0.0.1:1080", "socks5://u:[redacted]@127.0.0.1:1080"},
+		{"user:pw@proxy:8080", "user:[redacted]@proxy:8080"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		got := URL(tt.in)
+		if got != tt.want {
+			t.Errorf("URL(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		if strings.Contains(got, "secret") || strings.Contains(got, ":pw@") || strings.Contains(got, ":p@") {
+			t.Errorf("URL(%q) leaked the password: %q", tt.in, got)
+		}
+	}
+}

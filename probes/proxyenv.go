@@ -1,0 +1,45 @@
+package probes
+
+import (
+	"net/url"
+
+	"golang.org/x/net/http/httpproxy"
+)
+
+// EnvProxyConfig reads the proxy variables the way Go's net/http does:
+// upper case first (HTTP_PROXY before http_proxy), ALL_PROXY ignored. Probes
+// use it so the "proxy" route is the one Go programs on this machine take;
+// the proxy probe reports where curl and browsers would differ.
+func EnvProxyConfig(w World) *httpproxy.Config {
+	get := func(names ...string) string {
+		for _, n := range names {
+			if w.LookupEnv == nil {
+				return ""
+			}
+			if v, ok := w.LookupEnv(n); ok && v != "" {
+				return v
+			}
+		}
+		return ""
+	}
+	_, cgi := lookup(w, "REQUEST_METHOD")
+	return &httpproxy.Config{
+		HTTPProxy:  get("HTTP_PROXY", "http_proxy"),
+		HTTPSProxy: get("HTTPS_PROXY", "https_proxy"),
+		NoProxy:    get("NO_PROXY", "no_proxy"),
+		CGI:        cgi,
+	}
+}
+
+// ProxyFor returns the proxy Go would use for u, or nil for a direct
+// connection. An unparsable proxy variable is an error naming it.
+func ProxyFor(w World, u *url.URL) (*url.URL, error) {
+	return EnvProxyConfig(w).ProxyFunc()(u)
+}
+
+func lookup(w World, key string) (string, bool) {
+	if w.LookupEnv == nil {
+		return "", false
+	}
+	return w.LookupEnv(key)
+}
