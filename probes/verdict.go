@@ -53,6 +53,11 @@ type ClassifyInput struct {
 	// a plain page without Cloudflare markers is suspicious (captive portal,
 	// DNS hijack, ISP block page) rather than normal.
 	ExpectCloudflare bool
+	// Host is the host name the request was sent to (optional). A page that
+	// redirects to a different host is how captive portals and block pages
+	// take over a request; without Host every absolute redirect counts as
+	// going elsewhere.
+	Host string
 }
 
 // Verdict is the classifier's reading of one response. Every string in it
@@ -70,9 +75,16 @@ type Verdict struct {
 	// (server: cloudflare or a cf-ray header). It does not mean Cloudflare
 	// blocked anything: OpenAI API errors pass through it too.
 	Cloudflare bool `json:"cloudflare"`
-	// ChallengeType is managed, non-interactive, interactive or turnstile
-	// for VerdictCFChallenge.
+	// ChallengeType is managed, non-interactive or interactive for
+	// VerdictCFChallenge when the page says which (cType in _cf_chl_opt, or
+	// the orchestrate script path); empty when only the header told us.
 	ChallengeType string `json:"challenge_type,omitempty"`
+	// Category is Cloudflare's own fault class for the code (access_denied,
+	// rate_limit, dns, config, tls, legal, worker, origin, ssl, cloudflare
+	// …): error_category from a structured body, otherwise Cloudflare's
+	// published table for the code. It says who must act: "origin" and
+	// "ssl" mean the site, "rate_limit" means wait.
+	Category string `json:"category,omitempty"`
 	// RayID is the 16-hex-digit Cloudflare Ray ID (header first, page
 	// second), the number support staff ask for.
 	RayID string `json:"ray_id,omitempty"`
@@ -95,6 +107,7 @@ type Verdict struct {
 type OpenAIError struct {
 	Code      string `json:"code,omitempty"`
 	Type      string `json:"type,omitempty"`
+	Param     string `json:"param,omitempty"`
 	Message   string `json:"message,omitempty"`
 	RequestID string `json:"request_id,omitempty"`
 }
