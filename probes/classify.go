@@ -15,31 +15,15 @@ import (
 // every probe that fetches something can share it and tests can feed it
 // fixtures.
 //
-// The order follows detection.md §1: the cf-mitigated header first, then
-// Cloudflare's structured bodies, then OpenAI's JSON, then the page's own
-// markers from most to least specific, then what the status and headers
-// alone allow. Every string in the result is sanitised. The body is read
-// only up to 256 KiB, in one pass, and never makes Classify panic.
+// Every string in the result is sanitised. The body is read only up to
+// 256 KiB, in one pass, and no input makes Classify panic.
 func Classify(in ClassifyInput) Verdict {
 	r := readResponse(in)
 	v := Verdict{Status: in.Status, RayID: r.rayHeader, Colo: r.coloHeader}
 	if r.rayHeader == "" && r.cfRayRaw != "" {
 		v.Markers = append(v.Markers, "header cf-ray present but malformed")
 	}
-	for _, step := range []func(*response, *Verdict) bool{
-		classifyChallengeHeader,
-		classifyStructured,
-		classifyOpenAI,
-		classifyChallengeBody,
-		classifyCloudflareCode,
-		classifyCloudflarePhrase,
-		classifyWAFPage,
-		classifyAccessDeniedPage,
-		classifyCloudflare5xx,
-		classifyPortal,
-		classifyCloudflareUnknown,
-		classifyRest,
-	} {
+	for _, step := range pipeline {
 		if step(r, &v) {
 			break
 		}
@@ -47,6 +31,30 @@ func Classify(in ClassifyInput) Verdict {
 	noteBystanders(r, &v)
 	extractDetails(r, &v)
 	return finish(v)
+}
+
+// pipeline is the order the steps are tried in; the first that recognises
+// the response decides. It follows detection.md §1: the cf-mitigated header
+// is authoritative, Cloudflare's structured bodies are exact, then page
+// markers from most to least specific, then what status and headers alone
+// allow. Two deliberate refinements: OpenAI's JSON is read before the HTML
+// markers (a JSON body is not a page, and an API message quoting Cloudflare
+// must not read as a block), and the captive-portal check runs before the
+// status-only fallbacks so a login page answering a 403 is not called the
+// origin's error.
+var pipeline = []func(*response, *Verdict) bool{
+	classifyChallengeHeader,
+	classifyStructured,
+	classifyOpenAI,
+	classifyChallengeBody,
+	classifyCloudflareCode,
+	classifyCloudflarePhrase,
+	classifyWAFPage,
+	classifyAccessDeniedPage,
+	classifyCloudflare5xx,
+	classifyPortal,
+	classifyCloudflareUnknown,
+	classifyRest,
 }
 
 // classifyCloudflareUnknown: an error status through Cloudflare with no

@@ -42,8 +42,9 @@ var (
 	reTranslateError = regexp.MustCompile(`^(?i:data-translate="error")[^>]*>\s*(?i:error)\s*(?:<[^>]*>\s*)*(\d{4})\b`)
 	// Family A top line "Error 1006 Ray ID: …", read backwards from "Ray ID".
 	reHeadingBeforeRay = regexp.MustCompile(`(?i:error)\s*(\d{4})\s*(?:<[^>]*>\s*)*$`)
-	// 5xx titles "example.com | 522: Connection timed out".
-	reTitle5xx = regexp.MustCompile(`\|\s*(5\d\d):`)
+	// Titles "example.com | 522: Connection timed out", "… | 1016: Origin
+	// DNS error".
+	reTitleCode = regexp.MustCompile(`\|\s*(1\d{3}|5\d\d):`)
 	// 1010's phrase continues "… browser's signature".
 	reSignature = regexp.MustCompile(`^(?i:based on your browser)\S{0,8}\s*(?i:signature)`)
 )
@@ -116,7 +117,7 @@ func (r *response) findCodes() []codeFinding {
 			break
 		}
 	}
-	if m := reTitle5xx.FindStringSubmatch(r.title); m != nil {
+	if m := reTitleCode.FindStringSubmatch(r.title); m != nil {
 		add([]byte(m[1]), "body: title names error %d", false)
 	}
 	return out
@@ -134,10 +135,15 @@ func (r *response) chooseCode() (codeFinding, bool) {
 		if !f.sure && !trusted {
 			continue
 		}
+		// On a page that is not Cloudflare's template, an undocumented
+		// number is more likely the site's own error code than a 1xxx.
+		if !f.sure && !r.cfTemplate && !knownCFCode(f.code) {
+			continue
+		}
 		if isCF1xxx(f.code) {
 			return f, true
 		}
-		if !found && f.code == r.status && (f.sure || r.cfTemplate || r.errorType != "") {
+		if !found && f.code == r.status && (f.sure || r.cfTemplate || r.hasErrorType) {
 			best, found = f, true
 		}
 	}
@@ -266,6 +272,8 @@ func classifyCloudflare5xx(r *response, v *Verdict) bool {
 	switch {
 	case r.errorType != "":
 		marker = "header cf-error-type: " + r.errorType
+	case r.hasErrorType:
+		marker = "header cf-error-type present"
 	case r.cfTemplate:
 		marker = "body: Cloudflare error page template"
 	case r.cfHeaders && (r.status >= 520 && r.status <= 527 || r.status == 530):

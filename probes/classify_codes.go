@@ -59,6 +59,13 @@ var cfCodes = map[int]cfCode{
 	530: {VerdictCF5xx, "the site's origin could not be reached through Cloudflare"},
 }
 
+// knownCFCode reports a code Cloudflare documents (its meaning table or its
+// category table).
+func knownCFCode(code int) bool {
+	_, ok := cfCodes[code]
+	return ok || cfCategory(code) != ""
+}
+
 // isCF1xxx reports a Cloudflare 1xxx code (documented codes run 1000-1206).
 func isCF1xxx(code int) bool { return code >= 1000 && code <= 1999 }
 

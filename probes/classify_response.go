@@ -50,10 +50,12 @@ type response struct {
 	rayHeader  string // validated Ray ID from cf-ray
 	coloHeader string // validated colo from cf-ray
 	mitigated  bool   // cf-mitigated: challenge
-	// errorType is cf-error-type, which only Cloudflare-generated error
-	// pages carry ("1016", "52x"); validated, empty when absent.
-	errorType   string
-	contentType string // media type, lower case, without parameters
+	// hasErrorType: a cf-error-type header, which only Cloudflare-generated
+	// error pages carry. errorType is its value ("1016", "52x") when it is
+	// a plain token.
+	hasErrorType bool
+	errorType    string
+	contentType  string // media type, lower case, without parameters
 	// retryAfter is the Retry-After header in seconds, -1 when absent or
 	// unusable.
 	retryAfter    int
@@ -88,7 +90,7 @@ func readResponse(in ClassifyInput) *response {
 	}
 	r.mitigated = strings.EqualFold(strings.TrimSpace(headerValue(h, "Cf-Mitigated")), "challenge")
 	if et := strings.TrimSpace(headerValue(h, "Cf-Error-Type")); et != "" {
-		r.errorType = "present"
+		r.hasErrorType = true
 		if isToken(et, 16) {
 			r.errorType = strings.ToLower(et)
 		}

@@ -323,6 +323,15 @@ var classifyCases = []classifyCase{
 	{name: "small challenge page served with 200", status: 200, file: "challenge_managed.html",
 		headers: map[string]string{"server": "cloudflare"},
 		want:    classifyWant{kind: VerdictCFChallenge, challenge: "managed", ray: "8f1c2e3d4b5a698d"}},
+	{name: "site's own error number on a 403 through Cloudflare is not a 1xxx", status: 403, headers: cfHTML("8f1c2e3d4b5a6a23-SJC"),
+		body: "<html><head><title>Forbidden</title></head><body><p>Error code: 1777. Your account lacks this permission.</p></body></html>",
+		want: classifyWant{kind: VerdictCFUnknown, ray: "8f1c2e3d4b5a6a23", colo: "SJC"}},
+	{name: "documented code on a plain 403 through Cloudflare", status: 403, headers: cfHTML("8f1c2e3d4b5a6a24-SJC"),
+		body: "<html><body><h1>Access denied</h1><p>Error code: 1020</p></body></html>",
+		want: classifyWant{kind: VerdictCFBlock, code: 1020, ray: "8f1c2e3d4b5a6a24", colo: "SJC", category: "access_denied"}},
+	{name: "cf-error-type with an odd value still marks Cloudflare's 5xx", status: 502,
+		headers: map[string]string{"server": "cloudflare", "cf-error-type": "bad gateway!"},
+		want:    classifyWant{kind: VerdictCF5xx, code: 502, category: "origin", markers: []string{"header cf-error-type present"}}},
 	{name: "invalid status", status: 0, want: classifyWant{kind: VerdictUnexpected, notCloudflare: true}},
 }
 

@@ -66,14 +66,21 @@ type Verdict struct {
 	Kind VerdictKind `json:"kind"`
 	// Status is the HTTP status the verdict was read from.
 	Status int `json:"status"`
-	// Code is the Cloudflare 1xxx or 5xx code when one was found.
+	// Code is the Cloudflare 1xxx or 5xx code when one was found: stated
+	// by the page, the structured body or the cf-error-type header, or
+	// implied by the documented headline of a page that carries no number
+	// ("… based on your browser's signature" is 1010). Zero for the WAF
+	// block page and other blocks that name no code.
 	Code int `json:"code,omitempty"`
 	// Summary is one human line ("Cloudflare error 1020: access denied by
 	// the site's firewall rules").
 	Summary string `json:"summary"`
-	// Cloudflare is true when the response passed through Cloudflare's edge
-	// (server: cloudflare or a cf-ray header). It does not mean Cloudflare
-	// blocked anything: OpenAI API errors pass through it too.
+	// Cloudflare is true when the response passed through Cloudflare's edge:
+	// server: cloudflare or a cf-ray header, or a body only Cloudflare
+	// produces (its error templates and structured errors, challenge pages,
+	// what its edge injects into pages) when a proxy stripped the headers.
+	// It does not mean Cloudflare blocked anything: OpenAI API errors pass
+	// through it too.
 	Cloudflare bool `json:"cloudflare"`
 	// ChallengeType is managed, non-interactive or interactive for
 	// VerdictCFChallenge when the page says which (cType in _cf_chl_opt, or
@@ -97,8 +104,12 @@ type Verdict struct {
 	RetryAfterSeconds int `json:"retry_after_s,omitempty"`
 	// OpenAI holds the parsed API error for openai_* kinds.
 	OpenAI *OpenAIError `json:"openai,omitempty"`
-	// Markers lists what matched, for the evidence pane
-	// ("header cf-mitigated: challenge", "body: error code: 1020").
+	// Markers lists what matched, for the evidence pane, one short line
+	// each (at most 120 characters, at most 24 lines), prefixed by where it
+	// was seen: "header cf-mitigated: challenge", "body: error code: 1020
+	// (plain text)", "json: cloudflare_error error_code 1015 rate_limited
+	// (rate_limit)", "status 530 wraps Cloudflare error 1016". Markers are
+	// evidence for people, not an interface: rules match Kind and Code.
 	Markers []string `json:"markers,omitempty"`
 }
 
