@@ -53,6 +53,11 @@ type ClassifyInput struct {
 	// a plain page without Cloudflare markers is suspicious (captive portal,
 	// DNS hijack, ISP block page) rather than normal.
 	ExpectCloudflare bool
+	// Host is the host name the request was sent to (optional). A page that
+	// redirects to a different host is how captive portals and block pages
+	// take over a request; without Host every absolute redirect counts as
+	// going elsewhere.
+	Host string
 }
 
 // Verdict is the classifier's reading of one response. Every string in it
@@ -61,18 +66,32 @@ type Verdict struct {
 	Kind VerdictKind `json:"kind"`
 	// Status is the HTTP status the verdict was read from.
 	Status int `json:"status"`
-	// Code is the Cloudflare 1xxx or 5xx code when one was found.
+	// Code is the Cloudflare 1xxx or 5xx code when one was found: stated
+	// by the page, the structured body or the cf-error-type header, or
+	// implied by the documented headline of a page that carries no number
+	// ("… based on your browser's signature" is 1010). Zero for the WAF
+	// block page and other blocks that name no code.
 	Code int `json:"code,omitempty"`
 	// Summary is one human line ("Cloudflare error 1020: access denied by
 	// the site's firewall rules").
 	Summary string `json:"summary"`
-	// Cloudflare is true when the response passed through Cloudflare's edge
-	// (server: cloudflare or a cf-ray header). It does not mean Cloudflare
-	// blocked anything: OpenAI API errors pass through it too.
+	// Cloudflare is true when the response passed through Cloudflare's edge:
+	// server: cloudflare or a cf-ray header, or a body only Cloudflare
+	// produces (its error templates and structured errors, challenge pages,
+	// what its edge injects into pages) when a proxy stripped the headers.
+	// It does not mean Cloudflare blocked anything: OpenAI API errors pass
+	// through it too.
 	Cloudflare bool `json:"cloudflare"`
-	// ChallengeType is managed, non-interactive, interactive or turnstile
-	// for VerdictCFChallenge.
+	// ChallengeType is managed, non-interactive or interactive for
+	// VerdictCFChallenge when the page says which (cType in _cf_chl_opt, or
+	// the orchestrate script path); empty when only the header told us.
 	ChallengeType string `json:"challenge_type,omitempty"`
+	// Category is Cloudflare's own fault class for the code (access_denied,
+	// rate_limit, dns, config, tls, legal, worker, origin, ssl, cloudflare
+	// …): error_category from a structured body, otherwise Cloudflare's
+	// published table for the code. It says who must act: "origin" and
+	// "ssl" mean the site, "rate_limit" means wait.
+	Category string `json:"category,omitempty"`
 	// RayID is the 16-hex-digit Cloudflare Ray ID (header first, page
 	// second), the number support staff ask for.
 	RayID string `json:"ray_id,omitempty"`
@@ -85,8 +104,12 @@ type Verdict struct {
 	RetryAfterSeconds int `json:"retry_after_s,omitempty"`
 	// OpenAI holds the parsed API error for openai_* kinds.
 	OpenAI *OpenAIError `json:"openai,omitempty"`
-	// Markers lists what matched, for the evidence pane
-	// ("header cf-mitigated: challenge", "body: error code: 1020").
+	// Markers lists what matched, for the evidence pane, one short line
+	// each (at most 120 characters, at most 24 lines), prefixed by where it
+	// was seen: "header cf-mitigated: challenge", "body: error code: 1020
+	// (plain text)", "json: cloudflare_error error_code 1015 rate_limited
+	// (rate_limit)", "status 530 wraps Cloudflare error 1016". Markers are
+	// evidence for people, not an interface: rules match Kind and Code.
 	Markers []string `json:"markers,omitempty"`
 }
 
@@ -95,6 +118,7 @@ type Verdict struct {
 type OpenAIError struct {
 	Code      string `json:"code,omitempty"`
 	Type      string `json:"type,omitempty"`
+	Param     string `json:"param,omitempty"`
 	Message   string `json:"message,omitempty"`
 	RequestID string `json:"request_id,omitempty"`
 }
