@@ -84,7 +84,7 @@ func matchInterceptor(names []string) string {
 // certificates (Cloudflare's certificate-authorities reference). A chain for
 // a Cloudflare host from any other issuer is worth a note, though the
 // public-root check is what decides interception.
-var cloudflareCAOrgs = []string{"google trust services", "let's encrypt", "internet security research group", "isrg", "ssl.com", "sectigo", "digicert"}
+var cloudflareCAOrgs = []string{"google trust services", "let's encrypt", "internet security research group", "isrg", "ssl.com", "ssl corp", "sectigo", "digicert"}
 
 // isCloudflareCA reports whether an issuer organisation is one of them.
 func isCloudflareCA(orgs []string) bool {
