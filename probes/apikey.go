@@ -1,12 +1,16 @@
 package probes
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
 	"sort"
 	"strings"
+
+	"github.com/gptdoctor/gptdoctor/internal/sanitize"
 )
 
 // APIKeyDetails is what one authenticated GET /v1/models said about the key.
@@ -139,7 +143,41 @@ func runAPIKey(ctx context.Context, t Target, env, key, route string, w World, t
 		return res
 	}
 	d.Outcome, res.Status, res.Reason = keyOutcome(verdict, d.StatusCode, env)
+	scrubSecret(d, key)
+	res.Reason = clean(res.Reason)
+	for i, e := range res.Evidence {
+		res.Evidence[i] = clean(e)
+	}
 	return res
+}
+
+// scrubSecret is the API key probe's backstop: every string the details
+// hold, including fields a later version adds to Verdict, is checked for
+// the key through the JSON form and masked there.
+func scrubSecret(d *APIKeyDetails, secret string) {
+	encode := func(v any) []byte {
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if enc.Encode(v) != nil {
+			return nil
+		}
+		return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	}
+	all := encode(d)
+	needle := bytes.TrimSuffix(bytes.TrimPrefix(encode(secret), []byte(`"`)), []byte(`"`))
+	if all == nil || len(needle) == 0 {
+		return
+	}
+	if !bytes.Contains(all, needle) {
+		return
+	}
+	var out APIKeyDetails
+	if err := json.Unmarshal(bytes.ReplaceAll(all, needle, []byte(sanitize.Redacted)), &out); err != nil {
+		*d = APIKeyDetails{URL: d.URL, EnvVar: d.EnvVar, Outcome: d.Outcome, StatusCode: d.StatusCode}
+		return
+	}
+	*d = out
 }
 
 // keyOutcome maps the classifier's verdict to what it says about the key.

@@ -152,3 +152,18 @@ func TestCleanVerdictMasksSecret(t *testing.T) {
 		t.Errorf("verdict mangled: %+v", v)
 	}
 }
+
+func TestScrubSecretCoversEveryField(t *testing.T) {
+	const key = `odd"key<&>0123456789`
+	d := &APIKeyDetails{URL: "https://api.openai.com/v1/models", EnvVar: "OPENAI_API_KEY", Outcome: KeyInvalid,
+		RateLimit: map[string]string{"x-ratelimit-limit-requests": "v" + key},
+		Verdict:   Verdict{Kind: VerdictOpenAIInvalidKey, Markers: []string{"m " + key}, OpenAI: &OpenAIError{Type: key}}}
+	scrubSecret(d, key)
+	b, _ := json.Marshal(d)
+	if strings.Contains(string(b), "0123456789") {
+		t.Errorf("key survived: %s", b)
+	}
+	if d.Outcome != KeyInvalid || d.Verdict.Kind != VerdictOpenAIInvalidKey || d.RateLimit["x-ratelimit-limit-requests"] != "v[redacted]" {
+		t.Errorf("details damaged: %+v", d)
+	}
+}

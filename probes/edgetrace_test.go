@@ -17,7 +17,7 @@ func TestParseTrace(t *testing.T) {
 	f := ParseTrace([]byte(sampleTrace))
 	want := map[string]string{
 		"fl": "80f417", "h": "chatgpt.com", "ip": "203.0.113.7", "ts": "1772941360.629", "loc": "TW", "colo": "TPE",
-		"uag":   "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/145.0.0.0 Safari/537.36 a=b==c",
+		"uag":    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/145.0.0.0 Safari/537.36 a=b==c",
 		"sliver": "none", "kex": "X25519MLKEM768", "rbi": "off",
 	}
 	for k, v := range want {

@@ -420,3 +420,20 @@ func TestEndpointAPITargetDefaultRoute(t *testing.T) {
 		t.Errorf("expected=%v but status %s", d.Expected, r.Status)
 	}
 }
+
+// TestEndpointBudgetCutIsUnknown: when the run budget, not the probe's own
+// limit, ends a stalled lookup, the result says so and is unknown: the
+// network was not shown to be at fault.
+func TestEndpointBudgetCutIsUnknown(t *testing.T) {
+	tw := newTestWorld(t)
+	tw.setDNS("chatgpt.com", zoneEntry{drop: true})
+	cfg := configFor(WebTarget("https://chatgpt.com/"))
+	p := probeByID(t, TargetProbes(cfg.Targets[0], cfg, tw.World()), "endpoint:chatgpt.com:direct-ipv4-plain")
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	r := p.Run(ctx)
+	d := endpointDetails(t, r)
+	if r.Status != StatusUnknown || d.Failure != "budget" || r.Reason != "the run budget ran out during the DNS lookup" {
+		t.Errorf("got %s %q failure %q", r.Status, r.Reason, d.Failure)
+	}
+}

@@ -145,7 +145,9 @@ func TestMatrixDerivation(t *testing.T) {
 	cfg := configFor(WebTarget("https://chatgpt.com/"), WebTarget("https://chat.openai.com/"), APITarget("https://api.openai.com/v1/models"))
 	derive := MatrixDerivation(cfg)
 	cg := func(v string, s Status, k VerdictKind, f string) Result { return cellResult("chatgpt.com", v, s, k, f) }
-	co := func(v string, s Status, k VerdictKind, f string) Result { return cellResult("chat.openai.com", v, s, k, f) }
+	co := func(v string, s Status, k VerdictKind, f string) Result {
+		return cellResult("chat.openai.com", v, s, k, f)
+	}
 	cases := []struct {
 		name      string
 		results   []Result

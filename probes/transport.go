@@ -667,20 +667,34 @@ func (f *fetcher) ctxFailure(ctx context.Context, step, what string) *netFailure
 		return &netFailure{Step: step, Code: "cancelled", Cancelled: true,
 			Message: fmt.Sprintf("%s: %s: cancelled", step, what), Reason: "cancelled before it finished"}
 	}
-	if dl, ok := ctx.Deadline(); ok && dl.Before(f.own.Add(-budgetSlack)) {
+	// The engine starts the probe's clock a moment before Run starts its
+	// own; a deadline more than a tenth of the probe's limit early came
+	// from the run budget, not from this probe's limit.
+	if dl, ok := ctx.Deadline(); ok && dl.Before(f.own.Add(-f.spec.Timeouts.Probe/10)) {
 		return &netFailure{Step: step, Code: "budget", Cancelled: true, Timeout: true,
 			Message: fmt.Sprintf("%s: %s: the run budget ran out", step, what),
 			Reason:  fmt.Sprintf("the run budget ran out during %s", stepWords(step))}
 	}
-	return &netFailure{Step: step, Code: step + "_timeout", Timeout: true,
+	return &netFailure{Step: step, Code: timeoutCode(step), Timeout: true,
 		Message: fmt.Sprintf("%s: %s: no progress within the probe's %s limit", step, what, roundDur(f.spec.Timeouts.Probe)),
 		Reason:  fmt.Sprintf("timed out during %s (%s)", stepWords(step), what)}
 }
 
-// budgetSlack separates "the probe's own deadline" from "an earlier
-// deadline the run budget imposed": the engine starts the probe's clock a
-// moment before Run starts its own.
-const budgetSlack = 50 * time.Millisecond
+// timeoutCode is the failure code of a stall in a step, the same whichever
+// limit (the phase's or the probe's) noticed it first.
+func timeoutCode(step string) string {
+	switch step {
+	case "dns":
+		return "dns_timeout"
+	case "connect":
+		return "connect_timeout"
+	case "tls":
+		return "tls_stall"
+	case "proxy":
+		return "proxy_timeout"
+	}
+	return "header_timeout"
+}
 
 func stepWords(step string) string {
 	switch step {
