@@ -11,7 +11,7 @@ import (
 	"time"
 )
 
-func response(body io.Reader, encoding string) *http.Response {
+func fakeResponse(body io.Reader, encoding string) *http.Response {
 	h := http.Header{}
 	if encoding != "" {
 		h.Set("Content-Encoding", encoding)
@@ -57,17 +57,17 @@ func (s *stalled) Close() error { close(s.closed); return nil }
 func TestReadBody(t *testing.T) {
 	far := time.Now().Add(time.Minute)
 
-	b := readBody(response(strings.NewReader("error code: 1020"), ""), maxBody, far, false)
+	b := readBody(fakeResponse(strings.NewReader("error code: 1020"), ""), maxBody, far, false)
 	if string(b.Data) != "error code: 1020" || b.Truncated || b.Note != "" {
 		t.Errorf("plain: %+v", b)
 	}
 
-	b = readBody(response(endless{}, ""), 1024, far, false)
+	b = readBody(fakeResponse(endless{}, ""), 1024, far, false)
 	if len(b.Data) != 1024 || !b.Truncated || b.Note != "body cut at 1 KiB" {
 		t.Errorf("endless: %d bytes %+v", len(b.Data), b.Note)
 	}
 
-	b = readBody(response(gzipped("error code: 1015"), "gzip"), maxBody, far, true)
+	b = readBody(fakeResponse(gzipped("error code: 1015"), "gzip"), maxBody, far, true)
 	if string(b.Data) != "error code: 1015" || b.Truncated {
 		t.Errorf("gzip: %q %+v", b.Data, b)
 	}
@@ -76,22 +76,22 @@ func TestReadBody(t *testing.T) {
 	zw := zlib.NewWriter(&z)
 	_, _ = io.WriteString(zw, "deflated")
 	_ = zw.Close()
-	if b = readBody(response(&z, "deflate"), maxBody, far, true); string(b.Data) != "deflated" {
+	if b = readBody(fakeResponse(&z, "deflate"), maxBody, far, true); string(b.Data) != "deflated" {
 		t.Errorf("deflate: %q %+v", b.Data, b)
 	}
 
 	// A gzip bomb stops at the cap of decoded bytes.
-	if b = readBody(response(gzipped(strings.Repeat("a", 4<<20)), "gzip"), 1024, far, true); len(b.Data) != 1024 || !b.Truncated {
+	if b = readBody(fakeResponse(gzipped(strings.Repeat("a", 4<<20)), "gzip"), 1024, far, true); len(b.Data) != 1024 || !b.Truncated {
 		t.Errorf("bomb: %d bytes", len(b.Data))
 	}
 
-	if b = readBody(response(strings.NewReader("not gzip at all"), "gzip"), maxBody, far, true); !b.Truncated || !strings.Contains(b.Note, "gzip body could not be decoded") {
+	if b = readBody(fakeResponse(strings.NewReader("not gzip at all"), "gzip"), maxBody, far, true); !b.Truncated || !strings.Contains(b.Note, "gzip body could not be decoded") {
 		t.Errorf("corrupt gzip: %+v", b)
 	}
-	if b = readBody(response(strings.NewReader(""), "gzip"), maxBody, far, true); b.Truncated || len(b.Data) != 0 {
+	if b = readBody(fakeResponse(strings.NewReader(""), "gzip"), maxBody, far, true); b.Truncated || len(b.Data) != 0 {
 		t.Errorf("empty gzip body: %+v", b)
 	}
-	if b = readBody(response(strings.NewReader("\x8b\x00raw"), "br"), maxBody, far, true); string(b.Data) != "\x8b\x00raw" || !strings.Contains(b.Note, "br-encoded") {
+	if b = readBody(fakeResponse(strings.NewReader("\x8b\x00raw"), "br"), maxBody, far, true); string(b.Data) != "\x8b\x00raw" || !strings.Contains(b.Note, "br-encoded") {
 		t.Errorf("brotli kept raw: %+v", b)
 	}
 

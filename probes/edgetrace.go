@@ -175,6 +175,7 @@ func runTrace(ctx context.Context, host, traceURL, route string, w World, tm tim
 		res.Evidence = traceEvidence(d)
 		return res
 	}
+	fr.Details.Verdict = verdict
 	res.Evidence = responseEvidence(&fr.Details, fr.BodyNote)
 	status := fr.Details.StatusCode
 	switch {

@@ -6,8 +6,10 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -435,5 +437,36 @@ func TestEndpointBudgetCutIsUnknown(t *testing.T) {
 	d := endpointDetails(t, r)
 	if r.Status != StatusUnknown || d.Failure != "budget" || r.Reason != "the run budget ran out during the DNS lookup" {
 		t.Errorf("got %s %q failure %q", r.Status, r.Reason, d.Failure)
+	}
+}
+
+// noIPv6Dialer is a machine without an IPv6 route.
+type noIPv6Dialer struct{ Dialer }
+
+func (d noIPv6Dialer) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
+	if network == "tcp6" {
+		return nil, &net.OpError{Op: "dial", Net: network, Err: os.NewSyscallError("connect", syscall.ENETUNREACH)}
+	}
+	return d.Dialer.DialContext(ctx, network, address)
+}
+
+func TestEndpointNoIPv6Route(t *testing.T) {
+	tw := newTestWorld(t)
+	srv := tw.serve(http.HandlerFunc(okPage))
+	tw.host("chatgpt.com", cgV4, cgV6, addr(srv))
+	tw.host("api.openai.com", "", "2606:4700::6810:1", addr(srv))
+	w := tw.World()
+	w.Dialer = noIPv6Dialer{w.Dialer}
+	cfg := configFor(WebTarget("https://chatgpt.com/"), APITarget("https://api.openai.com/v1/models"))
+
+	// An IPv6 cell on a machine without IPv6 did not apply.
+	r := runProbe(t, probeByID(t, TargetProbes(cfg.Targets[0], cfg, w), "endpoint:chatgpt.com:direct-ipv6-plain"))
+	if d := endpointDetails(t, r); r.Status != StatusSkipped || d.Failure != "unreachable" || !strings.HasPrefix(r.Reason, "this machine has no IPv6 route") {
+		t.Errorf("IPv6 cell: %s %q %q", r.Status, r.Reason, d.Failure)
+	}
+	// A request free to use any family, to a host with only IPv6, failed.
+	r = runProbe(t, TargetProbes(cfg.Targets[1], cfg, w)[0])
+	if d := endpointDetails(t, r); r.Status != StatusFail || d.Failure != "unreachable" {
+		t.Errorf("any-family request: %s %q %q", r.Status, r.Reason, d.Failure)
 	}
 }

@@ -29,6 +29,10 @@ var diagnosticPrefixes = []string{"x-ratelimit-"}
 // thousands.
 const maxPrefixHeaders = 16
 
+// maxMarkerEvidence bounds the classifier markers quoted as evidence: the
+// few that decided the verdict, not every weak hint.
+const maxMarkerEvidence = 6
+
 // excerptRunes is how much of a body the result quotes: enough to show
 // "error code: 1020" or a page title, not enough to flood a report.
 const excerptRunes = 300
@@ -117,15 +121,24 @@ func responseEvidence(d *EndpointDetails, bodyNote string) []string {
 		}
 		ev = append(ev, strings.TrimSpace(line))
 	}
+	shown := map[string]bool{}
 	for _, k := range []string{"server", "cf-ray", "cf-mitigated", "cf-error-type", "retry-after", "x-request-id"} {
 		if v := d.Headers[k]; v != "" {
 			ev = append(ev, k+": "+v)
+			shown[strings.ToLower(k+": "+v)] = true
 		}
 	}
-	for i, m := range d.Verdict.Markers {
-		if i == 6 {
+	markers := 0
+	for _, m := range d.Verdict.Markers {
+		// The classifier names the headers it relied on; those already
+		// have their own line.
+		if h, ok := strings.CutPrefix(m, "header "); ok && shown[strings.ToLower(h)] {
+			continue
+		}
+		if markers == maxMarkerEvidence {
 			break
 		}
+		markers++
 		ev = append(ev, "marker: "+m)
 	}
 	ev = append(ev, tlsEvidence(d.TLS)...)

@@ -110,8 +110,10 @@ func dnsFailure(step, host, family string, err error, limit time.Duration) *netF
 
 // connectFailure classifies a failed TCP connect to addr. Refused (an
 // answer: nothing listens, or a firewall rejects), reset, timeout (packets
-// silently dropped) and unreachable (no route) are kept apart.
-func connectFailure(step, addr string, ipv6 bool, err error, limit time.Duration) *netFailure {
+// silently dropped) and unreachable (no route) are kept apart. ipv6Cell
+// says the request was asked to use IPv6 only, so a machine without an
+// IPv6 route makes it not applicable rather than failed.
+func connectFailure(step, addr string, ipv6Cell bool, err error, limit time.Duration) *netFailure {
 	f := &netFailure{Step: step, err: err}
 	who := addr
 	if step == "proxy" {
@@ -131,7 +133,7 @@ func connectFailure(step, addr string, ipv6 bool, err error, limit time.Duration
 	case "unreachable":
 		f.Code = "unreachable"
 		f.Reason = fmt.Sprintf("this machine has no route to %s", who)
-		if ipv6 && step == "connect" {
+		if ipv6Cell && step == "connect" {
 			f.NotApplicable = true
 			f.Reason = fmt.Sprintf("this machine has no IPv6 route (connecting to %s: network is unreachable)", addr)
 		}

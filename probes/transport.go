@@ -418,7 +418,7 @@ func (f *fetcher) connect(ctx context.Context, step string, ips []netip.Addr, po
 			return nil, f.ctxFailure(ctx, step, "connecting to "+addr)
 		}
 		if first == nil {
-			first = connectFailure(step, addr, ip.Is6(), err, per)
+			first = connectFailure(step, addr, f.spec.Variant.Family == FamilyIPv6 && step == "connect", err, per)
 		}
 	}
 	if first == nil {
