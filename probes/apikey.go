@@ -1,5 +1,18 @@
 package probes
 
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+
+	"github.com/gptdoctor/gptdoctor/internal/sanitize"
+)
+
 // APIKeyDetails is what one authenticated GET /v1/models said about the key.
 // The key itself never appears here, in evidence, or in any error text.
 type APIKeyDetails struct {
@@ -15,6 +28,8 @@ type APIKeyDetails struct {
 	// RateLimit holds the x-ratelimit-* headers as received.
 	RateLimit map[string]string `json:"rate_limit,omitempty"`
 	Verdict   Verdict           `json:"verdict"`
+	// Failure is the transport failure code when no answer came.
+	Failure string `json:"failure,omitempty"`
 }
 
 // API key outcomes.
@@ -31,3 +46,190 @@ const (
 )
 
 func (*APIKeyDetails) details() {}
+
+// APIKeyProbe checks the user's API key with one authenticated GET of the
+// first API target (api.openai.com/v1/models by default) on the route a Go
+// program here would take. It is skipped without a key or an API target,
+// and never sends the key over plain HTTP or on to a redirect. The key is
+// masked in everything the result holds, including transport errors and
+// whatever the server echoes back.
+func APIKeyProbe(cfg Config, w World) Probe {
+	tm := timeoutsFor(cfg.Budget)
+	const title = "OpenAI API key"
+	env := cfg.APIKeyEnv
+	if env == "" {
+		env = DefaultAPIKeyEnv
+	}
+	var target *Target
+	for i := range cfg.Targets {
+		if cfg.Targets[i].Kind == TargetAPI {
+			target = &cfg.Targets[i]
+			break
+		}
+	}
+	p := Probe{ID: "apikey:openai", Kind: KindAPIKey, Title: title, Timeout: tm.Probe}
+	if target != nil {
+		p.Target = target.URL
+	}
+	p.Run = func(ctx context.Context) Result {
+		skip := func(reason string) Result {
+			return Result{Title: title, Status: StatusSkipped, Reason: reason, Details: &APIKeyDetails{EnvVar: env, Outcome: KeyUnknown}}
+		}
+		if target == nil {
+			return skip("no API target configured")
+		}
+		key := ""
+		if w.LookupEnv != nil {
+			key, _ = w.LookupEnv(env)
+		}
+		key = strings.TrimSpace(key)
+		if key == "" {
+			return skip("no " + env + " set")
+		}
+		if u, err := url.Parse(target.URL); err != nil || u.Scheme != "https" {
+			return skip("the API key is only sent over HTTPS, and " + defaultClean(hostOf(target.URL)) + " is not an https URL")
+		}
+		route := RouteDirect
+		if proxyApplies(target.URL, cfg, w) {
+			route = RouteProxy
+		}
+		r := runAPIKey(ctx, *target, env, key, route, w, tm)
+		r.Title = title
+		return r
+	}
+	return p
+}
+
+func runAPIKey(ctx context.Context, t Target, env, key, route string, w World, tm timeouts) Result {
+	fr := fetch(ctx, w, fetchSpec{
+		URL:          t.URL,
+		Variant:      Variant{Route: route, Family: FamilyAny, Headers: HeadersPlain},
+		Header:       http.Header{"Authorization": {"Bearer " + key}},
+		MaxRedirects: 0, // the key goes to this URL and nowhere else
+		BodyLimit:    maxBody,
+		Secret:       key,
+		Timeouts:     tm,
+	})
+	clean := func(s string) string { return maskSecret(defaultClean(s), key) }
+	d := &APIKeyDetails{URL: fr.Details.URL, EnvVar: env, Outcome: KeyUnknown}
+	res := Result{Details: d}
+	if fr.Fail != nil {
+		d.Failure = fr.Fail.Code
+		res.Status = StatusUnknown
+		res.Reason = "could not check the key: " + fr.Fail.Reason
+		res.Error = fr.Fail.stepError()
+		return res
+	}
+	d.StatusCode = fr.Details.StatusCode
+	d.RequestID = fr.Details.Headers["x-request-id"]
+	for k, v := range fr.Details.Headers {
+		if strings.HasPrefix(k, "x-ratelimit-") {
+			if d.RateLimit == nil {
+				d.RateLimit = map[string]string{}
+			}
+			d.RateLimit[k] = v
+		}
+	}
+	verdict := cleanVerdict(Classify(ClassifyInput{Status: d.StatusCode, Header: fr.Header, Body: fr.Body, ExpectCloudflare: t.ExpectCloudflare}), clean)
+	d.Verdict = verdict
+	if d.RequestID == "" && verdict.OpenAI != nil {
+		d.RequestID = verdict.OpenAI.RequestID
+	}
+	res.Evidence = apiKeyEvidence(d, fr)
+	if fr.Cut != "" {
+		d.Failure = fr.CutCode
+		res.Status = StatusUnknown
+		res.Reason = "could not check the key: the API " + fr.Cut + " (a captive portal or proxy may be answering)"
+		return res
+	}
+	d.Outcome, res.Status, res.Reason = keyOutcome(verdict, d.StatusCode, env)
+	scrubSecret(d, key)
+	res.Reason = clean(res.Reason)
+	for i, e := range res.Evidence {
+		res.Evidence[i] = clean(e)
+	}
+	return res
+}
+
+// scrubSecret is the API key probe's backstop: every string the details
+// hold, including fields a later version adds to Verdict, is checked for
+// the key through the JSON form and masked there.
+func scrubSecret(d *APIKeyDetails, secret string) {
+	encode := func(v any) []byte {
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if enc.Encode(v) != nil {
+			return nil
+		}
+		return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	}
+	all := encode(d)
+	needle := bytes.TrimSuffix(bytes.TrimPrefix(encode(secret), []byte(`"`)), []byte(`"`))
+	if all == nil || len(needle) == 0 {
+		return
+	}
+	if !bytes.Contains(all, needle) {
+		return
+	}
+	var out APIKeyDetails
+	if err := json.Unmarshal(bytes.ReplaceAll(all, needle, []byte(sanitize.Redacted)), &out); err != nil {
+		*d = APIKeyDetails{URL: d.URL, EnvVar: d.EnvVar, Outcome: d.Outcome, StatusCode: d.StatusCode}
+		return
+	}
+	*d = out
+}
+
+// keyOutcome maps the classifier's verdict to what it says about the key.
+func keyOutcome(v Verdict, status int, env string) (string, Status, string) {
+	msg := ""
+	if v.OpenAI != nil && v.OpenAI.Message != "" {
+		msg = ": " + v.OpenAI.Message
+	}
+	switch v.Kind {
+	case VerdictOK:
+		if status >= 200 && status < 300 {
+			return KeyValid, StatusPass, fmt.Sprintf("the key in %s works (HTTP %d)", env, status)
+		}
+	case VerdictOpenAIInvalidKey:
+		return KeyInvalid, StatusFail, fmt.Sprintf("the API rejected the key in %s (HTTP %d)%s", env, status, msg)
+	case VerdictOpenAIMissingKey:
+		return KeyMissing, StatusFail, fmt.Sprintf("the API saw no key although one was sent (HTTP %d): something on the way strips the Authorization header", status)
+	case VerdictOpenAIQuota:
+		return KeyQuotaExhausted, StatusFail, fmt.Sprintf("the key works but its quota is used up (HTTP %d)%s", status, msg)
+	case VerdictOpenAIRateLimit:
+		return KeyRateLimited, StatusWarn, fmt.Sprintf("the key works but is being rate limited (HTTP %d)%s", status, msg)
+	case VerdictOpenAIIPNotAuthorized:
+		return KeyIPNotAuthorized, StatusFail, fmt.Sprintf("the key's project does not allow requests from this IP address (HTTP %d)%s", status, msg)
+	case VerdictOpenAIRegion:
+		return KeyRegion, StatusFail, fmt.Sprintf("the API refuses requests from this country or region (HTTP %d)%s", status, msg)
+	case VerdictOpenAIServerError, VerdictOpenAIOverloaded, VerdictCF5xx:
+		return KeyServerError, StatusWarn, fmt.Sprintf("the API failed on its side (HTTP %d), so the key could not be judged%s", status, msg)
+	}
+	if v.Blocked() {
+		return KeyUnknown, StatusFail, fmt.Sprintf("the key could not be checked: %s (HTTP %d)", verdictSummary(v), status)
+	}
+	return KeyUnknown, StatusUnknown, fmt.Sprintf("the key could not be judged from the answer: %s (HTTP %d)", verdictSummary(v), status)
+}
+
+func apiKeyEvidence(d *APIKeyDetails, fr fetchResult) []string {
+	ev := []string{fmt.Sprintf("%s %d", fr.Details.HTTPVersion, d.StatusCode)}
+	if d.RequestID != "" {
+		ev = append(ev, "x-request-id: "+d.RequestID)
+	}
+	keys := make([]string, 0, len(d.RateLimit))
+	for k := range d.RateLimit {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		ev = append(ev, k+": "+d.RateLimit[k])
+	}
+	if d.Verdict.OpenAI != nil && d.Verdict.OpenAI.Code != "" {
+		ev = append(ev, "error code: "+d.Verdict.OpenAI.Code)
+	}
+	if v := fr.Details.Headers["cf-ray"]; v != "" {
+		ev = append(ev, "cf-ray: "+v)
+	}
+	return ev
+}

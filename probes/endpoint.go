@@ -1,6 +1,11 @@
 package probes
 
-import "time"
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"time"
+)
 
 // Variant is one cell of a web target's differential matrix: which route,
 // which address family and which header set a request used. Comparing cells
@@ -60,10 +65,21 @@ type EndpointDetails struct {
 	// Expected says the verdict is what this target normally answers from a
 	// healthy machine (a 401 missing_api_key from the API without a key).
 	Expected bool `json:"expected"`
+	// Failure is a stable code for a request that got no usable answer, so
+	// rules need not parse reasons: nxdomain, servfail, dns_timeout,
+	// no_address, refused, reset, connect_timeout, unreachable, tls_stall,
+	// tls_reset, tls_untrusted, tls_hostname, tls_expired, tls_alert,
+	// proxy_config, proxy_refused, proxy_*, header_timeout, closed,
+	// bad_response, redirect_loop, too_many_redirects, cancelled, budget.
+	Failure string `json:"failure,omitempty"`
 }
 
 // PhaseTimings are the request phases as net/http/httptrace saw them. A zero
 // phase did not happen (a reused or proxied step, or a failure before it).
+// DNS, Connect, TLS and FirstByte belong to the request that produced the
+// final response (on the proxy route DNS and Connect are the proxy's, and
+// FirstByte counts from the start of that request); Total spans the whole
+// chain, redirects included.
 type PhaseTimings struct {
 	DNS       Millis `json:"dns_ms"`
 	Connect   Millis `json:"connect_ms"`
@@ -103,6 +119,10 @@ type TLSDetails struct {
 	Intercepted   bool   `json:"intercepted,omitempty"`
 	InterceptedBy string `json:"intercepted_by,omitempty"`
 	Product       string `json:"product,omitempty"`
+	// IssuerNote is set when a publicly trusted chain for a Cloudflare host
+	// comes from a CA Cloudflare does not use: a hint worth showing, not a
+	// verdict (the public-root check decides interception).
+	IssuerNote string `json:"issuer_note,omitempty"`
 }
 
 // CertInfo is one certificate of a chain.
@@ -130,6 +150,12 @@ type MatrixDetails struct {
 	// BlockedWhen is the value of Split under which requests were blocked
 	// ("proxy", "ipv6", "plain").
 	BlockedWhen string `json:"blocked_when,omitempty"`
+	// ChallengeSplit and ChallengedWhen are the same for Cloudflare
+	// challenges, computed when no cell was blocked outright: a challenge
+	// asks for a browser, so "challenged only without browser headers" is
+	// a different finding from a block.
+	ChallengeSplit string `json:"challenge_split,omitempty"`
+	ChallengedWhen string `json:"challenged_when,omitempty"`
 }
 
 // MatrixCell is the outcome of one cell, pointing at its endpoint result.
@@ -138,7 +164,180 @@ type MatrixCell struct {
 	Variant  Variant     `json:"variant"`
 	Status   Status      `json:"status"`
 	Verdict  VerdictKind `json:"verdict,omitempty"`
-	Blocked  bool        `json:"blocked"`
+	// Blocked: Cloudflare refused this cell (a block, not a challenge).
+	Blocked bool `json:"blocked"`
+	// Challenged: Cloudflare served a challenge page in this cell.
+	Challenged bool `json:"challenged,omitempty"`
+	// Answered: the cell got an HTTP answer that could be classified;
+	// cells without one take no part in Split.
+	Answered bool `json:"answered"`
 }
 
 func (*MatrixDetails) details() {}
+
+// TargetProbes plans the probes of one target. A web target gets one probe
+// per matrix cell ("endpoint:chatgpt.com:direct-ipv6-browser"); an API
+// target gets one probe on the route a Go program on this machine would
+// take ("endpoint:api.openai.com:default"). Planning reads only the proxy
+// variables through w; the network is touched when the probes run.
+func TargetProbes(t Target, cfg Config, w World) []Probe {
+	tm := timeoutsFor(cfg.Budget)
+	label := targetLabel(t, cfg)
+	proxied := proxyApplies(t.URL, cfg, w)
+	if t.Kind != TargetWeb {
+		route := RouteDirect
+		if proxied {
+			route = RouteProxy
+		}
+		v := Variant{Route: route, Family: FamilyAny, Headers: HeadersPlain}
+		title := label
+		if route == RouteProxy {
+			title += " through the proxy"
+		}
+		return []Probe{endpointProbe(t, "endpoint:"+label+":default", title, v, w, tm)}
+	}
+	var ps []Probe
+	for _, v := range planCells(proxied) {
+		ps = append(ps, endpointProbe(t, "endpoint:"+label+":"+v.String(), label+": "+variantWords(v), v, w, tm))
+	}
+	return ps
+}
+
+// proxyApplies says whether Go would send requests for rawURL through a
+// proxy. An unparsable proxy variable counts: the proxy cells then report
+// the broken setting, as a Go program on this machine would hit it.
+func proxyApplies(rawURL string, cfg Config, w World) bool {
+	if cfg.BypassProxy {
+		return false
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return false
+	}
+	p, err := ProxyFor(w, u)
+	return err != nil || p != nil
+}
+
+// variantWords is a cell in words ("direct, IPv6, browser headers").
+func variantWords(v Variant) string {
+	route := "direct"
+	if v.Route == RouteProxy {
+		route = "through the proxy"
+	}
+	fam := ""
+	if v.Family != FamilyAny {
+		fam = ", " + familyLabel(v.Family)
+	}
+	hs := "plain Go client"
+	if v.Headers == HeadersBrowser {
+		hs = "browser headers"
+	}
+	return route + fam + ", " + hs
+}
+
+func endpointProbe(t Target, id, title string, v Variant, w World, tm timeouts) Probe {
+	return Probe{
+		ID:      id,
+		Kind:    KindEndpoint,
+		Target:  t.URL,
+		Title:   title,
+		Timeout: tm.Probe,
+		Run: func(ctx context.Context) Result {
+			r := runEndpoint(ctx, t, v, w, tm)
+			r.Title = title
+			return r
+		},
+	}
+}
+
+// runEndpoint makes one request chain and judges it: the verdict against
+// the target's healthy set, TLS interception, and for a request that got no
+// answer, the step and cause.
+//
+// Status: a healthy verdict passes (warns when TLS is re-signed on the
+// way); a Cloudflare challenge warns, because a browser with JavaScript
+// and cookies can pass it and a terminal client never can, so it is not a
+// block; blocks and errors fail; a request without an answer fails, except
+// that a family the host or machine lacks is skipped and a run that was
+// cancelled or out of budget is unknown.
+func runEndpoint(ctx context.Context, t Target, v Variant, w World, tm timeouts) Result {
+	spec := fetchSpec{URL: t.URL, Variant: v, MaxRedirects: MaxRedirects, BodyLimit: maxBody,
+		ExpectCloudflare: t.ExpectCloudflare, Timeouts: tm}
+	if v.Headers == HeadersBrowser {
+		spec.Header = browserHeaders(w.GOOS, w.LookupEnv)
+		spec.DecodeBody = true
+	}
+	fr := fetch(ctx, w, spec)
+	d := fr.Details
+	res := Result{Details: &d}
+	host := defaultClean(hostOf(t.URL))
+	if fr.Fail != nil {
+		res.Status = fr.Fail.status()
+		res.Reason = fr.Fail.Reason
+		res.Error = fr.Fail.stepError()
+		res.Evidence = failureEvidence(&d)
+		return res
+	}
+
+	verdict := cleanVerdict(Classify(ClassifyInput{Status: d.StatusCode, Header: fr.Header, Body: fr.Body, ExpectCloudflare: t.ExpectCloudflare}), defaultClean)
+	d.Verdict = verdict
+	d.Expected = t.IsHealthy(verdict.Kind) && fr.Cut == ""
+	res.Evidence = responseEvidence(&d, fr.BodyNote)
+	switch {
+	case fr.Cut != "":
+		d.Failure = fr.CutCode
+		res.Status = StatusFail
+		res.Reason = fr.Cut
+		res.Error = &StepError{Step: "request", Message: "request: " + host + ": " + fr.Cut}
+	case d.Expected:
+		res.Status = StatusPass
+		if verdict.Kind == VerdictOK {
+			res.Reason = fmt.Sprintf("%s answered normally (HTTP %d)", host, d.StatusCode)
+		} else {
+			res.Reason = fmt.Sprintf("%s answered as expected: %s (HTTP %d)", host, verdictSummary(verdict), d.StatusCode)
+		}
+		if d.TLS != nil && d.TLS.Intercepted {
+			res.Status = StatusWarn
+			res.Reason += ", but TLS is re-signed on the way by " + interceptorWords(d.TLS)
+		}
+	case verdict.Kind == VerdictCFChallenge:
+		res.Status = StatusWarn
+		res.Reason = fmt.Sprintf("Cloudflare challenge from %s (HTTP %d): a browser with JavaScript and cookies is needed, which is not a block", host, d.StatusCode)
+	default:
+		res.Status = StatusFail
+		res.Reason = fmt.Sprintf("%s (HTTP %d)", verdictSummary(verdict), d.StatusCode)
+	}
+	return res
+}
+
+func verdictSummary(v Verdict) string {
+	if v.Summary != "" {
+		return v.Summary
+	}
+	return string(v.Kind)
+}
+
+func interceptorWords(t *TLSDetails) string {
+	s := "'" + t.InterceptedBy + "'"
+	if t.Product != "" {
+		s += " (" + t.Product + ")"
+	}
+	return s
+}
+
+// failureEvidence lists what a request that got no answer did show: the
+// chain it was offered, where it connected, redirects so far, timings.
+func failureEvidence(d *EndpointDetails) []string {
+	var ev []string
+	if d.Proxy != "" {
+		ev = append(ev, "proxy: "+d.Proxy)
+	}
+	if d.RemoteAddr != "" {
+		ev = append(ev, "connected to "+d.RemoteAddr)
+	}
+	ev = append(ev, tlsEvidence(d.TLS)...)
+	for _, r := range d.Redirects {
+		ev = append(ev, fmt.Sprintf("redirect: %d %s -> %s", r.Status, r.From, r.To))
+	}
+	return append(ev, timingEvidence(d.Timings))
+}

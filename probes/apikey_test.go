@@ -1,0 +1,169 @@
+package probes
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+func TestAPIKeyProbeValidKey(t *testing.T) {
+	tw := newTestWorld(t)
+	var gotAuth string
+	srv := tw.serve(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		gotAuth = r.Header.Get("Authorization")
+		cfHeaders(w)
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("X-Request-Id", "req_abc123")
+		w.Header().Set("X-Ratelimit-Remaining-Requests", "4999")
+		w.Header().Set("X-Ratelimit-Reset-Requests", "12ms")
+		_, _ = io.WriteString(w, `{"object":"list","data":[{"id":"gpt-5","object":"model"}]}`)
+	}))
+	tw.host("api.openai.com", apiV4, "", addr(srv))
+	tw.setEnv("OPENAI_API_KEY", "sk-proj-validkey0123456789")
+	r := runProbe(t, APIKeyProbe(DefaultConfig(), tw.World()))
+	d := r.Details.(*APIKeyDetails)
+	if gotAuth != "Bearer sk-proj-validkey0123456789" {
+		t.Errorf("server saw Authorization %q", gotAuth)
+	}
+	if r.Status != StatusPass || d.Outcome != KeyValid || d.RequestID != "req_abc123" || d.EnvVar != "OPENAI_API_KEY" {
+		t.Errorf("got %s %q details %+v", r.Status, r.Reason, d)
+	}
+	if d.RateLimit["x-ratelimit-remaining-requests"] != "4999" || d.RateLimit["x-ratelimit-reset-requests"] != "12ms" {
+		t.Errorf("rate limit %v", d.RateLimit)
+	}
+	assertClean(t, r, "validkey0123456789")
+}
+
+// TestAPIKeyNeverInResult uses a canary key the server echoes everywhere
+// it can: the body, headers, and a redirect Location (plain and
+// URL-escaped). Nothing of it may reach the result.
+func TestAPIKeyNeverInResult(t *testing.T) {
+	for _, key := range []string{"canary+Key/9f8e7d6c5b4a3", "sk-canaryABCDEF0123456789"} {
+		t.Run(key, func(t *testing.T) {
+			tw := newTestWorld(t)
+			srv := tw.serve(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				echo := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+				cfHeaders(w)
+				w.Header().Set("X-Request-Id", "req_"+echo)
+				w.Header().Set("X-Ratelimit-Limit-Requests", echo)
+				w.Header().Set("Www-Authenticate", `Bearer realm="`+echo+`"`)
+				if r.URL.Path == "/v1/models" {
+					w.Header().Set("Location", "https://login.example.net/?key="+url.QueryEscape(echo)+"&raw="+echo)
+					w.WriteHeader(http.StatusFound)
+					return
+				}
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusUnauthorized)
+				msg, _ := json.Marshal("Incorrect API key provided: " + echo + ". You can find your API key at https://platform.openai.com/account/api-keys.")
+				_, _ = io.WriteString(w, `{"error":{"message":`+string(msg)+`,"type":"invalid_request_error","param":null,"code":"invalid_api_key"}}`)
+			}))
+			tw.host("api.openai.com", apiV4, "", addr(srv))
+			tw.setEnv("OPENAI_API_KEY", key)
+			for _, target := range []string{"https://api.openai.com/v1/models", "https://api.openai.com/v1/other"} {
+				cfg := DefaultConfig()
+				cfg.Targets = []Target{APITarget(target)}
+				r := runProbe(t, APIKeyProbe(cfg, tw.World()))
+				if r.Status == "" || r.Reason == "" {
+					t.Fatalf("unclassified: %+v", r)
+				}
+				assertClean(t, r, key, url.QueryEscape(key), key[4:20])
+			}
+		})
+	}
+}
+
+func TestAPIKeyTransportErrorHidesKey(t *testing.T) {
+	tw := newTestWorld(t) // api.openai.com does not resolve
+	const key = "sk-transportcanary0123456789"
+	tw.setEnv("OPENAI_API_KEY", key)
+	r := runProbe(t, APIKeyProbe(DefaultConfig(), tw.World()))
+	d := r.Details.(*APIKeyDetails)
+	if r.Status != StatusUnknown || d.Failure != "nxdomain" || r.Error == nil {
+		t.Errorf("got %s %q %+v", r.Status, r.Reason, d)
+	}
+	assertClean(t, r, key)
+}
+
+func TestAPIKeyProbeSkips(t *testing.T) {
+	tw := newTestWorld(t)
+	cfg := DefaultConfig()
+	p := APIKeyProbe(cfg, tw.World())
+	if p.ID != "apikey:openai" || p.Kind != KindAPIKey || p.Target != "https://api.openai.com/v1/models" {
+		t.Errorf("probe %s %s %s", p.ID, p.Kind, p.Target)
+	}
+	if r := runProbe(t, p); r.Status != StatusSkipped || r.Reason != "no OPENAI_API_KEY set" {
+		t.Errorf("no key: %s %q", r.Status, r.Reason)
+	}
+	tw.setEnv("OPENAI_API_KEY", "sk-somekey0123456789")
+	cfg.Targets = []Target{WebTarget("https://chatgpt.com/")}
+	if r := runProbe(t, APIKeyProbe(cfg, tw.World())); r.Status != StatusSkipped || r.Reason != "no API target configured" {
+		t.Errorf("no API target: %s %q", r.Status, r.Reason)
+	}
+	cfg.Targets = []Target{APITarget("http://api.internal.test/v1/models")}
+	if r := runProbe(t, APIKeyProbe(cfg, tw.World())); r.Status != StatusSkipped || !strings.Contains(r.Reason, "only sent over HTTPS") {
+		t.Errorf("plain http: %s %q", r.Status, r.Reason)
+	}
+}
+
+func TestKeyOutcome(t *testing.T) {
+	cases := []struct {
+		kind    VerdictKind
+		status  int
+		outcome string
+		st      Status
+	}{
+		{VerdictOK, 200, KeyValid, StatusPass},
+		{VerdictOK, 302, KeyUnknown, StatusUnknown},
+		{VerdictOpenAIInvalidKey, 401, KeyInvalid, StatusFail},
+		{VerdictOpenAIMissingKey, 401, KeyMissing, StatusFail},
+		{VerdictOpenAIQuota, 429, KeyQuotaExhausted, StatusFail},
+		{VerdictOpenAIRateLimit, 429, KeyRateLimited, StatusWarn},
+		{VerdictOpenAIIPNotAuthorized, 401, KeyIPNotAuthorized, StatusFail},
+		{VerdictOpenAIRegion, 403, KeyRegion, StatusFail},
+		{VerdictOpenAIServerError, 500, KeyServerError, StatusWarn},
+		{VerdictOpenAIOverloaded, 503, KeyServerError, StatusWarn},
+		{VerdictCF5xx, 522, KeyServerError, StatusWarn},
+		{VerdictCFBlock, 403, KeyUnknown, StatusFail},
+		{VerdictCaptivePortal, 200, KeyUnknown, StatusUnknown},
+	}
+	for _, tc := range cases {
+		outcome, st, reason := keyOutcome(Verdict{Kind: tc.kind, Status: tc.status}, tc.status, "OPENAI_API_KEY")
+		if outcome != tc.outcome || st != tc.st || reason == "" {
+			t.Errorf("%s %d: %s %s %q, want %s %s", tc.kind, tc.status, outcome, st, reason, tc.outcome, tc.st)
+		}
+	}
+}
+
+func TestCleanVerdictMasksSecret(t *testing.T) {
+	const key = "plainkey-0123456789abcdef"
+	clean := func(s string) string { return maskSecret(defaultClean(s), key) }
+	v := cleanVerdict(Verdict{
+		Summary: "bad key " + key, Markers: []string{"body: " + key, "ok"}, RayID: "\x1b[31m8a1b",
+		OpenAI: &OpenAIError{Message: "Incorrect API key provided: " + key, RequestID: "req_" + key},
+	}, clean)
+	b, _ := json.Marshal(v)
+	if strings.Contains(string(b), key) || strings.Contains(string(b), `\u001b`) {
+		t.Errorf("verdict still holds the key or an escape: %s", b)
+	}
+	if v.Markers[1] != "ok" || v.RayID != "8a1b" {
+		t.Errorf("verdict mangled: %+v", v)
+	}
+}
+
+func TestScrubSecretCoversEveryField(t *testing.T) {
+	const key = `odd"key<&>0123456789`
+	d := &APIKeyDetails{URL: "https://api.openai.com/v1/models", EnvVar: "OPENAI_API_KEY", Outcome: KeyInvalid,
+		RateLimit: map[string]string{"x-ratelimit-limit-requests": "v" + key},
+		Verdict:   Verdict{Kind: VerdictOpenAIInvalidKey, Markers: []string{"m " + key}, OpenAI: &OpenAIError{Type: key}}}
+	scrubSecret(d, key)
+	b, _ := json.Marshal(d)
+	if strings.Contains(string(b), "0123456789") {
+		t.Errorf("key survived: %s", b)
+	}
+	if d.Outcome != KeyInvalid || d.Verdict.Kind != VerdictOpenAIInvalidKey || d.RateLimit["x-ratelimit-limit-requests"] != "v[redacted]" {
+		t.Errorf("details damaged: %+v", d)
+	}
+}

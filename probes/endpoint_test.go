@@ -1,0 +1,472 @@
+package probes
+
+import (
+	"compress/gzip"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+const (
+	cgV4   = "104.18.32.47"
+	cgV6   = "2606:4700::6812:202f"
+	chatV4 = "104.18.37.228"
+	apiV4  = "162.159.140.245"
+)
+
+func configFor(targets ...Target) Config {
+	cfg := DefaultConfig()
+	cfg.Targets = targets
+	return cfg
+}
+
+func endpointDetails(t *testing.T, r Result) *EndpointDetails {
+	t.Helper()
+	d, ok := r.Details.(*EndpointDetails)
+	if !ok || d == nil {
+		t.Fatalf("details = %T, want *EndpointDetails (result %+v)", r.Details, r)
+	}
+	return d
+}
+
+// headerLog records the request headers a server saw, per user agent.
+type headerLog struct {
+	mu   sync.Mutex
+	reqs []http.Header
+}
+
+func (l *headerLog) add(r *http.Request) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.reqs = append(l.reqs, r.Header.Clone())
+}
+
+func (l *headerLog) last() http.Header {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.reqs) == 0 {
+		return nil
+	}
+	return l.reqs[len(l.reqs)-1]
+}
+
+func TestEndpointHealthyCell(t *testing.T) {
+	tw := newTestWorld(t)
+	srv := tw.serve(http.HandlerFunc(okPage))
+	tw.host("chatgpt.com", cgV4, cgV6, addr(srv))
+	cfg := configFor(WebTarget("https://chatgpt.com/"))
+	ps := TargetProbes(cfg.Targets[0], cfg, tw.World())
+
+	r := runProbe(t, probeByID(t, ps, "endpoint:chatgpt.com:direct-ipv4-plain"))
+	d := endpointDetails(t, r)
+	if r.Status != StatusPass {
+		t.Fatalf("status = %s (%s), want pass", r.Status, r.Reason)
+	}
+	if d.RemoteAddr != cgV4+":443" {
+		t.Errorf("RemoteAddr = %q, want the logical address %s:443", d.RemoteAddr, cgV4)
+	}
+	if d.HTTPVersion != "HTTP/2.0" || d.TLS == nil || d.TLS.ALPN != "h2" || d.TLS.Version != "TLS 1.3" {
+		t.Errorf("protocol = %s, TLS %+v; want HTTP/2.0 over TLS 1.3 with ALPN h2", d.HTTPVersion, d.TLS)
+	}
+	if !d.TLS.SystemVerified || !d.TLS.PublicVerified || d.TLS.Intercepted || d.TLS.IssuerNote != "" {
+		t.Errorf("TLS judgement = %+v, want verified both ways, not intercepted, no issuer note", d.TLS)
+	}
+	if len(d.TLS.Chain) != 1 || d.TLS.Chain[0].IssuerOrg != "Google Trust Services LLC" || len(d.TLS.Chain[0].SHA256) != 64 {
+		t.Errorf("chain = %+v", d.TLS.Chain)
+	}
+	if d.Headers["cf-ray"] != "8a1b2c3d4e5f6a7b-FRA" || d.Headers["server"] != "cloudflare" {
+		t.Errorf("headers = %v", d.Headers)
+	}
+	if _, ok := d.Headers["set-cookie"]; ok {
+		t.Error("Set-Cookie kept in headers")
+	}
+	if !d.Expected || d.Verdict.Kind != VerdictOK || d.StatusCode != 200 {
+		t.Errorf("verdict = %+v expected=%v status=%d", d.Verdict, d.Expected, d.StatusCode)
+	}
+	if d.ClockSkew == nil || d.Timings.Total <= 0 || d.Timings.TLS <= 0 || d.Timings.FirstByte <= 0 {
+		t.Errorf("skew %v timings %+v", d.ClockSkew, d.Timings)
+	}
+	if d.Variant != (Variant{RouteDirect, FamilyIPv4, HeadersPlain}) || d.URL != "https://chatgpt.com/" {
+		t.Errorf("variant %v url %s", d.Variant, d.URL)
+	}
+	wantEvidence(t, r, "cf-ray: 8a1b2c3d4e5f6a7b-FRA", "server: cloudflare", "TLS issuer: Test GTS Root R4 (Google Trust Services LLC)", "timings: ")
+	assertClean(t, r, "secretcookievalue")
+
+	r6 := runProbe(t, probeByID(t, ps, "endpoint:chatgpt.com:direct-ipv6-plain"))
+	if d6 := endpointDetails(t, r6); r6.Status != StatusPass || d6.RemoteAddr != "["+cgV6+"]:443" {
+		t.Errorf("IPv6 cell: %s %s remote %s", r6.Status, r6.Reason, d6.RemoteAddr)
+	}
+}
+
+func wantEvidence(t *testing.T, r Result, prefixes ...string) {
+	t.Helper()
+	for _, p := range prefixes {
+		found := false
+		for _, e := range r.Evidence {
+			if strings.HasPrefix(e, p) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("evidence lacks %q: %q", p, r.Evidence)
+		}
+	}
+}
+
+func TestEndpointHeaderSets(t *testing.T) {
+	tw := newTestWorld(t)
+	var log headerLog
+	srv := tw.serve(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		log.add(r)
+		if !strings.Contains(r.UserAgent(), "Chrome/") {
+			okPage(w, r)
+			return
+		}
+		// The browser set asked for gzip itself: answer compressed, as
+		// Cloudflare does, and make sure the probe decodes it.
+		cfHeaders(w)
+		w.Header().Set("Content-Type", "text/plain; charset=UTF-8")
+		w.Header().Set("Content-Encoding", "gzip")
+		w.WriteHeader(http.StatusForbidden)
+		zw := gzip.NewWriter(w)
+		_, _ = io.WriteString(zw, "error code: 1020")
+		_ = zw.Close()
+	}))
+	tw.host("chatgpt.com", cgV4, "", addr(srv))
+	tw.setEnv("LANG", "de_DE.UTF-8")
+	cfg := configFor(WebTarget("https://chatgpt.com/"))
+	ps := TargetProbes(cfg.Targets[0], cfg, tw.World())
+
+	plain := runProbe(t, probeByID(t, ps, "endpoint:chatgpt.com:direct-ipv4-plain"))
+	h := log.last()
+	if plain.Status != StatusPass || !strings.HasPrefix(h.Get("User-Agent"), "Go-http-client/") || h.Get("Sec-Fetch-Mode") != "" {
+		t.Errorf("plain cell: %s %s; sent %v", plain.Status, plain.Reason, h)
+	}
+
+	browser := runProbe(t, probeByID(t, ps, "endpoint:chatgpt.com:direct-ipv4-browser"))
+	h = log.last()
+	want := map[string]string{
+		"Sec-Fetch-Mode":     "navigate",
+		"Sec-Ch-Ua-Platform": `"Linux"`,
+		"Accept-Encoding":    "gzip, deflate",
+		"Accept-Language":    "de-DE,de;q=0.9,en;q=0.8",
+	}
+	for k, v := range want {
+		if h.Get(k) != v {
+			t.Errorf("browser cell sent %s: %q, want %q", k, h.Get(k), v)
+		}
+	}
+	if !strings.Contains(h.Get("User-Agent"), "X11; Linux x86_64") {
+		t.Errorf("browser UA = %q", h.Get("User-Agent"))
+	}
+	d := endpointDetails(t, browser)
+	if browser.Status != StatusFail || d.Verdict.Kind != VerdictCFBlock || d.Verdict.Code != 1020 {
+		t.Errorf("browser cell: %s %q verdict %+v", browser.Status, browser.Reason, d.Verdict)
+	}
+	if d.BodyExcerpt != "error code: 1020" || d.BodyBytes != 16 {
+		t.Errorf("body not decoded: %q (%d bytes)", d.BodyExcerpt, d.BodyBytes)
+	}
+	assertClean(t, browser)
+}
+
+func TestEndpointFollowsChatOpenAIRedirect(t *testing.T) {
+	tw := newTestWorld(t)
+	cg := tw.serve(http.HandlerFunc(okPage))
+	old := tw.serve(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		cfHeaders(w)
+		http.Redirect(w, r, "https://chatgpt.com"+r.URL.RequestURI(), http.StatusPermanentRedirect)
+	}))
+	tw.host("chatgpt.com", cgV4, "", addr(cg))
+	tw.host("chat.openai.com", chatV4, "", addr(old))
+	cfg := configFor(WebTarget("https://chat.openai.com/"))
+	r := runProbe(t, probeByID(t, TargetProbes(cfg.Targets[0], cfg, tw.World()), "endpoint:chat.openai.com:direct-ipv4-plain"))
+	d := endpointDetails(t, r)
+	if r.Status != StatusPass {
+		t.Fatalf("status %s: %s", r.Status, r.Reason)
+	}
+	want := Redirect{Status: 308, From: "https://chat.openai.com/", To: "https://chatgpt.com/"}
+	if len(d.Redirects) != 1 || d.Redirects[0] != want {
+		t.Errorf("redirects = %+v, want [%+v]", d.Redirects, want)
+	}
+	if d.RemoteAddr != cgV4+":443" || d.TLS == nil || d.TLS.ServerName != "chatgpt.com" {
+		t.Errorf("final hop: remote %s, TLS %+v", d.RemoteAddr, d.TLS)
+	}
+}
+
+func TestEndpointTLSJudgement(t *testing.T) {
+	cas := testCAs()
+	cases := []struct {
+		name        string
+		cert        func() [][]byte
+		leafCA      *testCA
+		hosts       []string
+		userCA      *testCA
+		status      Status
+		failure     string
+		intercepted bool
+		product     string
+		reasonHas   string
+	}{
+		{name: "antivirus root trusted by the machine", leafCA: cas.intercept, status: StatusWarn, intercepted: true, product: "Kaspersky",
+			reasonHas: "re-signed on the way by 'Kaspersky Anti-Virus Personal Root Certificate' (Kaspersky)"},
+		{name: "corporate root declared by the user", leafCA: cas.corp, userCA: cas.corp, status: StatusPass},
+		{name: "root this machine does not trust", leafCA: cas.corp, status: StatusFail, failure: "tls_untrusted",
+			reasonHas: "certificate signed by unknown authority 'Example Corp Inspection CA'"},
+		{name: "certificate for another host", leafCA: cas.public, hosts: []string{"example.net"}, status: StatusFail, failure: "tls_hostname",
+			reasonHas: "not valid for chatgpt.com"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			tw := newTestWorld(t)
+			if tc.userCA != nil {
+				tw.trust.User = tc.userCA.pool()
+			}
+			hosts := tc.hosts
+			if hosts == nil {
+				hosts = []string{"chatgpt.com"}
+			}
+			srv := tw.serve(http.HandlerFunc(okPage), tc.leafCA.leaf(hosts...))
+			tw.host("chatgpt.com", cgV4, "", addr(srv))
+			cfg := configFor(WebTarget("https://chatgpt.com/"))
+			r := runProbe(t, probeByID(t, TargetProbes(cfg.Targets[0], cfg, tw.World()), "endpoint:chatgpt.com:direct-ipv4-browser"))
+			d := endpointDetails(t, r)
+			if r.Status != tc.status || d.Failure != tc.failure {
+				t.Fatalf("status %s failure %q (%s), want %s %q", r.Status, d.Failure, r.Reason, tc.status, tc.failure)
+			}
+			if d.TLS == nil || len(d.TLS.Chain) == 0 {
+				t.Fatal("chain not recorded")
+			}
+			if d.TLS.Intercepted != tc.intercepted || (tc.intercepted && d.TLS.Product != tc.product) {
+				t.Errorf("TLS = %+v", d.TLS)
+			}
+			if tc.userCA != nil && !d.TLS.UserTrusted {
+				t.Error("UserTrusted not set")
+			}
+			if !strings.Contains(r.Reason, tc.reasonHas) {
+				t.Errorf("reason %q lacks %q", r.Reason, tc.reasonHas)
+			}
+			if tc.failure != "" {
+				if r.Error == nil || r.Error.Step != "tls" || !strings.HasPrefix(r.Error.Message, "tls: chatgpt.com: ") {
+					t.Errorf("error = %+v", r.Error)
+				}
+				if d.StatusCode != 0 {
+					t.Error("request went on over a chain this machine does not trust")
+				}
+			}
+			assertClean(t, r)
+		})
+	}
+}
+
+func TestEndpointUntrustedInterceptorIsNamed(t *testing.T) {
+	tw := newTestWorld(t)
+	tw.trust.System = testCAs().public.pool() // the antivirus root is not installed in Go's store
+	srv := tw.serve(http.HandlerFunc(okPage), testCAs().intercept.leaf("chatgpt.com"))
+	tw.host("chatgpt.com", cgV4, "", addr(srv))
+	cfg := configFor(WebTarget("https://chatgpt.com/"))
+	r := runProbe(t, probeByID(t, TargetProbes(cfg.Targets[0], cfg, tw.World()), "endpoint:chatgpt.com:direct-ipv4-plain"))
+	d := endpointDetails(t, r)
+	wantReason := "TLS: chatgpt.com: certificate signed by unknown authority 'Kaspersky Anti-Virus Personal Root Certificate'"
+	if r.Status != StatusFail || r.Reason != wantReason || d.TLS.Product != "Kaspersky" {
+		t.Errorf("got %s %q product %q; want fail %q Kaspersky", r.Status, r.Reason, d.TLS.Product, wantReason)
+	}
+	wantEvidence(t, r, "TLS rejected: certificate signed by unknown authority", "TLS signer looks like Kaspersky")
+}
+
+func TestEndpointMissingFamilyIsSkipped(t *testing.T) {
+	tw := newTestWorld(t)
+	srv := tw.serve(http.HandlerFunc(okPage))
+	tw.host("chatgpt.com", cgV4, "", addr(srv))
+	cfg := configFor(WebTarget("https://chatgpt.com/"))
+	r := runProbe(t, probeByID(t, TargetProbes(cfg.Targets[0], cfg, tw.World()), "endpoint:chatgpt.com:direct-ipv6-browser"))
+	d := endpointDetails(t, r)
+	if r.Status != StatusSkipped || r.Reason != "chatgpt.com has no IPv6 address" || d.Failure != "no_address" {
+		t.Errorf("got %s %q failure %q", r.Status, r.Reason, d.Failure)
+	}
+}
+
+func TestEndpointProxyCells(t *testing.T) {
+	tw := newTestWorld(t)
+	srv := tw.serve(http.HandlerFunc(okPage))
+	tw.host("chatgpt.com", cgV4, "", addr(srv))
+	tw.useProxy(tw.connectProxy(false))
+	cfg := configFor(WebTarget("https://chatgpt.com/"))
+	ps := TargetProbes(cfg.Targets[0], cfg, tw.World())
+	if len(ps) != 6 {
+		t.Fatalf("%d cells with a proxy configured, want 6", len(ps))
+	}
+	r := runProbe(t, probeByID(t, ps, "endpoint:chatgpt.com:proxy-any-browser"))
+	d := endpointDetails(t, r)
+	if r.Status != StatusPass {
+		t.Fatalf("proxy cell: %s %s", r.Status, r.Reason)
+	}
+	if d.Proxy != "http://alice:[redacted]@proxy.test:3128" || d.RemoteAddr != "10.9.9.9:3128" {
+		t.Errorf("proxy %q remote %q", d.Proxy, d.RemoteAddr)
+	}
+	assertClean(t, r, "s3cretpw")
+
+	cfg.BypassProxy = true
+	if n := len(TargetProbes(cfg.Targets[0], cfg, tw.World())); n != 4 {
+		t.Errorf("BypassProxy: %d cells, want 4", n)
+	}
+}
+
+func TestEndpointProxyRefusesConnect(t *testing.T) {
+	tw := newTestWorld(t)
+	srv := tw.serve(http.HandlerFunc(okPage))
+	tw.host("chatgpt.com", cgV4, "", addr(srv))
+	tw.useProxy(tw.connectProxy(true))
+	cfg := configFor(WebTarget("https://chatgpt.com/"))
+	r := runProbe(t, probeByID(t, TargetProbes(cfg.Targets[0], cfg, tw.World()), "endpoint:chatgpt.com:proxy-any-plain"))
+	d := endpointDetails(t, r)
+	if r.Status != StatusFail || d.Failure != "proxy_refused" || r.Error == nil || r.Error.Step != "proxy" {
+		t.Fatalf("got %s %q failure %q error %+v", r.Status, r.Reason, d.Failure, r.Error)
+	}
+	if !strings.Contains(r.Reason, "refused to connect to chatgpt.com (403 Forbidden)") {
+		t.Errorf("reason %q", r.Reason)
+	}
+	assertClean(t, r, "s3cretpw")
+}
+
+func TestEndpointProxyHostMissing(t *testing.T) {
+	tw := newTestWorld(t)
+	tw.setEnv("HTTPS_PROXY", "http://nowhere.test:3128")
+	cfg := configFor(WebTarget("https://chatgpt.com/"))
+	r := runProbe(t, probeByID(t, TargetProbes(cfg.Targets[0], cfg, tw.World()), "endpoint:chatgpt.com:proxy-any-plain"))
+	d := endpointDetails(t, r)
+	if r.Status != StatusFail || d.Failure != "proxy_nxdomain" || r.Error.Step != "proxy" {
+		t.Errorf("got %s %q failure %q error %+v", r.Status, r.Reason, d.Failure, r.Error)
+	}
+}
+
+func TestEndpointChallengeWarns(t *testing.T) {
+	tw := newTestWorld(t)
+	srv := tw.serve(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		cfHeaders(w)
+		w.Header().Set("Cf-Mitigated", "challenge")
+		w.Header().Set("Content-Type", "text/html; charset=UTF-8")
+		w.WriteHeader(http.StatusForbidden)
+		_, _ = io.WriteString(w, `<html><body><noscript><span id="challenge-error-text">Enable JavaScript and cookies to continue</span></noscript><script>window._cf_chl_opt={cType: 'managed',cZone: 'chatgpt.com',cRay: '8a1b2c3d4e5f6a7b'};</script></body></html>`)
+	}))
+	tw.host("chatgpt.com", cgV4, "", addr(srv))
+	cfg := configFor(WebTarget("https://chatgpt.com/"))
+	r := runProbe(t, probeByID(t, TargetProbes(cfg.Targets[0], cfg, tw.World()), "endpoint:chatgpt.com:direct-ipv4-plain"))
+	if d := endpointDetails(t, r); r.Status != StatusWarn || d.Verdict.Kind != VerdictCFChallenge {
+		t.Errorf("got %s %q verdict %s", r.Status, r.Reason, d.Verdict.Kind)
+	}
+}
+
+func TestEndpointConnectionRefused(t *testing.T) {
+	tw := newTestWorld(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := ln.Addr().String()
+	ln.Close()
+	tw.host("chatgpt.com", cgV4, "", closed)
+	cfg := configFor(WebTarget("https://chatgpt.com/"))
+	r := runProbe(t, probeByID(t, TargetProbes(cfg.Targets[0], cfg, tw.World()), "endpoint:chatgpt.com:direct-ipv4-plain"))
+	d := endpointDetails(t, r)
+	if r.Status != StatusFail || d.Failure != "refused" || r.Error == nil || r.Error.Step != "connect" {
+		t.Fatalf("got %s %q failure %q error %+v", r.Status, r.Reason, d.Failure, r.Error)
+	}
+	if r.Error.Message != "connect: connect to 104.18.32.47:443: connection refused" {
+		t.Errorf("message %q", r.Error.Message)
+	}
+}
+
+func TestEndpointCancelledIsUnknown(t *testing.T) {
+	tw := newTestWorld(t)
+	tw.setDNS("chatgpt.com", zoneEntry{drop: true})
+	cfg := configFor(WebTarget("https://chatgpt.com/"))
+	p := probeByID(t, TargetProbes(cfg.Targets[0], cfg, tw.World()), "endpoint:chatgpt.com:direct-ipv4-plain")
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(50*time.Millisecond, cancel)
+	r := p.Run(ctx)
+	if r.Status != StatusUnknown || r.Reason != "cancelled before it finished" {
+		t.Errorf("got %s %q", r.Status, r.Reason)
+	}
+}
+
+func TestEndpointAPITargetDefaultRoute(t *testing.T) {
+	tw := newTestWorld(t)
+	srv := tw.serve(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		cfHeaders(w)
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("X-Request-Id", "req_123abc")
+		w.WriteHeader(http.StatusUnauthorized)
+		_, _ = io.WriteString(w, `{"error":{"message":"Missing bearer or basic authentication in header","type":"invalid_request_error","param":null,"code":null}}`)
+	}))
+	tw.host("api.openai.com", apiV4, "", addr(srv))
+	cfg := configFor(APITarget("https://api.openai.com/v1/models"))
+	ps := TargetProbes(cfg.Targets[0], cfg, tw.World())
+	if len(ps) != 1 || ps[0].ID != "endpoint:api.openai.com:default" {
+		t.Fatalf("API target probes = %v", ps)
+	}
+	r := runProbe(t, ps[0])
+	d := endpointDetails(t, r)
+	if d.StatusCode != 401 || d.Headers["x-request-id"] != "req_123abc" || d.Variant != (Variant{RouteDirect, FamilyAny, HeadersPlain}) {
+		t.Errorf("details %+v", d)
+	}
+	// The verdict (and so the status) is the classifier's: a missing-key
+	// 401 is the API's healthy answer without credentials.
+	if d.Expected != (r.Status == StatusPass) {
+		t.Errorf("expected=%v but status %s", d.Expected, r.Status)
+	}
+}
+
+// TestEndpointBudgetCutIsUnknown: when the run budget, not the probe's own
+// limit, ends a stalled lookup, the result says so and is unknown: the
+// network was not shown to be at fault.
+func TestEndpointBudgetCutIsUnknown(t *testing.T) {
+	tw := newTestWorld(t)
+	tw.setDNS("chatgpt.com", zoneEntry{drop: true})
+	cfg := configFor(WebTarget("https://chatgpt.com/"))
+	p := probeByID(t, TargetProbes(cfg.Targets[0], cfg, tw.World()), "endpoint:chatgpt.com:direct-ipv4-plain")
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	r := p.Run(ctx)
+	d := endpointDetails(t, r)
+	if r.Status != StatusUnknown || d.Failure != "budget" || r.Reason != "the run budget ran out during the DNS lookup" {
+		t.Errorf("got %s %q failure %q", r.Status, r.Reason, d.Failure)
+	}
+}
+
+// noIPv6Dialer is a machine without an IPv6 route.
+type noIPv6Dialer struct{ Dialer }
+
+func (d noIPv6Dialer) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
+	if network == "tcp6" {
+		return nil, &net.OpError{Op: "dial", Net: network, Err: os.NewSyscallError("connect", syscall.ENETUNREACH)}
+	}
+	return d.Dialer.DialContext(ctx, network, address)
+}
+
+func TestEndpointNoIPv6Route(t *testing.T) {
+	tw := newTestWorld(t)
+	srv := tw.serve(http.HandlerFunc(okPage))
+	tw.host("chatgpt.com", cgV4, cgV6, addr(srv))
+	tw.host("api.openai.com", "", "2606:4700::6810:1", addr(srv))
+	w := tw.World()
+	w.Dialer = noIPv6Dialer{w.Dialer}
+	cfg := configFor(WebTarget("https://chatgpt.com/"), APITarget("https://api.openai.com/v1/models"))
+
+	// An IPv6 cell on a machine without IPv6 did not apply.
+	r := runProbe(t, probeByID(t, TargetProbes(cfg.Targets[0], cfg, w), "endpoint:chatgpt.com:direct-ipv6-plain"))
+	if d := endpointDetails(t, r); r.Status != StatusSkipped || d.Failure != "unreachable" || !strings.HasPrefix(r.Reason, "this machine has no IPv6 route") {
+		t.Errorf("IPv6 cell: %s %q %q", r.Status, r.Reason, d.Failure)
+	}
+	// A request free to use any family, to a host with only IPv6, failed.
+	r = runProbe(t, TargetProbes(cfg.Targets[1], cfg, w)[0])
+	if d := endpointDetails(t, r); r.Status != StatusFail || d.Failure != "unreachable" {
+		t.Errorf("any-family request: %s %q %q", r.Status, r.Reason, d.Failure)
+	}
+}

@@ -1,0 +1,249 @@
+package probes
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/gptdoctor/gptdoctor/internal/sanitize"
+)
+
+// netFailure is a transport failure, classified: the step it happened in, a
+// stable code rules can match, a technical message naming target and step,
+// and a reason in words a user understands.
+type netFailure struct {
+	// Step is dns, connect, proxy, tls, request or read.
+	Step string
+	// Code is a stable class: nxdomain, servfail, dns_timeout, no_address,
+	// refused, reset, connect_timeout, unreachable, host_unreachable,
+	// tls_stall, tls_reset, tls_untrusted, tls_hostname, tls_expired,
+	// tls_alert, proxy_config, proxy_refused, header_timeout, closed,
+	// bad_response, cancelled, budget …
+	Code    string
+	Message string
+	Reason  string
+	Timeout bool
+	// NotApplicable says the cell cannot be measured here (the host has
+	// no address in this family, or this machine no route for it): the
+	// result is skipped rather than failed.
+	NotApplicable bool
+	// Cancelled says the run, not the network, ended the probe: the result
+	// is unknown.
+	Cancelled bool
+	err       error
+}
+
+func (e *netFailure) Error() string { return e.Message }
+func (e *netFailure) Unwrap() error { return e.err }
+
+// status is the result status this failure gives.
+func (e *netFailure) status() Status {
+	switch {
+	case e.Cancelled:
+		return StatusUnknown
+	case e.NotApplicable:
+		return StatusSkipped
+	}
+	return StatusFail
+}
+
+// stepError is the failure as a StepError.
+func (e *netFailure) stepError() *StepError {
+	return &StepError{Step: e.Step, Message: e.Message, Timeout: e.Timeout}
+}
+
+// familyLabel is the human name of an address family ("IPv6").
+func familyLabel(family string) string {
+	switch family {
+	case FamilyIPv4:
+		return "IPv4"
+	case FamilyIPv6:
+		return "IPv6"
+	}
+	return "any family"
+}
+
+// dnsFailure classifies a failed lookup of host. NXDOMAIN (the name does
+// not exist), SERVFAIL (the resolver could not answer) and a timeout (no
+// answer at all) point at different culprits, so they are kept apart.
+func dnsFailure(step, host, family string, err error, limit time.Duration) *netFailure {
+	what := "resolve " + host
+	if step == "proxy" {
+		what = "resolve proxy host " + host
+	}
+	if family == FamilyIPv4 || family == FamilyIPv6 {
+		what += " (" + familyLabel(family) + ")"
+	}
+	f := &netFailure{Step: step, err: err}
+	var de *net.DNSError
+	errors.As(err, &de)
+	switch {
+	case de != nil && de.IsNotFound:
+		f.Code = "nxdomain"
+		f.Reason = fmt.Sprintf("DNS: %s does not exist according to this machine's resolver (NXDOMAIN)", host)
+		f.Message = fmt.Sprintf("%s: %s via the system resolver: NXDOMAIN", step, what)
+	case (de != nil && de.IsTimeout) || isTimeout(err):
+		f.Code, f.Timeout = "dns_timeout", true
+		f.Reason = fmt.Sprintf("DNS: no answer for %s within %s (the resolver is unreachable or silent)", host, roundDur(limit))
+		f.Message = fmt.Sprintf("%s: %s via the system resolver: timeout after %s", step, what, roundDur(limit))
+	case de != nil:
+		f.Code = "servfail"
+		f.Reason = fmt.Sprintf("DNS: the resolver failed to answer for %s (SERVFAIL: %s)", host, de.Err)
+		f.Message = fmt.Sprintf("%s: %s via the system resolver: %s", step, what, de.Err)
+	default:
+		f.Code = "dns_error"
+		f.Reason = fmt.Sprintf("DNS: could not resolve %s: %v", host, err)
+		f.Message = fmt.Sprintf("%s: %s via the system resolver: %v", step, what, err)
+	}
+	if step == "proxy" {
+		f.Code = "proxy_" + f.Code
+		f.Reason = "proxy " + f.Reason
+	}
+	return f
+}
+
+// connectFailure classifies a failed TCP connect to addr. Refused (an
+// answer: nothing listens, or a firewall rejects), reset, timeout (packets
+// silently dropped) and unreachable (no route) are kept apart. ipv6Cell
+// says the request was asked to use IPv6 only, so a machine without an
+// IPv6 route makes it not applicable rather than failed.
+func connectFailure(step, addr string, ipv6Cell bool, err error, limit time.Duration) *netFailure {
+	f := &netFailure{Step: step, err: err}
+	who := addr
+	if step == "proxy" {
+		who = "the proxy at " + addr
+	}
+	kind := errKind(err)
+	switch kind {
+	case "refused":
+		f.Code = "refused"
+		f.Reason = fmt.Sprintf("connection to %s refused (nothing listens there, or a firewall rejects it)", who)
+	case "reset":
+		f.Code = "reset"
+		f.Reason = fmt.Sprintf("connection to %s was reset while connecting", who)
+	case "timeout":
+		f.Code, f.Timeout = "connect_timeout", true
+		f.Reason = fmt.Sprintf("no answer when connecting to %s within %s (packets are being dropped)", who, roundDur(limit))
+	case "unreachable":
+		f.Code = "unreachable"
+		f.Reason = fmt.Sprintf("this machine has no route to %s", who)
+		if ipv6Cell && step == "connect" {
+			f.NotApplicable = true
+			f.Reason = fmt.Sprintf("this machine has no IPv6 route (connecting to %s: network is unreachable)", addr)
+		}
+	case "host_unreachable":
+		f.Code = "host_unreachable"
+		f.Reason = fmt.Sprintf("%s is unreachable from this machine (host unreachable)", who)
+	default:
+		f.Code = "connect_error"
+		f.Reason = fmt.Sprintf("could not connect to %s: %v", who, rootErr(err))
+	}
+	f.Message = fmt.Sprintf("%s: connect to %s: %s", step, addr, errText(kind, err))
+	if step == "proxy" {
+		f.Code = "proxy_" + f.Code
+	}
+	return f
+}
+
+// errKind names the socket-level cause of err, from the errno where the
+// platform gives one and from the error text otherwise.
+func errKind(err error) string {
+	if err == nil {
+		return ""
+	}
+	if k := sysErrKind(err); k != "" {
+		return k
+	}
+	if isTimeout(err) {
+		return "timeout"
+	}
+	msg := strings.ToLower(err.Error())
+	switch {
+	case strings.Contains(msg, "connection refused"), strings.Contains(msg, "actively refused"):
+		return "refused"
+	case strings.Contains(msg, "connection reset"), strings.Contains(msg, "forcibly closed"), strings.Contains(msg, "broken pipe"):
+		return "reset"
+	case strings.Contains(msg, "network is unreachable"):
+		return "unreachable"
+	case strings.Contains(msg, "no route to host"):
+		return "host_unreachable"
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), strings.HasSuffix(msg, "eof"):
+		return "eof"
+	}
+	return ""
+}
+
+func isTimeout(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) {
+		return true
+	}
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// errText is the short technical text for an error of the given kind.
+func errText(kind string, err error) string {
+	switch kind {
+	case "refused":
+		return "connection refused"
+	case "reset":
+		return "connection reset"
+	case "timeout":
+		return "timeout"
+	case "unreachable":
+		return "network is unreachable"
+	case "host_unreachable":
+		return "no route to host"
+	}
+	return rootErr(err)
+}
+
+// rootErr strips the wrappers url.Error, net.OpError and os.SyscallError
+// add ("Get \"https://…\": dial tcp …: connect:") so a message states the
+// cause once; the caller names target and step itself.
+func rootErr(err error) string {
+	for {
+		switch e := err.(type) {
+		case *url.Error:
+			err = e.Err
+			continue
+		case *net.OpError:
+			if e.Err != nil {
+				err = e.Err
+				continue
+			}
+		case *os.SyscallError:
+			if e.Err != nil {
+				err = e.Err
+				continue
+			}
+		}
+		return err.Error()
+	}
+}
+
+// roundDur prints a limit the way people read it ("3s", "750ms").
+func roundDur(d time.Duration) string {
+	if d >= time.Second {
+		return d.Round(100 * time.Millisecond).String()
+	}
+	return d.Round(time.Millisecond).String()
+}
+
+// cleanFailure passes every string of a failure through clean, the
+// sanitiser and secret masker of the request that failed.
+func cleanFailure(f *netFailure, clean func(string) string) *netFailure {
+	c := *f
+	c.Message = clean(c.Message)
+	c.Reason = clean(c.Reason)
+	return &c
+}
+
+// defaultClean is the sanitiser for strings that carry no known secret.
+func defaultClean(s string) string { return sanitize.Secrets(sanitize.Line(s)) }

@@ -1,0 +1,123 @@
+package probes
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/netip"
+	"net/url"
+	"syscall"
+	"testing"
+	"time"
+)
+
+func TestErrKind(t *testing.T) {
+	op := func(err error) error {
+		return &url.Error{Op: "Get", URL: "https://chatgpt.com/", Err: &net.OpError{Op: "dial", Net: "tcp", Err: err}}
+	}
+	cases := []struct {
+		err  error
+		want string
+	}{
+		{op(syscall.ECONNREFUSED), "refused"},
+		{op(syscall.ECONNRESET), "reset"},
+		{op(syscall.ENETUNREACH), "unreachable"},
+		{op(syscall.EHOSTUNREACH), "host_unreachable"},
+		{op(context.DeadlineExceeded), "timeout"},
+		{errors.New("read tcp: connection reset by peer"), "reset"},
+		{errors.New("No connection could be made because the target machine actively refused it."), "refused"},
+		{fmt.Errorf("read: %w", io.ErrUnexpectedEOF), "eof"},
+		{errors.New("something else"), ""},
+		{nil, ""},
+	}
+	for _, tc := range cases {
+		if got := errKind(tc.err); got != tc.want {
+			t.Errorf("errKind(%v) = %q, want %q", tc.err, got, tc.want)
+		}
+	}
+}
+
+func TestDNSFailure(t *testing.T) {
+	cases := []struct {
+		err        error
+		code, msg  string
+		step, fam  string
+		timeoutSet bool
+	}{
+		{&net.DNSError{Err: "no such host", Name: "chatgpt.com", IsNotFound: true}, "nxdomain", "dns: resolve chatgpt.com (IPv6) via the system resolver: NXDOMAIN", "dns", FamilyIPv6, false},
+		{&net.DNSError{Err: "server misbehaving", Name: "chatgpt.com", IsTemporary: true}, "servfail", "dns: resolve chatgpt.com via the system resolver: server misbehaving", "dns", FamilyAny, false},
+		{&net.DNSError{Err: "i/o timeout", Name: "chatgpt.com", IsTimeout: true}, "dns_timeout", "dns: resolve chatgpt.com (IPv4) via the system resolver: timeout after 2s", "dns", FamilyIPv4, true},
+		{&net.DNSError{Err: "no such host", Name: "proxy.corp", IsNotFound: true}, "proxy_nxdomain", "proxy: resolve proxy host proxy.corp via the system resolver: NXDOMAIN", "proxy", FamilyAny, false},
+	}
+	for _, tc := range cases {
+		host := "chatgpt.com"
+		if tc.step == "proxy" {
+			host = "proxy.corp"
+		}
+		f := dnsFailure(tc.step, host, tc.fam, tc.err, 2*time.Second)
+		if f.Code != tc.code || f.Message != tc.msg || f.Timeout != tc.timeoutSet || f.status() != StatusFail || f.Reason == "" {
+			t.Errorf("%v: %+v", tc.err, f)
+		}
+	}
+}
+
+func TestConnectFailure(t *testing.T) {
+	f := connectFailure("connect", "[2606:4700::1]:443", true, &net.OpError{Op: "dial", Err: syscall.ENETUNREACH}, time.Second)
+	if f.status() != StatusSkipped || f.Code != "unreachable" {
+		t.Errorf("IPv6 without a route should skip: %+v", f)
+	}
+	f = connectFailure("connect", "104.18.32.47:443", false, &net.OpError{Op: "dial", Err: syscall.ENETUNREACH}, time.Second)
+	if f.status() != StatusFail {
+		t.Errorf("IPv4 without a route should fail: %+v", f)
+	}
+	f = connectFailure("proxy", "10.0.0.8:3128", false, &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}, time.Second)
+	if f.Code != "proxy_refused" || f.Message != "proxy: connect to 10.0.0.8:3128: connection refused" {
+		t.Errorf("proxy refused: %+v", f)
+	}
+}
+
+func TestTimeoutsFor(t *testing.T) {
+	if got := timeoutsFor(0); got.Probe != endpointTimeout || got.TLS != tlsHandshakeTimeout {
+		t.Errorf("default: %+v", got)
+	}
+	if got := timeoutsFor(time.Minute); got.Probe != endpointTimeout {
+		t.Errorf("a long budget must not lengthen the waits: %+v", got)
+	}
+	half := timeoutsFor(DefaultBudget / 2)
+	if half.Probe != endpointTimeout/2 || half.DNS != dnsTimeout/2 || half.BodyReserve != bodyReadReserve/2 {
+		t.Errorf("half budget: %+v", half)
+	}
+	// Each phase limit stays inside the probe limit, so a stall is named
+	// by its phase before the probe gives up.
+	for _, tm := range []timeouts{timeoutsFor(0), half} {
+		for _, d := range []time.Duration{tm.DNS, tm.Connect, tm.TLS, tm.Header} {
+			if d >= tm.Probe {
+				t.Errorf("phase limit %s not inside probe limit %s", d, tm.Probe)
+			}
+		}
+		if tm.Probe >= DefaultBudget {
+			t.Errorf("probe limit %s not inside the default budget", tm.Probe)
+		}
+	}
+}
+
+func TestInterleaveFamilies(t *testing.T) {
+	in := addrs("2606:4700::1", "2606:4700::2", "104.18.32.47", "104.18.33.47")
+	got := interleaveFamilies(in)
+	want := addrs("2606:4700::1", "104.18.32.47", "2606:4700::2", "104.18.33.47")
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("interleave = %v, want %v", got, want)
+		}
+	}
+}
+
+func addrs(ss ...string) []netip.Addr {
+	out := make([]netip.Addr, len(ss))
+	for i, s := range ss {
+		out[i] = netip.MustParseAddr(s)
+	}
+	return out
+}

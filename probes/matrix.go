@@ -1,0 +1,291 @@
+package probes
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+)
+
+// maxMatrixCells caps the cells of one web target. Every cell is one
+// connection to the target within a second or two; six (two families × two
+// header sets direct, plus two header sets through a proxy) stays well
+// below what a rate limiter treats as a burst and keeps a two-target run to
+// a dozen connections.
+const maxMatrixCells = 6
+
+// planCells lists the variant matrix of a web target: direct over IPv4 and
+// IPv6, each with Go's plain headers and with a browser's, plus both header
+// sets through the proxy when one applies (the proxy picks the family
+// there, so those cells say "any"). It is pure: whether the host has an
+// address in a family is found out when the cell runs, and a missing family
+// makes that cell skipped, not failed.
+func planCells(proxied bool) []Variant {
+	var cells []Variant
+	for _, fam := range []string{FamilyIPv4, FamilyIPv6} {
+		for _, hs := range []string{HeadersPlain, HeadersBrowser} {
+			cells = append(cells, Variant{Route: RouteDirect, Family: fam, Headers: hs})
+		}
+	}
+	if proxied {
+		for _, hs := range []string{HeadersPlain, HeadersBrowser} {
+			cells = append(cells, Variant{Route: RouteProxy, Family: FamilyAny, Headers: hs})
+		}
+	}
+	if len(cells) > maxMatrixCells {
+		cells = cells[:maxMatrixCells]
+	}
+	return cells
+}
+
+// parseVariant reads a cell name ("direct-ipv6-plain") back.
+func parseVariant(s string) (Variant, bool) {
+	parts := strings.Split(s, "-")
+	if len(parts) != 3 {
+		return Variant{}, false
+	}
+	return Variant{Route: parts[0], Family: parts[1], Headers: parts[2]}, true
+}
+
+// targetLabel is the name a target's probe IDs carry: its host, or host and
+// path when another configured target shares the host, so IDs stay unique.
+func targetLabel(t Target, cfg Config) string {
+	host := hostOf(t.URL)
+	shared := 0
+	for _, o := range cfg.Targets {
+		if hostOf(o.URL) == host {
+			shared++
+		}
+	}
+	if shared <= 1 {
+		return host
+	}
+	u, err := url.Parse(t.URL)
+	if err != nil || u.Path == "" || u.Path == "/" {
+		return host
+	}
+	return host + u.EscapedPath()
+}
+
+func hostOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	return u.Hostname()
+}
+
+// MatrixDerivation summarises each web target's cells into one KindMatrix
+// result ("matrix:chatgpt.com"): which cells were blocked, which were
+// challenged, and the single axis (route, family or headers) that separates
+// them, so a rule can say "blocked only over IPv6" or "only without browser
+// headers". A hard block and a challenge are told apart: a challenge asks
+// for a browser, a block refuses this client.
+func MatrixDerivation(cfg Config) Derivation {
+	type web struct {
+		t     Target
+		label string
+	}
+	var webs []web
+	for _, t := range cfg.Targets {
+		if t.Kind == TargetWeb {
+			webs = append(webs, web{t, targetLabel(t, cfg)})
+		}
+	}
+	return func(results []Result) []Result {
+		var out []Result
+		for _, wt := range webs {
+			prefix := "endpoint:" + wt.label + ":"
+			var cells []MatrixCell
+			var failReason string
+			for _, r := range results {
+				if r.Kind != KindEndpoint || !strings.HasPrefix(r.ID, prefix) {
+					continue
+				}
+				c := matrixCell(r, strings.TrimPrefix(r.ID, prefix))
+				if c.Status == StatusFail && !c.Answered && failReason == "" {
+					failReason = r.Reason
+				}
+				cells = append(cells, c)
+			}
+			if len(cells) == 0 {
+				continue
+			}
+			out = append(out, summariseMatrix(wt.t, wt.label, cells, failReason))
+		}
+		return out
+	}
+}
+
+// matrixCell reads one cell's outcome from its endpoint result.
+func matrixCell(r Result, suffix string) MatrixCell {
+	c := MatrixCell{ResultID: r.ID, Status: r.Status}
+	d, ok := r.Details.(*EndpointDetails)
+	if ok && d != nil {
+		c.Variant = d.Variant
+		if d.Failure == "" && d.StatusCode != 0 {
+			c.Answered = true
+			c.Verdict = d.Verdict.Kind
+			c.Challenged = d.Verdict.Kind == VerdictCFChallenge
+			c.Blocked = d.Verdict.Blocked() && !c.Challenged
+		}
+	}
+	if c.Variant == (Variant{}) {
+		c.Variant, _ = parseVariant(suffix)
+	}
+	return c
+}
+
+// summariseMatrix builds the matrix result for one target.
+func summariseMatrix(t Target, label string, cells []MatrixCell, failReason string) Result {
+	d := &MatrixDetails{URL: defaultClean(t.URL), Cells: cells}
+	var answered, blocked, challenged, silent int
+	for _, c := range cells {
+		switch {
+		case c.Answered:
+			answered++
+			if c.Blocked {
+				blocked++
+			}
+			if c.Challenged {
+				challenged++
+			}
+		case c.Status == StatusFail:
+			silent++
+		}
+	}
+	d.Split, d.BlockedWhen = splitAxis(cells, func(c MatrixCell) bool { return c.Blocked })
+	if blocked == 0 {
+		d.ChallengeSplit, d.ChallengedWhen = splitAxis(cells, func(c MatrixCell) bool { return c.Challenged })
+	}
+	res := Result{
+		ID:      "matrix:" + label,
+		Kind:    KindMatrix,
+		Target:  t.URL,
+		Title:   label + " variant matrix",
+		Details: d,
+	}
+	for _, c := range cells {
+		line := fmt.Sprintf("%s: %s", c.Variant, c.Status)
+		if c.Verdict != "" {
+			line += " (" + string(c.Verdict) + ")"
+		}
+		res.Evidence = append(res.Evidence, line)
+	}
+	noAnswer := ""
+	if silent > 0 {
+		noAnswer = fmt.Sprintf("; %d of %d cells got no answer", silent, len(cells))
+	}
+	switch {
+	case answered == 0:
+		res.Status = StatusUnknown
+		res.Reason = fmt.Sprintf("no cell of %s got an answer", label)
+		if silent > 0 {
+			res.Status = StatusFail
+			res.Reason += ": " + failReason
+		} else if allSkipped(cells) {
+			res.Status = StatusSkipped
+		}
+	case blocked == answered:
+		res.Status = StatusFail
+		res.Reason = fmt.Sprintf("%s blocked this machine in every cell that got an answer (%d of %d)%s", label, blocked, answered, noAnswer)
+	case blocked > 0:
+		res.Status = StatusWarn
+		res.Reason = fmt.Sprintf("%s blocked %d of %d answered cells: %s%s", label, blocked, answered, splitWords(d.Split, d.BlockedWhen, "blocked"), noAnswer)
+	case challenged > 0:
+		res.Status = StatusWarn
+		res.Reason = fmt.Sprintf("%s served a Cloudflare challenge in %d of %d answered cells (%s); a browser can pass a challenge%s",
+			label, challenged, answered, splitWords(d.ChallengeSplit, d.ChallengedWhen, "challenged"), noAnswer)
+	default:
+		res.Status = StatusPass
+		res.Reason = fmt.Sprintf("%s did not block any of %d answered cells%s", label, answered, noAnswer)
+	}
+	return res
+}
+
+func allSkipped(cells []MatrixCell) bool {
+	for _, c := range cells {
+		if c.Status != StatusSkipped {
+			return false
+		}
+	}
+	return true
+}
+
+// splitAxis finds the one axis whose value separates the answered cells
+// where hit holds from those where it does not: every cell with that value
+// hit, every other cell not. Cells without an answer do not count. The
+// family value "any" only occurs on the proxy route, so it is left to the
+// route axis to name.
+func splitAxis(cells []MatrixCell, hit func(MatrixCell) bool) (axis, value string) {
+	var answered []MatrixCell
+	for _, c := range cells {
+		if c.Answered {
+			answered = append(answered, c)
+		}
+	}
+	axes := []struct {
+		name string
+		get  func(Variant) string
+	}{
+		{"route", func(v Variant) string { return v.Route }},
+		{"family", func(v Variant) string { return v.Family }},
+		{"headers", func(v Variant) string { return v.Headers }},
+	}
+	found := 0
+	for _, ax := range axes {
+		for _, val := range distinct(answered, ax.get) {
+			if ax.name == "family" && val == FamilyAny {
+				continue
+			}
+			in, out, ok := 0, 0, true
+			for _, c := range answered {
+				if ax.get(c.Variant) == val {
+					in++
+					ok = ok && hit(c)
+				} else {
+					out++
+					ok = ok && !hit(c)
+				}
+			}
+			if ok && in > 0 && out > 0 {
+				found++
+				axis, value = ax.name, val
+			}
+		}
+	}
+	if found != 1 {
+		return "", ""
+	}
+	return axis, value
+}
+
+func distinct(cells []MatrixCell, get func(Variant) string) []string {
+	var vals []string
+	seen := map[string]bool{}
+	for _, c := range cells {
+		if v := get(c.Variant); !seen[v] {
+			seen[v] = true
+			vals = append(vals, v)
+		}
+	}
+	return vals
+}
+
+// splitWords says what the split means ("only over IPv6").
+func splitWords(axis, value, verb string) string {
+	switch axis {
+	case "family":
+		return "only over " + familyLabel(value)
+	case "route":
+		if value == RouteProxy {
+			return "only through the proxy"
+		}
+		return "only without the proxy"
+	case "headers":
+		if value == HeadersPlain {
+			return "only without browser headers"
+		}
+		return "only with browser headers"
+	}
+	return "no single route, family or header set explains which cells were " + verb
+}

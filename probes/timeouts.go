@@ -1,0 +1,78 @@
+package probes
+
+import "time"
+
+// Network probe timeouts. A request chain must come back classified well
+// inside the default 8 s run budget, and a stall in any one phase must be
+// reported as that phase's stall ("TLS handshake stalled") before the probe's
+// own limit ends, not as a bare "timed out".
+const (
+	// endpointTimeout bounds one request chain, redirects included. Six
+	// seconds leaves two of the default eight for cells that start late on
+	// a busy machine and for the derivations that read every cell.
+	endpointTimeout = 6 * time.Second
+	// dnsTimeout bounds one name lookup. A healthy resolver answers in well
+	// under 200 ms even from across an ocean; after 2 s the answer is not
+	// coming (Go's resolver would wait 5 s per try), and saying "DNS timed
+	// out" is worth more than waiting.
+	dnsTimeout = 2 * time.Second
+	// connectTimeout bounds the TCP connect over all addresses tried. Three
+	// seconds covers one lost SYN (Linux retransmits after 1 s) but not a
+	// blackhole, which is then reported as a connect timeout.
+	connectTimeout = 3 * time.Second
+	// tlsHandshakeTimeout bounds the TLS handshake: one or two round trips.
+	// A ClientHello that gets no answer for 3 s is being dropped on purpose
+	// (SNI filtering), which is the "tls-stall" this limit exists to name.
+	tlsHandshakeTimeout = 3 * time.Second
+	// responseHeaderTimeout bounds the wait for response headers after the
+	// request is written. Cloudflare answers blocks and challenges from the
+	// edge within a round trip; 4 s leaves room for a slow origin yet still
+	// reports a request that vanished before the probe limit ends.
+	responseHeaderTimeout = 4 * time.Second
+	// bodyReadReserve is kept back from the probe's limit when reading a
+	// body, so a body that drips or never ends is cut off, classified from
+	// what arrived, and handed back before the engine stops waiting.
+	bodyReadReserve = 300 * time.Millisecond
+)
+
+// timeouts is the set of limits one probe runs under. The defaults are the
+// constants above; a run budget shorter than DefaultBudget shrinks all of
+// them in proportion so that probes still report their own phase before the
+// budget cuts them off.
+type timeouts struct {
+	Probe       time.Duration
+	DNS         time.Duration
+	Connect     time.Duration
+	TLS         time.Duration
+	Header      time.Duration
+	BodyReserve time.Duration
+}
+
+// timeoutsFor returns the limits for a run with the given budget (zero
+// means DefaultBudget). Budgets longer than the default keep the default
+// limits: a longer budget is for slower probes elsewhere, not for waiting
+// longer on a stalled connection.
+func timeoutsFor(budget time.Duration) timeouts {
+	t := timeouts{
+		Probe:       endpointTimeout,
+		DNS:         dnsTimeout,
+		Connect:     connectTimeout,
+		TLS:         tlsHandshakeTimeout,
+		Header:      responseHeaderTimeout,
+		BodyReserve: bodyReadReserve,
+	}
+	if budget <= 0 || budget >= DefaultBudget {
+		return t
+	}
+	scale := func(d time.Duration) time.Duration {
+		return time.Duration(float64(d) * float64(budget) / float64(DefaultBudget))
+	}
+	return timeouts{
+		Probe:       scale(t.Probe),
+		DNS:         scale(t.DNS),
+		Connect:     scale(t.Connect),
+		TLS:         scale(t.TLS),
+		Header:      scale(t.Header),
+		BodyReserve: scale(t.BodyReserve),
+	}
+}

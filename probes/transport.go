@@ -1,0 +1,732 @@
+package probes
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"net/netip"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gptdoctor/gptdoctor/internal/sanitize"
+)
+
+// MaxRedirects is how many redirect hops a request chain follows.
+// chat.openai.com needs one (308 to chatgpt.com); a locale or login bounce
+// may add one or two. More than five is a loop or a captive portal bouncing
+// the client, and every hop costs a connection inside the probe's limit.
+const MaxRedirects = 5
+
+// maxDialAttempts bounds the addresses tried per connection. Cloudflare
+// publishes two addresses per family; trying more only spends the connect
+// limit on addresses that fail the same way.
+const maxDialAttempts = 4
+
+// maxHeaderBytes bounds the response headers read. Block pages carry a few
+// KiB of headers; a server sending megabytes of them is cut off.
+const maxHeaderBytes = 64 << 10
+
+// fetchSpec says how to make one request chain: the machinery every network
+// probe (endpoint cells, edge trace, status page, API key) shares.
+type fetchSpec struct {
+	URL     string
+	Variant Variant
+	// Header holds extra request headers (the browser set, Authorization).
+	Header http.Header
+	// DecodeBody says Header carries its own Accept-Encoding, so the body
+	// is decoded here instead of by Go's transport.
+	DecodeBody   bool
+	MaxRedirects int
+	BodyLimit    int64
+	// Secret is masked wherever it would otherwise be recorded.
+	Secret string
+	// ExpectCloudflare asks for a note when the certificate issuer is not
+	// one of Cloudflare's CAs.
+	ExpectCloudflare bool
+	Timeouts         timeouts
+}
+
+// fetchResult is what one request chain produced. Details is filled as far
+// as the chain got; Fail is set when no response arrived.
+type fetchResult struct {
+	Details EndpointDetails
+	// Header and Body are the final response, raw, for the classifier.
+	Header http.Header
+	Body   []byte
+	Fail   *netFailure
+	// Cut is set when the redirect chain was stopped (loop, too many hops
+	// or not followed), and says so in words.
+	Cut     string
+	CutCode string
+	// BodyNote says why the body read stopped early, if it did.
+	BodyNote string
+	// ReceivedAt is the World clock when the response began, for skew.
+	ReceivedAt time.Time
+}
+
+// fetcher carries the state of one request chain: the phase it is in and
+// what each hook saw, so a failure can be named by the step it happened in.
+type fetcher struct {
+	w     World
+	spec  fetchSpec
+	clock Clock
+	start time.Time
+	// own is this probe's own deadline; a context deadline well before it
+	// came from the run budget.
+	own time.Time
+
+	mu        sync.Mutex
+	phase     string
+	host      string // host of the hop in progress
+	hopStart  time.Time
+	dnsDur    time.Duration
+	connDur   time.Duration
+	tlsStart  time.Time
+	tlsDur    time.Duration
+	firstByte time.Duration
+	clockAt   time.Time // world clock when the response began
+	remote    string
+	tlsByHost map[string]*TLSDetails
+	lastTLS   *TLSDetails
+	proxies   map[string]string // canonical proxy host:port -> redacted URL
+	usedProxy string
+	connectSt int
+	connectTx string
+	redirects []Redirect
+	cut       string
+	cutCode   string
+}
+
+// fetch runs one request chain through a fresh transport: names resolved
+// through the World's resolver, addresses dialled through its dialer, the
+// chain judged against its trust stores, no connection reused.
+func fetch(ctx context.Context, w World, spec fetchSpec) fetchResult {
+	f := &fetcher{w: w, spec: spec, clock: w.Clock, start: time.Now(), tlsByHost: map[string]*TLSDetails{}, proxies: map[string]string{}}
+	if f.clock == nil {
+		f.clock = SystemClock{}
+	}
+	f.own = f.start.Add(spec.Timeouts.Probe)
+	ctx, cancel := context.WithDeadline(ctx, f.own)
+	defer cancel()
+
+	res := fetchResult{Details: EndpointDetails{Variant: spec.Variant}}
+	u, err := url.Parse(spec.URL)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		res.Details.URL = f.clean(spec.URL)
+		res.Fail = &netFailure{Step: "request", Code: "bad_url",
+			Message: f.clean(fmt.Sprintf("request: %q is not an http(s) URL", spec.URL)),
+			Reason:  "the target is not an http(s) URL"}
+		return res
+	}
+	res.Details.URL = f.cleanURL(u)
+	if w.Dialer == nil || w.Resolver == nil {
+		res.Fail = &netFailure{Step: "request", Code: "no_world", Message: "request: " + u.Host + ": no dialer or resolver configured", Reason: "internal: the probe has no network to use"}
+		return res
+	}
+	f.host = u.Hostname()
+
+	tr := &http.Transport{
+		Proxy:       f.proxyFor,
+		DialContext: f.dial,
+		TLSClientConfig: &tls.Config{
+			// Verification is done in VerifyConnection, against three
+			// root sets, so the chain is recorded even when it fails.
+			// ServerName stays empty: the transport sets it per host,
+			// which keeps SNI right across redirects and proxies.
+			InsecureSkipVerify: true,
+			VerifyConnection:   f.verify,
+		},
+		TLSHandshakeTimeout:    spec.Timeouts.TLS,
+		ResponseHeaderTimeout:  spec.Timeouts.Header,
+		DisableKeepAlives:      true,
+		ForceAttemptHTTP2:      true,
+		MaxResponseHeaderBytes: maxHeaderBytes,
+		OnProxyConnectResponse: f.onProxyConnect,
+	}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr, CheckRedirect: f.checkRedirect}
+
+	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, f.trace()), http.MethodGet, u.String(), nil)
+	if err != nil {
+		res.Fail = &netFailure{Step: "request", Code: "bad_url", Message: f.clean("request: " + err.Error()), Reason: "the target URL cannot be requested"}
+		return res
+	}
+	for k, vs := range spec.Header {
+		req.Header[k] = append([]string(nil), vs...)
+	}
+
+	resp, err := client.Do(req)
+	if err != nil {
+		res.Fail = cleanFailure(f.explain(ctx, err), f.clean)
+		f.fill(&res, "")
+		return res
+	}
+	defer resp.Body.Close()
+
+	deadline := f.own
+	if dl, ok := ctx.Deadline(); ok && dl.Before(deadline) {
+		deadline = dl
+	}
+	body := readBody(resp, spec.BodyLimit, deadline.Add(-spec.Timeouts.BodyReserve), spec.DecodeBody)
+	res.Header = resp.Header
+	res.Body = body.Data
+	res.BodyNote = f.clean(body.Note)
+	res.Details.StatusCode = resp.StatusCode
+	res.Details.HTTPVersion = resp.Proto
+	res.Details.Headers = keptHeaders(resp.Header, f.clean)
+	res.Details.BodyBytes = int64(len(body.Data))
+	res.Details.BodyTruncated = body.Truncated
+	res.Details.BodyExcerpt = excerpt(body.Data, f.spec.Secret)
+	f.mu.Lock()
+	res.ReceivedAt = f.clockAt
+	f.mu.Unlock()
+	if res.ReceivedAt.IsZero() {
+		res.ReceivedAt = f.clock.Now()
+	}
+	if d, err := http.ParseTime(resp.Header.Get("Date")); err == nil {
+		skew := Millis(d.Sub(res.ReceivedAt))
+		res.Details.ClockSkew = &skew
+	}
+	final := ""
+	if resp.Request != nil && resp.Request.URL != nil {
+		final = resp.Request.URL.Hostname()
+	}
+	f.fill(&res, final)
+	return res
+}
+
+// fill copies what the hooks saw into the result.
+func (f *fetcher) fill(res *fetchResult, finalHost string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	d := &res.Details
+	d.Timings = PhaseTimings{
+		DNS:       Millis(f.dnsDur),
+		Connect:   Millis(f.connDur),
+		TLS:       Millis(f.tlsDur),
+		FirstByte: Millis(f.firstByte),
+		Total:     Millis(time.Since(f.start)),
+	}
+	d.RemoteAddr = f.remote
+	d.Proxy = f.usedProxy
+	d.Redirects = append([]Redirect(nil), f.redirects...)
+	if t, ok := f.tlsByHost[finalHost]; ok && finalHost != "" {
+		d.TLS = t
+	} else {
+		d.TLS = f.lastTLS
+	}
+	res.Cut, res.CutCode = f.cut, f.cutCode
+	if res.Fail != nil {
+		d.Failure = res.Fail.Code
+	}
+}
+
+// proxyFor is the transport's proxy function: the proxy Go would use for
+// each hop on the proxy route, none on the direct route.
+func (f *fetcher) proxyFor(req *http.Request) (*url.URL, error) {
+	if f.spec.Variant.Route != RouteProxy {
+		return nil, nil
+	}
+	pu, err := ProxyFor(f.w, req.URL)
+	if err != nil {
+		// The parse error quotes the variable's value, which may hold a
+		// password, so it is not repeated here.
+		return nil, &netFailure{Step: "proxy", Code: "proxy_config",
+			Message: "proxy: the proxy variable for " + req.URL.Scheme + " is not a valid URL",
+			Reason:  "the proxy setting (HTTPS_PROXY / HTTP_PROXY) is not a valid URL"}
+	}
+	if pu != nil {
+		f.mu.Lock()
+		f.proxies[canonicalProxyAddr(pu)] = sanitize.URL(pu.String())
+		f.usedProxy = sanitize.URL(pu.String())
+		f.mu.Unlock()
+	}
+	return pu, nil
+}
+
+// canonicalProxyAddr is the host:port the transport dials for a proxy URL,
+// with the scheme's default port filled in as net/http does.
+func canonicalProxyAddr(u *url.URL) string {
+	port := u.Port()
+	if port == "" {
+		switch u.Scheme {
+		case "https":
+			port = "443"
+		case "socks5", "socks5h":
+			port = "1080"
+		default:
+			port = "80"
+		}
+	}
+	return net.JoinHostPort(u.Hostname(), port)
+}
+
+// dial resolves the host through the World's resolver (in the cell's
+// family; the proxy's host in any family) and connects through the World's
+// dialer, so every address this probe touches is one it chose and recorded.
+func (f *fetcher) dial(ctx context.Context, _, addr string) (net.Conn, error) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, &netFailure{Step: "connect", Code: "bad_address", Message: "connect: bad address " + addr, Reason: "bad address " + addr, err: err}
+	}
+	f.mu.Lock()
+	_, isProxy := f.proxies[addr]
+	f.phase = "dns"
+	f.mu.Unlock()
+	step, family := "dns", f.spec.Variant.Family
+	if isProxy {
+		step, family = "proxy", FamilyAny
+	}
+
+	t0 := time.Now()
+	ips, nf := f.resolve(ctx, step, host, family)
+	f.mu.Lock()
+	f.dnsDur = time.Since(t0)
+	f.phase = "connect"
+	f.mu.Unlock()
+	if nf != nil {
+		return nil, nf
+	}
+	if step == "dns" {
+		step = "connect"
+	}
+	conn, nf := f.connect(ctx, step, ips, port)
+	if nf != nil {
+		return nil, nf
+	}
+	if isProxy {
+		f.mu.Lock()
+		f.phase = "proxy"
+		f.mu.Unlock()
+	}
+	return conn, nil
+}
+
+// resolve looks host up in the family the cell asks for. "No address in
+// this family" and "no such name" look the same in a Go lookup, so a
+// failed family lookup asks once more for any address to tell them apart.
+func (f *fetcher) resolve(ctx context.Context, step, host, family string) ([]netip.Addr, *netFailure) {
+	if ip, err := netip.ParseAddr(host); err == nil {
+		ip = ip.Unmap()
+		if !familyMatches(ip, family) {
+			return nil, &netFailure{Step: step, Code: "no_address", NotApplicable: true,
+				Message: fmt.Sprintf("%s: %s is not an %s address", step, host, familyLabel(family)),
+				Reason:  fmt.Sprintf("%s is not an %s address", host, familyLabel(family))}
+		}
+		return []netip.Addr{ip}, nil
+	}
+	dctx, cancel := context.WithTimeout(ctx, f.spec.Timeouts.DNS)
+	defer cancel()
+	addrs, err := f.w.Resolver.LookupNetIP(dctx, lookupNetwork(family), host)
+	ips := make([]netip.Addr, 0, len(addrs))
+	for _, a := range addrs {
+		if a = a.Unmap(); familyMatches(a, family) {
+			ips = append(ips, a)
+		}
+	}
+	if len(ips) > 0 {
+		return ips, nil
+	}
+	if ctx.Err() != nil {
+		return nil, f.ctxFailure(ctx, step, "resolving "+host)
+	}
+	var de *net.DNSError
+	notFound := err == nil || (errors.As(err, &de) && de.IsNotFound)
+	if family != FamilyAny && notFound {
+		if other, oerr := f.w.Resolver.LookupNetIP(dctx, "ip", host); oerr == nil && len(other) > 0 {
+			return nil, &netFailure{Step: step, Code: "no_address", NotApplicable: step == "dns",
+				Message: fmt.Sprintf("%s: resolve %s (%s): no %s address", step, host, familyLabel(family), familyLabel(family)),
+				Reason:  fmt.Sprintf("%s has no %s address", host, familyLabel(family))}
+		}
+	}
+	if err == nil {
+		err = &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
+	}
+	return nil, dnsFailure(step, host, family, err, f.spec.Timeouts.DNS)
+}
+
+func lookupNetwork(family string) string {
+	switch family {
+	case FamilyIPv4:
+		return "ip4"
+	case FamilyIPv6:
+		return "ip6"
+	}
+	return "ip"
+}
+
+func familyMatches(ip netip.Addr, family string) bool {
+	switch family {
+	case FamilyIPv4:
+		return ip.Is4()
+	case FamilyIPv6:
+		return ip.Is6()
+	}
+	return true
+}
+
+// connect dials the addresses in turn, alternating families the way a
+// browser's happy-eyeballs ordering does, splitting the connect limit so a
+// blackholed first address leaves time for the next.
+func (f *fetcher) connect(ctx context.Context, step string, ips []netip.Addr, port string) (net.Conn, *netFailure) {
+	ips = interleaveFamilies(ips)
+	if len(ips) > maxDialAttempts {
+		ips = ips[:maxDialAttempts]
+	}
+	p, err := strconv.ParseUint(port, 10, 16)
+	if err != nil {
+		return nil, &netFailure{Step: step, Code: "bad_address", Message: step + ": bad port " + port, Reason: "bad port " + port}
+	}
+	deadline := time.Now().Add(f.spec.Timeouts.Connect)
+	var first *netFailure
+	for i, ip := range ips {
+		remaining := time.Until(deadline)
+		if remaining <= 0 {
+			break
+		}
+		per := remaining
+		if len(ips)-i > 1 {
+			per = remaining / 2
+		}
+		addr := netip.AddrPortFrom(ip, uint16(p)).String()
+		network := "tcp4"
+		if ip.Is6() {
+			network = "tcp6"
+		}
+		actx, cancel := context.WithTimeout(ctx, per)
+		t0 := time.Now()
+		conn, err := f.w.Dialer.DialContext(actx, network, addr)
+		cancel()
+		if err == nil {
+			f.mu.Lock()
+			f.connDur = time.Since(t0)
+			f.remote = conn.RemoteAddr().String()
+			f.mu.Unlock()
+			return conn, nil
+		}
+		if ctx.Err() != nil {
+			return nil, f.ctxFailure(ctx, step, "connecting to "+addr)
+		}
+		if first == nil {
+			first = connectFailure(step, addr, f.spec.Variant.Family == FamilyIPv6 && step == "connect", err, per)
+		}
+	}
+	if first == nil {
+		first = &netFailure{Step: step, Code: "connect_timeout", Timeout: true,
+			Message: step + ": connect: no time left to connect", Reason: "no time left to connect"}
+	}
+	return nil, first
+}
+
+// interleaveFamilies orders addresses alternately by family, starting with
+// the family of the first (the resolver's preference).
+func interleaveFamilies(ips []netip.Addr) []netip.Addr {
+	if len(ips) < 2 {
+		return ips
+	}
+	var a, b []netip.Addr
+	for _, ip := range ips {
+		if ip.Is4() == ips[0].Is4() {
+			a = append(a, ip)
+		} else {
+			b = append(b, ip)
+		}
+	}
+	out := make([]netip.Addr, 0, len(ips))
+	for i := 0; i < len(a) || i < len(b); i++ {
+		if i < len(a) {
+			out = append(out, a[i])
+		}
+		if i < len(b) {
+			out = append(out, b[i])
+		}
+	}
+	return out
+}
+
+// verify is the TLS VerifyConnection hook: it judges the chain and aborts
+// the handshake when this machine's own trust rejects it.
+func (f *fetcher) verify(cs tls.ConnectionState) error {
+	d, err := judgeChain(cs, f.w.Trust, f.clock.Now(), f.spec.ExpectCloudflare)
+	for i := range d.Chain {
+		d.Chain[i].Subject = f.clean(d.Chain[i].Subject)
+	}
+	f.mu.Lock()
+	f.tlsByHost[cs.ServerName] = d
+	f.lastTLS = d
+	f.mu.Unlock()
+	return err
+}
+
+func (f *fetcher) onProxyConnect(_ context.Context, _ *url.URL, _ *http.Request, resp *http.Response) error {
+	f.mu.Lock()
+	f.connectSt = resp.StatusCode
+	f.connectTx = resp.Status
+	f.mu.Unlock()
+	return nil
+}
+
+// checkRedirect follows at most MaxRedirects hops (none when the spec says
+// so) and stops at the first URL seen before, recording every hop.
+func (f *fetcher) checkRedirect(req *http.Request, via []*http.Request) error {
+	from := via[len(via)-1].URL
+	hop := Redirect{To: f.cleanURL(req.URL), From: f.cleanURL(from)}
+	if req.Response != nil {
+		hop.Status = req.Response.StatusCode
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	chain := func() string {
+		parts := make([]string, 0, len(via)+1)
+		for _, v := range via {
+			parts = append(parts, shortURL(v.URL))
+		}
+		return strings.Join(append(parts, shortURL(req.URL)), " -> ")
+	}
+	switch {
+	case f.spec.MaxRedirects == 0:
+		f.cut, f.cutCode = fmt.Sprintf("redirected (%d) to %s instead of answering", hop.Status, hop.To), "redirect_not_followed"
+		return http.ErrUseLastResponse
+	case len(via) > f.spec.MaxRedirects:
+		f.cut, f.cutCode = fmt.Sprintf("more than %d redirects: %s", f.spec.MaxRedirects, f.clean(chain())), "too_many_redirects"
+		return http.ErrUseLastResponse
+	}
+	for _, v := range via {
+		if sameURL(v.URL, req.URL) {
+			f.cut, f.cutCode = "redirect loop: "+f.clean(chain()), "redirect_loop"
+			return http.ErrUseLastResponse
+		}
+	}
+	f.redirects = append(f.redirects, hop)
+	f.host = req.URL.Hostname()
+	return nil
+}
+
+func sameURL(a, b *url.URL) bool {
+	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(a.Host, b.Host) &&
+		a.EscapedPath() == b.EscapedPath() && a.RawQuery == b.RawQuery
+}
+
+// shortURL is host plus path, for loop descriptions.
+func shortURL(u *url.URL) string {
+	s := u.Host + u.EscapedPath()
+	if u.RawQuery != "" {
+		s += "?" + u.RawQuery
+	}
+	return s
+}
+
+// trace records the phases of each hop.
+func (f *fetcher) trace() *httptrace.ClientTrace {
+	return &httptrace.ClientTrace{
+		GetConn: func(string) {
+			f.mu.Lock()
+			f.hopStart = time.Now()
+			f.dnsDur, f.connDur, f.tlsDur, f.firstByte = 0, 0, 0, 0
+			f.remote, f.connectSt, f.connectTx = "", 0, ""
+			f.phase = "connect"
+			f.mu.Unlock()
+		},
+		GotConn: func(info httptrace.GotConnInfo) {
+			f.mu.Lock()
+			if info.Conn != nil && info.Conn.RemoteAddr() != nil {
+				f.remote = info.Conn.RemoteAddr().String()
+			}
+			f.phase = "request"
+			f.mu.Unlock()
+		},
+		TLSHandshakeStart: func() {
+			f.mu.Lock()
+			f.tlsStart = time.Now()
+			f.phase = "tls"
+			f.mu.Unlock()
+		},
+		TLSHandshakeDone: func(cs tls.ConnectionState, err error) {
+			f.mu.Lock()
+			f.tlsDur = time.Since(f.tlsStart)
+			if d := f.tlsByHost[cs.ServerName]; d != nil && cs.Version != 0 {
+				d.Version = tls.VersionName(cs.Version)
+				d.ALPN = sanitize.Line(cs.NegotiatedProtocol)
+			}
+			if err == nil {
+				f.phase = "request"
+			}
+			f.mu.Unlock()
+		},
+		GotFirstResponseByte: func() {
+			f.mu.Lock()
+			f.firstByte = time.Since(f.hopStart)
+			f.clockAt = f.clock.Now()
+			f.phase = "read"
+			f.mu.Unlock()
+		},
+	}
+}
+
+// explain turns the error client.Do returned into a classified failure,
+// using the phase the hooks last reported.
+func (f *fetcher) explain(ctx context.Context, err error) *netFailure {
+	var nf *netFailure
+	if errors.As(err, &nf) {
+		return nf
+	}
+	var ce *chainError
+	if errors.As(err, &ce) {
+		return &netFailure{Step: "tls", Code: ce.Code, Message: ce.Error(), Reason: "TLS: " + ce.Host + ": " + ce.Detail, err: err}
+	}
+	f.mu.Lock()
+	phase, host, st, stText, proxy := f.phase, f.host, f.connectSt, f.connectTx, f.usedProxy
+	f.mu.Unlock()
+	if st != 0 && st != http.StatusOK {
+		return &netFailure{Step: "proxy", Code: "proxy_refused",
+			Message: fmt.Sprintf("proxy: CONNECT %s via %s: %s", host, proxy, stText),
+			Reason:  fmt.Sprintf("the proxy %s refused to connect to %s (%s)", proxy, host, stText), err: err}
+	}
+	if ctx.Err() != nil {
+		return f.ctxFailure(ctx, phase, host)
+	}
+	kind := errKind(err)
+	detail := rootErr(err)
+	switch phase {
+	case "tls":
+		switch kind {
+		case "timeout":
+			return &netFailure{Step: "tls", Code: "tls_stall", Timeout: true, err: err,
+				Message: fmt.Sprintf("tls: handshake with %s: no answer within %s", host, roundDur(f.spec.Timeouts.TLS)),
+				Reason:  fmt.Sprintf("the TLS handshake with %s stalled: no answer within %s (something on the path may be dropping it by server name)", host, roundDur(f.spec.Timeouts.TLS))}
+		case "reset", "eof":
+			return &netFailure{Step: "tls", Code: "tls_reset", err: err,
+				Message: fmt.Sprintf("tls: handshake with %s: %s", host, detail),
+				Reason:  fmt.Sprintf("the connection was cut during the TLS handshake with %s (a firewall may be filtering by server name)", host)}
+		}
+		code := "tls_error"
+		if strings.Contains(detail, "remote error") {
+			code = "tls_alert"
+		}
+		return &netFailure{Step: "tls", Code: code, err: err,
+			Message: fmt.Sprintf("tls: handshake with %s: %s", host, detail),
+			Reason:  fmt.Sprintf("the TLS handshake with %s failed: %s", host, detail)}
+	case "proxy":
+		return &netFailure{Step: "proxy", Code: "proxy_error", Timeout: kind == "timeout", err: err,
+			Message: fmt.Sprintf("proxy: CONNECT %s via %s: %s", host, proxy, detail),
+			Reason:  fmt.Sprintf("the proxy %s failed to connect to %s: %s", proxy, host, detail)}
+	case "request", "connect", "read":
+		switch kind {
+		case "timeout":
+			return &netFailure{Step: "request", Code: "header_timeout", Timeout: true, err: err,
+				Message: fmt.Sprintf("request: %s: no response headers within %s", host, roundDur(f.spec.Timeouts.Header)),
+				Reason:  fmt.Sprintf("%s accepted the request but sent no response within %s", host, roundDur(f.spec.Timeouts.Header))}
+		case "reset":
+			return &netFailure{Step: "request", Code: "reset", err: err,
+				Message: fmt.Sprintf("request: %s: connection reset before a response", host),
+				Reason:  fmt.Sprintf("the connection to %s was reset after the request was sent", host)}
+		case "eof":
+			return &netFailure{Step: "request", Code: "closed", err: err,
+				Message: fmt.Sprintf("request: %s: connection closed before a response", host),
+				Reason:  fmt.Sprintf("%s closed the connection without answering", host)}
+		}
+		detail = malformedDetail(detail)
+		return &netFailure{Step: "request", Code: "bad_response", err: err,
+			Message: fmt.Sprintf("request: %s: %s", host, detail),
+			Reason:  fmt.Sprintf("%s sent no usable HTTP response: %s", host, detail)}
+	}
+	return &netFailure{Step: "request", Code: "request_error", Timeout: kind == "timeout", err: err,
+		Message: fmt.Sprintf("request: %s: %s", host, detail),
+		Reason:  fmt.Sprintf("the request to %s failed: %s", host, detail)}
+}
+
+// malformedDetail shortens Go's complaint about a broken response and drops
+// the quoted bytes it carries: they are the server's text, possibly crafted,
+// and the complaint alone says what went wrong.
+func malformedDetail(detail string) string {
+	detail = strings.TrimPrefix(detail, "net/http: HTTP/1.x transport connection broken: ")
+	if i := strings.IndexByte(detail, '"'); i > 0 {
+		detail = strings.TrimRight(detail[:i], ": ")
+	}
+	return detail
+}
+
+// ctxFailure explains a probe context that ended: cancelled by the run,
+// cut by the run budget (both unknown: the network was not at fault), or
+// this probe's own limit (a timeout in the step that was running).
+func (f *fetcher) ctxFailure(ctx context.Context, step, what string) *netFailure {
+	if step == "" || step == "read" {
+		step = "request"
+	}
+	if errors.Is(ctx.Err(), context.Canceled) {
+		return &netFailure{Step: step, Code: "cancelled", Cancelled: true,
+			Message: fmt.Sprintf("%s: %s: cancelled", step, what), Reason: "cancelled before it finished"}
+	}
+	// The engine starts the probe's clock a moment before Run starts its
+	// own; a deadline more than a tenth of the probe's limit early came
+	// from the run budget, not from this probe's limit.
+	if dl, ok := ctx.Deadline(); ok && dl.Before(f.own.Add(-f.spec.Timeouts.Probe/10)) {
+		return &netFailure{Step: step, Code: "budget", Cancelled: true, Timeout: true,
+			Message: fmt.Sprintf("%s: %s: the run budget ran out", step, what),
+			Reason:  fmt.Sprintf("the run budget ran out during %s", stepWords(step))}
+	}
+	return &netFailure{Step: step, Code: timeoutCode(step), Timeout: true,
+		Message: fmt.Sprintf("%s: %s: no progress within the probe's %s limit", step, what, roundDur(f.spec.Timeouts.Probe)),
+		Reason:  fmt.Sprintf("timed out during %s (%s)", stepWords(step), what)}
+}
+
+// timeoutCode is the failure code of a stall in a step, the same whichever
+// limit (the phase's or the probe's) noticed it first.
+func timeoutCode(step string) string {
+	switch step {
+	case "dns":
+		return "dns_timeout"
+	case "connect":
+		return "connect_timeout"
+	case "tls":
+		return "tls_stall"
+	case "proxy":
+		return "proxy_timeout"
+	}
+	return "header_timeout"
+}
+
+func stepWords(step string) string {
+	switch step {
+	case "dns":
+		return "the DNS lookup"
+	case "connect":
+		return "the TCP connect"
+	case "proxy":
+		return "the proxy connection"
+	case "tls":
+		return "the TLS handshake"
+	}
+	return "the request"
+}
+
+// clean sanitises remote or user text for a result and masks the secret.
+func (f *fetcher) clean(s string) string {
+	return maskSecret(sanitize.Secrets(sanitize.Line(s)), f.spec.Secret)
+}
+
+// maskSecret masks a known secret as sent and as a URL would carry it.
+func maskSecret(s, secret string) string {
+	if secret == "" {
+		return s
+	}
+	s = sanitize.Exact(s, secret)
+	if q := url.QueryEscape(secret); q != secret {
+		s = sanitize.Exact(s, q)
+	}
+	return s
+}
+
+// cleanURL prints a URL without credentials, query kept, sanitised.
+func (f *fetcher) cleanURL(u *url.URL) string {
+	c := *u
+	c.User = nil
+	return f.clean(c.String())
+}
