@@ -1,0 +1,13 @@
+package probes
+
+import "context"
+
+// collectDNSConfig reads the Linux resolver stack: /etc/resolv.conf and
+// its symlink, systemd-resolved's upstream list, nsswitch.conf, running
+// caches and `resolvectl status`.
+func collectDNSConfig(ctx context.Context, w World) Result {
+	if w.FS == nil {
+		return noFSResult()
+	}
+	return unixDNSConfigResult(gatherUnixDNS(ctx, w, true))
+}
