@@ -90,6 +90,9 @@ func assessLookup(host string, expectCF bool, answers []ResolverAnswer) Result {
 	if sys.RCode != RCodeNoError || len(sys.Addrs) == 0 {
 		res.Status = StatusFail
 		res.Reason = systemFailure(host, sys) + independentView(answered, failed)
+		if sys.Error != "" {
+			res.Error = &StepError{Step: "dns", Message: sys.Error, Timeout: sys.RCode == RCodeTimeout}
+		}
 		return res
 	}
 	if d.Hijacked {
@@ -238,7 +241,12 @@ func unreachableText(failed []ResolverAnswer, none bool) string {
 				break
 			}
 		}
-		parts = []string{"port 53 to " + strings.Join(udpNames, ", ") + " blocked (" + why + ")"}
+		if strings.Contains(why, "unreachable") || strings.Contains(why, "no route") {
+			// An IPv6-only network (or none at all), not a filter.
+			parts = []string{"no route to " + strings.Join(udpNames, ", ") + " (" + why + ")"}
+		} else {
+			parts = []string{"port 53 to " + strings.Join(udpNames, ", ") + " blocked (" + why + ")"}
+		}
 	}
 	parts = append(parts, other...)
 	text := strings.Join(parts, "; ")

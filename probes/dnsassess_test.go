@@ -31,6 +31,11 @@ func dohAns(rcode string, ips ...string) ResolverAnswer {
 	return ans("https://cloudflare-dns.com/dns-query", "doh", rcode, ips...)
 }
 
+func unreachable(a ResolverAnswer) ResolverAnswer {
+	a.Error = "dns: resolve chatgpt.com via " + a.Resolver + ": dial udp " + a.Resolver + ": connect: network is unreachable"
+	return a
+}
+
 func TestAssessLookup(t *testing.T) {
 	const ok, nx, sf, ref, to, er = RCodeNoError, RCodeNXDomain, RCodeServFail, RCodeRefused, RCodeTimeout, RCodeError
 	cases := []struct {
@@ -99,6 +104,9 @@ func TestAssessLookup(t *testing.T) {
 		{"port 53 blocked, DoH agrees", true,
 			[]ResolverAnswer{sysAns(ok, cfIPv4), cfAns(to), ggAns(to), dohAns(ok, cfIPv4)},
 			StatusWarn, false, true, []string{"port 53 to 1.1.1.1:53, 8.8.8.8:53 blocked (timeout); the others agree"}},
+		{"IPv6-only network cannot reach IPv4 resolvers", true,
+			[]ResolverAnswer{sysAns(ok, "64:ff9b::6812:202f"), unreachable(cfAns(er)), unreachable(ggAns(er)), dohAns(ok, cfIPv4)},
+			StatusWarn, false, true, []string{"no route to 1.1.1.1:53, 8.8.8.8:53 (network is unreachable)"}},
 		{"one resolver silent", true,
 			[]ResolverAnswer{sysAns(ok, cfIPv4), cfAns(ok, cfIPv4), ggAns(to), dohAns(ok, cfIPv4)},
 			StatusWarn, false, true, []string{"8.8.8.8:53 did not answer (timeout); the others agree"}},
@@ -191,5 +199,29 @@ func TestCombineFamilies(t *testing.T) {
 	f := combineFamilies("chatgpt.com", "8.8.8.8:53", "udp", to, nx, false)
 	if f.RCode != RCodeNXDomain || !strings.Contains(f.Error, "A: timeout; AAAA: no such host") {
 		t.Errorf("timeout + NX: %+v", f)
+	}
+}
+
+func TestAssessLookupStepError(t *testing.T) {
+	res := assessLookup("chatgpt.com", true, []ResolverAnswer{sysAns(RCodeTimeout), cfAns(RCodeNoError, cfIPv4)})
+	if res.Error == nil || res.Error.Step != "dns" || !res.Error.Timeout || !strings.Contains(res.Error.Message, "chatgpt.com") {
+		t.Fatalf("%+v", res.Error)
+	}
+	if res := assessLookup("chatgpt.com", true, []ResolverAnswer{sysAns(RCodeNoError, cfIPv4)}); res.Error != nil {
+		t.Fatalf("error on success: %+v", res.Error)
+	}
+}
+
+func TestDNSServerAddr(t *testing.T) {
+	good := map[string]string{"1.1.1.1:53": "1.1.1.1:53", "9.9.9.9": "9.9.9.9:53", "[2606:4700:4700::1111]:53": "[2606:4700:4700::1111]:53", "2001:db8::53": "[2001:db8::53]:53", "[2001:db8::53]": "[2001:db8::53]:53"}
+	for in, want := range good {
+		if got, err := dnsServerAddr(in); err != nil || got != want {
+			t.Errorf("dnsServerAddr(%q) = %q, %v", in, got, err)
+		}
+	}
+	for _, bad := range []string{"dns.google:53", "", "1.1.1.1:http"} {
+		if _, err := dnsServerAddr(bad); err == nil {
+			t.Errorf("dnsServerAddr(%q) accepted", bad)
+		}
 	}
 }

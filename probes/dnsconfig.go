@@ -194,9 +194,3 @@ func dnsConfigProbe(w World) Probe {
 		},
 	}
 }
-
-// noFSResult is the dns:config result when the world has no file system.
-func noFSResult() Result {
-	return Result{Status: StatusUnknown, Reason: "unknown: no file system to read /etc/resolv.conf from",
-		Details: &DNSConfigDetails{Source: "/" + resolvConfPath}}
-}

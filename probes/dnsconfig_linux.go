@@ -6,8 +6,5 @@ import "context"
 // its symlink, systemd-resolved's upstream list, nsswitch.conf, running
 // caches and `resolvectl status`.
 func collectDNSConfig(ctx context.Context, w World) Result {
-	if w.FS == nil {
-		return noFSResult()
-	}
 	return unixDNSConfigResult(gatherUnixDNS(ctx, w, true))
 }

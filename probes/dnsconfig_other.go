@@ -7,8 +7,5 @@ import "context"
 // collectDNSConfig reads /etc/resolv.conf on the other Unix systems (the
 // BSDs, illumos), whose resolvers all follow resolv.conf(5).
 func collectDNSConfig(ctx context.Context, w World) Result {
-	if w.FS == nil {
-		return noFSResult()
-	}
 	return unixDNSConfigResult(gatherUnixDNS(ctx, w, false))
 }

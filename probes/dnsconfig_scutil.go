@@ -71,6 +71,10 @@ func scutilDNSConfigResult(in scutilDNSInputs) Result {
 		problem := commandProblem("scutil", in.Err)
 		res.Status = StatusUnknown
 		res.Reason = "unknown: " + problem
+		if !errors.Is(in.Err, ErrCommandNotFound) {
+			// A missing tool is not an error; a failing one is.
+			res.Error = &StepError{Step: "command", Message: "dns: scutil --dns: " + problem, Timeout: errors.Is(in.Err, context.DeadlineExceeded)}
+		}
 		if in.ResolvConfErr == nil {
 			rc := ParseResolvConf(in.ResolvConf)
 			d.Source = "/etc/resolv.conf (scutil unavailable)"

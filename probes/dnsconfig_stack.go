@@ -60,6 +60,11 @@ type unixDNSInputs struct {
 // play, `resolvectl status`. Nothing here needs root.
 func gatherUnixDNS(ctx context.Context, w World, linux bool) unixDNSInputs {
 	var in unixDNSInputs
+	if w.FS == nil {
+		in.ResolvConfErr = errors.New("no file system in this environment")
+		in.ProcessesErr = in.ResolvConfErr
+		return in
+	}
 	if target, err := fs.ReadLink(w.FS, resolvConfPath); err == nil && target != "" {
 		if !path.IsAbs(target) {
 			target = path.Join("/etc", target)
@@ -229,8 +234,12 @@ func unixDNSConfigResult(in unixDNSInputs) Result {
 			d.Stack = stack
 			res.Status = StatusUnknown
 			res.Reason = "unknown: " + fileProblem("/"+resolvConfPath, in.ResolvConfErr)
+			step := "read"
+			if errors.Is(in.ResolvConfErr, fs.ErrPermission) {
+				step = "permission"
+			}
+			res.Error = &StepError{Step: step, Message: "dns: " + fileProblem("/"+resolvConfPath, in.ResolvConfErr)}
 		}
-		res.Evidence = ev
 		addResolvectl(d, &ev, in)
 		res.Evidence = ev
 		return res

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -328,5 +329,29 @@ func TestLookupName(t *testing.T) {
 		if got, err := lookupName(bad); err == nil {
 			t.Errorf("lookupName(%q) accepted as %q", bad, got)
 		}
+	}
+}
+
+func TestLookupRetransmitsLostDatagrams(t *testing.T) {
+	t.Parallel()
+	lossy := honest()
+	lossy.DropUDP = new(atomic.Int32)
+	lossy.DropUDP.Store(2) // the first A and AAAA queries are lost
+	lab := newDNSLab(t, honest(), lossy, honest(), honest())
+	res, d := runLookup(t, lab, chatgpt())
+	a := findAnswer(t, d, "1.1.1.1:53")
+	if res.Status != StatusPass || a.RCode != RCodeNoError || a.Transport != "udp" || a.Time.D() < dnsRetransmitAfter {
+		t.Fatalf("%s %q; 1.1.1.1 %+v", res.Status, res.Reason, a)
+	}
+}
+
+func TestLookupDoHHTTPError(t *testing.T) {
+	t.Parallel()
+	lab := newDNSLab(t, honest(), honest(), honest(), dnsBehavior{HTTPStatus: 403})
+	res, d := runLookup(t, lab, chatgpt())
+	a := findAnswer(t, d, DefaultDoHURL)
+	if a.RCode != RCodeError || !strings.Contains(a.Error, "HTTP 403") || res.Status != StatusWarn ||
+		!strings.Contains(res.Reason, "DNS-over-HTTPS https://cloudflare-dns.com/dns-query failed (HTTP 403)") {
+		t.Fatalf("%s %q; %+v", res.Status, res.Reason, a)
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"net/netip"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -40,11 +41,19 @@ type dnsBehavior struct {
 	TruncateUDP bool
 	// Delay holds every answer back.
 	Delay time.Duration
+	// DropUDP, when set, swallows the first *DropUDP UDP queries (lost
+	// datagrams); the counter is shared by every copy of the behaviour.
+	DropUDP *atomic.Int32
+	// HTTPStatus, for the DoH server, answers with this status instead.
+	HTTPStatus int
 }
 
 // reply builds the answer to q under behaviour b; nil means no answer.
 func (b dnsBehavior) reply(q *dns.Msg, udp bool) *dns.Msg {
 	if b.Silent || len(q.Question) != 1 {
+		return nil
+	}
+	if udp && b.DropUDP != nil && b.DropUDP.Add(-1) >= 0 {
 		return nil
 	}
 	if b.Delay > 0 {
@@ -252,6 +261,10 @@ func startDoH(t *testing.T, ca *testCA, b dnsBehavior) string {
 		q := new(dns.Msg)
 		if err := q.Unpack(body); err != nil {
 			http.Error(w, "bad message", http.StatusBadRequest)
+			return
+		}
+		if b.HTTPStatus != 0 {
+			http.Error(w, "blocked by policy", b.HTTPStatus)
 			return
 		}
 		m := b.reply(q, false)

@@ -81,12 +81,29 @@ func newQuery(name string, qtype, qclass uint16) *dns.Msg {
 	return m
 }
 
+// dnsServerAddr checks an independent resolver's address: IP:port, or a
+// bare IP meaning port 53. Names are refused: resolving the resolver would
+// go through the very system resolver being checked.
+func dnsServerAddr(server string) (string, error) {
+	if ap, err := netip.ParseAddrPort(server); err == nil {
+		return ap.String(), nil
+	}
+	if ip, err := netip.ParseAddr(strings.Trim(server, "[]")); err == nil {
+		return netip.AddrPortFrom(ip, 53).String(), nil
+	}
+	return "", fmt.Errorf("resolver address %q is not IP:port", sanitize.LineN(server, 64))
+}
+
 // exchangeUDP sends m to server over UDP through the world's dialer,
 // retransmits once after dnsRetransmitAfter, and retries over TCP when the
 // answer comes back truncated. It reports whether TCP was used.
 func exchangeUDP(ctx context.Context, d Dialer, server string, m *dns.Msg) (*dns.Msg, bool, error) {
 	if d == nil {
 		return nil, false, errors.New("no dialer in this environment")
+	}
+	server, err := dnsServerAddr(server)
+	if err != nil {
+		return nil, false, err
 	}
 	r, err := exchangeOn(ctx, d, "udp", server, m)
 	if err != nil {
