@@ -1,0 +1,409 @@
+package probes
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/netip"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/gptdoctor/gptdoctor/internal/sanitize"
+)
+
+// The files the Linux (and generic Unix) resolver stack is read from,
+// relative to World.FS's root.
+const (
+	resolvConfPath     = "etc/resolv.conf"
+	resolvedUplinkPath = "run/systemd/resolve/resolv.conf"
+	nmNoStubPath       = "run/NetworkManager/no-stub-resolv.conf"
+	nsswitchPath       = "etc/nsswitch.conf"
+)
+
+// resolvedStubAddrs are systemd-resolved's stub listeners: 127.0.0.53 (full
+// stub) and 127.0.0.54 (proxy stub, no DNSSEC or LLMNR).
+var resolvedStubAddrs = []netip.Addr{netip.MustParseAddr("127.0.0.53"), netip.MustParseAddr("127.0.0.54")}
+
+// nmDnsmasqAddr is where NetworkManager's dnsmasq plugin listened on older
+// Ubuntu releases.
+var nmDnsmasqAddr = netip.MustParseAddr("127.0.1.1")
+
+// unixDNSInputs is everything a Unix resolver stack is judged from,
+// gathered through World so that judging it is a pure function.
+type unixDNSInputs struct {
+	// Link is the absolute, cleaned target of /etc/resolv.conf when it is
+	// a symlink, "" otherwise.
+	Link          string
+	ResolvConf    []byte
+	ResolvConfErr error
+	// Uplink is systemd-resolved's list of real upstream servers.
+	Uplink    []byte
+	UplinkErr error
+	// NMNoStub is NetworkManager's list of real servers behind its
+	// dnsmasq or resolved stub.
+	NMNoStub     []byte
+	NSSwitch     []byte
+	Processes    []Process
+	ProcessesErr error
+	// ResolvectlRan says whether `resolvectl status` was asked; Resolvectl
+	// and ResolvectlErr are its output.
+	ResolvectlRan bool
+	Resolvectl    []byte
+	ResolvectlErr error
+}
+
+// gatherUnixDNS reads the resolver configuration through the world: the
+// resolv.conf symlink and text, resolved's and NetworkManager's upstream
+// lists, nsswitch.conf, running daemons and, where systemd-resolved is in
+// play, `resolvectl status`. Nothing here needs root.
+func gatherUnixDNS(ctx context.Context, w World, linux bool) unixDNSInputs {
+	var in unixDNSInputs
+	if w.FS == nil {
+		in.ResolvConfErr = errors.New("no file system in this environment")
+		in.ProcessesErr = in.ResolvConfErr
+		return in
+	}
+	if target, err := fs.ReadLink(w.FS, resolvConfPath); err == nil && target != "" {
+		if !path.IsAbs(target) {
+			target = path.Join("/etc", target)
+		}
+		in.Link = path.Clean(target)
+	}
+	in.ResolvConf, in.ResolvConfErr = readCapped(w.FS, resolvConfPath)
+	if in.ResolvConfErr != nil && in.Link != "" && errors.Is(in.ResolvConfErr, fs.ErrNotExist) {
+		// An fs.FS may refuse to follow an absolute link (fstest.MapFS
+		// does); World.FS is rooted at "/", so read the target itself.
+		if b, err := readCapped(w.FS, strings.TrimPrefix(in.Link, "/")); err == nil {
+			in.ResolvConf, in.ResolvConfErr = b, nil
+		}
+	}
+	if !linux {
+		return in
+	}
+	in.Uplink, in.UplinkErr = readCapped(w.FS, resolvedUplinkPath)
+	in.NMNoStub, _ = readCapped(w.FS, nmNoStubPath)
+	in.NSSwitch, _ = readCapped(w.FS, nsswitchPath)
+	if w.Host != nil {
+		in.Processes, in.ProcessesErr = w.Host.Processes(ctx)
+	} else {
+		in.ProcessesErr = errors.New("no process list in this environment")
+	}
+	if involvesResolved(in) {
+		in.ResolvectlRan = true
+		in.Resolvectl, in.ResolvectlErr = runCommand(ctx, w, "resolvectl", "status", "--no-pager")
+	}
+	return in
+}
+
+// involvesResolved reports whether systemd-resolved plays any part, which
+// is when `resolvectl status` is worth asking.
+func involvesResolved(in unixDNSInputs) bool {
+	if strings.HasPrefix(in.Link, "/run/systemd/") || strings.HasSuffix(in.Link, "/systemd/resolv.conf") {
+		return true
+	}
+	caches, _ := dnsDaemons(in.Processes)
+	if slices.Contains(caches, "systemd-resolved") {
+		return true
+	}
+	rc := ParseResolvConf(in.ResolvConf)
+	return len(rc.Nameservers) > 0 && slices.Contains(resolvedStubAddrs, rc.Nameservers[0].WithZone(""))
+}
+
+// linkStack maps a resolv.conf symlink target to the stack and manager it
+// implies (systemd-resolved.service(8), section "/etc/resolv.conf").
+func linkStack(link string) (stack, manager string) {
+	l := link
+	if rest, ok := strings.CutPrefix(l, "/var/run/"); ok {
+		l = "/run/" + rest
+	}
+	switch {
+	case l == "":
+		return "", ""
+	case l == "/run/systemd/resolve/stub-resolv.conf", l == "/usr/lib/systemd/resolv.conf", l == "/lib/systemd/resolv.conf":
+		return DNSStackResolvedStub, "systemd-resolved"
+	case l == "/run/systemd/resolve/resolv.conf":
+		return DNSStackResolvedUplink, "systemd-resolved"
+	case l == "/mnt/wsl/resolv.conf":
+		return DNSStackWSL, "wsl"
+	case strings.HasPrefix(l, "/run/NetworkManager/"):
+		return "", "NetworkManager"
+	case strings.HasPrefix(l, "/run/resolvconf/"), strings.HasPrefix(l, "/etc/resolvconf/"):
+		return "", "resolvconf"
+	case strings.HasPrefix(l, "/run/connman/"):
+		return "", "connman"
+	}
+	return "", ""
+}
+
+// unixStack decides the resolver stack from the symlink, the file's
+// header and nameservers, and the daemons running. The symlink is the
+// strongest evidence, then a WSL header, then what the nameservers point at.
+func unixStack(link string, rc ResolvConf, caches []string) (stack, manager string) {
+	stack, manager = linkStack(link)
+	if manager == "" {
+		manager = rc.Owner
+	}
+	if stack != "" {
+		return stack, manager
+	}
+	if rc.Owner == "wsl" {
+		return DNSStackWSL, manager
+	}
+	if len(rc.Nameservers) > 0 {
+		first := rc.Nameservers[0].WithZone("")
+		switch {
+		case slices.Contains(resolvedStubAddrs, first):
+			if manager == "" {
+				manager = "systemd-resolved"
+			}
+			return DNSStackResolvedStub, manager
+		case first == nmDnsmasqAddr:
+			if manager == "" {
+				manager = "NetworkManager"
+			}
+			return DNSStackNMDnsmasq, manager
+		case first.IsLoopback():
+			for _, c := range []string{"dnsmasq", "unbound", "dnscrypt-proxy"} {
+				if slices.Contains(caches, c) {
+					return c, manager
+				}
+			}
+			return DNSStackLocalCache, manager
+		}
+	}
+	if slices.Contains(caches, "systemd-resolved") {
+		return DNSStackResolvedForeign, manager
+	}
+	return DNSStackPlain, manager
+}
+
+// unixDNSConfigResult judges a Unix resolver stack. It is pure: every
+// input was gathered beforehand (gatherUnixDNS), so every branch is tested
+// from sample files on any OS.
+func unixDNSConfigResult(in unixDNSInputs) Result {
+	d := &DNSConfigDetails{Source: "/" + resolvConfPath, ResolvConfLink: sanitize.Line(in.Link)}
+	res := Result{Details: d}
+	var ev []string
+	if in.Link != "" {
+		ev = append(ev, "/"+resolvConfPath+" -> "+d.ResolvConfLink)
+	}
+
+	procsKnown := in.ProcessesErr == nil
+	caches, managers := dnsDaemons(in.Processes)
+	d.Caches, d.Running = caches, managers
+	resolvedRunning := slices.Contains(caches, "systemd-resolved")
+	if procsKnown {
+		if len(caches)+len(managers) > 0 {
+			ev = append(ev, "running: "+strings.Join(append(append([]string(nil), caches...), managers...), ", "))
+		} else {
+			ev = append(ev, "running: no local DNS daemon found")
+		}
+	} else {
+		d.Notes = append(d.Notes, "running DNS daemons unknown: "+sanitize.LineN(in.ProcessesErr.Error(), 200))
+	}
+
+	if srcs, line := ParseNSSwitchHosts(in.NSSwitch); line != "" {
+		d.NSSwitchHosts = sanitize.Line(line)
+		ev = append(ev, "/"+nsswitchPath+": "+d.NSSwitchHosts)
+		if slices.Contains(srcs, "resolve") {
+			d.Notes = append(d.Notes, "glibc programs ask systemd-resolved directly (nss-resolve in nsswitch.conf); programs with their own resolver read /etc/resolv.conf")
+		}
+	}
+
+	if in.ResolvConfErr != nil {
+		stack, manager := linkStack(in.Link)
+		d.Manager = manager
+		switch {
+		case errors.Is(in.ResolvConfErr, fs.ErrNotExist) && in.Link != "":
+			d.Stack = stack
+			if d.Stack == "" {
+				d.Stack = DNSStackMissing
+			}
+			res.Status = StatusFail
+			res.Reason = fmt.Sprintf("/etc/resolv.conf points to %s, which does not exist: nothing tells programs where DNS is", d.ResolvConfLink)
+			if stack == DNSStackResolvedStub || stack == DNSStackResolvedUplink {
+				res.Reason = fmt.Sprintf("/etc/resolv.conf points to %s, which does not exist: systemd-resolved is not running or not writing it", d.ResolvConfLink)
+			}
+		case errors.Is(in.ResolvConfErr, fs.ErrNotExist):
+			d.Stack = DNSStackMissing
+			res.Status = StatusWarn
+			res.Reason = "no /etc/resolv.conf: glibc and Go fall back to a DNS server on 127.0.0.1:53"
+		default:
+			d.Stack = stack
+			res.Status = StatusUnknown
+			res.Reason = "unknown: " + fileProblem("/"+resolvConfPath, in.ResolvConfErr)
+			step := "read"
+			if errors.Is(in.ResolvConfErr, fs.ErrPermission) {
+				step = "permission"
+			}
+			res.Error = &StepError{Step: step, Message: "dns: " + fileProblem("/"+resolvConfPath, in.ResolvConfErr)}
+		}
+		addResolvectl(d, &ev, in)
+		res.Evidence = ev
+		return res
+	}
+
+	rc := ParseResolvConf(in.ResolvConf)
+	d.Stack, d.Manager = unixStack(in.Link, rc, caches)
+	d.Servers = addrStrings(rc.Nameservers)
+	d.Search = cleanList(rc.Search, 253)
+	d.Options = cleanList(rc.Options, 64)
+	if len(rc.Header) > 0 {
+		ev = append(ev, "header: "+sanitize.LineN(rc.Header[0], 160))
+	}
+	for _, s := range d.Servers {
+		ev = append(ev, "nameserver "+s)
+	}
+	if len(d.Search) > 0 {
+		ev = append(ev, "search "+strings.Join(d.Search, " "))
+	}
+	if len(d.Options) > 0 {
+		ev = append(ev, "options "+strings.Join(d.Options, " "))
+	}
+	if len(rc.Nameservers) > glibcMaxNameservers {
+		d.Notes = append(d.Notes, fmt.Sprintf("%d nameservers listed; glibc uses only the first %d", len(rc.Nameservers), glibcMaxNameservers))
+	}
+
+	// Real upstreams behind a local stub.
+	switch d.Stack {
+	case DNSStackResolvedStub:
+		if in.UplinkErr == nil {
+			d.Upstreams = addrStrings(ParseResolvConf(in.Uplink).Nameservers)
+			ev = append(ev, "upstream (/"+resolvedUplinkPath+"): "+orNone(d.Upstreams))
+		} else {
+			d.Notes = append(d.Notes, "upstreams not read: "+fileProblem("/"+resolvedUplinkPath, in.UplinkErr))
+		}
+	case DNSStackNMDnsmasq, DNSStackLocalCache, DNSStackDnsmasq, DNSStackUnbound, DNSStackDNSCrypt:
+		if up := ParseResolvConf(in.NMNoStub).Nameservers; len(up) > 0 {
+			d.Upstreams = addrStrings(up)
+			ev = append(ev, "upstream (/"+nmNoStubPath+"): "+strings.Join(d.Upstreams, ", "))
+		} else {
+			d.Notes = append(d.Notes, "the local resolver's upstream servers are in its own configuration, which is not read")
+		}
+	}
+	addResolvectl(d, &ev, in)
+	res.Evidence = ev
+
+	// Judge.
+	for _, bad := range rc.Invalid {
+		d.Notes = append(d.Notes, fmt.Sprintf("nameserver %q is not an IP address; it is ignored", sanitize.LineN(bad, 64)))
+	}
+	servers := strings.Join(d.Servers, ", ")
+	switch {
+	case len(rc.Nameservers) == 0:
+		res.Status = StatusWarn
+		res.Reason = "/etc/resolv.conf lists no nameserver: glibc and Go fall back to a DNS server on 127.0.0.1:53"
+		if len(rc.Invalid) > 0 {
+			res.Reason = "/etc/resolv.conf lists no valid nameserver: glibc and Go fall back to a DNS server on 127.0.0.1:53"
+		}
+	case d.Stack == DNSStackResolvedStub && procsKnown && !resolvedRunning:
+		res.Status = StatusFail
+		res.Reason = fmt.Sprintf("/etc/resolv.conf sends DNS to systemd-resolved's stub (%s), but systemd-resolved is not running", servers)
+	case d.Stack == DNSStackResolvedStub && in.UplinkErr == nil && len(d.Upstreams) == 0:
+		res.Status = StatusWarn
+		res.Reason = "systemd-resolved's stub (" + servers + ") has no upstream DNS server: it can only answer from its cache"
+	case len(rc.Invalid) > 0:
+		res.Status = StatusWarn
+		res.Reason = fmt.Sprintf("/etc/resolv.conf has a nameserver line that is not an address (%s); using %s", sanitize.LineN(rc.Invalid[0], 64), servers)
+	default:
+		res.Status = StatusPass
+		res.Reason = unixStackReason(d)
+	}
+	return res
+}
+
+// unixStackReason says in one line how this machine resolves names.
+func unixStackReason(d *DNSConfigDetails) string {
+	servers := strings.Join(d.Servers, ", ")
+	up := ""
+	if len(d.Upstreams) > 0 {
+		up = ", upstream " + strings.Join(d.Upstreams, ", ")
+	}
+	by := ""
+	if d.Manager != "" {
+		by = " (written by " + d.Manager + ")"
+	}
+	switch d.Stack {
+	case DNSStackResolvedStub:
+		return "systemd-resolved stub " + servers + up
+	case DNSStackResolvedUplink:
+		return "systemd-resolved uplink mode: programs ask " + servers + " directly"
+	case DNSStackResolvedForeign:
+		return "/etc/resolv.conf lists " + servers + by + "; systemd-resolved also runs"
+	case DNSStackNMDnsmasq:
+		return "NetworkManager's dnsmasq at " + servers + up
+	case DNSStackDnsmasq, DNSStackUnbound, DNSStackDNSCrypt:
+		return "local " + d.Stack + " at " + servers + up
+	case DNSStackLocalCache:
+		return "a local resolver at " + servers + " (process not identified)" + up
+	case DNSStackWSL:
+		return "WSL2: the Windows host answers DNS at " + servers
+	}
+	return "nameservers " + servers + by
+}
+
+// addResolvectl folds `resolvectl status` into the details: per-link
+// servers and domains (a VPN's "~." shows here) and resolved's own view of
+// resolv.conf.
+func addResolvectl(d *DNSConfigDetails, ev *[]string, in unixDNSInputs) {
+	if !in.ResolvectlRan {
+		return
+	}
+	if in.ResolvectlErr != nil {
+		d.Notes = append(d.Notes, "per-link DNS not read: "+commandProblem("resolvectl", in.ResolvectlErr))
+		return
+	}
+	links := ParseResolvectlStatus(in.Resolvectl)
+	var defaults []string
+	for _, l := range links {
+		name := sanitize.LineN(l.Name, 64)
+		if l.Index == 0 && l.ResolvConfMode != "" {
+			*ev = append(*ev, "resolvectl: resolv.conf mode "+sanitize.LineN(l.ResolvConfMode, 32))
+		}
+		if len(l.Servers) == 0 && len(l.Domains) == 0 {
+			continue
+		}
+		sc := DNSScope{
+			Interface: name,
+			Domains:   cleanList(l.Domains, 253),
+			Default:   l.DefaultRoute || (l.Index == 0 && len(l.Servers) > 0),
+			Current:   sanitize.LineN(serverAddr(l.CurrentServer), 64),
+		}
+		for _, s := range l.Servers {
+			sc.Servers = appendUnique(sc.Servers, sanitize.LineN(serverAddr(s), 64))
+		}
+		d.Scopes = append(d.Scopes, sc)
+		*ev = append(*ev, fmt.Sprintf("resolvectl %s: servers %s%s", name, orNone(sc.Servers), domainsSuffix(sc.Domains)))
+		if slices.Contains(sc.Domains, "~.") {
+			d.Notes = append(d.Notes, name+" takes every query (routing domain ~.): a VPN or its DNS set this")
+		}
+		if l.Index != 0 && l.DefaultRoute && len(l.Servers) > 0 {
+			defaults = append(defaults, name)
+		}
+	}
+	if len(defaults) > 1 {
+		d.Notes = append(d.Notes, "several links may answer any name ("+strings.Join(defaults, ", ")+"); systemd-resolved asks them in parallel and takes the first answer")
+	}
+	// A stub whose upstream file could not be read still has upstreams.
+	if d.Stack == DNSStackResolvedStub && len(d.Upstreams) == 0 {
+		for _, sc := range d.Scopes {
+			d.Upstreams = appendUnique(d.Upstreams, sc.Servers...)
+		}
+	}
+}
+
+func domainsSuffix(domains []string) string {
+	if len(domains) == 0 {
+		return ""
+	}
+	return ", domains " + strings.Join(domains, " ")
+}
+
+func orNone(list []string) string {
+	if len(list) == 0 {
+		return "none"
+	}
+	return strings.Join(list, ", ")
+}

@@ -1,0 +1,357 @@
+package probes
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/miekg/dns"
+)
+
+func chatgpt() dnsLookupHost { return dnsLookupHost{Host: "chatgpt.com", ExpectCloudflare: true} }
+
+func TestDNSLookupHostsPlan(t *testing.T) {
+	targets := []Target{
+		WebTarget("https://chatgpt.com/"),
+		WebTarget("https://ChatGPT.com./c/123"),
+		APITarget("https://api.openai.com/v1/models"),
+		{URL: "https://intranet.example/", Kind: TargetWeb},
+		{URL: "https://intranet.example:8443/x", Kind: TargetWeb, ExpectCloudflare: true},
+		WebTarget("https://104.18.32.47/"),
+		WebTarget("https://[2606:4700::1]/"),
+		{URL: "::bad::"},
+	}
+	got := dnsLookupHosts(targets)
+	want := []dnsLookupHost{{"chatgpt.com", true}, {"api.openai.com", true}, {"intranet.example", true}}
+	if !slices.Equal(got, want) {
+		t.Fatalf("dnsLookupHosts = %+v, want %+v", got, want)
+	}
+}
+
+func TestDNSProbesPlan(t *testing.T) {
+	cfg := DefaultConfig()
+	ps := DNSProbes(cfg, World{})
+	var ids []string
+	for _, p := range ps {
+		ids = append(ids, p.ID)
+		if p.Kind != KindDNS || p.Timeout <= 0 || p.Timeout > DefaultBudget || p.Run == nil || p.Title == "" {
+			t.Errorf("probe %s: %+v", p.ID, p)
+		}
+	}
+	want := []string{"dns:config", "dns:lookup:chatgpt.com", "dns:lookup:chat.openai.com", "dns:lookup:api.openai.com", "dns:whoami"}
+	if !slices.Equal(ids, want) {
+		t.Fatalf("ids %v, want %v", ids, want)
+	}
+}
+
+func runLookup(t *testing.T, lab *dnsLab, h dnsLookupHost) (Result, *DNSLookupDetails) {
+	t.Helper()
+	res := lookupHost(context.Background(), lab.cfg, lab.world, h)
+	d, ok := res.Details.(*DNSLookupDetails)
+	if !ok {
+		t.Fatalf("details %T: %+v", res.Details, res)
+	}
+	return res, d
+}
+
+func assertNothingLeft(t *testing.T, lab *dnsLab) {
+	t.Helper()
+	if r := lab.dialer.Refused(); len(r) > 0 {
+		t.Errorf("dials off loopback attempted: %v", r)
+	}
+}
+
+func TestLookupHonest(t *testing.T) {
+	t.Parallel()
+	lab := newDNSLab(t, honest(), honest(), honest(), honest())
+	start := time.Now()
+	res, d := runLookup(t, lab, chatgpt())
+	elapsed := time.Since(start)
+	if res.Status != StatusPass || !d.Consistent || d.Hijacked {
+		t.Fatalf("%s %q\n%s", res.Status, res.Reason, strings.Join(res.Evidence, "\n"))
+	}
+	if len(d.Answers) != 4 {
+		t.Fatalf("%d answers", len(d.Answers))
+	}
+	for _, a := range d.Answers {
+		if a.RCode != RCodeNoError || len(a.Addrs) != 3 || a.Time <= 0 || a.RCodeA != RCodeNoError || a.RCodeAAAA != RCodeNoError {
+			t.Errorf("answer %+v", a)
+		}
+		for _, ad := range a.Addrs {
+			if !ad.Cloudflare || ad.Class != AddrPublic {
+				t.Errorf("address %+v", ad)
+			}
+		}
+	}
+	doh := findAnswer(t, d, DefaultDoHURL)
+	if doh.Transport != "doh" {
+		t.Errorf("doh answer %+v", doh)
+	}
+	assertNothingLeft(t, lab)
+	t.Logf("lookup against local servers: %v (system %v, 1.1.1.1 %v, 8.8.8.8 %v, DoH %v)", elapsed,
+		d.Answers[0].Time, d.Answers[1].Time, d.Answers[2].Time, d.Answers[3].Time)
+}
+
+func TestLookupSystemHijacks(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name, ip, why string
+	}{
+		{"sinkhole", "0.0.0.0", "unspecified"},
+		{"private block page", "10.10.34.35", "private"},
+		{"forged public address", "198.51.100.7", "documentation"},
+		{"non-Cloudflare public", "93.184.215.14", "outside Cloudflare's ranges"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			sys := dnsBehavior{A: map[string][]string{"chatgpt.com.": {c.ip}}, AAAA: map[string][]string{"chatgpt.com.": {}}}
+			lab := newDNSLab(t, sys, honest(), honest(), honest())
+			res, d := runLookup(t, lab, chatgpt())
+			if res.Status != StatusFail || !d.Hijacked || d.Consistent || !strings.Contains(d.HijackReason, c.ip) || !strings.Contains(d.HijackReason, c.why) {
+				t.Fatalf("%s hijacked=%v %q", res.Status, d.Hijacked, d.HijackReason)
+			}
+			assertNothingLeft(t, lab)
+		})
+	}
+}
+
+func TestLookupSystemFailures(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name   string
+		sys    dnsBehavior
+		rcode  string
+		reason string
+	}{
+		{"filter says NXDOMAIN", dnsBehavior{A: map[string][]string{}}, RCodeNXDomain, "does not exist (NXDOMAIN); 1.1.1.1:53 returns"},
+		{"SERVFAIL", dnsBehavior{Rcode: dns.RcodeServerFailure}, RCodeServFail, "(SERVFAIL)"},
+		{"REFUSED", dnsBehavior{Rcode: dns.RcodeRefused}, RCodeRefused, "(REFUSED)"},
+		{"silent", dnsBehavior{Silent: true}, RCodeTimeout, "gave no answer for chatgpt.com within 4s; 1.1.1.1:53 returns"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			lab := newDNSLab(t, c.sys, honest(), honest(), honest())
+			res, d := runLookup(t, lab, chatgpt())
+			if res.Status != StatusFail || d.Answers[0].RCode != c.rcode || !strings.Contains(res.Reason, c.reason) {
+				t.Fatalf("%s %s %q", res.Status, d.Answers[0].RCode, res.Reason)
+			}
+			if got := findAnswer(t, d, "1.1.1.1:53"); got.RCode != RCodeNoError {
+				t.Errorf("independent answer %+v", got)
+			}
+			assertNothingLeft(t, lab)
+		})
+	}
+}
+
+func TestLookupIndependentResolvers(t *testing.T) {
+	t.Parallel()
+	t.Run("port 53 blocked, DoH answers", func(t *testing.T) {
+		t.Parallel()
+		lab := newDNSLab(t, honest(), dnsBehavior{Silent: true}, dnsBehavior{Silent: true}, honest())
+		start := time.Now()
+		res, d := runLookup(t, lab, chatgpt())
+		if res.Status != StatusWarn || !strings.Contains(res.Reason, "port 53 to 1.1.1.1:53, 8.8.8.8:53 blocked (timeout)") {
+			t.Fatalf("%s %q", res.Status, res.Reason)
+		}
+		if a := findAnswer(t, d, "1.1.1.1:53"); a.RCode != RCodeTimeout || !strings.Contains(a.Error, "dns: resolve chatgpt.com via 1.1.1.1:53: timeout") {
+			t.Errorf("1.1.1.1 answer %+v", a)
+		}
+		if el := time.Since(start); el > dnsLookupTimeout {
+			t.Errorf("took %v, beyond the probe's own limit", el)
+		}
+		assertNothingLeft(t, lab)
+	})
+	t.Run("refused, NXDOMAIN and interception", func(t *testing.T) {
+		t.Parallel()
+		lied := dnsBehavior{A: map[string][]string{"chatgpt.com.": {"10.10.34.35"}}, AAAA: map[string][]string{"chatgpt.com.": {}}}
+		lab := newDNSLab(t, honest(), dnsBehavior{Rcode: dns.RcodeRefused}, lied, honest())
+		res, d := runLookup(t, lab, chatgpt())
+		if res.Status != StatusWarn || !strings.Contains(res.Reason, "8.8.8.8:53 answers 10.10.34.35 (private)") || d.Hijacked {
+			t.Fatalf("%s %q", res.Status, res.Reason)
+		}
+		if a := findAnswer(t, d, "1.1.1.1:53"); a.RCode != RCodeRefused {
+			t.Errorf("1.1.1.1 %+v", a)
+		}
+	})
+	t.Run("truncated UDP answer retried over TCP", func(t *testing.T) {
+		t.Parallel()
+		tc := honest()
+		tc.TruncateUDP = true
+		lab := newDNSLab(t, honest(), honest(), tc, honest())
+		res, d := runLookup(t, lab, chatgpt())
+		a := findAnswer(t, d, "8.8.8.8:53")
+		if res.Status != StatusPass || a.Transport != "tcp" || len(a.Addrs) != 3 {
+			t.Fatalf("%s %q; 8.8.8.8 %+v", res.Status, res.Reason, a)
+		}
+	})
+	t.Run("unmapped resolver is refused by the dialer", func(t *testing.T) {
+		t.Parallel()
+		lab := newDNSLab(t, honest(), honest(), honest(), honest())
+		lab.cfg.Resolvers = append(lab.cfg.Resolvers, "9.9.9.9:53")
+		res, d := runLookup(t, lab, chatgpt())
+		a := findAnswer(t, d, "9.9.9.9:53")
+		if a.RCode != RCodeError || !strings.Contains(a.Error, "refusing") || res.Status != StatusWarn {
+			t.Fatalf("%s %q; %+v", res.Status, res.Reason, a)
+		}
+		if r := lab.dialer.Refused(); len(r) != 2 || !strings.HasSuffix(r[0], "9.9.9.9:53") {
+			t.Fatalf("refused dials %v", r)
+		}
+	})
+}
+
+func TestLookupDoHTrust(t *testing.T) {
+	t.Parallel()
+	t.Run("untrusted certificate", func(t *testing.T) {
+		t.Parallel()
+		lab := newDNSLab(t, honest(), honest(), honest(), honest())
+		lab.world.Trust = Trust{System: newTestCA(t).pool}
+		res, d := runLookup(t, lab, chatgpt())
+		a := findAnswer(t, d, DefaultDoHURL)
+		if a.RCode != RCodeError || !strings.Contains(a.Error, "certificate") || res.Status != StatusWarn {
+			t.Fatalf("%s %q; %+v", res.Status, res.Reason, a)
+		}
+	})
+	t.Run("user-declared root", func(t *testing.T) {
+		t.Parallel()
+		lab := newDNSLab(t, honest(), honest(), honest(), honest())
+		user := lab.world.Trust.System
+		lab.world.Trust = Trust{System: newTestCA(t).pool, User: user}
+		res, d := runLookup(t, lab, chatgpt())
+		if a := findAnswer(t, d, DefaultDoHURL); a.RCode != RCodeNoError || res.Status != StatusPass {
+			t.Fatalf("%s %q; %+v", res.Status, res.Reason, a)
+		}
+	})
+	t.Run("bad DoH URL", func(t *testing.T) {
+		t.Parallel()
+		lab := newDNSLab(t, honest(), honest(), honest(), honest())
+		lab.cfg.DoHURL = "http://user:secret@cloudflare-dns.com/dns-query"
+		_, d := runLookup(t, lab, chatgpt())
+		a := d.Answers[len(d.Answers)-1]
+		if a.RCode != RCodeError || strings.Contains(a.Error+a.Resolver, "secret") {
+			t.Fatalf("%+v", a)
+		}
+	})
+}
+
+func TestLookupHostsFile(t *testing.T) {
+	t.Parallel()
+	t.Run("sinkhole from the hosts file", func(t *testing.T) {
+		t.Parallel()
+		sys := dnsBehavior{A: map[string][]string{"chatgpt.com.": {"0.0.0.0"}}, AAAA: map[string][]string{"chatgpt.com.": {}}}
+		lab := newDNSLab(t, sys, honest(), honest(), honest())
+		lab.world.FS = mapFSFrom(map[string]string{"etc/hosts": "127.0.0.1 localhost\n0.0.0.0 chatgpt.com\n"})
+		res, d := runLookup(t, lab, chatgpt())
+		if res.Status != StatusFail || d.HostsFileEntry != "/etc/hosts line 2: 0.0.0.0 chatgpt.com" || !strings.Contains(res.Reason, "the hosts file names it") {
+			t.Fatalf("%s %q entry %q", res.Status, res.Reason, d.HostsFileEntry)
+		}
+	})
+	t.Run("pinned Cloudflare address", func(t *testing.T) {
+		t.Parallel()
+		lab := newDNSLab(t, honest(), honest(), honest(), honest())
+		lab.world.FS = mapFSFrom(map[string]string{"etc/hosts": "104.18.32.47 chatgpt.com\n"})
+		res, _ := runLookup(t, lab, chatgpt())
+		if res.Status != StatusWarn || !strings.Contains(res.Reason, "pins chatgpt.com to 104.18.32.47") {
+			t.Fatalf("%s %q", res.Status, res.Reason)
+		}
+	})
+}
+
+func TestLookupHonoursCancellation(t *testing.T) {
+	t.Parallel()
+	silent := dnsBehavior{Silent: true}
+	lab := newDNSLab(t, silent, silent, silent, silent)
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(200*time.Millisecond, cancel)
+	start := time.Now()
+	res := lookupHost(ctx, lab.cfg, lab.world, chatgpt())
+	if el := time.Since(start); el > 2*time.Second {
+		t.Fatalf("returned %v after cancellation", el)
+	}
+	if res.Status == StatusPass {
+		t.Fatalf("%s", res.Status)
+	}
+}
+
+func TestLookupEscapesNothing(t *testing.T) {
+	lab := newDNSLab(t, honest(), honest(), honest(), honest())
+	res, _ := runLookup(t, lab, dnsLookupHost{Host: "bad\x1b[31m.example"})
+	if res.Status != StatusUnknown {
+		t.Fatalf("%s %q", res.Status, res.Reason)
+	}
+	b, _ := json.Marshal(res)
+	if strings.Contains(string(b), "\\u001b") {
+		t.Fatalf("escape survived: %s", b)
+	}
+}
+
+func TestDNSProbesThroughEngine(t *testing.T) {
+	t.Parallel()
+	lab := newDNSLab(t, honest(), honest(), honest(), honest())
+	lab.cfg.Targets = []Target{WebTarget("https://chatgpt.com/")}
+	lab.world.FS = mapFSFrom(map[string]string{"etc/resolv.conf": "nameserver 192.168.1.1\n"})
+	lab.world.Host = procs()
+	lab.world.Runner = &fakeRunner{}
+	e := &Engine{Budget: DefaultBudget}
+	start := time.Now()
+	snap := e.Start(context.Background(), Plan{Probes: DNSProbes(lab.cfg, lab.world)}).Wait()
+	t.Logf("DNS family against local servers: %v", time.Since(start))
+	for _, id := range []string{"dns:lookup:chatgpt.com", "dns:whoami"} {
+		r, ok := snap.Get(id)
+		if !ok || r.Status != StatusPass {
+			t.Errorf("%s: %+v", id, r)
+		}
+	}
+	if r, ok := snap.Get("dns:config"); !ok || r.Status == "" {
+		t.Errorf("dns:config: %+v", r)
+	}
+	assertNothingLeft(t, lab)
+}
+
+func TestLookupName(t *testing.T) {
+	good := map[string]string{
+		"chatgpt.com":    "chatgpt.com",
+		"ChatGPT.com.":   "chatgpt.com",
+		"bücher.example": "xn--bcher-kva.example",
+		"api.openai.com": "api.openai.com",
+	}
+	for in, want := range good {
+		if got, err := lookupName(in); err != nil || got != want {
+			t.Errorf("lookupName(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", ".", "a..b", "bad\x1b[31m.example", "has space.example", strings.Repeat("a", 64) + ".example", "x/y"} {
+		if got, err := lookupName(bad); err == nil {
+			t.Errorf("lookupName(%q) accepted as %q", bad, got)
+		}
+	}
+}
+
+func TestLookupRetransmitsLostDatagrams(t *testing.T) {
+	t.Parallel()
+	lossy := honest()
+	lossy.DropUDP = new(atomic.Int32)
+	lossy.DropUDP.Store(2) // the first A and AAAA queries are lost
+	lab := newDNSLab(t, honest(), lossy, honest(), honest())
+	res, d := runLookup(t, lab, chatgpt())
+	a := findAnswer(t, d, "1.1.1.1:53")
+	if res.Status != StatusPass || a.RCode != RCodeNoError || a.Transport != "udp" || a.Time.D() < dnsRetransmitAfter {
+		t.Fatalf("%s %q; 1.1.1.1 %+v", res.Status, res.Reason, a)
+	}
+}
+
+func TestLookupDoHHTTPError(t *testing.T) {
+	t.Parallel()
+	lab := newDNSLab(t, honest(), honest(), honest(), dnsBehavior{HTTPStatus: 403})
+	res, d := runLookup(t, lab, chatgpt())
+	a := findAnswer(t, d, DefaultDoHURL)
+	if a.RCode != RCodeError || !strings.Contains(a.Error, "HTTP 403") || res.Status != StatusWarn ||
+		!strings.Contains(res.Reason, "DNS-over-HTTPS https://cloudflare-dns.com/dns-query failed (HTTP 403)") {
+		t.Fatalf("%s %q; %+v", res.Status, res.Reason, a)
+	}
+}

@@ -1,0 +1,15 @@
+package probes
+
+// DNSProbes plans the DNS family: dns:config (how this machine resolves),
+// one dns:lookup:<host> per distinct target host (the system resolver's
+// answer beside 1.1.1.1, 8.8.8.8 and DNS-over-HTTPS, checked against
+// Cloudflare's ranges) and dns:whoami (which resolver really talks to the
+// internet). Planning does no I/O; the probes touch the world only when
+// run.
+func DNSProbes(cfg Config, w World) []Probe {
+	probes := []Probe{dnsConfigProbe(w)}
+	for _, h := range dnsLookupHosts(cfg.Targets) {
+		probes = append(probes, dnsLookupProbe(cfg, w, h))
+	}
+	return append(probes, dnsWhoamiProbe(cfg, w))
+}

@@ -1,0 +1,89 @@
+package probes
+
+import (
+	"context"
+	"errors"
+	"net"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/miekg/dns"
+
+	"github.com/gptdoctor/gptdoctor/internal/sanitize"
+)
+
+// dnsSystemTimeout bounds one lookup through the system resolver. glibc's
+// own default is 5 s per server; a browser shows its error page sooner
+// than that feels, and the run budget must leave room for the other
+// probes. A system resolver that has not answered in four seconds is a
+// fault the user sees, not a slow success.
+const dnsSystemTimeout = 4 * time.Second
+
+// systemAnswer asks the system resolver for the host's IPv4 and IPv6
+// addresses at once.
+func systemAnswer(ctx context.Context, r Resolver, host string) ResolverAnswer {
+	ctx, cancel := context.WithTimeout(ctx, dnsSystemTimeout)
+	defer cancel()
+	fams := bothFamilies(func(qtype uint16) familyAnswer {
+		network := "ip4"
+		if qtype == dns.TypeAAAA {
+			network = "ip6"
+		}
+		start := time.Now()
+		addrs, err := r.LookupNetIP(ctx, network, host)
+		fa := familyAnswer{elapsed: time.Since(start)}
+		fa.rcode, fa.err = systemRCode(err)
+		if err == nil {
+			for _, a := range addrs {
+				fa.addrs = append(fa.addrs, a.Unmap())
+			}
+		}
+		return fa
+	})
+	return combineFamilies(host, "system", "system", fams[0], fams[1], true)
+}
+
+// systemRCode maps what the system resolver returned onto the DNS outcome
+// codes. The standard library hides the response code, so this reads the
+// *net.DNSError with care:
+//   - IsNotFound: "no such host": NXDOMAIN (or, for one family, no records
+//     of that type; combineFamilies sorts that out).
+//   - IsTimeout or a context deadline: TIMEOUT.
+//   - "server misbehaving" with IsTemporary: Go's resolver got SERVFAIL;
+//     without IsTemporary it got REFUSED (or another error code).
+//   - "temporary failure" (glibc's EAI_AGAIN, Windows' WSATRY_AGAIN): the
+//     server failed or timed out and the C library does not say which:
+//     SERVFAIL, with the library's words kept in the message.
+//   - anything else (connection refused, no network): ERROR.
+func systemRCode(err error) (rcode, msg string) {
+	if err == nil {
+		return RCodeNoError, ""
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return RCodeTimeout, "timeout"
+	}
+	if errors.Is(err, context.Canceled) {
+		return RCodeError, "cancelled"
+	}
+	var de *net.DNSError
+	if !errors.As(err, &de) {
+		return RCodeError, sanitize.LineN(err.Error(), 300)
+	}
+	text := strings.ToLower(de.Err)
+	switch {
+	case de.IsNotFound:
+		return RCodeNXDomain, "no such host"
+	case de.IsTimeout:
+		return RCodeTimeout, "timeout"
+	case strings.Contains(text, "server misbehaving") && de.IsTemporary:
+		return RCodeServFail, "server failure (SERVFAIL)"
+	case strings.Contains(text, "server misbehaving"):
+		return RCodeRefused, "the server refused the query (REFUSED or another error code)"
+	case errors.Is(err, syscall.ECONNREFUSED) || strings.Contains(text, "connection refused"):
+		return RCodeError, "no DNS server answers (connection refused): " + sanitize.LineN(de.Err, 200)
+	case strings.Contains(text, "temporary failure") || strings.Contains(text, "temporary error"):
+		return RCodeServFail, "temporary failure in name resolution (the server failed or did not answer)"
+	}
+	return RCodeError, sanitize.LineN(de.Err, 300)
+}

@@ -1,0 +1,94 @@
+package probes
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"testing"
+
+	"github.com/miekg/dns"
+)
+
+func TestSystemRCodeFromErrors(t *testing.T) {
+	cases := []struct {
+		err   error
+		rcode string
+		msg   string
+	}{
+		{nil, RCodeNoError, ""},
+		{&net.DNSError{Err: "no such host", Name: "chatgpt.com", IsNotFound: true}, RCodeNXDomain, "no such host"},
+		{&net.DNSError{Err: "i/o timeout", IsTimeout: true, IsTemporary: true}, RCodeTimeout, "timeout"},
+		{&net.DNSError{Err: "server misbehaving", IsTemporary: true}, RCodeServFail, "SERVFAIL"},
+		{&net.DNSError{Err: "server misbehaving"}, RCodeRefused, "REFUSED"},
+		{&net.DNSError{Err: "Temporary failure in name resolution", IsTemporary: true}, RCodeServFail, "temporary failure"},
+		{&net.DNSError{Err: "This is usually a temporary error during hostname resolution and means that the local server did not receive a response from an authoritative server."}, RCodeServFail, "temporary failure"},
+		{&net.DNSError{Err: "read udp 127.0.0.1:1->127.0.0.53:53: read: connection refused", IsTemporary: true}, RCodeError, "connection refused"},
+		{&net.DNSError{Err: "lame referral"}, RCodeError, "lame referral"},
+		{fmt.Errorf("lookup: %w", context.DeadlineExceeded), RCodeTimeout, "timeout"},
+		{context.Canceled, RCodeError, "cancelled"},
+		{errors.New("resolver exploded \x1b[2J"), RCodeError, "resolver exploded"},
+	}
+	for _, c := range cases {
+		rcode, msg := systemRCode(c.err)
+		if rcode != c.rcode || !strings.Contains(msg, c.msg) || strings.ContainsRune(msg, 0x1b) {
+			t.Errorf("systemRCode(%v) = %s %q; want %s containing %q", c.err, rcode, msg, c.rcode, c.msg)
+		}
+	}
+}
+
+// TestSystemAnswerRealErrors runs Go's own resolver against servers on
+// loopback, so the mapping is checked against the real *net.DNSError
+// shapes, not hand-made ones.
+func TestSystemAnswerRealErrors(t *testing.T) {
+	t.Parallel()
+	closed := func() string {
+		pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		addr := pc.LocalAddr().String()
+		pc.Close()
+		return addr
+	}()
+	cases := []struct {
+		name   string
+		addr   string
+		rcode  string
+		rcodeA string
+		rcode6 string
+		addrs  int
+		errHas string
+	}{
+		{"answers", startDNS(t, honest()), RCodeNoError, RCodeNoError, RCodeNoError, 3, ""},
+		{"IPv4 only host", startDNS(t, honest()), RCodeNoError, RCodeNoError, RCodeNoError, 1, ""},
+		{"NXDOMAIN", startDNS(t, dnsBehavior{A: map[string][]string{}}), RCodeNXDomain, RCodeNXDomain, RCodeNXDomain, 0, "no such host"},
+		{"SERVFAIL", startDNS(t, dnsBehavior{Rcode: dns.RcodeServerFailure}), RCodeServFail, RCodeServFail, RCodeServFail, 0, "SERVFAIL"},
+		{"REFUSED", startDNS(t, dnsBehavior{Rcode: dns.RcodeRefused}), RCodeRefused, RCodeRefused, RCodeRefused, 0, "REFUSED"},
+		{"nothing listening", closed, RCodeError, RCodeError, RCodeError, 0, "connection refused"},
+		{"silent", startDNS(t, dnsBehavior{Silent: true}), RCodeTimeout, RCodeTimeout, RCodeTimeout, 0, "timeout"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			host := "chatgpt.com"
+			if c.name == "IPv4 only host" {
+				host = "example.org"
+			}
+			a := systemAnswer(context.Background(), goResolver(c.addr), host)
+			if a.RCode != c.rcode || a.RCodeA != c.rcodeA || a.RCodeAAAA != c.rcode6 || len(a.Addrs) != c.addrs {
+				t.Errorf("got %s (A %s, AAAA %s) %d addrs %q; want %s (%s, %s) %d", a.RCode, a.RCodeA, a.RCodeAAAA, len(a.Addrs), a.Error, c.rcode, c.rcodeA, c.rcode6, c.addrs)
+			}
+			if !strings.Contains(a.Error, c.errHas) {
+				t.Errorf("error %q lacks %q", a.Error, c.errHas)
+			}
+			if c.rcode != RCodeNoError && !strings.Contains(a.Error, "dns: resolve "+host+" via the system resolver") {
+				t.Errorf("error does not name host and resolver: %q", a.Error)
+			}
+			if a.Transport != "system" || a.Resolver != "system" {
+				t.Errorf("labels %q %q", a.Resolver, a.Transport)
+			}
+		})
+	}
+}

@@ -1,0 +1,362 @@
+package probes
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"fmt"
+	"io"
+	"log"
+	"math/big"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/miekg/dns"
+)
+
+// dnsBehavior says how an in-process DNS server answers. Names are
+// lower-case FQDNs ("chatgpt.com.").
+type dnsBehavior struct {
+	A, AAAA map[string][]string
+	// TXT records per name; each inner slice is one record's strings.
+	TXT map[string][][]string
+	// Chaos is the CH TXT answer for whoami.cloudflare.
+	Chaos string
+	// Rcode, when set, is the answer to every IN query.
+	Rcode int
+	// Silent servers never answer.
+	Silent bool
+	// TruncateUDP answers every UDP query with TC set and no records.
+	TruncateUDP bool
+	// Delay holds every answer back.
+	Delay time.Duration
+	// DropUDP, when set, swallows the first *DropUDP UDP queries (lost
+	// datagrams); the counter is shared by every copy of the behaviour.
+	DropUDP *atomic.Int32
+	// HTTPStatus, for the DoH server, answers with this status instead.
+	HTTPStatus int
+}
+
+// reply builds the answer to q under behaviour b; nil means no answer.
+func (b dnsBehavior) reply(q *dns.Msg, udp bool) *dns.Msg {
+	if b.Silent || len(q.Question) != 1 {
+		return nil
+	}
+	if udp && b.DropUDP != nil && b.DropUDP.Add(-1) >= 0 {
+		return nil
+	}
+	if b.Delay > 0 {
+		time.Sleep(b.Delay)
+	}
+	m := new(dns.Msg)
+	m.SetReply(q)
+	m.RecursionAvailable = true
+	qq := q.Question[0]
+	name := strings.ToLower(qq.Name)
+	if qq.Qclass == dns.ClassCHAOS {
+		if qq.Qtype == dns.TypeTXT && name == "whoami.cloudflare." && b.Chaos != "" {
+			m.Answer = append(m.Answer, &dns.TXT{Hdr: dns.RR_Header{Name: qq.Name, Rrtype: dns.TypeTXT, Class: dns.ClassCHAOS}, Txt: []string{b.Chaos}})
+		} else {
+			m.Rcode = dns.RcodeRefused
+		}
+		return m
+	}
+	if b.Rcode != 0 {
+		m.Rcode = b.Rcode
+		return m
+	}
+	if udp && b.TruncateUDP {
+		m.Truncated = true
+		return m
+	}
+	hdr := func(t uint16) dns.RR_Header {
+		return dns.RR_Header{Name: qq.Name, Rrtype: t, Class: dns.ClassINET, Ttl: 60}
+	}
+	known := false
+	if ips, ok := b.A[name]; ok {
+		known = true
+		if qq.Qtype == dns.TypeA {
+			for _, ip := range ips {
+				m.Answer = append(m.Answer, &dns.A{Hdr: hdr(dns.TypeA), A: net.ParseIP(ip)})
+			}
+		}
+	}
+	if ips, ok := b.AAAA[name]; ok {
+		known = true
+		if qq.Qtype == dns.TypeAAAA {
+			for _, ip := range ips {
+				m.Answer = append(m.Answer, &dns.AAAA{Hdr: hdr(dns.TypeAAAA), AAAA: net.ParseIP(ip)})
+			}
+		}
+	}
+	if recs, ok := b.TXT[name]; ok {
+		known = true
+		if qq.Qtype == dns.TypeTXT {
+			for _, r := range recs {
+				m.Answer = append(m.Answer, &dns.TXT{Hdr: hdr(dns.TypeTXT), Txt: r})
+			}
+		}
+	}
+	if !known {
+		m.Rcode = dns.RcodeNameError
+	}
+	return m
+}
+
+// startDNS serves b over UDP and TCP on one loopback port and returns
+// "127.0.0.1:port".
+func startDNS(t *testing.T, b dnsBehavior) string {
+	t.Helper()
+	var (
+		pc  net.PacketConn
+		ln  net.Listener
+		err error
+	)
+	for range 20 {
+		pc, err = net.ListenPacket("udp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ln, err = net.Listen("tcp", pc.LocalAddr().String())
+		if err == nil {
+			break
+		}
+		pc.Close()
+	}
+	if err != nil {
+		t.Fatalf("no port free for UDP and TCP: %v", err)
+	}
+	handler := func(udp bool) dns.HandlerFunc {
+		return func(w dns.ResponseWriter, q *dns.Msg) {
+			if m := b.reply(q, udp); m != nil {
+				_ = w.WriteMsg(m)
+			}
+		}
+	}
+	for _, srv := range []*dns.Server{
+		{PacketConn: pc, Handler: handler(true)},
+		{Listener: ln, Handler: handler(false)},
+	} {
+		started := make(chan struct{})
+		srv.NotifyStartedFunc = func() { close(started) }
+		go func() { _ = srv.ActivateAndServe() }()
+		<-started
+		t.Cleanup(func() { _ = srv.Shutdown() })
+	}
+	return pc.LocalAddr().String()
+}
+
+// loopbackDialer dials loopback only and records every other attempt, so a
+// test can assert that no packet left the machine.
+type loopbackDialer struct {
+	mu      sync.Mutex
+	refused []string
+}
+
+func (d *loopbackDialer) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
+	ap, err := netip.ParseAddrPort(addr)
+	if err != nil || !ap.Addr().IsLoopback() {
+		d.mu.Lock()
+		d.refused = append(d.refused, network+" "+addr)
+		d.mu.Unlock()
+		return nil, fmt.Errorf("test dialer: refusing %s %s (not loopback)", network, addr)
+	}
+	var nd net.Dialer
+	return nd.DialContext(ctx, network, addr)
+}
+
+func (d *loopbackDialer) Refused() []string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return append([]string(nil), d.refused...)
+}
+
+// goResolver is a pure-Go resolver whose every query goes to addr: the
+// real *net.DNSError shapes, no packet off loopback.
+func goResolver(addr string) *net.Resolver {
+	return &net.Resolver{
+		PreferGo: true,
+		Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			var nd net.Dialer
+			return nd.DialContext(ctx, network, addr)
+		},
+	}
+}
+
+// testCA is a throwaway certificate authority.
+type testCA struct {
+	cert *x509.Certificate
+	key  *ecdsa.PrivateKey
+	pool *x509.CertPool
+}
+
+func newTestCA(t *testing.T) *testCA {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber:          big.NewInt(1),
+		Subject:               pkix.Name{CommonName: "gptdoctor test CA"},
+		NotBefore:             time.Now().Add(-time.Hour),
+		NotAfter:              time.Now().Add(time.Hour),
+		IsCA:                  true,
+		KeyUsage:              x509.KeyUsageCertSign,
+		BasicConstraintsValid: true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, _ := x509.ParseCertificate(der)
+	pool := x509.NewCertPool()
+	pool.AddCert(cert)
+	return &testCA{cert: cert, key: key, pool: pool}
+}
+
+func (ca *testCA) leaf(t *testing.T, names ...string) tls.Certificate {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(2),
+		Subject:      pkix.Name{CommonName: names[0]},
+		DNSNames:     names,
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(time.Hour),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
+}
+
+// startDoH serves b as RFC 8484 DoH over TLS (HTTP/2) with a certificate
+// for cloudflare-dns.com from ca; it returns the listener address.
+func startDoH(t *testing.T, ca *testCA, b dnsBehavior) string {
+	t.Helper()
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost || r.Header.Get("Content-Type") != "application/dns-message" {
+			http.Error(w, "bad request", http.StatusBadRequest)
+			return
+		}
+		body, _ := io.ReadAll(io.LimitReader(r.Body, 65536))
+		q := new(dns.Msg)
+		if err := q.Unpack(body); err != nil {
+			http.Error(w, "bad message", http.StatusBadRequest)
+			return
+		}
+		if b.HTTPStatus != 0 {
+			http.Error(w, "blocked by policy", b.HTTPStatus)
+			return
+		}
+		m := b.reply(q, false)
+		if m == nil {
+			<-r.Context().Done()
+			return
+		}
+		wire, _ := m.Pack()
+		w.Header().Set("Content-Type", "application/dns-message")
+		_, _ = w.Write(wire)
+	}))
+	srv.EnableHTTP2 = true
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // aborted handshakes are part of the tests
+	srv.TLS = &tls.Config{Certificates: []tls.Certificate{ca.leaf(t, "cloudflare-dns.com")}}
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	return srv.Listener.Addr().String()
+}
+
+// Realistic answers: chatgpt.com on Cloudflare.
+const (
+	cfIPv4     = "104.18.32.47"
+	cfIPv4b    = "172.64.155.209"
+	cfIPv6     = "2606:4700::6812:202f"
+	dohIPv4    = "104.16.248.249"
+	dohLogical = dohIPv4 + ":443"
+)
+
+func honest() dnsBehavior {
+	return dnsBehavior{
+		A: map[string][]string{
+			"chatgpt.com.":        {cfIPv4, cfIPv4b},
+			"cloudflare-dns.com.": {dohIPv4},
+			"example.org.":        {"93.184.215.14"},
+		},
+		AAAA: map[string][]string{
+			"chatgpt.com.":        {cfIPv6},
+			"cloudflare-dns.com.": {},
+			"example.org.":        {},
+		},
+		TXT: map[string][][]string{
+			"whoami.ds.akahelp.net.": {{"ns", "198.51.100.9"}, {"ecs", "203.0.113.0/24/0"}},
+		},
+		Chaos: "203.0.113.77",
+	}
+}
+
+// dnsLab is a world whose system resolver, 1.1.1.1, 8.8.8.8 and
+// cloudflare-dns.com are in-process servers on loopback.
+type dnsLab struct {
+	world  World
+	cfg    Config
+	dialer *loopbackDialer
+}
+
+func newDNSLab(t *testing.T, system, cf, google, doh dnsBehavior) *dnsLab {
+	t.Helper()
+	// The system resolver must still find cloudflare-dns.com for DoH.
+	if system.A == nil && !system.Silent && system.Rcode == 0 {
+		system.A = map[string][]string{}
+	}
+	if system.A != nil {
+		if _, ok := system.A["cloudflare-dns.com."]; !ok {
+			system.A["cloudflare-dns.com."] = []string{dohIPv4}
+		}
+	}
+	ca := newTestCA(t)
+	sys := startDNS(t, system)
+	lo := &loopbackDialer{}
+	rules := map[string]string{
+		"1.1.1.1:53": startDNS(t, cf),
+		"8.8.8.8:53": startDNS(t, google),
+		dohLogical:   startDoH(t, ca, doh),
+	}
+	w := World{
+		Dialer:   ConnectTo{Base: lo, Rules: rules},
+		Resolver: goResolver(sys),
+		Trust:    Trust{System: ca.pool},
+		GOOS:     "linux",
+	}
+	cfg := DefaultConfig()
+	return &dnsLab{world: w, cfg: cfg, dialer: lo}
+}
+
+// findAnswer returns the answer of one resolver.
+func findAnswer(t *testing.T, d *DNSLookupDetails, resolver string) ResolverAnswer {
+	t.Helper()
+	for _, a := range d.Answers {
+		if a.Resolver == resolver {
+			return a
+		}
+	}
+	t.Fatalf("no answer from %s in %+v", resolver, d.Answers)
+	return ResolverAnswer{}
+}

@@ -1,0 +1,134 @@
+package probes
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/miekg/dns"
+)
+
+func TestParseAkahelpWhoami(t *testing.T) {
+	cases := []struct {
+		name    string
+		in      []string
+		ns, ecs string
+		ip      string
+		ignored int
+	}{
+		{"Go joins the strings of a record", []string{"ns198.51.100.9", "ecs203.0.113.0/24/0"}, "198.51.100.9", "203.0.113.0/24", "", 0},
+		{"quoted presentation form", []string{`"ns" "2001:db8::53"`, `"ecs" "2001:db8:1::/56/0"`, `"ip" "192.0.2.44"`}, "2001:db8::53", "2001:db8:1::/56", "192.0.2.44", 0},
+		{"space separated", []string{"ns 192.0.2.1"}, "192.0.2.1", "", "", 0},
+		{"key=value", []string{"ns=192.0.2.1"}, "192.0.2.1", "", "", 0},
+		{"IPv6 starting with letters after a joined key", []string{"nsabcd::1"}, "abcd::1", "", "", 0},
+		{"upper case key", []string{`"NS" "192.0.2.1"`}, "192.0.2.1", "", "", 0},
+		{"escape sequences are stripped, then the value must parse",
+			[]string{"ns\x1b]0;pwned\x07192.0.2.7", "ns 192.0.2.8\x1b[2J", "ecs\x1b[31m10.0.0.0/8"}, "192.0.2.7", "10.0.0.0/8", "", 1},
+		{"garbage is ignored", []string{"ns not-an-ip", "hello world", "ecs 1.2.3.4", ""}, "", "", "", 3},
+		{"empty", nil, "", "", "", 0},
+		{"first ns wins", []string{"ns192.0.2.1", "ns192.0.2.2"}, "192.0.2.1", "", "", 1},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := ParseAkahelpWhoami(c.in)
+			if got.NS != c.ns || got.ECS != c.ecs || got.IP != c.ip || len(got.Ignored) != c.ignored {
+				t.Errorf("got %+v; want ns %q ecs %q ip %q, %d ignored", got, c.ns, c.ecs, c.ip, c.ignored)
+			}
+			for _, ig := range got.Ignored {
+				if strings.ContainsAny(ig, "\x1b\x07") {
+					t.Errorf("unsanitised: %q", ig)
+				}
+			}
+		})
+	}
+}
+
+func runWhoami(t *testing.T, lab *dnsLab) (Result, *DNSWhoamiDetails) {
+	t.Helper()
+	res := whoami(context.Background(), lab.cfg, lab.world)
+	d, ok := res.Details.(*DNSWhoamiDetails)
+	if !ok {
+		t.Fatalf("details %T", res.Details)
+	}
+	b, _ := json.Marshal(res)
+	if strings.Contains(string(b), `\u001b`) || strings.Contains(string(b), `\u0007`) {
+		t.Fatalf("escape sequence in result: %s", b)
+	}
+	return res, d
+}
+
+func TestWhoami(t *testing.T) {
+	t.Parallel()
+	t.Run("both answer", func(t *testing.T) {
+		t.Parallel()
+		lab := newDNSLab(t, honest(), honest(), honest(), honest())
+		res, d := runWhoami(t, lab)
+		if res.Status != StatusPass || d.ResolverEgress != "198.51.100.9" || d.ECS != "203.0.113.0/24" ||
+			d.PublicIP != "203.0.113.77" || d.PublicIPVia != "whoami.cloudflare CH TXT via 1.1.1.1:53" {
+			t.Fatalf("%s %q %+v", res.Status, res.Reason, d)
+		}
+		assertNothingLeft(t, lab)
+	})
+	t.Run("resolver egress in Cloudflare's ranges", func(t *testing.T) {
+		t.Parallel()
+		sys := honest()
+		sys.TXT = map[string][][]string{"whoami.ds.akahelp.net.": {{"ns", "162.158.1.2"}}}
+		lab := newDNSLab(t, sys, honest(), honest(), honest())
+		res, d := runWhoami(t, lab)
+		if !d.ResolverEgressCloudflare || !strings.Contains(strings.Join(res.Evidence, "\n"), "Cloudflare's resolver") {
+			t.Fatalf("%+v %q", d, res.Evidence)
+		}
+	})
+	t.Run("hostile TXT", func(t *testing.T) {
+		t.Parallel()
+		sys := honest()
+		sys.TXT = map[string][][]string{"whoami.ds.akahelp.net.": {{"ns", "\x1b]8;;http://evil/\x07198.51.100.9"}, {"note", "\x1b[2Jclick here"}}}
+		cf := honest()
+		cf.Chaos = "\x1b[31m203.0.113.77"
+		lab := newDNSLab(t, sys, cf, honest(), honest())
+		res, d := runWhoami(t, lab)
+		if d.ResolverEgress != "198.51.100.9" || res.Status != StatusPass {
+			t.Fatalf("%s %+v", res.Status, d)
+		}
+	})
+	t.Run("1.1.1.1 unreachable", func(t *testing.T) {
+		t.Parallel()
+		lab := newDNSLab(t, honest(), dnsBehavior{Rcode: dns.RcodeRefused}, honest(), honest())
+		res, d := runWhoami(t, lab)
+		if res.Status != StatusPass || d.PublicIP != "" || !strings.Contains(d.PublicIPError, "via 1.1.1.1:53: REFUSED") || d.ResolverEgress == "" {
+			t.Fatalf("%s %q %+v", res.Status, res.Reason, d)
+		}
+	})
+	t.Run("system resolver filters the whoami name", func(t *testing.T) {
+		t.Parallel()
+		sys := honest()
+		sys.TXT = nil
+		lab := newDNSLab(t, sys, honest(), honest(), honest())
+		res, d := runWhoami(t, lab)
+		if res.Status != StatusPass || d.ResolverEgress != "" || !strings.Contains(d.ResolverError, "no such host (NXDOMAIN)") || d.PublicIP == "" {
+			t.Fatalf("%s %q %+v", res.Status, res.Reason, d)
+		}
+	})
+	t.Run("neither answers", func(t *testing.T) {
+		t.Parallel()
+		lab := newDNSLab(t, dnsBehavior{Rcode: dns.RcodeServerFailure}, dnsBehavior{Rcode: dns.RcodeRefused}, honest(), honest())
+		res, _ := runWhoami(t, lab)
+		if res.Status != StatusUnknown || !strings.HasPrefix(res.Reason, "unknown: neither whoami answered") {
+			t.Fatalf("%s %q", res.Status, res.Reason)
+		}
+	})
+	t.Run("no independent resolver configured", func(t *testing.T) {
+		t.Parallel()
+		lab := newDNSLab(t, honest(), honest(), honest(), honest())
+		lab.cfg.Resolvers = nil
+		res, d := runWhoami(t, lab)
+		if res.Status != StatusPass || d.PublicIPError != "no independent resolver configured" {
+			t.Fatalf("%s %+v", res.Status, d)
+		}
+		if slices.ContainsFunc(res.Evidence, func(s string) bool { return strings.Contains(s, "CH TXT") }) {
+			t.Fatalf("evidence mentions a query not made: %q", res.Evidence)
+		}
+	})
+}

@@ -1,0 +1,232 @@
+package probes
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"slices"
+	"time"
+
+	"github.com/miekg/dns"
+
+	"github.com/gptdoctor/gptdoctor/internal/sanitize"
+)
+
+// dohTimeout bounds one DNS-over-HTTPS query: resolving the DoH server's
+// own name, a TCP and TLS handshake and one HTTP exchange. Four seconds
+// covers that on a slow link; the UDP resolvers answer in parallel.
+const dohTimeout = 4 * time.Second
+
+// maxDoHResponse caps a DoH response body: a DNS message is at most 64 KiB
+// by its own length field, and an A or AAAA answer is a few hundred bytes.
+const maxDoHResponse = 64 << 10
+
+// maxDoHDialAddrs is how many of the DoH server's addresses are tried.
+const maxDoHDialAddrs = 4
+
+// dohClient sends RFC 8484 wire-format queries to one DoH endpoint. It
+// connects directly (no proxy: this is a comparison of what the network
+// itself lets through), finds the endpoint's address with the system
+// resolver, dials through the world's dialer and verifies the certificate
+// against the system store and the user's declared roots.
+type dohClient struct {
+	url    string
+	host   string
+	client *http.Client
+	tr     *http.Transport
+}
+
+// newDoHClient checks the endpoint URL and builds its client.
+func newDoHClient(w World, raw string) (*dohClient, error) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "https" || u.Hostname() == "" {
+		return nil, fmt.Errorf("doh: %q is not an https URL", sanitize.URL(raw))
+	}
+	if u.User != nil {
+		return nil, fmt.Errorf("doh: %q carries credentials; not used", sanitize.URL(raw))
+	}
+	host := u.Hostname()
+	tr := &http.Transport{
+		Proxy: nil,
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			return dohDial(ctx, w, network, addr)
+		},
+		TLSClientConfig: &tls.Config{
+			MinVersion: tls.VersionTLS12,
+			// Verification happens in VerifyConnection so that a chain
+			// to either the system store or the user's roots passes.
+			InsecureSkipVerify: true,
+			VerifyConnection:   verifyAgainst(host, w.Trust),
+		},
+		ForceAttemptHTTP2:      true,
+		TLSHandshakeTimeout:    dohTimeout,
+		ResponseHeaderTimeout:  dohTimeout,
+		MaxResponseHeaderBytes: 64 << 10,
+		DisableCompression:     true,
+	}
+	return &dohClient{
+		url:  u.String(),
+		host: host,
+		tr:   tr,
+		client: &http.Client{
+			Transport: tr,
+			CheckRedirect: func(*http.Request, []*http.Request) error {
+				return errors.New("doh: redirect refused")
+			},
+		},
+	}, nil
+}
+
+// close releases idle connections.
+func (c *dohClient) close() { c.tr.CloseIdleConnections() }
+
+// verifyAgainst checks the server's chain for host against the system store
+// (World.Trust.System, nil meaning the OS store) and then the user's roots.
+func verifyAgainst(host string, trust Trust) func(tls.ConnectionState) error {
+	return func(cs tls.ConnectionState) error {
+		if len(cs.PeerCertificates) == 0 {
+			return errors.New("no certificate")
+		}
+		inter := x509.NewCertPool()
+		for _, c := range cs.PeerCertificates[1:] {
+			inter.AddCert(c)
+		}
+		opts := x509.VerifyOptions{DNSName: host, Intermediates: inter, Roots: trust.System}
+		_, err := cs.PeerCertificates[0].Verify(opts)
+		if err == nil {
+			return nil
+		}
+		if trust.User != nil {
+			opts.Roots = trust.User
+			if _, uerr := cs.PeerCertificates[0].Verify(opts); uerr == nil {
+				return nil
+			}
+		}
+		return err
+	}
+}
+
+// dohDial connects to the DoH server: IP literals directly, names through
+// the system resolver, IPv4 addresses first (they fail over faster on
+// networks with broken IPv6).
+func dohDial(ctx context.Context, w World, network, addr string) (net.Conn, error) {
+	if w.Dialer == nil {
+		return nil, errors.New("no dialer in this environment")
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, err
+	}
+	if ip, err := netip.ParseAddr(host); err == nil {
+		return w.Dialer.DialContext(ctx, network, net.JoinHostPort(ip.String(), port))
+	}
+	if w.Resolver == nil {
+		return nil, errors.New("no resolver in this environment")
+	}
+	ips, err := w.Resolver.LookupNetIP(ctx, "ip", host)
+	if err != nil {
+		_, msg := systemRCode(err)
+		return nil, fmt.Errorf("resolve %s: %s", host, msg)
+	}
+	slices.SortStableFunc(ips, func(a, b netip.Addr) int {
+		switch {
+		case a.Unmap().Is4() == b.Unmap().Is4():
+			return 0
+		case a.Unmap().Is4():
+			return -1
+		}
+		return 1
+	})
+	var errs []error
+	for i, ip := range ips {
+		if i == maxDoHDialAddrs {
+			break
+		}
+		conn, err := w.Dialer.DialContext(ctx, network, net.JoinHostPort(ip.Unmap().String(), port))
+		if err == nil {
+			return conn, nil
+		}
+		errs = append(errs, err)
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	if len(errs) == 0 {
+		return nil, fmt.Errorf("resolve %s: no address", host)
+	}
+	return nil, errors.Join(errs...)
+}
+
+// exchange sends one query as POST application/dns-message (RFC 8484
+// section 4.1) with ID 0, as the RFC recommends for caching.
+func (c *dohClient) exchange(ctx context.Context, m *dns.Msg) (*dns.Msg, error) {
+	m.Id = 0
+	wire, err := m.Pack()
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url, bytes.NewReader(wire))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/dns-message")
+	req.Header.Set("Accept", "application/dns-message")
+	resp, err := c.client.Do(req)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // the URL is already named by the caller
+		}
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxDoHResponse))
+		return nil, fmt.Errorf("HTTP %d", resp.StatusCode)
+	}
+	if mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); mt != "application/dns-message" {
+		return nil, fmt.Errorf("answer is %q, not application/dns-message", sanitize.LineN(resp.Header.Get("Content-Type"), 64))
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxDoHResponse+1))
+	if err != nil {
+		return nil, fmt.Errorf("read answer: %w", err)
+	}
+	if len(body) > maxDoHResponse {
+		return nil, fmt.Errorf("answer larger than %d bytes", maxDoHResponse)
+	}
+	r := new(dns.Msg)
+	if err := r.Unpack(body); err != nil {
+		return nil, fmt.Errorf("answer is not a DNS message: %v", err)
+	}
+	if len(r.Question) != 1 || !equalFoldName(r.Question[0].Name, m.Question[0].Name) || r.Question[0].Qtype != m.Question[0].Qtype {
+		return nil, errors.New("answer is for a different question")
+	}
+	return r, nil
+}
+
+func equalFoldName(a, b string) bool { return dns.CanonicalName(a) == dns.CanonicalName(b) }
+
+// dohAnswer asks the DoH endpoint for A and AAAA at once.
+func dohAnswer(ctx context.Context, c *dohClient, host string) ResolverAnswer {
+	ctx, cancel := context.WithTimeout(ctx, dohTimeout)
+	defer cancel()
+	fams := bothFamilies(func(qtype uint16) familyAnswer {
+		return queryFamily(qtype, func() (*dns.Msg, bool, error) {
+			r, err := c.exchange(ctx, newQuery(host, qtype, dns.ClassINET))
+			if err != nil && ctx.Err() == context.DeadlineExceeded {
+				err = context.DeadlineExceeded
+			}
+			return r, false, err
+		})
+	})
+	return combineFamilies(host, c.url, "doh", fams[0], fams[1], false)
+}

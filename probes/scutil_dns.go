@@ -1,0 +1,139 @@
+package probes
+
+import (
+	"bufio"
+	"bytes"
+	"strconv"
+	"strings"
+)
+
+// ScutilResolver is one "resolver #N" block of macOS `scutil --dns`. The
+// first unscoped resolver without a domain is the default; resolvers with a
+// domain are split DNS (a VPN's corporate zone); resolvers in the "for
+// scoped queries" section answer only queries bound to their interface.
+type ScutilResolver struct {
+	// Number is N in "resolver #N", counted per section.
+	Number int
+	// Scoped is true for resolvers listed under "DNS configuration (for
+	// scoped queries)".
+	Scoped bool
+	// Domain is the zone a split resolver answers for ("corp.example",
+	// "local").
+	Domain string
+	Search []string
+	// Nameservers are as printed; IPv6 link-local servers keep their
+	// zone ("fe80::1%en0").
+	Nameservers []string
+	IfIndex     int
+	// Interface is the name after if_index ("en0", "utun3").
+	Interface string
+	Flags     []string
+	// Reach is the reachability text ("Reachable,Directly Reachable
+	// Address").
+	Reach   string
+	Order   int
+	Options []string
+}
+
+// ParseScutilDNS reads the text `scutil --dns` prints. The format is not
+// documented, so the parser is lenient: it keys on "resolver #", splits
+// each "key : value" line at its first colon, ignores keys it does not
+// know, and accepts CRLF line ends, tabs and extra blank lines. Output with
+// no resolver blocks ("No DNS configuration available") yields nil.
+func ParseScutilDNS(out []byte) []ScutilResolver {
+	var (
+		res    []ScutilResolver
+		cur    *ScutilResolver
+		scoped bool
+	)
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(make([]byte, 0, 4096), 1<<20)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" {
+			continue
+		}
+		lower := strings.ToLower(line)
+		if strings.HasPrefix(lower, "dns configuration") {
+			scoped = strings.Contains(lower, "scoped")
+			cur = nil
+			continue
+		}
+		if rest, ok := strings.CutPrefix(lower, "resolver #"); ok {
+			n, _ := strconv.Atoi(strings.TrimSpace(rest))
+			res = append(res, ScutilResolver{Number: n, Scoped: scoped})
+			cur = &res[len(res)-1]
+			continue
+		}
+		if cur == nil {
+			continue
+		}
+		key, val, ok := strings.Cut(line, ":")
+		if !ok {
+			continue
+		}
+		key = strings.ToLower(strings.TrimSpace(key))
+		val = strings.TrimSpace(val)
+		// Indexed keys: "nameserver[0]", "search domain[1]".
+		if i := strings.IndexByte(key, '['); i >= 0 {
+			key = strings.TrimSpace(key[:i])
+		}
+		switch key {
+		case "nameserver":
+			if val != "" {
+				cur.Nameservers = append(cur.Nameservers, val)
+			}
+		case "search domain":
+			if val != "" {
+				cur.Search = append(cur.Search, val)
+			}
+		case "domain":
+			cur.Domain = strings.TrimSuffix(val, ".")
+		case "if_index":
+			// "14 (en0)"
+			num, name, _ := strings.Cut(val, " ")
+			cur.IfIndex, _ = strconv.Atoi(num)
+			cur.Interface = strings.Trim(strings.TrimSpace(name), "()")
+		case "flags":
+			for _, f := range strings.Split(val, ",") {
+				if f = strings.TrimSpace(f); f != "" {
+					cur.Flags = append(cur.Flags, f)
+				}
+			}
+		case "reach":
+			// "0x00020002 (Reachable,Directly Reachable Address)"
+			if i := strings.IndexByte(val, '('); i >= 0 {
+				cur.Reach = strings.TrimSuffix(strings.TrimSpace(val[i+1:]), ")")
+			} else {
+				cur.Reach = val
+			}
+		case "order":
+			cur.Order, _ = strconv.Atoi(val)
+		case "options":
+			cur.Options = append(cur.Options, strings.Fields(val)...)
+		}
+	}
+	return res
+}
+
+// HasFlag reports whether the resolver carries a flag ("Scoped",
+// "Supplemental"), case-insensitively.
+func (r ScutilResolver) HasFlag(flag string) bool {
+	for _, f := range r.Flags {
+		if strings.EqualFold(f, flag) {
+			return true
+		}
+	}
+	return false
+}
+
+// isMDNS reports whether the resolver is a multicast-DNS pseudo resolver
+// (".local", the link-local reverse zones), which has no nameservers.
+func (r ScutilResolver) isMDNS() bool {
+	for _, o := range r.Options {
+		if o == "mdns" {
+			return true
+		}
+	}
+	return false
+}
