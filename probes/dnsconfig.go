@@ -90,8 +90,8 @@ func processBase(p Process) string {
 	return name
 }
 
-// readCapped reads at most maxConfigFile bytes of name from fsys.
-func readCapped(fsys fs.FS, name string) ([]byte, error) {
+// readFileCapped reads at most maxConfigFile bytes of name from fsys.
+func readFileCapped(fsys fs.FS, name string) ([]byte, error) {
 	f, err := fsys.Open(name)
 	if err != nil {
 		return nil, err

@@ -33,7 +33,7 @@ func gatherScutilDNS(ctx context.Context, w World) scutilDNSInputs {
 		if w.FS == nil {
 			in.ResolvConfErr = errors.New("no file system in this environment")
 		} else {
-			in.ResolvConf, in.ResolvConfErr = readCapped(w.FS, resolvConfPath)
+			in.ResolvConf, in.ResolvConfErr = readFileCapped(w.FS, resolvConfPath)
 		}
 	}
 	if w.Host != nil {

@@ -71,20 +71,20 @@ func gatherUnixDNS(ctx context.Context, w World, linux bool) unixDNSInputs {
 		}
 		in.Link = path.Clean(target)
 	}
-	in.ResolvConf, in.ResolvConfErr = readCapped(w.FS, resolvConfPath)
+	in.ResolvConf, in.ResolvConfErr = readFileCapped(w.FS, resolvConfPath)
 	if in.ResolvConfErr != nil && in.Link != "" && errors.Is(in.ResolvConfErr, fs.ErrNotExist) {
 		// An fs.FS may refuse to follow an absolute link (fstest.MapFS
 		// does); World.FS is rooted at "/", so read the target itself.
-		if b, err := readCapped(w.FS, strings.TrimPrefix(in.Link, "/")); err == nil {
+		if b, err := readFileCapped(w.FS, strings.TrimPrefix(in.Link, "/")); err == nil {
 			in.ResolvConf, in.ResolvConfErr = b, nil
 		}
 	}
 	if !linux {
 		return in
 	}
-	in.Uplink, in.UplinkErr = readCapped(w.FS, resolvedUplinkPath)
-	in.NMNoStub, _ = readCapped(w.FS, nmNoStubPath)
-	in.NSSwitch, _ = readCapped(w.FS, nsswitchPath)
+	in.Uplink, in.UplinkErr = readFileCapped(w.FS, resolvedUplinkPath)
+	in.NMNoStub, _ = readFileCapped(w.FS, nmNoStubPath)
+	in.NSSwitch, _ = readFileCapped(w.FS, nsswitchPath)
 	if w.Host != nil {
 		in.Processes, in.ProcessesErr = w.Host.Processes(ctx)
 	} else {

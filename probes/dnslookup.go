@@ -103,7 +103,7 @@ func lookupHost(ctx context.Context, cfg Config, w World, h dnsLookupHost) Resul
 	var hosts []HostsEntry
 	hostsPath := hostsFilePath(w.GOOS)
 	if w.FS != nil {
-		if data, err := readCapped(w.FS, hostsPath); err == nil {
+		if data, err := readFileCapped(w.FS, hostsPath); err == nil {
 			hosts = ParseHostsFile(data, h.Host)
 		}
 	}

@@ -194,14 +194,14 @@ func goResolver(addr string) *net.Resolver {
 	}
 }
 
-// testCA is a throwaway certificate authority.
-type testCA struct {
+// dnsTestCA is a throwaway certificate authority.
+type dnsTestCA struct {
 	cert *x509.Certificate
 	key  *ecdsa.PrivateKey
 	pool *x509.CertPool
 }
 
-func newTestCA(t *testing.T) *testCA {
+func newDNSTestCA(t *testing.T) *dnsTestCA {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -223,10 +223,10 @@ func newTestCA(t *testing.T) *testCA {
 	cert, _ := x509.ParseCertificate(der)
 	pool := x509.NewCertPool()
 	pool.AddCert(cert)
-	return &testCA{cert: cert, key: key, pool: pool}
+	return &dnsTestCA{cert: cert, key: key, pool: pool}
 }
 
-func (ca *testCA) leaf(t *testing.T, names ...string) tls.Certificate {
+func (ca *dnsTestCA) leaf(t *testing.T, names ...string) tls.Certificate {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -250,7 +250,7 @@ func (ca *testCA) leaf(t *testing.T, names ...string) tls.Certificate {
 
 // startDoH serves b as RFC 8484 DoH over TLS (HTTP/2) with a certificate
 // for cloudflare-dns.com from ca; it returns the listener address.
-func startDoH(t *testing.T, ca *testCA, b dnsBehavior) string {
+func startDoH(t *testing.T, ca *dnsTestCA, b dnsBehavior) string {
 	t.Helper()
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost || r.Header.Get("Content-Type") != "application/dns-message" {
@@ -331,7 +331,7 @@ func newDNSLab(t *testing.T, system, cf, google, doh dnsBehavior) *dnsLab {
 			system.A["cloudflare-dns.com."] = []string{dohIPv4}
 		}
 	}
-	ca := newTestCA(t)
+	ca := newDNSTestCA(t)
 	sys := startDNS(t, system)
 	lo := &loopbackDialer{}
 	rules := map[string]string{

@@ -159,13 +159,6 @@ func exchangeOn(ctx context.Context, d Dialer, network, server string, m *dns.Ms
 	return r, nil
 }
 
-// isTimeout reports whether err is a deadline: a net.Error timeout or the
-// context's.
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
-}
-
 // answerAddrs extracts the A or AAAA addresses of a response (following
 // nothing: the resolver already chased CNAMEs).
 func answerAddrs(r *dns.Msg, qtype uint16) []netip.Addr {
