@@ -23,9 +23,9 @@ var socksGreeting = []byte{0x05, 0x01, 0x00}
 type socksState int
 
 const (
-	socksClosed  socksState = iota // nothing accepted the connection
-	socksOther                     // something accepted but does not speak SOCKS5 without auth
-	socksSpeaks                    // answered 05 00
+	socksClosed socksState = iota // nothing accepted the connection
+	socksOther                    // something accepted but does not speak SOCKS5 without auth
+	socksSpeaks                   // answered 05 00
 )
 
 // probeSOCKS5 connects to addr and sends the SOCKS5 greeting, so that an
