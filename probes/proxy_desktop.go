@@ -342,7 +342,7 @@ func goProxyFor(cfg Config, w World, raw string) (string, string) {
 		return "", "unparsable target"
 	}
 	p, err := ProxyFor(w, u)
-	if err != nil {
+	if err != nil || (p != nil && (p.Path != "" && p.Path != "/")) {
 		return "", "the environment's proxy variable is invalid"
 	}
 	if p == nil {

@@ -55,7 +55,7 @@ func ParseGSettingsProxy(out string) (ProxySettingsDetails, error) {
 	case "auto":
 		if u := gvariantString(vals["/autoconfig-url"]); u != "" {
 			d.Mode = "auto"
-			d.PACURL, d.pacRaw = sanitize.URL(u), u
+			d.PACURL, d.pacRaw = redactProxyValue(u), u
 		} else {
 			d.Mode = "wpad"
 			d.AutoDetect = true

@@ -72,7 +72,7 @@ func ParseKioslaverc(content string) (d ProxySettingsDetails, configured bool) {
 		d.SOCKS = kdeProxyValue(vals["socksProxy"])
 	case kdePACProxy:
 		d.Mode = "auto"
-		d.PACURL, d.pacRaw = sanitize.URL(vals["Proxy Config Script"]), vals["Proxy Config Script"]
+		d.PACURL, d.pacRaw = redactProxyValue(vals["Proxy Config Script"]), vals["Proxy Config Script"]
 		if d.PACURL == "" {
 			d.Notes = append(d.Notes, "PAC mode without a script URL")
 		}

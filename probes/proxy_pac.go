@@ -79,7 +79,7 @@ func pacMentionsOpenAI(script string) bool {
 // when it names OpenAI hosts (browsers may route ChatGPT specially), pass
 // otherwise.
 func runPACProbe(ctx context.Context, w World, pacURL string) Result {
-	d := &PACDetails{URL: sanitize.URL(pacURL)}
+	d := &PACDetails{URL: redactProxyValue(pacURL)}
 	body, status, err := fetchPAC(ctx, w, pacURL)
 	d.StatusCode = status
 	if err != nil {

@@ -6,8 +6,6 @@ import (
 	"net/url"
 	"strings"
 	"time"
-
-	"github.com/gptdoctor/gptdoctor/internal/sanitize"
 )
 
 // Proxy probe timeouts.
@@ -51,7 +49,7 @@ func planProxyProbes(cfg Config, w World, desk desktopProxyRead) []Probe {
 			Run: func(context.Context) Result { return runDesktopProxyProbe(cfg, w, desk) }},
 	}
 	if pac := firstPACURL(desk); pac != "" {
-		ps = append(ps, Probe{ID: "proxy:pac", Kind: KindProxy, Target: sanitize.URL(pac), Title: "Proxy auto-config script",
+		ps = append(ps, Probe{ID: "proxy:pac", Kind: KindProxy, Target: redactProxyValue(pac), Title: "Proxy auto-config script",
 			Timeout: pacFetchTimeout, Run: func(ctx context.Context) Result { return runPACProbe(ctx, w, pac) }})
 	}
 	for _, ep := range proxyEndpoints(w, desk) {
@@ -99,7 +97,7 @@ func proxyEndpoints(w World, desk desktopProxyRead) []proxyEndpoint {
 		if err != nil || u.Hostname() == "" {
 			continue
 		}
-		add(proxyURLHostPort(u), sanitize.URL(v), n)
+		add(proxyURLHostPort(u), redactProxyValue(v), n)
 	}
 	for _, s := range desk.settings {
 		for _, f := range []struct{ scheme, hp string }{{"http", s.HTTP}, {"https", s.HTTPS}, {"socks", s.SOCKS}} {

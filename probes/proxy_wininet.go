@@ -70,7 +70,7 @@ func ParseWinINETValues(v WinINETValues) ProxySettingsDetails {
 	}
 	if pac {
 		d.pacRaw = strings.TrimSpace(v.AutoConfigURL)
-		d.PACURL = sanitize.URL(d.pacRaw)
+		d.PACURL = redactProxyValue(d.pacRaw)
 	}
 	switch {
 	case pac:

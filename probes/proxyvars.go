@@ -1,8 +1,10 @@
 package probes
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 
 	"github.com/gptdoctor/gptdoctor/internal/sanitize"
@@ -38,7 +40,7 @@ func runProxyEnvProbe(cfg Config, w World) Result {
 		if !ok {
 			continue
 		}
-		val := sanitize.URL(v)
+		val := redactProxyValue(v)
 		if n == "NO_PROXY" || n == "no_proxy" || n == "REQUEST_METHOD" {
 			val = sanitize.LineN(v, 512)
 		}
@@ -120,7 +122,7 @@ func proxyEnvConflicts(cfg Config, w World) (conflicts, broken []string) {
 	}
 	for _, n := range []string{"ALL_PROXY", "all_proxy"} {
 		if v, ok := envValue(w, n); ok {
-			conflicts = append(conflicts, fmt.Sprintf("%s is set (%s): Go ignores it, curl uses it for every URL without a scheme-specific proxy", n, sanitize.URL(v)))
+			conflicts = append(conflicts, fmt.Sprintf("%s is set (%s): Go ignores it, curl uses it for every URL without a scheme-specific proxy", n, redactProxyValue(v)))
 			break
 		}
 	}
@@ -141,14 +143,14 @@ func proxyEnvConflicts(cfg Config, w World) (conflicts, broken []string) {
 		u, err := parseProxyLikeGo(v)
 		switch {
 		case err != nil:
-			msg := fmt.Sprintf("%s is not a valid proxy URL (%s)", n, sanitize.URL(v))
+			msg := fmt.Sprintf("%s is not a valid proxy URL (%s)", n, redactProxyValue(v))
 			if used {
 				broken = append(broken, msg+": every Go request that uses it fails")
 			} else {
 				conflicts = append(conflicts, msg)
 			}
 		case !strings.Contains(v, "://"):
-			conflicts = append(conflicts, fmt.Sprintf("%s has no scheme (%s): Go reads it as http://%s", n, sanitize.URL(v), u.Host))
+			conflicts = append(conflicts, fmt.Sprintf("%s has no scheme (%s): Go reads it as http://%s", n, redactProxyValue(v), u.Host))
 		case used && !goProxySchemes[strings.ToLower(u.Scheme)]:
 			broken = append(broken, fmt.Sprintf("%s uses the scheme %s, which Go's net/http does not support (http, https, socks5, socks5h): every request through it fails", n, sanitize.LineN(u.Scheme, 16)))
 		}
@@ -161,10 +163,10 @@ func proxyEnvConflicts(cfg Config, w World) (conflicts, broken []string) {
 func goUsesVar(w World, name string) bool {
 	switch name {
 	case "HTTP_PROXY", "http_proxy":
-		n, _ := firstEnv(w, "HTTP_PROXY", "http_proxy")
+		_, n := firstEnv(w, "HTTP_PROXY", "http_proxy")
 		return n == name
 	case "HTTPS_PROXY", "https_proxy":
-		n, _ := firstEnv(w, "HTTPS_PROXY", "https_proxy")
+		_, n := firstEnv(w, "HTTPS_PROXY", "https_proxy")
 		return n == name
 	}
 	return false
@@ -184,7 +186,7 @@ func redactEnv(name, v string) string {
 	if strings.Contains(strings.ToLower(name), "no_proxy") {
 		return sanitize.LineN(v, 200)
 	}
-	return sanitize.URL(v)
+	return redactProxyValue(v)
 }
 
 func hasHTTPSTarget(cfg Config) bool {
@@ -196,20 +198,49 @@ func hasHTTPSTarget(cfg Config) bool {
 	return len(cfg.Targets) == 0
 }
 
-// parseProxyLikeGo parses a proxy variable as httpproxy does: as a URL,
-// and when that has no scheme or host, as http://value.
+// parseProxyLikeGo parses a proxy variable as httpproxy does (as a URL,
+// and when that has no scheme or host, as http://value), then insists on
+// what a working proxy URL looks like: a host, a numeric port if any, no
+// path. httpproxy accepts "http://http://user:pw@host" as host "http:" with
+// the credentials in the path; such a value fails every request, and its
+// secrets would escape redaction if it were printed parsed.
 func parseProxyLikeGo(v string) (*url.URL, error) {
 	u, err := url.Parse(v)
 	if err != nil || u.Scheme == "" || u.Host == "" {
-		if u2, err2 := url.Parse("http://" + v); err2 == nil && u2.Host != "" {
-			return u2, nil
+		u, err = url.Parse("http://" + v)
+		if err != nil {
+			return nil, errors.New("not a URL")
 		}
-		if err == nil {
-			err = fmt.Errorf("no host")
-		}
-		return nil, err
+	}
+	switch {
+	case u.Hostname() == "":
+		return nil, errors.New("no host")
+	case u.Path != "" && u.Path != "/":
+		return nil, errors.New("unexpected path")
+	case u.Port() != "" && strings.Trim(u.Port(), "0123456789") != "":
+		return nil, errors.New("bad port")
 	}
 	return u, nil
+}
+
+// userinfoRe finds "user:password@" anywhere in a value, including where a
+// malformed URL puts it (in the path of "http://http://u:p@host").
+var userinfoRe = regexp.MustCompile(`([^\s/@:]*):([^\s/@]*)@`)
+
+// redactProxyValue shows a configured proxy or PAC value with every
+// password masked, however malformed the value is.
+func redactProxyValue(v string) string {
+	return userinfoRe.ReplaceAllString(sanitize.URL(v), "$1:"+sanitize.Redacted+"@")
+}
+
+// displayProxy shows a proxy variable's value as Go reads it, with the
+// password redacted; an invalid value is masked whole.
+func displayProxy(v string) string {
+	u, err := parseProxyLikeGo(v)
+	if err != nil {
+		return sanitize.Redacted
+	}
+	return sanitize.URL(u.String())
 }
 
 // effectiveProxy is the proxy Go uses for one URL and why, naming the
@@ -238,7 +269,7 @@ func effectiveProxy(cfg Config, w World, raw string) EffectiveProxy {
 		return e
 	}
 	p, err := ProxyFor(w, u)
-	if err != nil {
+	if _, perr := parseProxyLikeGo(val); err != nil || perr != nil {
 		e.Why = name + " is not a valid proxy URL"
 		e.Var = name
 		return e
@@ -249,10 +280,10 @@ func effectiveProxy(cfg Config, w World, raw string) EffectiveProxy {
 	}
 	e.Var = name
 	if cfg.BypassProxy {
-		e.Why = fmt.Sprintf("bypassed for this run (%s would send it through %s)", name, sanitize.URL(p.String()))
+		e.Why = fmt.Sprintf("bypassed for this run (%s would send it through %s)", name, displayProxy(val))
 		return e
 	}
-	e.Proxy = sanitize.URL(p.String())
+	e.Proxy = displayProxy(val)
 	e.Why = name
 	return e
 }
