@@ -92,7 +92,7 @@ func (r ExecRunner) Run(ctx context.Context, name string, args ...string) ([]byt
 
 // commandLabel names a command in errors ("scutil --proxy").
 func commandLabel(name string, args []string) string {
-	return sanitize.LineN(strings.Join(append([]string{name}, args...), " "), 120)
+	return sanitize.LineN(sanitize.Secrets(strings.Join(append([]string{name}, args...), " ")), 120)
 }
 
 // cappedBuffer keeps the first max bytes written and drops the rest, so a
