@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"testing"
 	"testing/fstest"
+	"time"
 )
 
 func identCfg() Config {
@@ -376,5 +377,32 @@ func TestOnceFetchSurvivesFirstCallerCancel(t *testing.T) {
 	v, err := o.get(context.Background(), func(context.Context) (int, error) { return 0, errors.New("second fetch") })
 	if v != 7 || err != nil {
 		t.Fatalf("got %d, %v", v, err)
+	}
+}
+
+func TestIdentityAndProxyThroughEngine(t *testing.T) {
+	h := linuxVPNHost()
+	h.facts = HostFacts{Hostname: "box", OS: "linux"}
+	w := World{GOOS: "linux", FS: linuxVPNFS, Host: h, HomeDir: "/home/u", Runner: &identRunner{},
+		LookupEnv: identEnv(map[string]string{"HTTPS_PROXY": "http://127.0.0.1:1"}),
+		Dialer:    identUDPDialer{src4: "10.64.0.2"}, Resolver: identResolver{}}
+	cfg := DefaultConfig()
+	plan := Plan{Probes: append(IdentityProbes(cfg, w), ProxyProbes(cfg, w)...), Derive: []Derivation{PublicIPDerivation()}}
+	snap := (&Engine{Budget: 10 * time.Second}).Start(context.Background(), plan).Wait()
+	seen := map[string]bool{}
+	for _, r := range snap.Results {
+		if seen[r.ID] {
+			t.Errorf("duplicate %s", r.ID)
+		}
+		seen[r.ID] = true
+		if r.Status == "" || r.Reason == "" {
+			t.Errorf("%s: status %q reason %q", r.ID, r.Status, r.Reason)
+		}
+	}
+	for id, want := range map[string]Status{"identity:vpn": StatusWarn, "identity:egress": StatusWarn, "identity:public-ip": StatusSkipped,
+		"proxy:reach:127.0.0.1:1": StatusFail, "proxy:desktop": StatusSkipped} {
+		if r, ok := snap.Get(id); !ok || r.Status != want {
+			t.Errorf("%s: %+v, want %s", id, r, want)
+		}
 	}
 }
