@@ -3,6 +3,7 @@ package probes
 import (
 	"context"
 	"fmt"
+	"runtime"
 
 	"github.com/shirou/gopsutil/v4/host"
 	gnet "github.com/shirou/gopsutil/v4/net"
@@ -61,7 +62,7 @@ func (SystemHost) Interfaces(ctx context.Context) ([]Interface, error) {
 // while being listed are skipped; only a failure to list at all is an
 // error.
 func (SystemHost) Processes(ctx context.Context) ([]Process, error) {
-	ps, err := process.ProcessesWithContext(ctx)
+	ps, err := listProcesses(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("list processes: %w", err)
 	}
@@ -76,6 +77,27 @@ func (SystemHost) Processes(ctx context.Context) ([]Process, error) {
 		}
 		exe, _ := p.ExeWithContext(ctx)
 		out = append(out, Process{PID: p.Pid, Name: name, Exe: exe})
+	}
+	return out, nil
+}
+
+// listProcesses returns handles for every process. On Windows gopsutil's
+// Processes pre-fills names from one Toolhelp snapshot, which is what makes
+// SYSTEM services' names readable without admin. Elsewhere it also reads
+// each process's start time (and the boot time) to build the handle, which
+// the name lookup does not need; building the handles from the PID list
+// makes the listing several times faster.
+func listProcesses(ctx context.Context) ([]*process.Process, error) {
+	if runtime.GOOS == "windows" {
+		return process.ProcessesWithContext(ctx)
+	}
+	pids, err := process.PidsWithContext(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*process.Process, 0, len(pids))
+	for _, pid := range pids {
+		out = append(out, &process.Process{Pid: pid})
 	}
 	return out, nil
 }

@@ -109,3 +109,24 @@ func TestSystemHostOnThisMachine(t *testing.T) {
 	}
 	t.Logf("%s on %s %s: %d interfaces, %d processes", facts.Hostname, facts.Platform, facts.PlatformVersion, len(ifcs), len(ps))
 }
+
+// BenchmarkSystemHostProcesses measures the process listing the VPN and Tor
+// probes share (once per run).
+func BenchmarkSystemHostProcesses(b *testing.B) {
+	ctx := context.Background()
+	for b.Loop() {
+		if _, err := (SystemHost{}).Processes(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkSystemHostInterfaces measures the interface listing.
+func BenchmarkSystemHostInterfaces(b *testing.B) {
+	ctx := context.Background()
+	for b.Loop() {
+		if _, err := (SystemHost{}).Interfaces(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
