@@ -17,6 +17,10 @@ type EgressDetails struct {
 	// IPv4Available / IPv6Available: the family has a route out.
 	IPv4Available bool `json:"ipv4_available"`
 	IPv6Available bool `json:"ipv6_available"`
+	// IPv4Reason / IPv6Reason say why a family is unavailable ("no route:
+	// connect: network is unreachable") or was not probed.
+	IPv4Reason string `json:"ipv4_reason,omitempty"`
+	IPv6Reason string `json:"ipv6_reason,omitempty"`
 }
 
 // EgressPath is the interface and source address for one family.
@@ -25,6 +29,8 @@ type EgressPath struct {
 	Probe     string `json:"probe"`
 	Source    string `json:"source"`
 	Interface string `json:"interface,omitempty"`
+	// Description is the adapter description (Windows), empty elsewhere.
+	Description string `json:"description,omitempty"`
 	// Tunnel is set when the egress interface is a tunnel (VPN).
 	Tunnel *TunnelInfo `json:"tunnel,omitempty"`
 }
@@ -50,12 +56,21 @@ type VPNDetails struct {
 	// OnEgress is true when the egress interface itself is a tunnel.
 	OnEgress bool        `json:"on_egress"`
 	Signals  []VPNSignal `json:"signals,omitempty"`
+	// Products are the distinct VPN products the signals name.
+	Products []string `json:"products,omitempty"`
+	// Limits say what the probe could not see and why ("could not list
+	// processes: permission denied"), so "no VPN found" is never claimed
+	// from half a look.
+	Limits []string `json:"limits,omitempty"`
 }
 
 // VPNSignal is one observation ("interface wg0: DEVTYPE=wireguard",
 // "process tailscaled running").
 type VPNSignal struct {
-	// Source is interface, process, route, scutil or adapter.
+	// Source is route (the egress interface is a tunnel), interface (a
+	// tunnel interface is up), adapter (a Windows adapter description),
+	// scutil (macOS lists a VPN server), process (a VPN client runs) or
+	// listener (a VPN's local proxy answers, e.g. WARP proxy mode).
 	Source   string `json:"source"`
 	Product  string `json:"product,omitempty"`
 	Evidence string `json:"evidence"`
@@ -82,8 +97,13 @@ type CaptiveDetails struct {
 	Expected   string `json:"expected"`
 	StatusCode int    `json:"status_code,omitempty"`
 	Portal     bool   `json:"portal"`
-	// RedirectTo is where a portal tried to send us.
+	// RedirectTo is where a portal tried to send us (scheme, host and path:
+	// portals put session tokens in the query, so it is dropped).
 	RedirectTo string `json:"redirect_to,omitempty"`
+	// Title is the sanitised <title> of a page that answered instead.
+	Title string `json:"title,omitempty"`
+	// BodyBytes is how much of the answer's body was read.
+	BodyBytes int `json:"body_bytes,omitempty"`
 }
 
 func (*CaptiveDetails) details() {}
@@ -94,8 +114,11 @@ func (*CaptiveDetails) details() {}
 type PublicIPDetails struct {
 	TraceIP  string `json:"trace_ip,omitempty"`
 	TraceLoc string `json:"trace_loc,omitempty"`
-	// TraceResult is the edge-trace result the IP came from.
+	// TraceResult is the edge-trace result the IP came from; TraceRoute its
+	// route (direct is preferred: it is what a browser without a proxy
+	// shows Cloudflare).
 	TraceResult string `json:"trace_result,omitempty"`
+	TraceRoute  string `json:"trace_route,omitempty"`
 	WhoamiIP    string `json:"whoami_ip,omitempty"`
 	// WhoamiSource names the whoami query ("whoami.cloudflare CH TXT via
 	// 1.1.1.1:53").
@@ -106,6 +129,9 @@ type PublicIPDetails struct {
 	// (nil when unknown); SupportedListDate is that list's date.
 	CountrySupported  *bool  `json:"country_supported,omitempty"`
 	SupportedListDate string `json:"supported_list_date,omitempty"`
+	// Tor is true when Cloudflare places the IP in its Tor pseudo-country
+	// (loc=T1).
+	Tor bool `json:"tor,omitempty"`
 }
 
 func (*PublicIPDetails) details() {}

@@ -11,6 +11,11 @@ type ProxyEnvDetails struct {
 	Conflicts []string `json:"conflicts,omitempty"`
 	// Effective is the proxy each target URL will use.
 	Effective []EffectiveProxy `json:"effective,omitempty"`
+	// Bypassed is true when this run ignores every proxy (BypassProxy).
+	Bypassed bool `json:"bypassed,omitempty"`
+	// CGI is true when REQUEST_METHOD is set, which makes Go ignore
+	// HTTP_PROXY.
+	CGI bool `json:"cgi,omitempty"`
 }
 
 // EnvVar is one environment variable, redacted.
@@ -27,6 +32,8 @@ type EffectiveProxy struct {
 	// Why explains the decision ("HTTPS_PROXY", "NO_PROXY matches
 	// .openai.com").
 	Why string `json:"why"`
+	// Var names the variable the proxy came from, when one did.
+	Var string `json:"var,omitempty"`
 }
 
 func (*ProxyEnvDetails) details() {}
@@ -36,13 +43,28 @@ func (*ProxyEnvDetails) details() {}
 type ProxySettingsDetails struct {
 	// Source is gsettings, kioslaverc, scutil, wininet or winhttp.
 	Source string `json:"source"`
-	// Mode is none, manual, auto (PAC) or wpad.
-	Mode   string   `json:"mode"`
+	// Mode is none, manual, auto (PAC), wpad, or env (KDE's "use
+	// environment variables").
+	Mode string `json:"mode"`
+	// HTTP, HTTPS and SOCKS are host:port (credentials never included).
 	HTTP   string   `json:"http,omitempty"`
 	HTTPS  string   `json:"https,omitempty"`
 	SOCKS  string   `json:"socks,omitempty"`
 	PACURL string   `json:"pac_url,omitempty"`
 	Bypass []string `json:"bypass,omitempty"`
+	// AutoDetect is true when WPAD discovery is switched on alongside the
+	// mode (Windows "Automatically detect settings", macOS
+	// ProxyAutoDiscoveryEnable).
+	AutoDetect bool `json:"auto_detect,omitempty"`
+	// Notes carry what the settings imply that the fields cannot
+	// ("authentication configured; credentials not shown").
+	Notes []string `json:"notes,omitempty"`
+	// pacRaw is the PAC URL as configured, unredacted, so a URL that
+	// carries credentials can still be fetched; it is never serialised.
+	pacRaw string
+	// Also holds further sources read on this machine (WinHTTP beside
+	// WinINET; KDE beside GNOME when both are configured).
+	Also []ProxySettingsDetails `json:"also,omitempty"`
 }
 
 func (*ProxySettingsDetails) details() {}
@@ -57,6 +79,8 @@ type PACDetails struct {
 	MentionsOpenAI bool `json:"mentions_openai"`
 	// Directives are the distinct PROXY/SOCKS/DIRECT results it can return.
 	Directives []string `json:"directives,omitempty"`
+	// StatusCode is the HTTP status of the fetch (0 for a file: URL).
+	StatusCode int `json:"status_code,omitempty"`
 }
 
 func (*PACDetails) details() {}
@@ -68,6 +92,9 @@ type ProxyReachDetails struct {
 	Addr      string `json:"addr"`
 	Reachable bool   `json:"reachable"`
 	Connect   Millis `json:"connect_ms,omitempty"`
+	// Sources name the settings that configure this proxy ("HTTPS_PROXY",
+	// "gsettings https").
+	Sources []string `json:"sources,omitempty"`
 }
 
 func (*ProxyReachDetails) details() {}

@@ -1,0 +1,262 @@
+package probes
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/netip"
+	"strings"
+)
+
+// egressView is the egress measurement plus what the VPN probe needs to
+// avoid reporting the same tunnel twice.
+type egressView struct {
+	d EgressDetails
+	// ifaces are the names of the egress interfaces found.
+	ifaces map[string]bool
+}
+
+// measureEgress asks the kernel, with a UDP connect per configured probe
+// address, which source address and therefore which interface it would use
+// to reach the internet. A UDP connect sends no packet, and it goes through
+// the full routing decision (policy rules, wg-quick's fwmark table,
+// OpenVPN's def1 half-routes) that a naive look at the default route
+// misses. The first probe that connects decides each family.
+func measureEgress(ctx context.Context, cfg Config, w World, ifcs []Interface, nwi *ScutilNWI) egressView {
+	v := egressView{ifaces: map[string]bool{}}
+	var probed4, probed6 bool
+	var why4, why6 []string
+	for _, probe := range cfg.EgressProbes {
+		ap, err := netip.ParseAddrPort(strings.TrimSpace(probe))
+		if err != nil {
+			continue
+		}
+		v6 := ap.Addr().Is6() && !ap.Addr().Is4In6()
+		if (v6 && v.d.IPv6 != nil) || (!v6 && v.d.IPv4 != nil) {
+			continue
+		}
+		if v6 {
+			probed6 = true
+		} else {
+			probed4 = true
+		}
+		path, err := egressPath(ctx, w, ap.String(), ifcs, nwi)
+		if err != nil {
+			msg := "no route: " + errLine(err)
+			if v6 {
+				why6 = append(why6, msg)
+			} else {
+				why4 = append(why4, msg)
+			}
+			continue
+		}
+		if path.Interface != "" {
+			v.ifaces[path.Interface] = true
+		}
+		if v6 {
+			v.d.IPv6, v.d.IPv6Available = path, true
+		} else {
+			v.d.IPv4, v.d.IPv4Available = path, true
+		}
+	}
+	if !v.d.IPv4Available {
+		v.d.IPv4Reason = familyReason(probed4, why4, "IPv4")
+	}
+	if !v.d.IPv6Available {
+		v.d.IPv6Reason = familyReason(probed6, why6, "IPv6")
+	}
+	return v
+}
+
+func familyReason(probed bool, why []string, fam string) string {
+	if !probed {
+		return "not probed: no " + fam + " egress probe address configured"
+	}
+	return strings.Join(why, "; ")
+}
+
+// egressPath connects a UDP socket to addr and reads back the source
+// address and the interface that owns it.
+func egressPath(ctx context.Context, w World, addr string, ifcs []Interface, nwi *ScutilNWI) (*EgressPath, error) {
+	if w.Dialer == nil {
+		return nil, fmt.Errorf("udp connect %s: no dialer configured", addr)
+	}
+	c, err := w.Dialer.DialContext(ctx, "udp", addr)
+	if err != nil {
+		return nil, err
+	}
+	local := c.LocalAddr()
+	_ = c.Close()
+	p := &EgressPath{Probe: addr}
+	src, ok := addrOf(local)
+	if !ok {
+		return p, nil
+	}
+	p.Source = src.String()
+	if ifc, ok := interfaceOwning(ifcs, src); ok {
+		p.Interface = ifc.Name
+		p.Description = ifc.Description
+		p.Tunnel = classifyTunnel(ifc, tunnelContext{goos: w.GOOS, fsys: w.FS, nwi: nwi, defaultRoute: true})
+	}
+	return p, nil
+}
+
+// addrOf extracts the IP of a socket address without its zone or port.
+func addrOf(a net.Addr) (netip.Addr, bool) {
+	if a == nil {
+		return netip.Addr{}, false
+	}
+	if ua, ok := a.(*net.UDPAddr); ok {
+		ip, ok := netip.AddrFromSlice(ua.IP)
+		return ip.Unmap().WithZone(""), ok
+	}
+	ap, err := netip.ParseAddrPort(a.String())
+	if err != nil {
+		return netip.Addr{}, false
+	}
+	return ap.Addr().Unmap().WithZone(""), true
+}
+
+// interfaceOwning finds the interface that has ip among its addresses.
+func interfaceOwning(ifcs []Interface, ip netip.Addr) (Interface, bool) {
+	for _, ifc := range ifcs {
+		for _, a := range ifc.Addrs {
+			var got netip.Addr
+			if p, err := netip.ParsePrefix(a); err == nil {
+				got = p.Addr()
+			} else if ad, err := netip.ParseAddr(a); err == nil {
+				got = ad
+			} else {
+				continue
+			}
+			if got.Unmap().WithZone("") == ip {
+				return ifc, true
+			}
+		}
+	}
+	return Interface{}, false
+}
+
+// runEgressProbe reports the egress path per family.
+func runEgressProbe(ctx context.Context, cfg Config, w World, hc *hostCache) Result {
+	if len(cfg.EgressProbes) == 0 {
+		return Result{Status: StatusSkipped, Reason: "no egress probe addresses configured"}
+	}
+	ifcs, ierr := hc.interfaces(ctx)
+	var nwi *ScutilNWI
+	var ev []string
+	if w.GOOS == "darwin" {
+		n, err := readScutilNWI(ctx, w)
+		if err != nil {
+			ev = append(ev, "scutil --nwi: "+commandProblem("scutil", err))
+		} else {
+			nwi = &n
+		}
+	}
+	v := measureEgress(ctx, cfg, w, ifcs, nwi)
+	d := &v.d
+	if ierr != nil {
+		ev = append(ev, "interfaces could not be listed, so the egress interface is unnamed: "+errLine(ierr))
+	}
+	ev = append(ev, egressEvidence("IPv4", d.IPv4, d.IPv4Reason)...)
+	ev = append(ev, egressEvidence("IPv6", d.IPv6, d.IPv6Reason)...)
+	res := Result{Details: d, Evidence: ev}
+	if ctx.Err() != nil && !d.IPv4Available && !d.IPv6Available {
+		res.Status, res.Reason = StatusUnknown, "timed out before the route lookup finished"
+		return res
+	}
+	switch {
+	case !d.IPv4Available && !d.IPv6Available:
+		res.Status = StatusFail
+		res.Reason = "no route to the internet over IPv4 or IPv6"
+		res.Error = &StepError{Step: "route", Message: "route: " + strings.Join([]string{d.IPv4Reason, d.IPv6Reason}, "; ")}
+	case tunnelOf(d) != nil:
+		p := tunnelOf(d)
+		res.Status = StatusWarn
+		res.Reason = fmt.Sprintf("traffic to the internet leaves through %s, %s: sites see the tunnel's exit address, not yours",
+			p.Interface, describeTunnel(p.Tunnel))
+	default:
+		res.Status = StatusPass
+		res.Reason = egressSummary(d)
+	}
+	return res
+}
+
+// tunnelOf returns the first egress path that is a tunnel, IPv4 first.
+func tunnelOf(d *EgressDetails) *EgressPath {
+	for _, p := range []*EgressPath{d.IPv4, d.IPv6} {
+		if p != nil && p.Tunnel != nil {
+			return p
+		}
+	}
+	return nil
+}
+
+func describeTunnel(t *TunnelInfo) string {
+	s := "a " + t.Type + " tunnel"
+	if t.Type == TunnelUTUN {
+		s = "a utun tunnel"
+	}
+	if t.Product != "" {
+		s += " (" + t.Product + ")"
+	}
+	return s
+}
+
+func egressSummary(d *EgressDetails) string {
+	var parts []string
+	for _, f := range []struct {
+		name string
+		p    *EgressPath
+	}{{"IPv4", d.IPv4}, {"IPv6", d.IPv6}} {
+		if f.p == nil {
+			parts = append(parts, f.name+" unavailable")
+			continue
+		}
+		s := f.name + " leaves"
+		if f.p.Interface != "" {
+			s += " via " + f.p.Interface
+		}
+		if f.p.Source != "" {
+			s += " from " + f.p.Source
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, "; ")
+}
+
+func egressEvidence(fam string, p *EgressPath, reason string) []string {
+	if p == nil {
+		return []string{fam + ": " + reason}
+	}
+	s := fmt.Sprintf("%s: route to %s uses source %s", fam, p.Probe, orDash(p.Source))
+	if p.Interface != "" {
+		s += " on " + p.Interface
+		if p.Description != "" {
+			s += " (" + p.Description + ")"
+		}
+	} else {
+		s += " (no listed interface owns it)"
+	}
+	out := []string{s}
+	if p.Tunnel != nil {
+		out = append(out, fmt.Sprintf("%s: %s is %s: %s", fam, p.Interface, describeTunnel(p.Tunnel), strings.Join(p.Tunnel.Evidence, "; ")))
+	}
+	return out
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// readScutilNWI runs and parses `scutil --nwi`.
+func readScutilNWI(ctx context.Context, w World) (ScutilNWI, error) {
+	out, err := runCommand(ctx, w, "scutil", "--nwi")
+	if err != nil {
+		return ScutilNWI{}, err
+	}
+	return ParseScutilNWI(string(out))
+}

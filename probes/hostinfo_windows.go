@@ -1,0 +1,69 @@
+//go:build windows
+
+package probes
+
+import (
+	"unsafe"
+
+	"golang.org/x/sys/windows"
+)
+
+// addAdapterDescriptions fills Interface.Description from
+// GetAdaptersAddresses, matched by interface index (IPv4 index, or IPv6
+// index for IPv6-only adapters) and, failing that, by friendly name, which
+// is what Go's net package reports as the name. Errors leave descriptions
+// empty: the name table still works.
+func addAdapterDescriptions(ifcs []Interface) {
+	aas, err := adapterAddresses()
+	if err != nil {
+		return
+	}
+	byIndex := map[int]string{}
+	byName := map[string]string{}
+	for aa := aas; aa != nil; aa = aa.Next {
+		desc := windows.UTF16PtrToString(aa.Description)
+		if desc == "" {
+			continue
+		}
+		if aa.IfIndex != 0 {
+			byIndex[int(aa.IfIndex)] = desc
+		}
+		if aa.Ipv6IfIndex != 0 {
+			if _, ok := byIndex[int(aa.Ipv6IfIndex)]; !ok {
+				byIndex[int(aa.Ipv6IfIndex)] = desc
+			}
+		}
+		byName[windows.UTF16PtrToString(aa.FriendlyName)] = desc
+	}
+	for i := range ifcs {
+		if d, ok := byIndex[ifcs[i].Index]; ok {
+			ifcs[i].Description = d
+		} else if d, ok := byName[ifcs[i].Name]; ok {
+			ifcs[i].Description = d
+		}
+	}
+}
+
+// adapterAddresses calls GetAdaptersAddresses with a growing buffer, as the
+// API asks (ERROR_BUFFER_OVERFLOW means "try again with this size").
+func adapterAddresses() (*windows.IpAdapterAddresses, error) {
+	var b []byte
+	l := uint32(15000)
+	for {
+		b = make([]byte, l)
+		aa := (*windows.IpAdapterAddresses)(unsafe.Pointer(&b[0]))
+		err := windows.GetAdaptersAddresses(windows.AF_UNSPEC, windows.GAA_FLAG_INCLUDE_PREFIX, 0, aa, &l)
+		if err == nil {
+			if l == 0 {
+				return nil, nil
+			}
+			return aa, nil
+		}
+		if err.(windows.Errno) != windows.ERROR_BUFFER_OVERFLOW {
+			return nil, err
+		}
+		if l <= uint32(len(b)) {
+			return nil, err
+		}
+	}
+}

@@ -1,0 +1,120 @@
+package probes
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/gptdoctor/gptdoctor/internal/sanitize"
+)
+
+// runHostProbe reports the machine's name, OS and interfaces. It is a
+// description, not a test: it passes whenever it can read them.
+func runHostProbe(ctx context.Context, w World, hc *hostCache) Result {
+	if w.Host == nil {
+		return Result{Status: StatusUnknown, Reason: "no host information source configured"}
+	}
+	d := &HostDetails{}
+	var ev, problems []string
+	facts, ferr := w.Host.Info(ctx)
+	if ferr != nil {
+		problems = append(problems, "host facts: "+errLine(ferr))
+	} else {
+		d.Facts = sanitizeFacts(facts)
+	}
+	ifcs, ierr := hc.interfaces(ctx)
+	if ierr != nil {
+		problems = append(problems, "interfaces: "+errLine(ierr))
+	} else {
+		d.Interfaces = sanitizeInterfaces(ifcs)
+	}
+	if ferr != nil && ierr != nil {
+		return Result{Status: StatusUnknown, Reason: "could not read host facts or interfaces",
+			Evidence: problems, Details: d,
+			Error: &StepError{Step: "host", Message: "host: " + strings.Join(problems, "; ")}}
+	}
+	for _, ifc := range d.Interfaces {
+		ev = append(ev, describeInterface(ifc))
+	}
+	ev = append(ev, problems...)
+	reason := fmt.Sprintf("%s, %d interfaces", describeFacts(d.Facts), len(d.Interfaces))
+	if ferr != nil {
+		reason = fmt.Sprintf("%d interfaces (host facts unreadable)", len(d.Interfaces))
+	}
+	return Result{Status: StatusPass, Reason: reason, Evidence: ev, Details: d}
+}
+
+func describeFacts(f HostFacts) string {
+	parts := []string{}
+	if f.Hostname != "" {
+		parts = append(parts, f.Hostname)
+	}
+	osname := f.OS
+	if f.Platform != "" {
+		osname += " (" + strings.TrimSpace(f.Platform+" "+f.PlatformVersion) + ")"
+	}
+	if osname != "" {
+		parts = append(parts, osname)
+	}
+	if len(parts) == 0 {
+		return "unnamed host"
+	}
+	return strings.Join(parts, " on ")
+}
+
+func describeInterface(ifc Interface) string {
+	s := ifc.Name
+	if ifc.Description != "" {
+		s += " (" + ifc.Description + ")"
+	}
+	if hasFlag(ifc, "up") {
+		s += " up"
+	} else {
+		s += " down"
+	}
+	if len(ifc.Addrs) > 0 {
+		s += ": " + strings.Join(ifc.Addrs, ", ")
+	}
+	return s
+}
+
+func hasFlag(ifc Interface, flag string) bool {
+	for _, f := range ifc.Flags {
+		if strings.EqualFold(f, flag) {
+			return true
+		}
+	}
+	return false
+}
+
+// sanitizeFacts and sanitizeInterfaces clean OS-reported strings: a
+// Windows adapter's friendly name is user-editable, and results go to a
+// terminal.
+func sanitizeFacts(f HostFacts) HostFacts {
+	return HostFacts{
+		Hostname:        sanitize.LineN(f.Hostname, 255),
+		OS:              sanitize.LineN(f.OS, 64),
+		Platform:        sanitize.LineN(f.Platform, 128),
+		PlatformVersion: sanitize.LineN(f.PlatformVersion, 128),
+		KernelVersion:   sanitize.LineN(f.KernelVersion, 128),
+	}
+}
+
+func sanitizeInterfaces(in []Interface) []Interface {
+	out := make([]Interface, len(in))
+	for i, ifc := range in {
+		out[i] = Interface{
+			Index:        ifc.Index,
+			Name:         sanitize.LineN(ifc.Name, 128),
+			MTU:          ifc.MTU,
+			HardwareAddr: sanitize.LineN(ifc.HardwareAddr, 64),
+			Flags:        append([]string(nil), ifc.Flags...),
+			Addrs:        append([]string(nil), ifc.Addrs...),
+			Description:  sanitize.LineN(ifc.Description, 256),
+		}
+		for j, a := range out[i].Addrs {
+			out[i].Addrs[j] = sanitize.LineN(a, 64)
+		}
+	}
+	return out
+}

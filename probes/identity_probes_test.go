@@ -1,0 +1,408 @@
+package probes
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"strings"
+	"syscall"
+	"testing"
+	"testing/fstest"
+	"time"
+)
+
+func identCfg() Config {
+	c := DefaultConfig()
+	return c
+}
+
+func TestIdentityProbesPlan(t *testing.T) {
+	ps := IdentityProbes(identCfg(), World{})
+	want := []string{"identity:host", "identity:egress", "identity:vpn", "identity:tor", "identity:captive"}
+	if len(ps) != len(want) {
+		t.Fatalf("%d probes", len(ps))
+	}
+	for i, p := range ps {
+		if p.ID != want[i] || p.Kind != KindIdentity || p.Timeout <= 0 || p.Run == nil {
+			t.Errorf("probe %d = %+v", i, p)
+		}
+	}
+	cfg := identCfg()
+	cfg.CaptiveURL = ""
+	if r := identRun(t, identProbe(t, IdentityProbes(cfg, World{}), "identity:captive")); r.Status != StatusSkipped {
+		t.Errorf("captive without URL: %s %s", r.Status, r.Reason)
+	}
+}
+
+func TestHostProbe(t *testing.T) {
+	h := &identHost{facts: HostFacts{Hostname: "box\x1b[2J", OS: "linux", Platform: "debian", PlatformVersion: "12"},
+		ifaces: []Interface{{Name: "eth0", Flags: []string{"up"}, Addrs: []string{"192.0.2.10/24"}}}}
+	r := identRun(t, identProbe(t, IdentityProbes(identCfg(), World{Host: h}), "identity:host"))
+	d, _ := r.Details.(*HostDetails)
+	if r.Status != StatusPass || d == nil || d.Facts.Hostname != "box" || len(d.Interfaces) != 1 {
+		t.Fatalf("%s %s %+v", r.Status, r.Reason, d)
+	}
+	h = &identHost{factsErr: errors.New("denied"), ifErr: errors.New("denied")}
+	if r := identRun(t, identProbe(t, IdentityProbes(identCfg(), World{Host: h}), "identity:host")); r.Status != StatusUnknown {
+		t.Errorf("both failing: %s", r.Status)
+	}
+	if r := identRun(t, identProbe(t, IdentityProbes(identCfg(), World{}), "identity:host")); r.Status != StatusUnknown {
+		t.Errorf("no host: %s", r.Status)
+	}
+}
+
+var linuxVPNFS = fstest.MapFS{
+	"sys/class/net/eth0/uevent":          {Data: []byte("INTERFACE=eth0\n")},
+	"sys/class/net/eth0/type":            {Data: []byte("1\n")},
+	"sys/class/net/wg0/uevent":           {Data: []byte("DEVTYPE=wireguard\nINTERFACE=wg0\n")},
+	"sys/class/net/wg0/type":             {Data: []byte("65534\n")},
+	"sys/class/net/tailscale0/uevent":    {Data: []byte("INTERFACE=tailscale0\n")},
+	"sys/class/net/tailscale0/tun_flags": {Data: []byte("0x1001\n")},
+}
+
+func linuxVPNHost() *identHost {
+	return &identHost{ifaces: []Interface{
+		{Name: "lo", Flags: []string{"up", "loopback"}, Addrs: []string{"127.0.0.1/8", "::1/128"}},
+		{Name: "eth0", Flags: []string{"up", "broadcast"}, Addrs: []string{"192.168.1.20/24", "2001:db8:1::20/64"}},
+		{Name: "wg0", Flags: []string{"up", "pointtopoint"}, Addrs: []string{"10.64.0.2/32", "fc00:bbbb::2/128"}},
+		{Name: "tailscale0", Flags: []string{"up", "pointtopoint"}, Addrs: []string{"100.101.102.103/32"}},
+	}}
+}
+
+func TestEgressThroughWireGuard(t *testing.T) {
+	w := World{GOOS: "linux", FS: linuxVPNFS, Host: linuxVPNHost(),
+		Dialer: identUDPDialer{src4: "10.64.0.2", err6: syscall.ENETUNREACH}}
+	r := identRun(t, identProbe(t, IdentityProbes(identCfg(), w), "identity:egress"))
+	d := r.Details.(*EgressDetails)
+	if r.Status != StatusWarn || !d.IPv4Available || d.IPv6Available {
+		t.Fatalf("%s %s %+v", r.Status, r.Reason, d)
+	}
+	if d.IPv4.Interface != "wg0" || d.IPv4.Source != "10.64.0.2" || d.IPv4.Tunnel == nil || d.IPv4.Tunnel.Type != TunnelWireGuard {
+		t.Errorf("IPv4 path %+v tunnel %+v", d.IPv4, d.IPv4.Tunnel)
+	}
+	if !strings.Contains(d.IPv6Reason, "network is unreachable") {
+		t.Errorf("IPv6 reason %q", d.IPv6Reason)
+	}
+	if !strings.Contains(r.Reason, "wg0") {
+		t.Errorf("reason %q", r.Reason)
+	}
+}
+
+func TestEgressPlainDualStack(t *testing.T) {
+	w := World{GOOS: "linux", FS: linuxVPNFS, Host: linuxVPNHost(),
+		Dialer: identUDPDialer{src4: "192.168.1.20", src6: "2001:db8:1::20"}}
+	r := identRun(t, identProbe(t, IdentityProbes(identCfg(), w), "identity:egress"))
+	d := r.Details.(*EgressDetails)
+	if r.Status != StatusPass || d.IPv4.Interface != "eth0" || d.IPv6.Interface != "eth0" || d.IPv4.Tunnel != nil {
+		t.Fatalf("%s %s %+v", r.Status, r.Reason, d)
+	}
+	if d.IPv6.Probe != "[2606:4700:4700::1111]:53" {
+		t.Errorf("IPv6 probe %q", d.IPv6.Probe)
+	}
+}
+
+func TestEgressNoRoute(t *testing.T) {
+	w := World{GOOS: "linux", Host: &identHost{}, Dialer: identUDPDialer{}}
+	r := identRun(t, identProbe(t, IdentityProbes(identCfg(), w), "identity:egress"))
+	if r.Status != StatusFail || r.Error == nil {
+		t.Fatalf("%s %s", r.Status, r.Reason)
+	}
+	cfg := identCfg()
+	cfg.EgressProbes = []string{"1.1.1.1:53"}
+	r = identRun(t, identProbe(t, IdentityProbes(cfg, World{GOOS: "linux", Host: linuxVPNHost(), Dialer: identUDPDialer{src4: "192.168.1.20"}}), "identity:egress"))
+	if d := r.Details.(*EgressDetails); !strings.HasPrefix(d.IPv6Reason, "not probed") || r.Status != StatusPass {
+		t.Errorf("%s %+v", r.Status, d)
+	}
+}
+
+func TestEgressWindowsDescription(t *testing.T) {
+	h := &identHost{ifaces: []Interface{
+		{Name: "Ethernet", Flags: []string{"up"}, Addrs: []string{"192.168.1.20/24"}, Description: "Intel(R) Ethernet"},
+		{Name: "Ethernet 2", Flags: []string{"up"}, Addrs: []string{"10.8.0.6/24"}, Description: "TAP-Windows Adapter V9"},
+	}}
+	w := World{GOOS: "windows", Host: h, Dialer: identUDPDialer{src4: "10.8.0.6"}}
+	r := identRun(t, identProbe(t, IdentityProbes(identCfg(), w), "identity:egress"))
+	d := r.Details.(*EgressDetails)
+	if r.Status != StatusWarn || d.IPv4.Description != "TAP-Windows Adapter V9" || d.IPv4.Tunnel == nil || d.IPv4.Tunnel.Product != "OpenVPN" {
+		t.Fatalf("%s %s %+v", r.Status, r.Reason, d.IPv4)
+	}
+}
+
+func TestEgressDarwinUTUNWithScutil(t *testing.T) {
+	h := &identHost{ifaces: []Interface{
+		{Name: "en0", Flags: []string{"up"}, Addrs: []string{"192.168.1.23/24"}},
+		{Name: "utun4", Flags: []string{"up", "pointtopoint"}, Addrs: []string{"10.2.0.2/32"}},
+	}}
+	run := &identRunner{out: map[string]string{"scutil --nwi": readTestdata(t, "identity", "scutil-nwi", "vpn-utun.txt")}}
+	w := World{GOOS: "darwin", Host: h, Runner: run, Dialer: identUDPDialer{src4: "10.2.0.2"}}
+	r := identRun(t, identProbe(t, IdentityProbes(identCfg(), w), "identity:egress"))
+	d := r.Details.(*EgressDetails)
+	if r.Status != StatusWarn || d.IPv4.Tunnel == nil || d.IPv4.Tunnel.Type != TunnelUTUN ||
+		!strings.Contains(strings.Join(d.IPv4.Tunnel.Evidence, "|"), "185.159.157.10") {
+		t.Fatalf("%s %s %+v", r.Status, r.Reason, d.IPv4.Tunnel)
+	}
+	// scutil missing: the default route alone still marks the utun, and the evidence says scutil was not found.
+	w.Runner = &identRunner{}
+	r = identRun(t, identProbe(t, IdentityProbes(identCfg(), w), "identity:egress"))
+	if r.Status != StatusWarn || !identHasEvidence(r, "scutil not found") {
+		t.Errorf("%s %q", r.Status, r.Evidence)
+	}
+}
+
+func TestVPNOnEgressGivesWarnWithProduct(t *testing.T) {
+	h := linuxVPNHost()
+	h.procs = []Process{{PID: 10, Name: "systemd"}, {PID: 811, Name: "mullvad-daemon"}, {PID: 900, Name: "tailscaled"}}
+	w := World{GOOS: "linux", FS: linuxVPNFS, Host: h, Dialer: identUDPDialer{src4: "10.64.0.2", src6: "fc00:bbbb::2"}}
+	ps := IdentityProbes(identCfg(), w)
+	r := identRun(t, identProbe(t, ps, "identity:vpn"))
+	d := r.Details.(*VPNDetails)
+	if r.Status != StatusWarn || !d.Active || !d.OnEgress {
+		t.Fatalf("%s %s %+v", r.Status, r.Reason, d)
+	}
+	sources := map[string]int{}
+	for _, s := range d.Signals {
+		sources[s.Source]++
+	}
+	// route: IPv4 and IPv6 via wg0; interface: tailscale0 (wg0 is not repeated); process: two clients.
+	if sources["route"] != 2 || sources["interface"] != 1 || sources["process"] != 2 {
+		t.Errorf("signals %+v", d.Signals)
+	}
+	if !strings.Contains(strings.Join(d.Products, ","), "Mullvad") || !strings.Contains(strings.Join(d.Products, ","), "Tailscale") {
+		t.Errorf("products %v", d.Products)
+	}
+	// Both probes of the plan share one interface and process listing.
+	_ = identRun(t, identProbe(t, ps, "identity:egress"))
+	_ = identRun(t, identProbe(t, ps, "identity:tor"))
+	if h.calls["interfaces"] != 1 || h.calls["processes"] != 1 {
+		t.Errorf("host listed %v times", h.calls)
+	}
+}
+
+func TestVPNStatuses(t *testing.T) {
+	base := func() *identHost {
+		return &identHost{ifaces: []Interface{
+			{Name: "eth0", Flags: []string{"up"}, Addrs: []string{"192.168.1.20/24"}},
+			{Name: "tailscale0", Flags: []string{"up", "pointtopoint"}, Addrs: []string{"100.101.102.103/32"}},
+		}}
+	}
+	d4 := identUDPDialer{src4: "192.168.1.20"}
+
+	// A VPN client with its tunnel up, but not on the default route: active, warn.
+	h := base()
+	h.procs = []Process{{PID: 5, Name: "tailscaled"}}
+	r := identRun(t, identProbe(t, IdentityProbes(identCfg(), World{GOOS: "linux", FS: linuxVPNFS, Host: h, Dialer: d4}), "identity:vpn"))
+	if d := r.Details.(*VPNDetails); r.Status != StatusWarn || !d.Active || d.OnEgress {
+		t.Errorf("split: %s %s %+v", r.Status, r.Reason, d)
+	}
+
+	// A tunnel interface without a client process: pass, with the signal listed.
+	r = identRun(t, identProbe(t, IdentityProbes(identCfg(), World{GOOS: "linux", FS: linuxVPNFS, Host: base(), Dialer: d4}), "identity:vpn"))
+	if d := r.Details.(*VPNDetails); r.Status != StatusPass || d.Active || len(d.Signals) != 1 {
+		t.Errorf("idle: %s %s %+v", r.Status, r.Reason, d)
+	}
+
+	// Nothing at all: pass.
+	h = &identHost{ifaces: []Interface{{Name: "eth0", Flags: []string{"up"}, Addrs: []string{"192.168.1.20/24"}}}, procs: []Process{{Name: "bash"}}}
+	r = identRun(t, identProbe(t, IdentityProbes(identCfg(), World{GOOS: "linux", Host: h, Dialer: d4}), "identity:vpn"))
+	if r.Status != StatusPass || len(r.Details.(*VPNDetails).Signals) != 0 {
+		t.Errorf("clean: %s %s", r.Status, r.Reason)
+	}
+
+	// Process list denied: unknown, saying what was not seen.
+	h.procErr = errors.New("open /proc: permission denied")
+	r = identRun(t, identProbe(t, IdentityProbes(identCfg(), World{GOOS: "linux", Host: h, Dialer: d4}), "identity:vpn"))
+	if d := r.Details.(*VPNDetails); r.Status != StatusUnknown || len(d.Limits) != 1 || !strings.Contains(r.Reason, "permission denied") {
+		t.Errorf("denied: %s %s %+v", r.Status, r.Reason, d)
+	}
+}
+
+func TestVPNDarwinUTUNNeedsScutil(t *testing.T) {
+	h := &identHost{ifaces: []Interface{
+		{Name: "en0", Flags: []string{"up"}, Addrs: []string{"192.168.1.23/24"}},
+		{Name: "utun0", Flags: []string{"up", "pointtopoint"}, Addrs: []string{"fe80::1/64"}},
+		{Name: "utun1", Flags: []string{"up", "pointtopoint"}, Addrs: []string{"fe80::2/64"}},
+		{Name: "utun4", Flags: []string{"up", "pointtopoint"}, Addrs: []string{"10.2.0.2/32"}},
+	}, procs: []Process{{PID: 77, Name: "ProtonVPN"}}}
+	run := &identRunner{out: map[string]string{"scutil --nwi": readTestdata(t, "identity", "scutil-nwi", "vpn-utun.txt")}}
+	w := World{GOOS: "darwin", Host: h, Runner: run, Dialer: identUDPDialer{src4: "192.168.1.23"}}
+	r := identRun(t, identProbe(t, IdentityProbes(identCfg(), w), "identity:vpn"))
+	d := r.Details.(*VPNDetails)
+	var scutilSigs int
+	for _, s := range d.Signals {
+		if s.Source == "scutil" {
+			scutilSigs++
+			if !strings.Contains(s.Evidence, "utun4") {
+				t.Errorf("scutil signal %q", s.Evidence)
+			}
+		}
+	}
+	if scutilSigs != 1 || !d.Active || d.OnEgress || r.Status != StatusWarn {
+		t.Errorf("%s %s %+v", r.Status, r.Reason, d)
+	}
+}
+
+func TestVPNWARPProxyModeListener(t *testing.T) {
+	addr := identListen(t, socksServer(t))
+	old := warpProxyAddrs
+	t.Cleanup(func() { warpProxyAddrs = old })
+	warpProxyAddrs = []string{"127.0.0.1:40000"}
+	h := &identHost{ifaces: []Interface{{Name: "eth0", Flags: []string{"up"}, Addrs: []string{"192.168.1.20/24"}}}}
+	w := World{GOOS: "linux", Host: h, Dialer: identUDPDialer{src4: "192.168.1.20", tcp: identMapped(map[string]string{"127.0.0.1:40000": addr})}}
+	r := identRun(t, identProbe(t, IdentityProbes(identCfg(), w), "identity:vpn"))
+	d := r.Details.(*VPNDetails)
+	if len(d.Signals) != 1 || d.Signals[0].Source != "listener" || d.Signals[0].Product != "Cloudflare WARP" || d.Active {
+		t.Errorf("%s %s %+v", r.Status, r.Reason, d)
+	}
+}
+
+// socksServer answers the SOCKS5 no-auth greeting like Tor does.
+func socksServer(t *testing.T) func(net.Conn) {
+	return func(c net.Conn) {
+		b := make([]byte, 3)
+		if _, err := c.Read(b); err != nil {
+			return
+		}
+		if b[0] == 5 {
+			_, _ = c.Write([]byte{5, 0})
+		}
+	}
+}
+
+func TestTorProbe(t *testing.T) {
+	socks := identListen(t, socksServer(t))
+	web := identListen(t, func(c net.Conn) { _, _ = c.Write([]byte("HTTP/1.1 400 Bad Request\r\n\r\n")) })
+	closed := identClosedPort(t)
+
+	w := World{Host: &identHost{procs: []Process{{PID: 4, Name: "tor", Exe: "/usr/bin/tor"}, {PID: 9, Name: "monitor"}}},
+		Dialer: identMapped(map[string]string{"127.0.0.1:9050": socks, "127.0.0.1:9150": web})}
+	r := identRun(t, identProbe(t, IdentityProbes(identCfg(), w), "identity:tor"))
+	d := r.Details.(*TorDetails)
+	if r.Status != StatusWarn || !d.Running || len(d.Processes) != 1 || len(d.Listeners) != 1 || d.Listeners[0] != "127.0.0.1:9050" {
+		t.Fatalf("%s %s %+v", r.Status, r.Reason, d)
+	}
+	if !identHasEvidence(r, "127.0.0.1:9150: ") || !identHasEvidence(r, "not counted as Tor") {
+		t.Errorf("unrelated listener not explained: %q", r.Evidence)
+	}
+
+	// Nothing listens and no tor process: pass.
+	w = World{Host: &identHost{procs: []Process{{Name: "vector"}}},
+		Dialer: identMapped(map[string]string{"127.0.0.1:9050": closed, "127.0.0.1:9150": closed})}
+	r = identRun(t, identProbe(t, IdentityProbes(identCfg(), w), "identity:tor"))
+	if r.Status != StatusPass || r.Details.(*TorDetails).Running {
+		t.Errorf("clean: %s %s", r.Status, r.Reason)
+	}
+
+	// Tor Browser is recognised by its executable path.
+	w.Host = &identHost{procs: []Process{{PID: 3, Name: "firefox.exe", Exe: `C:\Users\a\Desktop\Tor Browser\Browser\firefox.exe`}}}
+	r = identRun(t, identProbe(t, IdentityProbes(identCfg(), w), "identity:tor"))
+	if r.Status != StatusWarn || !strings.Contains(r.Reason, "Tor Browser") {
+		t.Errorf("tor browser: %s %s", r.Status, r.Reason)
+	}
+}
+
+func captiveWorld(t *testing.T, h http.Handler) (World, Config) {
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	cfg := identCfg()
+	w := World{
+		Resolver: identResolver{"cp.cloudflare.com": {netip.MustParseAddr("104.16.1.2")}},
+		Dialer:   identMapped(map[string]string{"104.16.1.2:80": srv.Listener.Addr().String()}),
+	}
+	return w, cfg
+}
+
+func TestCaptivePortal(t *testing.T) {
+	w, cfg := captiveWorld(t, http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/generate_204" {
+			t.Errorf("path %s", r.URL.Path)
+		}
+		rw.WriteHeader(http.StatusNoContent)
+	}))
+	r := identRun(t, identProbe(t, IdentityProbes(cfg, w), "identity:captive"))
+	if d := r.Details.(*CaptiveDetails); r.Status != StatusPass || d.Portal || d.StatusCode != 204 {
+		t.Fatalf("%s %s %+v", r.Status, r.Reason, d)
+	}
+
+	w, cfg = captiveWorld(t, http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		http.Redirect(rw, r, "https://login.hotel.example/portal?mac=aa:bb:cc&session=s3cr3t", http.StatusFound)
+	}))
+	r = identRun(t, identProbe(t, IdentityProbes(cfg, w), "identity:captive"))
+	d := r.Details.(*CaptiveDetails)
+	if r.Status != StatusFail || !d.Portal || d.RedirectTo != "https://login.hotel.example/portal" || !strings.Contains(r.Reason, "login.hotel.example") {
+		t.Fatalf("%s %s %+v", r.Status, r.Reason, d)
+	}
+
+	w, cfg = captiveWorld(t, http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		_, _ = rw.Write([]byte("<html><head><title>Welcome to \x1b[31mCafe WiFi</title></head></html>"))
+	}))
+	r = identRun(t, identProbe(t, IdentityProbes(cfg, w), "identity:captive"))
+	if d := r.Details.(*CaptiveDetails); r.Status != StatusFail || d.Title != "Welcome to Cafe WiFi" || d.StatusCode != 200 {
+		t.Fatalf("%s %s %+v", r.Status, r.Reason, d)
+	}
+
+	// The name does not resolve: cannot tell.
+	w.Resolver = identResolver{}
+	r = identRun(t, identProbe(t, IdentityProbes(cfg, w), "identity:captive"))
+	if r.Status != StatusUnknown || r.Error == nil || r.Error.Step != "dns" {
+		t.Fatalf("%s %s %+v", r.Status, r.Reason, r.Error)
+	}
+}
+
+func TestCaptiveIgnoresProxyEnvironment(t *testing.T) {
+	w, cfg := captiveWorld(t, http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) { rw.WriteHeader(204) }))
+	w.LookupEnv = identEnv(map[string]string{"HTTP_PROXY": "http://127.0.0.1:1"})
+	t.Setenv("HTTP_PROXY", "http://127.0.0.1:1")
+	if r := identRun(t, identProbe(t, IdentityProbes(cfg, w), "identity:captive")); r.Status != StatusPass {
+		t.Fatalf("%s %s", r.Status, r.Reason)
+	}
+}
+
+func TestOnceFetchSurvivesFirstCallerCancel(t *testing.T) {
+	var o onceFetch[int]
+	ctx, cancel := context.WithCancel(context.Background())
+	release, started, first := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+	go func() {
+		_, err := o.get(ctx, func(context.Context) (int, error) { close(started); <-release; return 7, nil })
+		first <- err
+	}()
+	<-started
+	cancel()
+	if err := <-first; !errors.Is(err, context.Canceled) {
+		t.Fatalf("first caller: %v", err)
+	}
+	close(release)
+	v, err := o.get(context.Background(), func(context.Context) (int, error) { return 0, errors.New("second fetch") })
+	if v != 7 || err != nil {
+		t.Fatalf("got %d, %v", v, err)
+	}
+}
+
+func TestIdentityAndProxyThroughEngine(t *testing.T) {
+	h := linuxVPNHost()
+	h.facts = HostFacts{Hostname: "box", OS: "linux"}
+	w := World{GOOS: "linux", FS: linuxVPNFS, Host: h, HomeDir: "/home/u", Runner: &identRunner{},
+		LookupEnv: identEnv(map[string]string{"HTTPS_PROXY": "http://127.0.0.1:1"}),
+		Dialer:    identUDPDialer{src4: "10.64.0.2"}, Resolver: identResolver{}}
+	cfg := DefaultConfig()
+	plan := Plan{Probes: append(IdentityProbes(cfg, w), ProxyProbes(cfg, w)...), Derive: []Derivation{PublicIPDerivation()}}
+	snap := (&Engine{Budget: 10 * time.Second}).Start(context.Background(), plan).Wait()
+	seen := map[string]bool{}
+	for _, r := range snap.Results {
+		if seen[r.ID] {
+			t.Errorf("duplicate %s", r.ID)
+		}
+		seen[r.ID] = true
+		if r.Status == "" || r.Reason == "" {
+			t.Errorf("%s: status %q reason %q", r.ID, r.Status, r.Reason)
+		}
+	}
+	for id, want := range map[string]Status{"identity:vpn": StatusWarn, "identity:egress": StatusWarn, "identity:public-ip": StatusSkipped,
+		"proxy:reach:127.0.0.1:1": StatusFail, "proxy:desktop": StatusSkipped} {
+		if r, ok := snap.Get(id); !ok || r.Status != want {
+			t.Errorf("%s: %+v, want %s", id, r, want)
+		}
+	}
+}

@@ -1,0 +1,163 @@
+package probes
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+
+	"github.com/gptdoctor/gptdoctor/internal/sanitize"
+)
+
+// pacMaxBytes caps a fetched PAC script. Real scripts are a few kilobytes;
+// corporate ones with long host lists reach a few hundred. A megabyte
+// keeps a hostile or broken server from filling memory.
+const pacMaxBytes = 1 << 20
+
+// pacMaxDirectives bounds the distinct directives reported.
+const pacMaxDirectives = 32
+
+var (
+	pacStringLit = regexp.MustCompile(`"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'`)
+	pacDirective = regexp.MustCompile(`(?i)^(PROXY|SOCKS|SOCKS4|SOCKS5|HTTP|HTTPS)\s+(\S+)$`)
+	// pacOpenAIHosts are the names whose mention means the script treats
+	// ChatGPT or the API specially (oaistatic and oaiusercontent serve
+	// ChatGPT's assets and files).
+	pacOpenAIHosts = []string{"openai.com", "chatgpt.com", "oaistatic.com", "oaiusercontent.com"}
+)
+
+// ParsePACDirectives lists the distinct results a PAC script can return
+// ("PROXY proxy.corp:3128", "SOCKS5 10.0.0.1:1080", "DIRECT"), read from
+// its string literals without running it. A result assembled at run time
+// from variables is not seen; the list says what the script can say, not
+// what it says for a given URL.
+func ParsePACDirectives(script string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, m := range pacStringLit.FindAllStringSubmatch(script, -1) {
+		lit := m[1] + m[2]
+		for _, part := range strings.Split(lit, ";") {
+			part = strings.TrimSpace(part)
+			var dir string
+			if strings.EqualFold(part, "DIRECT") {
+				dir = "DIRECT"
+			} else if dm := pacDirective.FindStringSubmatch(part); dm != nil {
+				dir = strings.ToUpper(dm[1]) + " " + sanitize.LineN(dm[2], 255)
+			}
+			if dir == "" || seen[dir] {
+				continue
+			}
+			seen[dir] = true
+			out = append(out, dir)
+			if len(out) == pacMaxDirectives {
+				return out
+			}
+		}
+	}
+	return out
+}
+
+// pacMentionsOpenAI reports whether a script names an OpenAI host.
+func pacMentionsOpenAI(script string) bool {
+	l := strings.ToLower(script)
+	for _, h := range pacOpenAIHosts {
+		if strings.Contains(l, h) {
+			return true
+		}
+	}
+	return false
+}
+
+// runPACProbe fetches the PAC script the desktop settings name (directly,
+// as browsers do, through the world's resolver and dialer; file: URLs
+// through the world's file system) and reports what it can return. Status:
+// fail when it cannot be fetched (browsers then fall back or fail), warn
+// when it names OpenAI hosts (browsers may route ChatGPT specially), pass
+// otherwise.
+func runPACProbe(ctx context.Context, w World, pacURL string) Result {
+	d := &PACDetails{URL: redactProxyValue(pacURL)}
+	body, status, err := fetchPAC(ctx, w, pacURL)
+	d.StatusCode = status
+	if err != nil {
+		step, msg := classifyFetchError(err)
+		return Result{Status: StatusFail, Details: d,
+			Reason: fmt.Sprintf("the PAC script %s cannot be fetched (%s): browsers that use it fall back to direct or fail", d.URL, msg),
+			Error:  &StepError{Step: step, Message: fmt.Sprintf("pac: %s %s: %s", step, d.URL, msg), Timeout: isTimeout(err)}}
+	}
+	if status != 0 && status != http.StatusOK {
+		return Result{Status: StatusFail, Details: d,
+			Reason: fmt.Sprintf("the PAC script %s answered %d: browsers that use it fall back to direct or fail", d.URL, status),
+			Error:  &StepError{Step: "request", Message: fmt.Sprintf("pac: GET %s: status %d", d.URL, status)}}
+	}
+	d.Truncated = len(body) > pacMaxBytes
+	if d.Truncated {
+		body = body[:pacMaxBytes]
+	}
+	d.Bytes = len(body)
+	script := string(body)
+	d.MentionsOpenAI = pacMentionsOpenAI(script)
+	d.Directives = ParsePACDirectives(script)
+	ev := []string{fmt.Sprintf("%s: %d bytes", d.URL, d.Bytes)}
+	if d.Truncated {
+		ev = append(ev, fmt.Sprintf("read only the first %d bytes", pacMaxBytes))
+	}
+	if len(d.Directives) > 0 {
+		ev = append(ev, "can return: "+strings.Join(d.Directives, ", "))
+	}
+	res := Result{Details: d, Evidence: ev}
+	switch {
+	case d.MentionsOpenAI:
+		res.Status = StatusWarn
+		res.Reason = "the PAC script has rules naming OpenAI or ChatGPT hosts: browsers may send ChatGPT a different way than other sites"
+	case len(d.Directives) == 0:
+		res.Status = StatusPass
+		res.Reason = fmt.Sprintf("PAC script fetched (%d bytes); no literal proxy directives found", d.Bytes)
+	default:
+		res.Status = StatusPass
+		res.Reason = fmt.Sprintf("PAC script fetched (%d bytes); it can return %s", d.Bytes, strings.Join(d.Directives, ", "))
+	}
+	return res
+}
+
+// fetchPAC reads up to pacMaxBytes+1 bytes of the script. status is 0 for
+// file: URLs.
+func fetchPAC(ctx context.Context, w World, raw string) ([]byte, int, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, 0, fmt.Errorf("unparsable PAC URL")
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "file":
+		if w.FS == nil {
+			return nil, 0, fmt.Errorf("no file system to read %s from", sanitize.LineN(u.Path, 200))
+		}
+		p := strings.TrimPrefix(u.Path, "/")
+		if !fs.ValidPath(p) {
+			return nil, 0, fmt.Errorf("bad PAC file path %s", sanitize.LineN(u.Path, 200))
+		}
+		f, err := w.FS.Open(p)
+		if err != nil {
+			return nil, 0, err
+		}
+		defer f.Close()
+		b, err := io.ReadAll(io.LimitReader(f, pacMaxBytes+1))
+		return b, 0, err
+	case "http", "https":
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+		if err != nil {
+			return nil, 0, err
+		}
+		resp, err := worldHTTPClient(w, nil).Do(req)
+		if err != nil {
+			return nil, 0, err
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(io.LimitReader(resp.Body, pacMaxBytes+1))
+		return b, resp.StatusCode, err
+	}
+	return nil, 0, fmt.Errorf("PAC URL scheme %q is not fetched", sanitize.LineN(u.Scheme, 16))
+}

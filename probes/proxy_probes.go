@@ -1,0 +1,125 @@
+package probes
+
+import (
+	"context"
+	"net"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Proxy probe timeouts.
+const (
+	// desktopReadTimeout bounds reading the desktop proxy settings while
+	// the plan is built (gsettings or scutil, plus netsh on Windows): each
+	// answers from local state in tens of milliseconds, but gsettings can
+	// wait on a D-Bus activation.
+	desktopReadTimeout = 3 * time.Second
+	// proxyLocalTimeout bounds the probes that only format what was read
+	// (environment, desktop settings).
+	proxyLocalTimeout = time.Second
+	// pacFetchTimeout is one HTTP fetch of a small script from an intranet
+	// server, with room for a lost SYN.
+	pacFetchTimeout = 5 * time.Second
+	// proxyReachTimeout is a TCP connect to a proxy, normally on the LAN
+	// or one hop into the corporate network: three seconds allows one SYN
+	// retransmission (1 s initial RTO) and a slow link.
+	proxyReachTimeout = 3 * time.Second
+)
+
+// ProxyProbes plans the proxy probes: the environment, the desktop
+// settings, the PAC script when one is configured, and one reachability
+// probe per distinct configured proxy (environment and desktop). Desktop
+// settings are read here, bounded by desktopReadTimeout, because they
+// decide which PAC and proxies there are to probe, exactly as the
+// environment does.
+func ProxyProbes(cfg Config, w World) []Probe {
+	ctx, cancel := context.WithTimeout(context.Background(), desktopReadTimeout)
+	defer cancel()
+	return planProxyProbes(cfg, w, readDesktopProxy(ctx, w))
+}
+
+// planProxyProbes is the pure part of ProxyProbes: given the environment
+// (in w) and the desktop settings already read, which probes run.
+func planProxyProbes(cfg Config, w World, desk desktopProxyRead) []Probe {
+	ps := []Probe{
+		{ID: "proxy:env", Kind: KindProxy, Title: "Proxy environment variables", Timeout: proxyLocalTimeout,
+			Run: func(context.Context) Result { return runProxyEnvProbe(cfg, w) }},
+		{ID: "proxy:desktop", Kind: KindProxy, Title: "Desktop proxy settings", Timeout: proxyLocalTimeout,
+			Run: func(context.Context) Result { return runDesktopProxyProbe(cfg, w, desk) }},
+	}
+	if pac := firstPACURL(desk); pac != "" {
+		ps = append(ps, Probe{ID: "proxy:pac", Kind: KindProxy, Target: redactProxyValue(pac), Title: "Proxy auto-config script",
+			Timeout: pacFetchTimeout, Run: func(ctx context.Context) Result { return runPACProbe(ctx, w, pac) }})
+	}
+	for _, ep := range proxyEndpoints(w, desk) {
+		ps = append(ps, Probe{ID: "proxy:reach:" + ep.addr, Kind: KindProxy, Target: ep.addr, Title: "Proxy " + ep.addr,
+			Timeout: proxyReachTimeout, Run: func(ctx context.Context) Result { return runProxyReachProbe(ctx, w, ep) }})
+	}
+	return ps
+}
+
+// firstPACURL is the PAC URL of the first configured source that has one.
+// It is the unredacted URL: a PAC URL with credentials must still be
+// fetchable; results show it redacted.
+func firstPACURL(desk desktopProxyRead) string {
+	for _, s := range desk.settings {
+		if s.Mode == "auto" && s.pacRaw != "" {
+			return s.pacRaw
+		}
+	}
+	return ""
+}
+
+// proxyEndpoints lists every distinct proxy host:port the environment and
+// the desktop settings configure, environment first.
+func proxyEndpoints(w World, desk desktopProxyRead) []proxyEndpoint {
+	var out []proxyEndpoint
+	index := map[string]int{}
+	add := func(addr, display, source string) {
+		if addr == "" {
+			return
+		}
+		key := strings.ToLower(addr)
+		if i, ok := index[key]; ok {
+			out[i].sources = append(out[i].sources, source)
+			return
+		}
+		index[key] = len(out)
+		out = append(out, proxyEndpoint{addr: addr, display: display, sources: []string{source}})
+	}
+	for _, n := range []string{"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"} {
+		v, ok := envValue(w, n)
+		if !ok {
+			continue
+		}
+		u, err := parseProxyLikeGo(v)
+		if err != nil || u.Hostname() == "" {
+			continue
+		}
+		add(proxyURLHostPort(u), redactProxyValue(v), n)
+	}
+	for _, s := range desk.settings {
+		for _, f := range []struct{ scheme, hp string }{{"http", s.HTTP}, {"https", s.HTTPS}, {"socks", s.SOCKS}} {
+			if f.hp == "" {
+				continue
+			}
+			addr := withDefaultPort(f.hp, f.scheme)
+			add(addr, f.scheme+"://"+addr, s.Source+" "+f.scheme)
+		}
+	}
+	return out
+}
+
+// withDefaultPort adds the port a desktop proxy without one uses.
+func withDefaultPort(hp, scheme string) string {
+	if _, _, err := net.SplitHostPort(hp); err == nil {
+		return strings.ToLower(hp)
+	}
+	port := "80"
+	if scheme == "socks" {
+		port = "1080"
+	}
+	u := &url.URL{Host: hp}
+	return net.JoinHostPort(strings.ToLower(strings.Trim(u.Host, "[]")), port)
+}

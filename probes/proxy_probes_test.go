@@ -1,0 +1,324 @@
+package probes
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+func TestProxyEnvProbe(t *testing.T) {
+	cases := []struct {
+		name      string
+		env       map[string]string
+		bypass    bool
+		status    Status
+		conflicts []string // substrings, one per expected conflict
+		effective map[string]string
+		why       map[string]string
+	}{
+		{name: "nothing", env: map[string]string{}, status: StatusPass,
+			effective: map[string]string{"https://chatgpt.com/": ""}, why: map[string]string{"https://chatgpt.com/": "no proxy variable for https"}},
+		{name: "https proxy", env: map[string]string{"HTTPS_PROXY": "http://proxy:3128", "https_proxy": "http://proxy:3128"}, status: StatusPass,
+			effective: map[string]string{"https://api.openai.com/v1/models": "http://proxy:3128"}, why: map[string]string{"https://chatgpt.com/": "HTTPS_PROXY"}},
+		{name: "cases differ", env: map[string]string{"HTTPS_PROXY": "http://upper:3128", "https_proxy": "http://lower:3128"}, status: StatusWarn,
+			conflicts: []string{"HTTPS_PROXY and https_proxy differ: Go's net/http uses HTTPS_PROXY (http://upper:3128)"},
+			effective: map[string]string{"https://chatgpt.com/": "http://upper:3128"}},
+		{name: "lower only is used", env: map[string]string{"https_proxy": "http://lower:3128"}, status: StatusPass,
+			effective: map[string]string{"https://chatgpt.com/": "http://lower:3128"}, why: map[string]string{"https://chatgpt.com/": "https_proxy"}},
+		{name: "all_proxy ignored", env: map[string]string{"ALL_PROXY": "socks5://127.0.0.1:9050"}, status: StatusWarn,
+			conflicts: []string{"ALL_PROXY is set (socks5://127.0.0.1:9050): Go ignores it"}, effective: map[string]string{"https://chatgpt.com/": ""}},
+		{name: "http only", env: map[string]string{"HTTP_PROXY": "http://p:3128", "http_proxy": "http://p:3128"}, status: StatusWarn,
+			conflicts: []string{"HTTP_PROXY is set but HTTPS_PROXY is not"}},
+		{name: "upper HTTP_PROXY curl ignores", env: map[string]string{"HTTP_PROXY": "http://p:3128", "HTTPS_PROXY": "http://p:3128"}, status: StatusWarn,
+			conflicts: []string{"curl ignores upper-case HTTP_PROXY"}},
+		{name: "no scheme", env: map[string]string{"HTTPS_PROXY": "proxy.corp:8080"}, status: StatusWarn,
+			conflicts: []string{"HTTPS_PROXY has no scheme (proxy.corp:8080): Go reads it as http://proxy.corp:8080"},
+			effective: map[string]string{"https://chatgpt.com/": "http://proxy.corp:8080"}},
+		{name: "no_proxy entry", env: map[string]string{"HTTPS_PROXY": "http://p:3128", "NO_PROXY": "localhost, .openai.com"}, status: StatusPass,
+			effective: map[string]string{"https://api.openai.com/v1/models": "", "https://chatgpt.com/": "http://p:3128"},
+			why:       map[string]string{"https://api.openai.com/v1/models": "NO_PROXY entry .openai.com matches"}},
+		{name: "invalid", env: map[string]string{"HTTPS_PROXY": "http://user:pa ss@bad host:3128"}, status: StatusFail},
+		{name: "unsupported scheme", env: map[string]string{"HTTPS_PROXY": "socks4://10.0.0.1:1080"}, status: StatusFail},
+		{name: "bypassed run", env: map[string]string{"HTTPS_PROXY": "http://p:3128"}, bypass: true, status: StatusPass,
+			effective: map[string]string{"https://chatgpt.com/": ""}, why: map[string]string{"https://chatgpt.com/": "bypassed for this run (HTTPS_PROXY would send it through http://p:3128)"}},
+		{name: "cgi", env: map[string]string{"HTTP_PROXY": "http://p:3128", "HTTPS_PROXY": "http://p:3128", "http_proxy": "http://p:3128", "REQUEST_METHOD": "GET"}, status: StatusWarn,
+			conflicts: []string{"REQUEST_METHOD is set (CGI)"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := DefaultConfig()
+			cfg.BypassProxy = c.bypass
+			w := World{LookupEnv: identEnv(c.env), GOOS: "plan9"}
+			r := identRun(t, identProbe(t, planProxyProbes(cfg, w, desktopProxyRead{goos: "plan9"}), "proxy:env"))
+			d := r.Details.(*ProxyEnvDetails)
+			if r.Status != c.status {
+				t.Errorf("status %s (%s), want %s", r.Status, r.Reason, c.status)
+			}
+			if len(c.conflicts) > 0 && len(d.Conflicts) != len(c.conflicts) {
+				t.Errorf("conflicts %q, want %d", d.Conflicts, len(c.conflicts))
+			}
+			for _, want := range c.conflicts {
+				if !strings.Contains(strings.Join(d.Conflicts, "|"), want) {
+					t.Errorf("conflicts %q lack %q", d.Conflicts, want)
+				}
+			}
+			for url, want := range c.effective {
+				if e := findEffective(d, url); e == nil || e.Proxy != want {
+					t.Errorf("%s: effective %+v, want proxy %q", url, e, want)
+				}
+			}
+			for url, want := range c.why {
+				if e := findEffective(d, url); e == nil || e.Why != want {
+					t.Errorf("%s: why %+v, want %q", url, e, want)
+				}
+			}
+			if d.Bypassed != c.bypass {
+				t.Errorf("bypassed %v", d.Bypassed)
+			}
+		})
+	}
+}
+
+func findEffective(d *ProxyEnvDetails, url string) *EffectiveProxy {
+	for i := range d.Effective {
+		if d.Effective[i].URL == url {
+			return &d.Effective[i]
+		}
+	}
+	return nil
+}
+
+// TestProxySecretsNeverLeak runs every proxy probe with credentials in
+// every place they can be configured and checks no result carries them.
+func TestProxySecretsNeverLeak(t *testing.T) {
+	env := map[string]string{
+		"HTTPS_PROXY": "http://alice:envpass1@127.0.0.1:1",
+		"https_proxy": "http://bob:envpass2@127.0.0.1:2",
+		"HTTP_PROXY":  "alice:envpass3@127.0.0.1:3",
+		"ALL_PROXY":   "socks5://carol:envpass4@127.0.0.1:4",
+		"NO_PROXY":    "localhost",
+		"http_proxy":  "http://http://dave:envpass5@127.0.0.1:5",
+		"all_proxy":   "http://erin:envpass6@bad host:6",
+	}
+	run := &identRunner{out: map[string]string{"gsettings list-recursively org.gnome.system.proxy": readTestdata(t, "proxy", "gsettings", "manual-auth.txt")}}
+	fsys := fstest.MapFS{"home/u/.config/kioslaverc": {Data: []byte(readTestdata(t, "proxy", "kioslaverc", "manual-space"))}}
+	w := World{LookupEnv: identEnv(env), GOOS: "linux", Runner: run, FS: fsys, HomeDir: "/home/u", Dialer: identRefuser{}, Resolver: identResolver{}}
+	ps := ProxyProbes(DefaultConfig(), w)
+	for _, p := range ps {
+		r := identRun(t, p)
+		b, _ := json.Marshal(r)
+		for _, secret := range []string{"envpass", "hunter2", "s3cret"} {
+			if strings.Contains(string(b)+p.ID+p.Target+p.Title, secret) {
+				t.Errorf("%s leaks %q: %s", p.ID, secret, b)
+			}
+		}
+	}
+}
+
+func TestDesktopProxyLinux(t *testing.T) {
+	gs := func(file string) *identRunner {
+		return &identRunner{out: map[string]string{"gsettings list-recursively org.gnome.system.proxy": readTestdata(t, "proxy", "gsettings", file)}}
+	}
+	kde := func(file string) fstest.MapFS {
+		return fstest.MapFS{"home/u/.config/kioslaverc": {Data: []byte(readTestdata(t, "proxy", "kioslaverc", file))}}
+	}
+	cases := []struct {
+		name    string
+		runner  *identRunner
+		fs      fstest.MapFS
+		env     map[string]string
+		status  Status
+		source  string
+		also    int
+		reason  string
+		planned []string
+	}{
+		{name: "gnome none", runner: gs("none.txt"), fs: fstest.MapFS{}, status: StatusPass, source: "gsettings", reason: "no desktop proxy"},
+		{name: "gnome manual differs from env", runner: gs("manual-auth.txt"), fs: fstest.MapFS{}, status: StatusWarn, source: "gsettings",
+			reason:  "browsers reach chatgpt.com through proxy.corp.example:3129, but Go programs and this check go directly",
+			planned: []string{"proxy:reach:proxy.corp.example:3128", "proxy:reach:proxy.corp.example:3129", "proxy:reach:10.0.0.9:1080"}},
+		{name: "gnome manual agrees with env", runner: gs("manual-auth.txt"), fs: fstest.MapFS{},
+			env: map[string]string{"HTTPS_PROXY": "http://proxy.corp.example:3129"}, status: StatusPass, reason: "same path"},
+		{name: "gnome pac", runner: gs("auto.txt"), fs: fstest.MapFS{}, status: StatusWarn, reason: "PAC script http://wpad.corp.example/proxy.pac",
+			planned: []string{"proxy:pac"}},
+		{name: "gnome wpad", runner: gs("wpad.txt"), fs: fstest.MapFS{}, status: StatusWarn, reason: "WPAD"},
+		{name: "kde on KDE desktop, gnome none", runner: gs("none.txt"), fs: kde("manual-space"), env: map[string]string{"XDG_CURRENT_DESKTOP": "KDE"},
+			status: StatusWarn, source: "kioslaverc", reason: "kioslaverc: browsers reach chatgpt.com through proxy.corp.example:3129"},
+		{name: "both configured", runner: gs("auto.txt"), fs: kde("manual-colon"), status: StatusWarn, source: "gsettings", also: 1},
+		{name: "kde env mode", runner: &identRunner{}, fs: kde("env"), status: StatusPass, source: "kioslaverc"},
+		{name: "headless", runner: &identRunner{}, fs: fstest.MapFS{}, status: StatusSkipped, reason: "gsettings is not installed; there is no kioslaverc"},
+		{name: "gsettings broken", runner: &identRunner{errs: map[string]error{"gsettings list-recursively org.gnome.system.proxy": errors.New("gsettings: exit status 1: dconf error")}},
+			fs: fstest.MapFS{}, status: StatusUnknown, reason: "dconf error"},
+		{name: "no schema", runner: &identRunner{errs: map[string]error{"gsettings list-recursively org.gnome.system.proxy": errors.New("gsettings: exit status 1: No such schema “org.gnome.system.proxy”")}},
+			fs: fstest.MapFS{}, status: StatusSkipped},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			w := World{GOOS: "linux", Runner: c.runner, FS: c.fs, HomeDir: "/home/u", LookupEnv: identEnv(c.env)}
+			ps := ProxyProbes(DefaultConfig(), w)
+			r := identRun(t, identProbe(t, ps, "proxy:desktop"))
+			if r.Status != c.status || !strings.Contains(r.Reason, c.reason) {
+				t.Errorf("%s %q; want %s containing %q; evidence %q", r.Status, r.Reason, c.status, c.reason, r.Evidence)
+			}
+			if c.source != "" {
+				d, _ := r.Details.(*ProxySettingsDetails)
+				if d == nil || d.Source != c.source || len(d.Also) != c.also {
+					t.Errorf("details %+v", d)
+				}
+			}
+			for _, id := range c.planned {
+				identProbe(t, ps, id)
+			}
+		})
+	}
+}
+
+func TestDesktopProxyDarwinAndWindows(t *testing.T) {
+	w := World{GOOS: "darwin", Runner: &identRunner{out: map[string]string{"scutil --proxy": readTestdata(t, "proxy", "scutil-proxy", "manual.txt")}},
+		LookupEnv: identEnv(map[string]string{"HTTPS_PROXY": "http://proxy.corp.example:3129"})}
+	r := identRun(t, identProbe(t, ProxyProbes(DefaultConfig(), w), "proxy:desktop"))
+	if d := r.Details.(*ProxySettingsDetails); r.Status != StatusPass || d.Source != "scutil" || d.HTTPS != "proxy.corp.example:3129" {
+		t.Errorf("darwin: %s %s %+v", r.Status, r.Reason, d)
+	}
+	w = World{GOOS: "darwin", Runner: &identRunner{}}
+	if r := identRun(t, identProbe(t, ProxyProbes(DefaultConfig(), w), "proxy:desktop")); r.Status != StatusUnknown || !strings.Contains(r.Reason, "scutil not found") {
+		t.Errorf("darwin without scutil: %s %s", r.Status, r.Reason)
+	}
+
+	old := readWinINETValues
+	t.Cleanup(func() { readWinINETValues = old })
+	one := uint32(1)
+	readWinINETValues = func() (WinINETValues, error) {
+		return WinINETValues{ProxyEnable: &one, ProxyServer: "http=proxy.corp.example:8080;https=secure.corp.example:8443", ProxyOverride: "<local>"}, nil
+	}
+	w = World{GOOS: "windows", Runner: &identRunner{out: map[string]string{"netsh winhttp show proxy": readTestdata(t, "proxy", "netsh", "proxy-en.txt")}}}
+	ps := ProxyProbes(DefaultConfig(), w)
+	r = identRun(t, identProbe(t, ps, "proxy:desktop"))
+	d := r.Details.(*ProxySettingsDetails)
+	if r.Status != StatusWarn || d.Source != "wininet" || len(d.Also) != 1 || d.Also[0].Source != "winhttp" || !strings.Contains(r.Reason, "WinHTTP") {
+		t.Errorf("windows: %s %s %+v", r.Status, r.Reason, d)
+	}
+	for _, id := range []string{"proxy:reach:proxy.corp.example:8080", "proxy:reach:secure.corp.example:8443", "proxy:reach:10.0.0.1:3128"} {
+		identProbe(t, ps, id)
+	}
+	readWinINETValues = func() (WinINETValues, error) { return WinINETValues{}, errors.New("registry: access denied") }
+	w.Runner = &identRunner{out: map[string]string{"netsh winhttp show proxy": readTestdata(t, "proxy", "netsh", "direct-en.txt")}}
+	r = identRun(t, identProbe(t, ProxyProbes(DefaultConfig(), w), "proxy:desktop"))
+	if r.Status != StatusUnknown || !strings.Contains(r.Reason, "access denied") {
+		t.Errorf("windows registry denied: %s %s", r.Status, r.Reason)
+	}
+
+	r = identRun(t, identProbe(t, ProxyProbes(DefaultConfig(), World{GOOS: "plan9"}), "proxy:desktop"))
+	if r.Status != StatusSkipped {
+		t.Errorf("plan9: %s", r.Status)
+	}
+}
+
+func pacWorld(t *testing.T, h http.Handler) World {
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return World{GOOS: "darwin",
+		Runner:   &identRunner{out: map[string]string{"scutil --proxy": readTestdata(t, "proxy", "scutil-proxy", "pac.txt")}},
+		Resolver: identResolver{"wpad.corp.example": {netip.MustParseAddr("10.1.2.3")}},
+		Dialer:   identMapped(map[string]string{"10.1.2.3:80": srv.Listener.Addr().String()})}
+}
+
+func TestPACProbe(t *testing.T) {
+	script := readTestdata(t, "proxy", "pac", "corp.pac")
+	w := pacWorld(t, http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/proxy.pac" {
+			http.NotFound(rw, r)
+			return
+		}
+		rw.Header().Set("Content-Type", "application/x-ns-proxy-autoconfig")
+		_, _ = rw.Write([]byte(script))
+	}))
+	r := identRun(t, identProbe(t, ProxyProbes(DefaultConfig(), w), "proxy:pac"))
+	d := r.Details.(*PACDetails)
+	if r.Status != StatusWarn || !d.MentionsOpenAI || d.Bytes != len(script) || len(d.Directives) != 4 || d.StatusCode != 200 {
+		t.Fatalf("%s %s %+v", r.Status, r.Reason, d)
+	}
+
+	w = pacWorld(t, http.NotFoundHandler())
+	if r := identRun(t, identProbe(t, ProxyProbes(DefaultConfig(), w), "proxy:pac")); r.Status != StatusFail || !strings.Contains(r.Reason, "404") {
+		t.Errorf("404: %s %s", r.Status, r.Reason)
+	}
+
+	big := strings.Repeat("// padding\n", pacMaxBytes/10)
+	w = pacWorld(t, http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		_, _ = fmt.Fprint(rw, big+`return "PROXY late.example:1";`)
+	}))
+	r = identRun(t, identProbe(t, ProxyProbes(DefaultConfig(), w), "proxy:pac"))
+	if d := r.Details.(*PACDetails); r.Status != StatusPass || !d.Truncated || d.Bytes != pacMaxBytes {
+		t.Errorf("cap: %s %+v", r.Status, d)
+	}
+
+	w.Resolver = identResolver{}
+	if r := identRun(t, identProbe(t, ProxyProbes(DefaultConfig(), w), "proxy:pac")); r.Status != StatusFail || r.Error == nil || r.Error.Step != "dns" {
+		t.Errorf("dns: %s %s %+v", r.Status, r.Reason, r.Error)
+	}
+
+	// A file: PAC URL (KDE, macOS) is read through the world's file system.
+	fsys := fstest.MapFS{
+		"home/u/.config/kioslaverc": {Data: []byte("[Proxy Settings]\nProxyType=2\nProxy Config Script=file:///etc/proxy.pac\n")},
+		"etc/proxy.pac":             {Data: []byte(readTestdata(t, "proxy", "pac", "all-proxy.pac"))},
+	}
+	w = World{GOOS: "linux", Runner: &identRunner{}, FS: fsys, HomeDir: "/home/u"}
+	r = identRun(t, identProbe(t, ProxyProbes(DefaultConfig(), w), "proxy:pac"))
+	if d := r.Details.(*PACDetails); r.Status != StatusPass || len(d.Directives) != 2 {
+		t.Errorf("file pac: %s %s %+v", r.Status, r.Reason, d)
+	}
+}
+
+func TestProxyReach(t *testing.T) {
+	open := identListen(t, func(net.Conn) {})
+	closed := identClosedPort(t)
+	env := map[string]string{
+		"HTTPS_PROXY": "http://user:pw@proxy.corp.example:3128",
+		"https_proxy": "http://user:pw@proxy.corp.example:3128",
+		"ALL_PROXY":   "socks5://10.0.0.5:1080",
+		"http_proxy":  "http://ghost.corp.example",
+	}
+	w := World{GOOS: "plan9", LookupEnv: identEnv(env),
+		Resolver: identResolver{"proxy.corp.example": {netip.MustParseAddr("10.0.0.4")}},
+		Dialer:   identMapped(map[string]string{"10.0.0.4:3128": open, "10.0.0.5:1080": closed})}
+	ps := ProxyProbes(DefaultConfig(), w)
+
+	r := identRun(t, identProbe(t, ps, "proxy:reach:proxy.corp.example:3128"))
+	d := r.Details.(*ProxyReachDetails)
+	if r.Status != StatusPass || !d.Reachable || d.Proxy != "http://user:[redacted]@proxy.corp.example:3128" ||
+		strings.Join(d.Sources, ",") != "HTTPS_PROXY,https_proxy" {
+		t.Errorf("open: %s %s %+v", r.Status, r.Reason, d)
+	}
+	r = identRun(t, identProbe(t, ps, "proxy:reach:10.0.0.5:1080"))
+	if r.Status != StatusFail || r.Reason != "proxy 10.0.0.5:1080 refused the connection: every proxied request will fail" {
+		t.Errorf("closed: %s %s", r.Status, r.Reason)
+	}
+	r = identRun(t, identProbe(t, ps, "proxy:reach:ghost.corp.example:80"))
+	if r.Status != StatusFail || r.Error == nil || r.Error.Step != "dns" || !strings.Contains(r.Reason, "ghost.corp.example does not resolve") {
+		t.Errorf("dns: %s %s %+v", r.Status, r.Reason, r.Error)
+	}
+}
+
+func TestPlanProxyProbesIsPure(t *testing.T) {
+	desk := desktopProxyRead{goos: "linux", supported: true, settings: []ProxySettingsDetails{
+		{Source: "gsettings", Mode: "auto", PACURL: "http://wpad/x.pac", pacRaw: "http://wpad/x.pac"},
+		{Source: "kioslaverc", Mode: "manual", HTTP: "proxy", SOCKS: "[2001:db8::1]:1080"},
+	}}
+	w := World{LookupEnv: identEnv(map[string]string{"HTTPS_PROXY": "http://PROXY:80"})}
+	var ids []string
+	for _, p := range planProxyProbes(DefaultConfig(), w, desk) {
+		ids = append(ids, p.ID)
+	}
+	want := "proxy:env proxy:desktop proxy:pac proxy:reach:proxy:80 proxy:reach:[2001:db8::1]:1080"
+	if strings.Join(ids, " ") != want {
+		t.Errorf("plan %v\nwant %s", ids, want)
+	}
+}
