@@ -187,14 +187,6 @@ func classifyFetchError(err error) (step, msg string) {
 	return "request", errLine(err)
 }
 
-func isTimeout(err error) bool {
-	if errors.Is(err, context.DeadlineExceeded) {
-		return true
-	}
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
-}
-
 // hostOnly returns the host of a URL for messages.
 func hostOnly(raw string) string {
 	u, err := url.Parse(raw)

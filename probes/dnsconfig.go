@@ -126,7 +126,7 @@ func commandProblem(name string, err error) string {
 	case errors.Is(err, fs.ErrPermission):
 		return name + ": permission denied"
 	default:
-		return name + " failed: " + sanitize.LineN(err.Error(), 200)
+		return name + " failed: " + sanitize.LineN(sanitize.Secrets(err.Error()), 200)
 	}
 }
 

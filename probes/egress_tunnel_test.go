@@ -10,11 +10,11 @@ import (
 
 func TestClassifyTunnelWindowsManyAdapters(t *testing.T) {
 	var ifcs []Interface
-	if err := json.Unmarshal([]byte(readTestdata(t, "vpn", "windows-many-adapters.json")), &ifcs); err != nil {
+	if err := json.Unmarshal([]byte(readTestdataString(t, "vpn", "windows-many-adapters.json")), &ifcs); err != nil {
 		t.Fatal(err)
 	}
 	want := map[string][2]string{}
-	sc := bufio.NewScanner(strings.NewReader(readTestdata(t, "vpn", "windows-many-adapters.expected")))
+	sc := bufio.NewScanner(strings.NewReader(readTestdataString(t, "vpn", "windows-many-adapters.expected")))
 	for sc.Scan() {
 		line := sc.Text()
 		if line == "" || strings.HasPrefix(line, "#") {
@@ -112,7 +112,7 @@ func TestClassifyTunnelLinuxSysfs(t *testing.T) {
 }
 
 func TestClassifyTunnelDarwinUTUN(t *testing.T) {
-	nwi, err := ParseScutilNWI(readTestdata(t, "identity", "scutil-nwi", "vpn-utun.txt"))
+	nwi, err := ParseScutilNWI(readTestdataString(t, "identity", "scutil-nwi", "vpn-utun.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package probes
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sync"
 	"time"
 
@@ -144,20 +143,3 @@ func errLine(err error) string {
 	return sanitize.Line(sanitize.Secrets(err.Error()))
 }
 
-// commandProblem words a failed OS command for a reason or limit line:
-// "scutil not found" for a missing tool, the error otherwise.
-func commandProblem(name string, err error) string {
-	if errors.Is(err, ErrCommandNotFound) {
-		return name + " not found"
-	}
-	return errLine(err)
-}
-
-// runCommand runs an OS command through the world's runner, saying so
-// plainly when there is none.
-func runCommand(ctx context.Context, w World, name string, args ...string) ([]byte, error) {
-	if w.Runner == nil {
-		return nil, fmt.Errorf("%s: no command runner configured: %w", name, ErrCommandNotFound)
-	}
-	return w.Runner.Run(ctx, name, args...)
-}

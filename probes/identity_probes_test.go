@@ -136,7 +136,7 @@ func TestEgressDarwinUTUNWithScutil(t *testing.T) {
 		{Name: "en0", Flags: []string{"up"}, Addrs: []string{"192.168.1.23/24"}},
 		{Name: "utun4", Flags: []string{"up", "pointtopoint"}, Addrs: []string{"10.2.0.2/32"}},
 	}}
-	run := &identRunner{out: map[string]string{"scutil --nwi": readTestdata(t, "identity", "scutil-nwi", "vpn-utun.txt")}}
+	run := &identRunner{out: map[string]string{"scutil --nwi": readTestdataString(t, "identity", "scutil-nwi", "vpn-utun.txt")}}
 	w := World{GOOS: "darwin", Host: h, Runner: run, Dialer: identUDPDialer{src4: "10.2.0.2"}}
 	r := identRun(t, identProbe(t, IdentityProbes(identCfg(), w), "identity:egress"))
 	d := r.Details.(*EgressDetails)
@@ -226,7 +226,7 @@ func TestVPNDarwinUTUNNeedsScutil(t *testing.T) {
 		{Name: "utun1", Flags: []string{"up", "pointtopoint"}, Addrs: []string{"fe80::2/64"}},
 		{Name: "utun4", Flags: []string{"up", "pointtopoint"}, Addrs: []string{"10.2.0.2/32"}},
 	}, procs: []Process{{PID: 77, Name: "ProtonVPN"}}}
-	run := &identRunner{out: map[string]string{"scutil --nwi": readTestdata(t, "identity", "scutil-nwi", "vpn-utun.txt")}}
+	run := &identRunner{out: map[string]string{"scutil --nwi": readTestdataString(t, "identity", "scutil-nwi", "vpn-utun.txt")}}
 	w := World{GOOS: "darwin", Host: h, Runner: run, Dialer: identUDPDialer{src4: "192.168.1.23"}}
 	r := identRun(t, identProbe(t, IdentityProbes(identCfg(), w), "identity:vpn"))
 	d := r.Details.(*VPNDetails)

@@ -44,7 +44,7 @@ func TestParseGSettingsProxy(t *testing.T) {
 	}
 	for file, want := range cases {
 		t.Run(file, func(t *testing.T) {
-			out := readTestdata(t, "proxy", "gsettings", file)
+			out := readTestdataString(t, "proxy", "gsettings", file)
 			got, err := ParseGSettingsProxy(out)
 			if err != nil {
 				t.Fatal(err)
@@ -61,7 +61,7 @@ func TestParseGSettingsProxy(t *testing.T) {
 			}
 		})
 	}
-	if _, err := ParseGSettingsProxy(readTestdata(t, "proxy", "gsettings", "empty.txt")); err == nil {
+	if _, err := ParseGSettingsProxy(readTestdataString(t, "proxy", "gsettings", "empty.txt")); err == nil {
 		t.Error("empty output accepted")
 	}
 }
@@ -98,7 +98,7 @@ func TestParseKioslaverc(t *testing.T) {
 	}
 	for file, c := range cases {
 		t.Run(file, func(t *testing.T) {
-			got, configured := ParseKioslaverc(readTestdata(t, "proxy", "kioslaverc", file))
+			got, configured := ParseKioslaverc(readTestdataString(t, "proxy", "kioslaverc", file))
 			if configured != c.configured {
 				t.Errorf("configured = %v, want %v", configured, c.configured)
 			}
@@ -138,14 +138,14 @@ func TestParseScutilProxy(t *testing.T) {
 	}
 	for file, want := range cases {
 		t.Run(file, func(t *testing.T) {
-			got, err := ParseScutilProxy(readTestdata(t, "proxy", "scutil-proxy", file))
+			got, err := ParseScutilProxy(readTestdataString(t, "proxy", "scutil-proxy", file))
 			if err != nil {
 				t.Fatal(err)
 			}
 			checkSettings(t, got, want)
 		})
 	}
-	if _, err := ParseScutilProxy(readTestdata(t, "proxy", "scutil-proxy", "empty.txt")); err == nil {
+	if _, err := ParseScutilProxy(readTestdataString(t, "proxy", "scutil-proxy", "empty.txt")); err == nil {
 		t.Error("empty output accepted")
 	}
 }
@@ -162,7 +162,7 @@ func TestParseNetshWinHTTP(t *testing.T) {
 	}
 	for file, want := range cases {
 		t.Run(file, func(t *testing.T) {
-			got, err := ParseNetshWinHTTP(readTestdata(t, "proxy", "netsh", file))
+			got, err := ParseNetshWinHTTP(readTestdataString(t, "proxy", "netsh", file))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -173,7 +173,7 @@ func TestParseNetshWinHTTP(t *testing.T) {
 		})
 	}
 	for _, bad := range []string{"empty.txt", "error.txt"} {
-		if _, err := ParseNetshWinHTTP(readTestdata(t, "proxy", "netsh", bad)); err == nil {
+		if _, err := ParseNetshWinHTTP(readTestdataString(t, "proxy", "netsh", bad)); err == nil {
 			t.Errorf("%s accepted", bad)
 		}
 	}
@@ -195,7 +195,7 @@ func TestParseWinINETValues(t *testing.T) {
 	for file, want := range cases {
 		t.Run(file, func(t *testing.T) {
 			var v WinINETValues
-			if err := json.Unmarshal([]byte(readTestdata(t, "proxy", "wininet", file)), &v); err != nil {
+			if err := json.Unmarshal([]byte(readTestdataString(t, "proxy", "wininet", file)), &v); err != nil {
 				t.Fatal(err)
 			}
 			checkSettings(t, ParseWinINETValues(v), want)
@@ -234,7 +234,7 @@ func TestParsePACDirectives(t *testing.T) {
 		"computed.pac":  {nil, false},
 	}
 	for file, c := range cases {
-		script := readTestdata(t, "proxy", "pac", file)
+		script := readTestdataString(t, "proxy", "pac", file)
 		if got := ParsePACDirectives(script); !slices.Equal(got, c.want) {
 			t.Errorf("%s: directives %q, want %q", file, got, c.want)
 		}

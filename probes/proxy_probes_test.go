@@ -107,8 +107,8 @@ func TestProxySecretsNeverLeak(t *testing.T) {
 		"http_proxy":  "http://http://dave:envpass5@127.0.0.1:5",
 		"all_proxy":   "http://erin:envpass6@bad host:6",
 	}
-	run := &identRunner{out: map[string]string{"gsettings list-recursively org.gnome.system.proxy": readTestdata(t, "proxy", "gsettings", "manual-auth.txt")}}
-	fsys := fstest.MapFS{"home/u/.config/kioslaverc": {Data: []byte(readTestdata(t, "proxy", "kioslaverc", "manual-space"))}}
+	run := &identRunner{out: map[string]string{"gsettings list-recursively org.gnome.system.proxy": readTestdataString(t, "proxy", "gsettings", "manual-auth.txt")}}
+	fsys := fstest.MapFS{"home/u/.config/kioslaverc": {Data: []byte(readTestdataString(t, "proxy", "kioslaverc", "manual-space"))}}
 	w := World{LookupEnv: identEnv(env), GOOS: "linux", Runner: run, FS: fsys, HomeDir: "/home/u", Dialer: identRefuser{}, Resolver: identResolver{}}
 	ps := ProxyProbes(DefaultConfig(), w)
 	for _, p := range ps {
@@ -124,10 +124,10 @@ func TestProxySecretsNeverLeak(t *testing.T) {
 
 func TestDesktopProxyLinux(t *testing.T) {
 	gs := func(file string) *identRunner {
-		return &identRunner{out: map[string]string{"gsettings list-recursively org.gnome.system.proxy": readTestdata(t, "proxy", "gsettings", file)}}
+		return &identRunner{out: map[string]string{"gsettings list-recursively org.gnome.system.proxy": readTestdataString(t, "proxy", "gsettings", file)}}
 	}
 	kde := func(file string) fstest.MapFS {
-		return fstest.MapFS{"home/u/.config/kioslaverc": {Data: []byte(readTestdata(t, "proxy", "kioslaverc", file))}}
+		return fstest.MapFS{"home/u/.config/kioslaverc": {Data: []byte(readTestdataString(t, "proxy", "kioslaverc", file))}}
 	}
 	cases := []struct {
 		name    string
@@ -181,7 +181,7 @@ func TestDesktopProxyLinux(t *testing.T) {
 }
 
 func TestDesktopProxyDarwinAndWindows(t *testing.T) {
-	w := World{GOOS: "darwin", Runner: &identRunner{out: map[string]string{"scutil --proxy": readTestdata(t, "proxy", "scutil-proxy", "manual.txt")}},
+	w := World{GOOS: "darwin", Runner: &identRunner{out: map[string]string{"scutil --proxy": readTestdataString(t, "proxy", "scutil-proxy", "manual.txt")}},
 		LookupEnv: identEnv(map[string]string{"HTTPS_PROXY": "http://proxy.corp.example:3129"})}
 	r := identRun(t, identProbe(t, ProxyProbes(DefaultConfig(), w), "proxy:desktop"))
 	if d := r.Details.(*ProxySettingsDetails); r.Status != StatusPass || d.Source != "scutil" || d.HTTPS != "proxy.corp.example:3129" {
@@ -198,7 +198,7 @@ func TestDesktopProxyDarwinAndWindows(t *testing.T) {
 	readWinINETValues = func() (WinINETValues, error) {
 		return WinINETValues{ProxyEnable: &one, ProxyServer: "http=proxy.corp.example:8080;https=secure.corp.example:8443", ProxyOverride: "<local>"}, nil
 	}
-	w = World{GOOS: "windows", Runner: &identRunner{out: map[string]string{"netsh winhttp show proxy": readTestdata(t, "proxy", "netsh", "proxy-en.txt")}}}
+	w = World{GOOS: "windows", Runner: &identRunner{out: map[string]string{"netsh winhttp show proxy": readTestdataString(t, "proxy", "netsh", "proxy-en.txt")}}}
 	ps := ProxyProbes(DefaultConfig(), w)
 	r = identRun(t, identProbe(t, ps, "proxy:desktop"))
 	d := r.Details.(*ProxySettingsDetails)
@@ -209,7 +209,7 @@ func TestDesktopProxyDarwinAndWindows(t *testing.T) {
 		identProbe(t, ps, id)
 	}
 	readWinINETValues = func() (WinINETValues, error) { return WinINETValues{}, errors.New("registry: access denied") }
-	w.Runner = &identRunner{out: map[string]string{"netsh winhttp show proxy": readTestdata(t, "proxy", "netsh", "direct-en.txt")}}
+	w.Runner = &identRunner{out: map[string]string{"netsh winhttp show proxy": readTestdataString(t, "proxy", "netsh", "direct-en.txt")}}
 	r = identRun(t, identProbe(t, ProxyProbes(DefaultConfig(), w), "proxy:desktop"))
 	if r.Status != StatusUnknown || !strings.Contains(r.Reason, "access denied") {
 		t.Errorf("windows registry denied: %s %s", r.Status, r.Reason)
@@ -225,13 +225,13 @@ func pacWorld(t *testing.T, h http.Handler) World {
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return World{GOOS: "darwin",
-		Runner:   &identRunner{out: map[string]string{"scutil --proxy": readTestdata(t, "proxy", "scutil-proxy", "pac.txt")}},
+		Runner:   &identRunner{out: map[string]string{"scutil --proxy": readTestdataString(t, "proxy", "scutil-proxy", "pac.txt")}},
 		Resolver: identResolver{"wpad.corp.example": {netip.MustParseAddr("10.1.2.3")}},
 		Dialer:   identMapped(map[string]string{"10.1.2.3:80": srv.Listener.Addr().String()})}
 }
 
 func TestPACProbe(t *testing.T) {
-	script := readTestdata(t, "proxy", "pac", "corp.pac")
+	script := readTestdataString(t, "proxy", "pac", "corp.pac")
 	w := pacWorld(t, http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/proxy.pac" {
 			http.NotFound(rw, r)
@@ -268,7 +268,7 @@ func TestPACProbe(t *testing.T) {
 	// A file: PAC URL (KDE, macOS) is read through the world's file system.
 	fsys := fstest.MapFS{
 		"home/u/.config/kioslaverc": {Data: []byte("[Proxy Settings]\nProxyType=2\nProxy Config Script=file:///etc/proxy.pac\n")},
-		"etc/proxy.pac":             {Data: []byte(readTestdata(t, "proxy", "pac", "all-proxy.pac"))},
+		"etc/proxy.pac":             {Data: []byte(readTestdataString(t, "proxy", "pac", "all-proxy.pac"))},
 	}
 	w = World{GOOS: "linux", Runner: &identRunner{}, FS: fsys, HomeDir: "/home/u"}
 	r = identRun(t, identProbe(t, ProxyProbes(DefaultConfig(), w), "proxy:pac"))

@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-func readTestdata(t *testing.T, parts ...string) string {
+func readTestdataString(t *testing.T, parts ...string) string {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(append([]string{"testdata"}, parts...)...))
 	if err != nil {
@@ -37,7 +37,7 @@ func TestParseScutilNWI(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.file, func(t *testing.T) {
-			n, err := ParseScutilNWI(readTestdata(t, "identity", "scutil-nwi", c.file))
+			n, err := ParseScutilNWI(readTestdataString(t, "identity", "scutil-nwi", c.file))
 			if (err != nil) != c.wantErr {
 				t.Fatalf("err = %v, want error %v", err, c.wantErr)
 			}
@@ -63,7 +63,7 @@ func TestParseScutilNWI(t *testing.T) {
 			}
 		})
 	}
-	n, _ := ParseScutilNWI(readTestdata(t, "identity", "scutil-nwi", "vpn-utun.txt"))
+	n, _ := ParseScutilNWI(readTestdataString(t, "identity", "scutil-nwi", "vpn-utun.txt"))
 	if n.IPv4[0].Address != "10.2.0.2" || n.IPv4[0].Reach != "0x00000003 (Reachable,Transient Connection)" || n.IPv4Reach == "" {
 		t.Errorf("fields not read: %+v reach %q", n.IPv4[0], n.IPv4Reach)
 	}
