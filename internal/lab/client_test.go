@@ -35,7 +35,7 @@ const (
 	okWait = 20 * time.Second
 	// timeoutWait is how long a request expected to time out is given:
 	// long enough that a lab that does answer is seen answering.
-	timeoutWait = 700 * time.Millisecond
+	timeoutWait  = 700 * time.Millisecond
 	maxRedirects = 10
 )
 
