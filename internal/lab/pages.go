@@ -244,7 +244,7 @@ func pageClassic(code int, info cfErrorInfo, host, ray string, id identity, now 
 	case code == 1001:
 		title = hh + " | 1001: DNS resolution error"
 		what = info.detail
-	case code >= 500:
+	case code < 1000:
 		title = hh + " | " + strconv.Itoa(code) + ": " + info.title
 		what = info.detail
 	}
