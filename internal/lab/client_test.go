@@ -197,9 +197,12 @@ func classifyFailure(err error) string {
 		return FailureDNS
 	case errors.As(err, &certErr), errors.As(err, &unknownCA), errors.As(err, &hostErr):
 		return FailureTLS
-	case errors.Is(err, syscall.ECONNREFUSED):
+	// The message checks cover Windows, whose socket errors do not match
+	// the syscall constants.
+	case errors.Is(err, syscall.ECONNREFUSED), strings.Contains(err.Error(), "actively refused"):
 		return FailureRefused
-	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
+		strings.Contains(err.Error(), "forcibly closed"), strings.Contains(err.Error(), "connection reset"):
 		return FailureReset
 	case errors.Is(err, context.DeadlineExceeded), isTimeout(err):
 		return FailureTimeout

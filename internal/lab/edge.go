@@ -4,6 +4,7 @@ import (
 	"context"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -85,6 +86,16 @@ func (e *edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	if r.URL.Path == "/cdn-cgi/trace" {
 		e.trace(w, r, id, host)
+		return
+	}
+	if code, ok := strings.CutPrefix(r.URL.Path, "/cdn-cgi/error/"); ok {
+		// Cloudflare's test endpoint renders any error page on request,
+		// negotiated like the real thing (detection.md §2.7).
+		if n, err := strconv.Atoi(code); err == nil && cfErrors[n].status != 0 {
+			e.cfError(w, r, id, ray, host, n)
+			return
+		}
+		page(w, http.StatusNotFound, "text/html; charset=UTF-8", "<!DOCTYPE html><html><head><title>404 Not Found</title></head><body><h1>404 Not Found</h1></body></html>\n")
 		return
 	}
 	secure := r.TLS != nil

@@ -268,6 +268,17 @@ func TestErrorFormats(t *testing.T) {
 			t.Errorf("%s: plain body is %d bytes, Cloudflare sends 16", where, len(res.body))
 		}
 	}
+	// The /cdn-cgi/error/ test endpoint renders pages on any Cloudflare
+	// host, even a healthy one; unknown codes are a plain 404.
+	h := startLab(t, "healthy", Options{})
+	hw := h.World(probes.World{})
+	for path, want := range map[string]int{"/cdn-cgi/error/1015": 429, "/cdn-cgi/error/522": 522, "/cdn-cgi/error/9999": 404, "/cdn-cgi/error/x": 404} {
+		res := fetch(t, hw, "https://api.openai.com"+path, fetchOpts{variant: variant(probes.RouteDirect, probes.FamilyIPv4, probes.HeadersPlain),
+			header: http.Header{"Accept": {"application/json"}}})
+		if res.status != want || (want != 404 && !strings.Contains(string(res.body), `"cloudflare_error": true`)) {
+			t.Errorf("%s: %d %.100q", path, res.status, res.body)
+		}
+	}
 	// Retry-After accompanies the retryable errors.
 	l := startLab(t, "rate-1015", Options{})
 	res := fetch(t, l.World(probes.World{}), "https://chatgpt.com/", fetchOpts{variant: variant(probes.RouteDirect, probes.FamilyIPv4, probes.HeadersPlain)})

@@ -301,6 +301,12 @@ func (l *Lab) startDNS(v *dnsView) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("lab: no port free for both UDP and TCP: %w", err)
 	}
+	// Closing the sockets ends a server's loop even if it never reported
+	// starting, so Close cannot wait on it forever.
+	l.closers = append(l.closers, func() {
+		_ = pc.Close()
+		_ = ln.Close()
+	})
 	for _, srv := range []*dns.Server{{PacketConn: pc, Handler: v}, {Listener: ln, Handler: v}} {
 		started := make(chan struct{})
 		failed := make(chan error, 1)
@@ -310,12 +316,12 @@ func (l *Lab) startDNS(v *dnsView) (string, error) {
 				failed <- err
 			}
 		}) {
-			_ = pc.Close()
-			_ = ln.Close()
 			return "", errors.New("lab: closing")
 		}
 		select {
 		case <-started:
+			// Shutdown lets queries in flight finish before the sockets
+			// close.
 			l.closers = append(l.closers, func() { _ = srv.Shutdown() })
 		case err := <-failed:
 			return "", fmt.Errorf("lab: start DNS server: %w", err)

@@ -38,6 +38,10 @@ func TestScenarioTargets(t *testing.T) {
 			t.Parallel()
 			l := startLab(t, sc.Name, Options{Latency: 10 * time.Millisecond})
 			w := l.World(probes.World{})
+			t.Run("neutral-endpoints", func(t *testing.T) {
+				t.Parallel()
+				checkNeutral(t, sc, w)
+			})
 			for _, target := range sc.Expect.Targets {
 				for _, v := range variantsFor(sc) {
 					t.Run(target.URL+"/"+v.String(), func(t *testing.T) {
@@ -140,5 +144,44 @@ func checkAPIError(t *testing.T, res fetchResult, code, message string) {
 	}
 	if !strings.HasPrefix(res.header.Get("X-Request-Id"), "req_") {
 		t.Errorf("x-request-id %q", res.header.Get("X-Request-Id"))
+	}
+}
+
+// checkNeutral holds a scenario to what it promises about the status page
+// and the captive-portal check.
+func checkNeutral(t *testing.T, sc Scenario, w probes.World) {
+	v := variant(probes.RouteDirect, probes.FamilyIPv4, probes.HeadersPlain)
+	wait := okWait
+	if sc.Expect.StatusIndicator == "" {
+		wait = timeoutWait
+	}
+	res := fetch(t, w, probes.DefaultStatusURL, fetchOpts{variant: v, wait: wait})
+	var s struct {
+		Status struct{ Indicator string } `json:"status"`
+	}
+	switch {
+	case sc.Expect.StatusIndicator == "":
+		if res.status == 200 {
+			t.Errorf("status page answered, but the scenario says it is unreachable")
+		}
+	case res.status != 200 || json.Unmarshal(res.body, &s) != nil || s.Status.Indicator != sc.Expect.StatusIndicator:
+		t.Errorf("status page: %d %v indicator %q, want %q", res.status, res.err, s.Status.Indicator, sc.Expect.StatusIndicator)
+	}
+
+	res = fetch(t, w, probes.DefaultCaptiveURL, fetchOpts{variant: v, wait: timeoutWait})
+	switch {
+	case sc.Expect.Captive:
+		if res.status != 200 || len(res.redirects) == 0 || !strings.Contains(res.redirects[0], hostPortal) {
+			t.Errorf("captive check: %d via %v, want the portal", res.status, res.redirects)
+		}
+	case sc.Expect.DNS.SystemRCode == "NOERROR" || sc.Name == "nxdomain":
+		// The captive host resolves: the check must see a clean 204.
+		if res.status != 204 || len(res.body) != 0 {
+			t.Errorf("captive check: %d %v %q, want 204", res.status, res.err, res.body)
+		}
+	default:
+		if res.err == nil {
+			t.Errorf("captive check answered %d although DNS is broken", res.status)
+		}
 	}
 }
