@@ -31,11 +31,32 @@
 // connection, and answers accordingly: its trace reports that identity's
 // ip/loc/colo, and firewall rules of the scenario match on it.
 //
+// # What the edge reads from a request
+//
+// A request is browser-like when its User-Agent starts "Mozilla/5.0 (", is
+// not HeadlessChrome, and its Accept names text/html; the sig-1010 rule
+// blocks everything else, and Cloudflare error pages go to non-browsers as
+// the 16-byte "error code: NNNN". Accept negotiates JSON (RFC 9457) and
+// Markdown error bodies as Cloudflare documents. API expectations assume
+// requests without a key, except Expectation.APIKey, which is the answer to
+// the key the scenario puts in OPENAI_API_KEY.
+//
+// # Middleboxes
+//
+// In dns-hijack the ISP resolver answers chatgpt.com, chat.openai.com and
+// status.openai.com with 198.51.100.7, which serves a block page over plain
+// HTTP and presents a self-signed certificate for block.isp.example over
+// HTTPS (so HTTPS fails certificate checks), and api.openai.com with
+// 0.0.0.0 and ::, where connections are refused. In captive-portal every
+// plain-HTTP request is redirected to login.hotspot.example and every HTTPS
+// connection is refused.
+//
 // # Safety
 //
 // Every address the lab hands out (records, hijack answers, 0.0.0.0,
 // resolvers, DoH, the captive-portal host) has a connect-to rule to a
-// loopback listener or to a closed loopback port. The World's base dialer
+// loopback listener or to a loopback port that refuses connections (held
+// by the lab, so no other listener can take it). The World's base dialer
 // refuses anything that is not loopback ("lab: no route to 198.51.100.9:443"),
 // so a probe that forgets a rule fails loudly instead of leaving the machine.
 package lab

@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"net/netip"
 	"strings"
 	"testing"
 
@@ -167,5 +168,32 @@ func TestStartRejectsBadInput(t *testing.T) {
 	}
 	if _, err := Start("slow", Options{Latency: -1}); err == nil {
 		t.Error("Start accepted a negative latency")
+	}
+}
+
+// TestZoneLooksReal: every OpenAI and Cloudflare-site address is inside
+// Cloudflare's published ranges (detection.md §4), so probes that check
+// "is this Cloudflare?" see what they would on the internet. The resolver
+// addresses (1.1.1.1) are Cloudflare's but outside the proxy ranges, as in
+// reality.
+func TestZoneLooksReal(t *testing.T) {
+	ranges := []netip.Prefix{netip.MustParsePrefix("104.16.0.0/13"), netip.MustParsePrefix("162.158.0.0/15"),
+		netip.MustParsePrefix("2606:4700::/32")}
+	for _, r := range honestZone {
+		if r.name == hostOneOneOne {
+			continue
+		}
+		for _, a := range []netip.Addr{r.a, r.aaaa} {
+			in := false
+			for _, p := range ranges {
+				in = in || p.Contains(a)
+			}
+			if !in {
+				t.Errorf("%s: %s is outside Cloudflare's ranges", r.name, a)
+			}
+		}
+	}
+	if r, ok := lookupRecord(honestZone, "ChatGPT.com."); !ok || r.a.String() != "104.18.32.47" || r.aaaa.String() != "2606:4700::6812:202f" {
+		t.Errorf("chatgpt.com record %+v", r)
 	}
 }
