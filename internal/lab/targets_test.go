@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -42,22 +43,34 @@ func TestScenarioTargets(t *testing.T) {
 				t.Parallel()
 				checkNeutral(t, sc, w)
 			})
+			// Fetch every cell at once (cells expected to time out would
+			// otherwise queue behind -parallel), then judge each in its
+			// own subtest.
+			type cell struct {
+				name string
+				want Answer
+				ray  string
+				res  fetchResult
+			}
+			var cells []*cell
+			var wg sync.WaitGroup
 			for _, target := range sc.Expect.Targets {
 				for _, v := range variantsFor(sc) {
-					t.Run(target.URL+"/"+v.String(), func(t *testing.T) {
-						t.Parallel()
-						want := target.For(v)
-						o := fetchOpts{variant: v}
-						if want.Failure == FailureTimeout {
-							o.wait = timeoutWait
-						}
-						if sc.Name == "drip-body" {
-							o.bodyWait = 50 * time.Millisecond
-						}
-						res := fetch(t, w, target.URL, o)
-						checkAnswer(t, sc, res, want, target.RayID(v))
-					})
+					c := &cell{name: target.URL + "/" + v.String(), want: target.For(v), ray: target.RayID(v)}
+					cells = append(cells, c)
+					o := fetchOpts{variant: v}
+					if c.want.Failure == FailureTimeout {
+						o.wait = timeoutWait
+					}
+					if sc.Name == "drip-body" {
+						o.bodyWait = 50 * time.Millisecond
+					}
+					wg.Go(func() { c.res = fetch(t, w, target.URL, o) })
 				}
+			}
+			wg.Wait()
+			for _, c := range cells {
+				t.Run(c.name, func(t *testing.T) { checkAnswer(t, sc, c.res, c.want, c.ray) })
 			}
 		})
 	}
@@ -155,7 +168,11 @@ func checkNeutral(t *testing.T, sc Scenario, w probes.World) {
 	if sc.Expect.StatusIndicator == "" {
 		wait = timeoutWait
 	}
-	res := fetch(t, w, probes.DefaultStatusURL, fetchOpts{variant: v, wait: wait})
+	var res, captive fetchResult
+	var wg sync.WaitGroup
+	wg.Go(func() { res = fetch(t, w, probes.DefaultStatusURL, fetchOpts{variant: v, wait: wait}) })
+	wg.Go(func() { captive = fetch(t, w, probes.DefaultCaptiveURL, fetchOpts{variant: v, wait: timeoutWait}) })
+	wg.Wait()
 	var s struct {
 		Status struct{ Indicator string } `json:"status"`
 	}
@@ -168,7 +185,7 @@ func checkNeutral(t *testing.T, sc Scenario, w probes.World) {
 		t.Errorf("status page: %d %v indicator %q, want %q", res.status, res.err, s.Status.Indicator, sc.Expect.StatusIndicator)
 	}
 
-	res = fetch(t, w, probes.DefaultCaptiveURL, fetchOpts{variant: v, wait: timeoutWait})
+	res = captive
 	switch {
 	case sc.Expect.Captive:
 		if res.status != 200 || len(res.redirects) == 0 || !strings.Contains(res.redirects[0], hostPortal) {

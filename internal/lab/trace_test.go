@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -89,12 +90,23 @@ func TestTraceExpectations(t *testing.T) {
 			t.Parallel()
 			l := startLab(t, sc.Name, Options{Latency: time.Millisecond})
 			w := l.World(probes.World{})
+			var vs []probes.Variant
 			for _, v := range variantsFor(sc) {
-				if v.Headers != probes.HeadersPlain {
-					continue
+				if v.Headers == probes.HeadersPlain {
+					vs = append(vs, v)
 				}
+			}
+			results := make([]fetchResult, len(vs))
+			var wg sync.WaitGroup
+			for i, v := range vs {
+				wg.Go(func() {
+					results[i] = fetch(t, w, "https://chatgpt.com/cdn-cgi/trace", fetchOpts{variant: v, wait: timeoutWait})
+				})
+			}
+			wg.Wait()
+			for i, v := range vs {
 				want, ok := sc.Expect.Trace[PathKey(v)]
-				res := fetch(t, w, "https://chatgpt.com/cdn-cgi/trace", fetchOpts{variant: v, wait: timeoutWait})
+				res := results[i]
 				if !ok {
 					if res.status == 200 {
 						t.Errorf("%s: trace answered but no expectation says so", v)
