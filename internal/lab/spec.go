@@ -292,6 +292,15 @@ func allSpecs() []spec {
 	}
 }
 
+// zone is the DNS data of the scenario: the public zone, plus the hotspot's
+// login host behind a captive portal.
+func (s spec) zone() []record {
+	if s.conn != connCaptive {
+		return honestZone
+	}
+	return append(append([]record(nil), honestZone...), record{name: hostPortal, a: portalAddr})
+}
+
 func specByName(name string) (spec, bool) {
 	for _, s := range allSpecs() {
 		if s.name == name {
