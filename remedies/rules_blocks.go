@@ -453,7 +453,9 @@ func (f *facts) corporateSignals() []pathSignal {
 			out = append(out, pathSignal{"TLS inspection by " + i.name(), ev(i.obs[0].r, "TLS for %s is re-signed by %s", i.obs[0].host, i.name())})
 		}
 	}
-	cut := f.where(func(o obs) bool { return !o.viaProxy() && o.transportStep() == "tls" && (o.d.TLS == nil || len(o.d.TLS.Chain) == 0) })
+	cut := f.where(func(o obs) bool {
+		return !o.viaProxy() && o.transportStep() == "tls" && (o.d.TLS == nil || len(o.d.TLS.Chain) == 0)
+	})
 	if len(cut) > 0 && len(cut) == len(f.where(func(o obs) bool { return !o.viaProxy() && !o.healthy() })) {
 		out = append(out, pathSignal{"a firewall cutting TLS handshakes", obsLine(cut[0])})
 	}

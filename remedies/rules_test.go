@@ -153,8 +153,8 @@ func TestDiagnoseRules(t *testing.T) {
 		},
 		{
 			name: "1020 with warp=on: WARP",
-			s: snap(concat(web("chatgpt.com", v1020), one(trace("direct", "104.28.197.122", "US", func(d *probes.TraceDetails) { d.Warp = "on" })))...),
-			top: CauseVPNProxyTor, topConf: Likely,
+			s:    snap(concat(web("chatgpt.com", v1020), one(trace("direct", "104.28.197.122", "US", func(d *probes.TraceDetails) { d.Warp = "on" })))...),
+			top:  CauseVPNProxyTor, topConf: Likely,
 			says: map[string][]string{CauseVPNProxyTor: {"Cloudflare WARP", "warp=on"}},
 		},
 		{
@@ -204,7 +204,7 @@ func TestDiagnoseRules(t *testing.T) {
 					r.Details.(*probes.APIKeyDetails).RateLimit = map[string]string{"x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": "6m0s"}
 					return r
 				}()),
-			top:  CauseRateLimited, topConf: Confirmed,
+			top: CauseRateLimited, topConf: Confirmed,
 			says: map[string][]string{CauseRateLimited: {"x-ratelimit-reset-requests: 6m0s", "wait 6m0s"}},
 		},
 		{
@@ -293,8 +293,8 @@ func TestDiagnoseRules(t *testing.T) {
 		},
 		{
 			name: "corporate TLS inspection with blocks: corporate policy and IT",
-			s: snap(concat(web("chatgpt.com", v1020, withTLS(probes.TLSDetails{SystemVerified: true, Intercepted: true, InterceptedBy: "Zscaler Intermediate Root CA", Product: "Zscaler"})))...),
-			top: CauseCorporatePolicy, topConf: Likely, has: map[string]Confidence{CauseSecuritySoftware: Likely, CauseFlaggedIP: Possible},
+			s:    snap(concat(web("chatgpt.com", v1020, withTLS(probes.TLSDetails{SystemVerified: true, Intercepted: true, InterceptedBy: "Zscaler Intermediate Root CA", Product: "Zscaler"})))...),
+			top:  CauseCorporatePolicy, topConf: Likely, has: map[string]Confidence{CauseSecuritySoftware: Likely, CauseFlaggedIP: Possible},
 			says: map[string][]string{CauseCorporatePolicy: {"Zscaler"}},
 		},
 		{
@@ -375,8 +375,8 @@ func TestDiagnoseRules(t *testing.T) {
 		},
 		{
 			name: "Cloudflare Gateway in the path with blocks: corporate policy",
-			s: snap(concat(web("chatgpt.com", v1020), one(trace("direct", "203.0.113.7", "DE", func(d *probes.TraceDetails) { d.Gateway = "on" })))...),
-			top: CauseCorporatePolicy, topConf: Likely, has: map[string]Confidence{CauseFlaggedIP: Possible},
+			s:    snap(concat(web("chatgpt.com", v1020), one(trace("direct", "203.0.113.7", "DE", func(d *probes.TraceDetails) { d.Gateway = "on" })))...),
+			top:  CauseCorporatePolicy, topConf: Likely, has: map[string]Confidence{CauseFlaggedIP: Possible},
 			says: map[string][]string{CauseCorporatePolicy: {"Cloudflare Zero Trust Gateway", "gateway=on"}},
 		},
 		{
