@@ -2,6 +2,7 @@ package remedies
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/gptdoctor/gptdoctor/probes"
@@ -145,11 +146,11 @@ func CatalogueMarkdown() string {
 	p("| OS | cache | commands | privilege |")
 	p("|---|---|---|---|")
 	for _, m := range flushMethods {
-		cmds := strings.Join(commandLines(m.OS, m.Commands), "` then `")
+		cell := "`" + strings.Join(commandLines(m.OS, m.Commands), "` then `") + "`"
 		if m.Fallback != nil {
-			cmds += "` (without it: `" + strings.Join(commandLines(m.OS, m.Fallback), "` then `")
+			cell += " (without it: `" + strings.Join(commandLines(m.OS, m.Fallback), "` then `") + "`)"
 		}
-		p("| %s | %s | `%s` | %s |", osName(m.OS), m.Cache, cmds, m.Privilege)
+		p("| %s | %s | %s | %s |", osName(m.OS), m.Cache, cell, m.Privilege)
 	}
 	p("")
 	p("### `open-status`")
@@ -159,7 +160,11 @@ func CatalogueMarkdown() string {
 		for _, argv := range urlOpeners[o.goos] {
 			w = append(w, "`"+CommandLine(o.goos, append(argv[:len(argv):len(argv)], "URL"))+"`")
 		}
-		p("* %s: %s (first found)", o.name, strings.Join(w, ", "))
+		note := ""
+		if len(w) > 1 {
+			note = " (the first found)"
+		}
+		p("* %s: %s%s", o.name, strings.Join(w, ", "), note)
 	}
 	p("")
 	p("### `private-window`")
@@ -172,7 +177,7 @@ func CatalogueMarkdown() string {
 			if bl.OS != o.goos {
 				continue
 			}
-			fb := foundBrowser{bl, bl.Paths[0]}
+			fb := foundBrowser{bl, windowsVars.ReplaceAllString(bl.Paths[0], "%$1%")}
 			w = append(w, "`"+CommandLine(o.goos, fb.privateArgv("URL"))+"`")
 		}
 		p("* %s: %s", o.name, strings.Join(w, ", "))
@@ -186,7 +191,15 @@ func CatalogueMarkdown() string {
 		for _, argv := range clipboardTools[o.goos] {
 			w = append(w, "`"+CommandLine(o.goos, argv)+"`")
 		}
-		p("* %s: %s (first found; wl-copy only under Wayland), with the ticket on standard input", o.name, strings.Join(w, ", "))
+		note := ""
+		if len(w) > 1 {
+			note = " (the first found"
+			if o.goos == osLinux {
+				note += "; wl-copy only under Wayland"
+			}
+			note += ")"
+		}
+		p("* %s: %s%s, with the ticket on standard input", o.name, strings.Join(w, ", "), note)
 	}
 	p("")
 	p("### `renew-dhcp`")
@@ -225,6 +238,10 @@ func CatalogueMarkdown() string {
 	p("`ask-it-allowlist` gives IT this list: %s.", "`"+strings.Join(OpenAIDomains, "`, `")+"`")
 	return b.String()
 }
+
+// windowsVars matches the {VAR} placeholders of Windows browser paths, shown
+// in the docs as %VAR%.
+var windowsVars = regexp.MustCompile(`\{([A-Za-z()0-9]+)\}`)
 
 // docActions plans every action on each OS with every tool present and
 // keeps, per action, the highest privilege any OS needs.

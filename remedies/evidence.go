@@ -201,20 +201,22 @@ func traceLine(t measured[probes.TraceDetails]) Evidence {
 	return ev(t.r, "%s", b.String())
 }
 
-// humanDuration prints a skew or wait the way people say it ("2h3m",
-// "7m30s", "45s").
+// humanDuration prints a skew or wait the way people say it: "2h3m",
+// "7m30s", "45s". Sign is dropped; callers say the direction.
 func humanDuration(d time.Duration) string {
-	if d < 0 {
-		d = -d
-	}
+	d = abs(d).Round(time.Second)
+	h, m, sec := d/time.Hour, (d%time.Hour)/time.Minute, (d%time.Minute)/time.Second
 	switch {
-	case d >= time.Hour:
-		return d.Round(time.Minute).String()
-	case d >= time.Minute:
-		return d.Round(time.Second).String()
-	default:
-		return d.Round(time.Second).String()
+	case h > 0 && m > 0:
+		return fmt.Sprintf("%dh%dm", h, m)
+	case h > 0:
+		return fmt.Sprintf("%dh", h)
+	case m > 0 && sec > 0:
+		return fmt.Sprintf("%dm%ds", m, sec)
+	case m > 0:
+		return fmt.Sprintf("%dm", m)
 	}
+	return fmt.Sprintf("%ds", sec)
 }
 
 // joinWords joins names as prose: "a", "a and b", "a, b and c".
