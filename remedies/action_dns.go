@@ -160,18 +160,20 @@ func planFlushDNS(s probes.Snapshot, env ActionEnv) Action {
 		}
 		return a
 	}
-	var missing, alts []string
+	var missing, missingAlts []string
 	for _, m := range flushMethods {
 		if m.OS != env.GOOS || !slices.Contains(caches, m.Cache) {
 			continue
 		}
+		alt := fmt.Sprintf("%s: %s", m.Cache, m.Alternative)
+		a.Alternatives = append(a.Alternatives, alt)
 		cmds := m.Commands
 		if !toolsPresent(env, cmds) && m.Fallback != nil && toolsPresent(env, m.Fallback) {
 			cmds = m.Fallback
 		}
 		if !toolsPresent(env, cmds) {
 			missing = append(missing, cmds[0][0])
-			alts = append(alts, fmt.Sprintf("%s: %s", m.Cache, m.Alternative))
+			missingAlts = append(missingAlts, alt)
 			continue
 		}
 		a.Commands = append(a.Commands, cmds...)
@@ -179,10 +181,9 @@ func planFlushDNS(s probes.Snapshot, env ActionEnv) Action {
 			a.Privilege = PrivilegeAdmin
 		}
 	}
-	a.Alternatives = alts
 	if len(a.Commands) == 0 {
 		a.Unavailable = fmt.Sprintf("%s not installed (the tool for the %s cache); instead: %s",
-			joinWords(missing), joinWords(caches), strings.Join(alts, "; "))
+			joinWords(missing), joinWords(caches), strings.Join(missingAlts, "; "))
 		return a
 	}
 	a.Description = fmt.Sprintf("Clears the %s cache so the next lookup asks the resolver again.", joinWords(caches))
