@@ -2,7 +2,6 @@ package remedies
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -436,5 +435,3 @@ func TestRetryHint(t *testing.T) {
 		}
 	}
 }
-
-var errBoom = errors.New("boom")

@@ -41,16 +41,7 @@ func allOf[T any](s probes.Snapshot) []measured[T] {
 	return out
 }
 
-// firstOf returns the first usable result whose details are a *T.
-func firstOf[T any](s probes.Snapshot) (measured[T], bool) {
-	all := allOf[T](s)
-	if len(all) == 0 {
-		return measured[T]{}, false
-	}
-	return all[0], true
-}
-
-// anyOf is firstOf without the usability filter, for planning (which DNS
+// anyOf returns the first details of type *T without the usability filter, for planning (which DNS
 // stack to flush) where partial information is better than none and nothing
 // is being proven.
 func anyOf[T any](s probes.Snapshot) (*T, bool) {

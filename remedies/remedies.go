@@ -17,10 +17,10 @@ const (
 )
 
 var (
-	unixes  = []string{osLinux, osDarwin}
-	linux   = []string{osLinux}
-	darwin  = []string{osDarwin}
-	windows = []string{osWindows}
+	onUnix    = []string{osLinux, osDarwin}
+	onLinux   = []string{osLinux}
+	onDarwin  = []string{osDarwin}
+	onWindows = []string{osWindows}
 )
 
 // remedies is the remedy catalogue: the guide's fixes, in words a person can
@@ -58,7 +58,7 @@ var remedies = []Remedy{
 			{Text: "Edge: open edge://settings/siteData, search \"chatgpt\" and \"openai\", and delete each site's data.", Browser: "edge"},
 			{Text: "Brave: open brave://settings/content/all, search \"chatgpt\" and \"openai\", and delete each site's data.", Browser: "brave"},
 			{Text: "Firefox: Settings → Privacy & Security → Cookies and Site Data → Manage Data…, search \"chatgpt\" and \"openai\", Remove Selected, Save Changes.", Browser: "firefox"},
-			{Text: "Safari: Settings → Privacy → Manage Website Data…, search \"chatgpt\" and \"openai\", Remove.", Browser: "safari", OS: darwin},
+			{Text: "Safari: Settings → Privacy → Manage Website Data…, search \"chatgpt\" and \"openai\", Remove.", Browser: "safari", OS: onDarwin},
 		},
 	},
 	{
@@ -68,7 +68,7 @@ var remedies = []Remedy{
 		Action:      ActionPrivateWindow,
 		Steps: []Step{
 			{Text: "Open chatgpt.com in a private window: Ctrl+Shift+N in Chrome, Edge, Brave and Chromium, Ctrl+Shift+P in Firefox.", OS: []string{osLinux, osWindows}},
-			{Text: "Open chatgpt.com in a private window: ⌘⇧N in Chrome, Edge, Brave and Safari, ⌘⇧P in Firefox.", OS: darwin},
+			{Text: "Open chatgpt.com in a private window: ⌘⇧N in Chrome, Edge, Brave and Safari, ⌘⇧P in Firefox.", OS: onDarwin},
 			{Text: "If it works there, the normal profile's cookies or extensions are the cause; if it fails in another browser too, the browser is not the cause."},
 		},
 	},
@@ -83,7 +83,7 @@ var remedies = []Remedy{
 			{Text: "Edge: edge://extensions", Browser: "edge"},
 			{Text: "Brave: brave://extensions (also try lowering Shields for chatgpt.com)", Browser: "brave"},
 			{Text: "Firefox: about:addons", Browser: "firefox"},
-			{Text: "Safari: Settings → Extensions", Browser: "safari", OS: darwin},
+			{Text: "Safari: Settings → Extensions", Browser: "safari", OS: onDarwin},
 			{Text: "Likely suspects: VPN or proxy extensions, user-agent switchers, privacy or anti-fingerprint tools, blockers that block challenges.cloudflare.com."},
 		},
 	},
@@ -118,10 +118,10 @@ var remedies = []Remedy{
 		Action:      ActionBypassProxy,
 		Steps: []Step{
 			{Text: "Re-check once without the proxy (gptdoctor fix bypass-proxy); nothing on the machine changes."},
-			{Text: "Shell: unset HTTPS_PROXY https_proxy HTTP_PROXY http_proxy ALL_PROXY, and remove them from ~/.bashrc, ~/.zshrc or ~/.profile.", OS: unixes},
-			{Text: "GNOME: Settings → Network → Network Proxy → Off. KDE: System Settings → Network → Proxy → No proxy.", OS: linux},
-			{Text: "macOS: System Settings → Network → (your connection) → Details → Proxies, turn them off.", OS: darwin},
-			{Text: "Windows: Settings → Network & internet → Proxy, turn off Use a proxy server and Use setup script; remove HTTPS_PROXY under System Properties → Environment Variables.", OS: windows},
+			{Text: "Shell: unset HTTPS_PROXY https_proxy HTTP_PROXY http_proxy ALL_PROXY, and remove them from ~/.bashrc, ~/.zshrc or ~/.profile.", OS: onUnix},
+			{Text: "GNOME: Settings → Network → Network Proxy → Off. KDE: System Settings → Network → Proxy → No proxy.", OS: onLinux},
+			{Text: "macOS: System Settings → Network → (your connection) → Details → Proxies, turn them off.", OS: onDarwin},
+			{Text: "Windows: Settings → Network & internet → Proxy, turn off Use a proxy server and Use setup script; remove HTTPS_PROXY under System Properties → Environment Variables.", OS: onWindows},
 			{Text: "A company proxy cannot simply be turned off: ask IT instead."},
 		},
 	},
@@ -151,9 +151,9 @@ var remedies = []Remedy{
 		Explanation: "Clears cached name answers so the next lookup asks the resolver again. Browsers keep a cache of their own.",
 		Action:      ActionFlushDNS,
 		Steps: []Step{
-			{Text: "Flush the system cache of the resolver in use: resolvectl flush-caches (systemd-resolved), nscd -i hosts (nscd), or a SIGHUP to dnsmasq; gptdoctor picks the one this machine runs.", OS: linux},
-			{Text: "sudo dscacheutil -flushcache, then sudo killall -HUP mDNSResponder.", OS: darwin},
-			{Text: "ipconfig /flushdns", OS: windows},
+			{Text: "Flush the system cache of the resolver in use: resolvectl flush-caches (systemd-resolved), nscd -i hosts (nscd), or a SIGHUP to dnsmasq; gptdoctor picks the one this machine runs.", OS: onLinux},
+			{Text: "sudo dscacheutil -flushcache, then sudo killall -HUP mDNSResponder.", OS: onDarwin},
+			{Text: "ipconfig /flushdns", OS: onWindows},
 			{Text: "Chrome: chrome://net-internals/#dns → Clear host cache.", Browser: "chrome"},
 			{Text: "Chromium: chrome://net-internals/#dns → Clear host cache.", Browser: "chromium"},
 			{Text: "Edge: edge://net-internals/#dns → Clear host cache.", Browser: "edge"},
@@ -166,8 +166,8 @@ var remedies = []Remedy{
 		Title:       "Use a resolver that answers truthfully",
 		Explanation: "If your resolver rewrites or refuses OpenAI's names, ask another one.",
 		Steps: []Step{
-			{Text: "Look for chatgpt.com or openai.com lines in /etc/hosts and remove them.", OS: unixes},
-			{Text: "Look for chatgpt.com or openai.com lines in C:\\Windows\\System32\\drivers\\etc\\hosts and remove them (as administrator).", OS: windows},
+			{Text: "Look for chatgpt.com or openai.com lines in /etc/hosts and remove them.", OS: onUnix},
+			{Text: "Look for chatgpt.com or openai.com lines in C:\\Windows\\System32\\drivers\\etc\\hosts and remove them (as administrator).", OS: onWindows},
 			{Text: "Turn on Secure DNS in the browser: Chrome, Edge and Brave under Settings → Privacy and security → Use secure DNS; Firefox under Settings → Privacy & Security → DNS over HTTPS."},
 			{Text: "Or set the system's DNS servers to 1.1.1.1 and 8.8.8.8 in the network settings."},
 			{Text: "If a school, company or parental-control resolver blocks OpenAI on purpose, only its owner can change that."},
@@ -178,7 +178,7 @@ var remedies = []Remedy{
 		Title:       "Reset Windows network settings (last resort)",
 		Explanation: "Rebuilds the Winsock catalogue and the TCP/IP settings. It needs an administrator, a restart, and removes VPN and antivirus network components and static IP or DNS settings.",
 		Action:      ActionWinsockReset,
-		OS:          windows,
+		OS:          onWindows,
 		Steps: []Step{
 			{Text: "Only if nothing else worked: open Terminal as administrator and run netsh winsock reset, then netsh int ip reset, then restart Windows."},
 			{Text: "Afterwards reinstall or repair VPN and antivirus software and re-enter any static IP or DNS settings."},
@@ -209,9 +209,9 @@ var remedies = []Remedy{
 		Title:       "Use IPv4 until the IPv6 path is fixed",
 		Explanation: "Browsers prefer IPv6 when it exists. Turning IPv6 off on the connection makes them use IPv4, which works.",
 		Steps: []Step{
-			{Text: "NetworkManager: nmcli connection modify <connection> ipv6.method disabled, then reconnect (undo with ipv6.method auto).", OS: linux},
-			{Text: "macOS: sudo networksetup -setv6off Wi-Fi (undo with -setv6automatic Wi-Fi).", OS: darwin},
-			{Text: "Windows: Control Panel → Network and Sharing Center → adapter Properties → untick Internet Protocol Version 6 (TCP/IPv6).", OS: windows},
+			{Text: "NetworkManager: nmcli connection modify <connection> ipv6.method disabled, then reconnect (undo with ipv6.method auto).", OS: onLinux},
+			{Text: "macOS: sudo networksetup -setv6off Wi-Fi (undo with -setv6automatic Wi-Fi).", OS: onDarwin},
+			{Text: "Windows: Control Panel → Network and Sharing Center → adapter Properties → untick Internet Protocol Version 6 (TCP/IPv6).", OS: onWindows},
 			{Text: "Tell your ISP or VPN provider that Cloudflare blocks their IPv6 range, and turn IPv6 back on once it is fixed."},
 		},
 	},
@@ -240,9 +240,9 @@ var remedies = []Remedy{
 		Title:       "Sync the system clock",
 		Explanation: "Certificates, challenge tokens and cookies are time-limited; a clock minutes off breaks them.",
 		Steps: []Step{
-			{Text: "sudo timedatectl set-ntp true, then check that timedatectl status says System clock synchronized: yes.", OS: linux},
-			{Text: "System Settings → General → Date & Time → turn on Set time and date automatically.", OS: darwin},
-			{Text: "Settings → Time & language → Date & time → turn on Set time automatically, then Sync now.", OS: windows},
+			{Text: "sudo timedatectl set-ntp true, then check that timedatectl status says System clock synchronized: yes.", OS: onLinux},
+			{Text: "System Settings → General → Date & Time → turn on Set time and date automatically.", OS: onDarwin},
+			{Text: "Settings → Time & language → Date & time → turn on Set time automatically, then Sync now.", OS: onWindows},
 			{Text: "Check the time zone too: a wrong zone with a right-looking clock is still wrong."},
 		},
 	},
@@ -271,8 +271,8 @@ var remedies = []Remedy{
 		Title:       "Set the API key",
 		Explanation: "The program that calls the API must see the key in its environment.",
 		Steps: []Step{
-			{Text: "export OPENAI_API_KEY=… in the shell that runs the program; add it to ~/.bashrc, ~/.zshrc or ~/.profile to keep it.", OS: unixes},
-			{Text: "setx OPENAI_API_KEY \"…\", then open a new terminal (setx does not change the current one).", OS: windows},
+			{Text: "export OPENAI_API_KEY=… in the shell that runs the program; add it to ~/.bashrc, ~/.zshrc or ~/.profile to keep it.", OS: onUnix},
+			{Text: "setx OPENAI_API_KEY \"…\", then open a new terminal (setx does not change the current one).", OS: onWindows},
 			{Text: "If the key is set and the API still says it is missing, a proxy may strip the Authorization header: re-check with gptdoctor fix bypass-proxy."},
 		},
 	},

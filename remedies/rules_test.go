@@ -335,6 +335,12 @@ func TestDiagnoseRules(t *testing.T) {
 			says: map[string][]string{CauseCaptivePortal: {"login.hotel.example"}},
 		},
 		{
+			name: "a target answered by a login page: captive portal",
+			s:    snap(ep("chatgpt.com", "direct-ipv4-browser", vPortal), captiveResult(false)),
+			top:  CauseCaptivePortal, topConf: Confirmed, only: true,
+			says: map[string][]string{CauseCaptivePortal: {"a login page answered"}},
+		},
+		{
 			name: "nothing answers and no resolver answers: offline",
 			s: snap(epFail("chatgpt.com", "direct-ipv4-browser", "dns", "dns: resolve chatgpt.com: no route"),
 				epFail("api.openai.com", "default", "dns", "dns: resolve api.openai.com: no route"),
