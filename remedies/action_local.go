@@ -3,6 +3,7 @@ package remedies
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/gptdoctor/gptdoctor/probes"
 )
@@ -123,6 +124,9 @@ func planCopyTicket(_ probes.Snapshot, env ActionEnv) Action {
 		tried = append(tried, argv[0])
 		if _, ok := env.has(argv[0]); ok {
 			a.Commands = [][]string{slices.Clone(argv)}
+			if argv[0] == "clip" || argv[0] == "clip.exe" {
+				a.Stdin = asciiFold(a.Stdin)
+			}
 			return a
 		}
 	}
@@ -133,6 +137,13 @@ func planCopyTicket(_ probes.Snapshot, env ActionEnv) Action {
 	a.Unavailable += "; the ticket is printed instead, copy it from the terminal"
 	return a
 }
+
+// asciiFolder replaces the typographic characters gptdoctor's own text
+// uses. Windows' clip reads its input in the console code page, not UTF-8,
+// so these would arrive garbled; Ray IDs, IPs and codes are ASCII anyway.
+var asciiFolder = strings.NewReplacer("…", "...", "→", "->", "–", "-", "—", "-", "‘", "'", "’", "'", "“", `"`, "”", `"`, "⌘", "Cmd+", "⇧", "Shift+")
+
+func asciiFold(s string) string { return asciiFolder.Replace(s) }
 
 // egressInterface is the interface that carries IPv4 (else IPv6) traffic,
 // and whether it is a tunnel.

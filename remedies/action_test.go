@@ -249,6 +249,11 @@ func TestPlanCopyTicket(t *testing.T) {
 			t.Errorf("%s %v: %q stdin %q", tc.goos, tc.tools, a.Commands, a.Stdin)
 		}
 	}
+	env := envFor("windows", newFake("clip"), nil)
+	env.Ticket = "Ray 8a1b… → done"
+	if a := plan(t, snap(), env, ActionCopyTicket); a.Stdin != "Ray 8a1b... -> done" {
+		t.Errorf("clip gets ASCII: %q", a.Stdin)
+	}
 	a := plan(t, snap(), envFor("linux", newFake(), nil), ActionCopyTicket)
 	if !strings.Contains(a.Unavailable, "xclip") || !strings.Contains(a.Unavailable, "printed instead") {
 		t.Errorf("no clipboard tool: %q", a.Unavailable)

@@ -41,7 +41,7 @@ var rules = []rule{
 	}},
 	{name: "no-connectivity", eval: ruleNoConnectivity, docs: []ruleDoc{
 		{CauseNoConnectivity, "no direct request got any answer (DNS or connect failures) and no resolver answers or no route exists", "confirmed"},
-		{CauseNoConnectivity, "no direct request got any answer", "likely"},
+		{CauseNoConnectivity, "no direct request got any answer; or names resolve but no connection opens (a firewall blocks HTTPS)", "likely"},
 	}},
 	{name: "clock-skew", eval: ruleClockSkew, docs: []ruleDoc{
 		{CauseClockSkew, "Cloudflare's trace ts, or two Date headers, differ from the local clock by more than 5 minutes; or certificates read as expired/not yet valid on two hosts", "confirmed"},
@@ -94,5 +94,9 @@ var rules = []rule{
 	}},
 	{name: "all-pass", eval: ruleAllPass, docs: []ruleDoc{
 		{CauseBrowserState, "every target answers normally from here and nothing blocking was found: the problem is in the browser", "possible"},
+	}},
+	{name: "unexplained", eval: ruleUnexplained, docs: []ruleDoc{
+		{CauseOriginError, "a target fails with an answer no other rule explains (so a failure is never left unreported)", "possible"},
+		{CauseNoConnectivity, "a target gets no answer and no other rule explains it", "possible"},
 	}},
 }

@@ -334,6 +334,18 @@ func ruleChallenge(f *facts, _ []Finding) []Finding {
 	fnd := newFinding(CauseChallenge, Confirmed,
 		fmt.Sprintf("Cloudflare answers %s with a challenge (\"verify you are human\"). That is not a block: a normal browser with JavaScript and cookies passes it, a script cannot. If your browser loops on it, check the clock, extensions and VPN.", joinWords(hostsOf(list))),
 		obsLines(list, 3)...)
+	var apis []string
+	for _, h := range hostsOf(list) {
+		if !f.isWeb(h) {
+			apis = append(apis, h)
+		}
+	}
+	if len(apis) > 0 {
+		// Programs cannot solve a challenge: for an API it is a block in
+		// all but name, and the IP's reputation is what triggers it.
+		fnd.Summary += fmt.Sprintf(" For %s, which programs call, a challenge works like a block: Cloudflare distrusts this IP, so change network or turn off the VPN.", joinWords(apis))
+		fnd.Remedies = []string{"change-network", "disable-vpn", "use-real-browser", "sync-clock"}
+	}
 	if signals := f.localPathSignals(); len(signals) > 0 {
 		fnd.Evidence = append(fnd.Evidence, signals...)
 		fnd.Summary += " A VPN, proxy or Tor exit makes challenges more frequent."
@@ -632,7 +644,47 @@ func ruleAllPass(f *facts, sofar []Finding) []Finding {
 	if t, ok := f.anyTrace(); ok {
 		evs = append(evs, traceLine(t))
 	}
+	what := joinWords(f.hosts)
+	if slices.ContainsFunc(f.hosts, f.isWeb) {
+		what = "ChatGPT"
+	}
 	return []Finding{newFinding(CauseBrowserState, Possible,
-		fmt.Sprintf("Nothing on this machine or network blocks ChatGPT: every request from here succeeded (%s). If ChatGPT still fails in your browser, the problem is in the browser: its cookies, cache or extensions.", joinWords(words)),
+		fmt.Sprintf("Nothing on this machine or network blocks %s: every request from here succeeded (%s). If it still fails in your browser, the problem is in the browser: its cookies, cache or extensions.", what, joinWords(words)),
 		evs...)}
+}
+
+// ruleUnexplained makes sure a failure never goes unreported: when hosts
+// fail and no rule found a cause, it says so with the evidence, as an
+// error page (answered) or missing connectivity (silent), at the lowest
+// confidence.
+func ruleUnexplained(f *facts, sofar []Finding) []Finding {
+	failing := f.failingHosts()
+	if len(sofar) > 0 || len(failing) == 0 {
+		return nil
+	}
+	var answered, silent []obs
+	for _, h := range failing {
+		for _, o := range f.ofHost(h) {
+			switch {
+			case o.healthy():
+			case o.answered():
+				answered = append(answered, o)
+			default:
+				silent = append(silent, o)
+			}
+		}
+	}
+	var out []Finding
+	if len(answered) > 0 {
+		out = append(out, newFinding(CauseOriginError, Possible,
+			fmt.Sprintf("%s answer(s) with something none of the known causes explains (%s). The evidence below is what support needs.",
+				joinWords(hostsOf(answered)), blockWords(answered)),
+			obsLines(answered, 3)...))
+	}
+	if len(silent) > 0 {
+		out = append(out, newFinding(CauseNoConnectivity, Possible,
+			fmt.Sprintf("Some requests to %s got no answer, and none of the known causes explains why.", joinWords(hostsOf(silent))),
+			obsLines(silent, 3)...))
+	}
+	return out
 }

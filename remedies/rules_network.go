@@ -139,26 +139,34 @@ func ruleNoConnectivity(f *facts, _ []Finding) []Finding {
 	if len(direct) == 0 {
 		return nil
 	}
+	onlyDNS := true
 	for _, o := range direct {
-		if o.answered() || !transportSteps[o.transportStep()] {
+		step := o.transportStep()
+		if o.answered() || !transportSteps[step] {
 			return nil
 		}
+		onlyDNS = onlyDNS && step == "dns"
 	}
-	// The network answers DNS from the outside: not offline, the resolver
-	// is the problem (the DNS rule says so).
-	resolverFailed, lookups := true, 0
+	// Does any resolver answer? Independent ones answering means the
+	// network carries traffic: failed lookups are then the resolver's
+	// fault (the DNS rule says so), failed connections a firewall's.
+	dnsWorks, lookups := false, 0
 	for _, l := range f.lookups {
 		lookups++
-		for _, a := range independentAnswers(l.d) {
-			if answered(a) {
-				return nil
-			}
-		}
-		if sys, ok := systemAnswer(l.d); ok && answered(sys) {
-			resolverFailed = false
+		for _, a := range l.d.Answers {
+			dnsWorks = dnsWorks || answered(a)
 		}
 	}
+	if dnsWorks && onlyDNS {
+		return nil
+	}
 	evs := obsLines(direct, 3)
+	if dnsWorks {
+		evs = append(evs, ev(f.lookups[0].r, "DNS answers: %s resolves", f.lookups[0].d.Host))
+		return []Finding{newFinding(CauseNoConnectivity, Likely,
+			"Names resolve, but no connection to OpenAI's servers opens: a firewall blocks HTTPS, or the network fails beyond DNS.",
+			evs...)}
+	}
 	noRoute := false
 	for _, e := range f.egress {
 		if !e.d.IPv4Available && !e.d.IPv6Available {
@@ -166,11 +174,11 @@ func ruleNoConnectivity(f *facts, _ []Finding) []Finding {
 			evs = append(evs, ev(e.r, "no route out over IPv4 or IPv6"))
 		}
 	}
-	if lookups > 0 && resolverFailed {
-		evs = append(evs, Evidence{ResultID: f.lookups[0].r.ID, Text: "no resolver answered, the independent ones included"})
+	if lookups > 0 {
+		evs = append(evs, ev(f.lookups[0].r, "no resolver answered, the independent ones included"))
 	}
 	conf := Likely
-	if noRoute || (lookups > 0 && resolverFailed) || len(f.hosts) >= 2 {
+	if noRoute || lookups > 0 || len(f.hosts) >= 2 {
 		conf = Confirmed
 	}
 	return []Finding{newFinding(CauseNoConnectivity, conf,

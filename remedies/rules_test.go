@@ -350,6 +350,24 @@ func TestDiagnoseRules(t *testing.T) {
 			top: CauseNoConnectivity, topConf: Confirmed, only: true,
 		},
 		{
+			name: "names resolve but nothing connects: a firewall, likely",
+			s: snap(epFail("chatgpt.com", "direct-ipv4-browser", "connect", "connect: 104.18.32.47:443: timeout"),
+				lookup("chatgpt.com", false, answer("system", "system", "NOERROR", cfAddr), answer("1.1.1.1:53", "udp", "NOERROR", cfAddr))),
+			top: CauseNoConnectivity, topConf: Likely, only: true,
+			says: map[string][]string{CauseNoConnectivity: {"Names resolve", "104.18.32.47:443: timeout"}},
+		},
+		{
+			name: "a failure no rule explains is still reported",
+			s:    snap(ep("api.openai.com", "default", probes.Verdict{Kind: probes.VerdictOpenAIOther, Status: 404, Summary: "OpenAI: not found", Cloudflare: true})),
+			top:  CauseOriginError, topConf: Possible, only: true,
+		},
+		{
+			name: "a challenge on the API works like a block",
+			s:    snap(ep("chatgpt.com", "direct-ipv4-browser", vOK), ep("api.openai.com", "default", vChall)),
+			top:  CauseChallenge, topConf: Confirmed, not: []string{CauseBrowserState},
+			says: map[string][]string{CauseChallenge: {"works like a block"}},
+		},
+		{
 			name: "clock 12 minutes behind per Cloudflare: confirmed",
 			s:    healthy(trace("direct", "203.0.113.7", "DE", traceSkew(12*time.Minute))),
 			top:  CauseClockSkew, topConf: Confirmed, has: map[string]Confidence{CauseBrowserState: Possible},
