@@ -196,19 +196,21 @@ var causes = []Cause{
 	{
 		ID:    CauseServerError,
 		Title: "OpenAI server error or overload",
-		Explanation: "OpenAI's servers (or Cloudflare in front of them) answered with an error of their " +
-			"own: 500 server_error, 503 overloaded or slow_down, or a Cloudflare 5xx. It is on " +
-			"OpenAI's side even when the status page does not show an incident yet.",
+		Explanation: "OpenAI's servers answered with an error of their own: 500 server_error, 503 " +
+			"overloaded or slow_down (or Cloudflare's own 500). It is on OpenAI's side even when " +
+			"the status page does not show an incident yet.",
 		Severity: Degrading,
 		Remedies: []string{"wait-retry", "check-status", "contact-support"},
 	},
 	{
 		ID:    CauseOriginError,
-		Title: "Error page from something other than OpenAI",
-		Explanation: "An error answered that neither Cloudflare nor OpenAI's API shaped: a plain 403, " +
-			"429 or 5xx without Cloudflare markers, a Cloudflare site-configuration error, or an " +
-			"unexpected page. A proxy, firewall or ISP in the path usually wrote it; sometimes OpenAI's " +
-			"origin is misconfigured.",
+		Title: "Origin unreachable or an unexpected answer",
+		Explanation: "Cloudflare answered for OpenAI because it could not reach OpenAI's servers " +
+			"(522 timed out, 521 refused, 502/504 bad gateway, 525/526 certificate trouble), or an " +
+			"answer came back that neither Cloudflare nor OpenAI's API shaped: a plain 403, 429 or " +
+			"5xx without Cloudflare markers, a Cloudflare site-configuration error, a redirect loop or " +
+			"an unexpected page. The first is on OpenAI's side; the second is usually written by a " +
+			"proxy, firewall or ISP in the path.",
 		Severity: Degrading,
 		Remedies: []string{"bypass-proxy", "change-network", "wait-retry", "check-status"},
 	},

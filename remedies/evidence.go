@@ -59,6 +59,11 @@ func verdictWords(o obs) string {
 	}
 	v := o.d.Verdict
 	switch {
+	case o.cut():
+		if o.r.Reason != "" {
+			return o.r.Reason
+		}
+		return o.r.Error.Message
 	case o.healthy():
 		return fmt.Sprintf("%d %s", o.d.StatusCode, httpText(o.d.StatusCode))
 	case v.Code != 0 && v.Kind != probes.VerdictCF5xx:
@@ -96,7 +101,7 @@ func obsLine(o obs) Evidence {
 	b.WriteString(": ")
 	v := o.d.Verdict
 	switch {
-	case !o.answered():
+	case !o.answered() || o.cut():
 		b.WriteString(verdictWords(o))
 	case v.Summary != "":
 		fmt.Fprintf(&b, "HTTP %d, %s", o.d.StatusCode, v.Summary)

@@ -66,10 +66,16 @@ func (o obs) verdict() probes.Verdict { return o.d.Verdict }
 // or proxy failure).
 func (o obs) answered() bool { return o.d.StatusCode != 0 }
 
-// healthy: the answer is what this target gives a healthy machine.
+// healthy: the answer is what this target gives a healthy machine. An
+// answer the probe had to cut short (a redirect loop, a body that never
+// ends) carries a step error and is not healthy, whatever its status line.
 func (o obs) healthy() bool {
-	return o.answered() && (o.d.Expected || o.d.Verdict.Kind == probes.VerdictOK)
+	return o.answered() && o.r.Error == nil && (o.d.Expected || o.d.Verdict.Kind == probes.VerdictOK)
 }
+
+// cut: an answer came back but the probe had to stop following it (a
+// redirect loop, too many redirects).
+func (o obs) cut() bool { return o.answered() && o.r.Error != nil }
 
 func (o obs) viaProxy() bool { return o.d.Variant.Route == probes.RouteProxy }
 
@@ -108,15 +114,33 @@ func (o obs) firewallBlocked() bool {
 
 func (o obs) challenged() bool { return o.kind() == probes.VerdictCFChallenge }
 
-// serverError: OpenAI's side (or Cloudflare in front of it) failed.
+// serverError: OpenAI's servers (or Cloudflare's own) answered with an
+// error of their own: 500, 503 overloaded, Cloudflare's internal 500, or
+// an unmarked 5xx passed through Cloudflare.
 func (o obs) serverError() bool {
 	switch o.kind() {
-	case probes.VerdictOpenAIServerError, probes.VerdictOpenAIOverloaded, probes.VerdictCF5xx:
+	case probes.VerdictOpenAIServerError, probes.VerdictOpenAIOverloaded:
 		return true
+	case probes.VerdictCF5xx:
+		return cf5xxCode(o) == 500
 	case probes.VerdictCFUnknown:
 		return o.d.StatusCode >= 500
 	}
 	return false
+}
+
+// originUnreachable: Cloudflare answered because it could not get an answer
+// from OpenAI's servers (502, 504, 520–524) or their certificate (525,
+// 526), or a 530 without a 1xxx code.
+func (o obs) originUnreachable() bool {
+	return o.kind() == probes.VerdictCF5xx && cf5xxCode(o) != 500
+}
+
+func cf5xxCode(o obs) int {
+	if c := o.d.Verdict.Code; c != 0 {
+		return c
+	}
+	return o.d.StatusCode
 }
 
 // hostOf names the host an endpoint result measured.
@@ -161,6 +185,11 @@ type facts struct {
 	desktop  []measured[probes.ProxySettingsDetails]
 	pac      []measured[probes.PACDetails]
 	reach    []measured[probes.ProxyReachDetails]
+
+	// hijacked are the hosts the system resolver sends elsewhere: what
+	// their connections meet (a block page's certificate, a refusal) is
+	// the hijack's doing, not the path's.
+	hijacked map[string]bool
 }
 
 func newFacts(s probes.Snapshot, ctx DiagnoseContext) *facts {
@@ -186,6 +215,12 @@ func newFacts(s probes.Snapshot, ctx DiagnoseContext) *facts {
 	f.desktop = allOf[probes.ProxySettingsDetails](s)
 	f.pac = allOf[probes.PACDetails](s)
 	f.reach = allOf[probes.ProxyReachDetails](s)
+	f.hijacked = map[string]bool{}
+	for _, l := range f.lookups {
+		if l.d.Hijacked {
+			f.hijacked[l.d.Host] = true
+		}
+	}
 	return f
 }
 

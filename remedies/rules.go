@@ -26,18 +26,20 @@ var rules = []rule{
 		{CauseOutage, "status page minor/degraded, no 5xx seen", "possible"},
 	}},
 	{name: "server-error", eval: ruleServerError, docs: []ruleDoc{
-		{CauseServerError, "500 server_error, 503 overloaded/slow_down, a Cloudflare 5xx, or the key check's server_error, without a confirmed outage", "confirmed (likely for an unmarked 5xx through Cloudflare)"},
+		{CauseServerError, "500 server_error, 503 overloaded/slow_down, Cloudflare's own 500, or the key check's server_error, without a confirmed outage", "confirmed (likely for an unmarked 5xx through Cloudflare)"},
 	}},
 	{name: "origin-error", eval: ruleOriginError, docs: []ruleDoc{
-		{CauseOriginError, "an error without Cloudflare markers, a Cloudflare site-configuration 1xxx, or an unexpected page", "likely"},
+		{CauseOriginError, "Cloudflare 502, 504, 52x or 530: it could not reach OpenAI's servers", "confirmed"},
+		{CauseOriginError, "an error without Cloudflare markers, a Cloudflare site-configuration 1xxx, a redirect loop or an unexpected page (names the proxy when it came through one)", "likely"},
 	}},
 	{name: "captive-portal", eval: ruleCaptive, docs: []ruleDoc{
 		{CauseCaptivePortal, "the plain-HTTP check is redirected or answered by a login page, or a target answers with one", "confirmed"},
 	}},
 	{name: "dns", eval: ruleDNS, docs: []ruleDoc{
 		{CauseDNSHijack, "the system resolver answers with a private, loopback, 0.0.0.0 or non-Cloudflare address while independent resolvers answer Cloudflare's (names the address)", "confirmed"},
-		{CauseDNSHijack, "the system resolver fails (NXDOMAIN, SERVFAIL, REFUSED) while an independent resolver answers", "likely"},
+		{CauseDNSHijack, "the system resolver says NXDOMAIN, REFUSED or no address while an independent resolver answers", "likely"},
 		{CauseDNSHijack, "resolvers disagree and the host fails", "possible"},
+		{CauseNoConnectivity, "the system resolver fails (SERVFAIL, timeout) while an independent resolver answers: nothing resolves", "likely"},
 	}},
 	{name: "no-connectivity", eval: ruleNoConnectivity, docs: []ruleDoc{
 		{CauseNoConnectivity, "no direct request got any answer (DNS or connect failures) and no resolver answers or no route exists", "confirmed"},

@@ -118,10 +118,21 @@ func ruleDNS(f *facts, _ []Finding) []Finding {
 			out = append(out, newFinding(CauseDNSHijack, Confirmed,
 				fmt.Sprintf("Your resolver answers %s with %s%s, not with Cloudflare's addresses the independent resolvers return: requests go to the wrong place.", d.Host, addr, reason),
 				evs...))
-		case hasSys && !answered(sys) && sys.RCode != "" && sys.RCode != "TIMEOUT" && len(indep) > 0:
+		case hasSys && !answered(sys) && len(indep) > 0 && (sys.RCode == "NXDOMAIN" || sys.RCode == "REFUSED" || sys.RCode == "NOERROR"):
+			// A deliberate "no such name" (or refusal, or an empty answer)
+			// for a name the rest of the world resolves: filtering.
 			out = append(out, newFinding(CauseDNSHijack, Likely,
-				fmt.Sprintf("Your resolver refuses to resolve %s (%s) while %s answers it: a filtering or broken resolver.", d.Host, sys.RCode, indep[0].Resolver),
+				fmt.Sprintf("Your resolver refuses to resolve %s (%s) while %s answers it: a filtering resolver (ISP, school, parental control, ad blocker) or a hosts-file entry.", d.Host, sys.RCode, indep[0].Resolver),
 				evs...))
+		case hasSys && !answered(sys) && len(indep) > 0:
+			// SERVFAIL, a timeout or an error: the resolver itself is
+			// broken, so nothing resolves and nothing loads, while the
+			// network carries DNS to other servers fine.
+			fnd := newFinding(CauseNoConnectivity, Likely,
+				fmt.Sprintf("Your resolver fails (%s) while %s answers: with a broken resolver no name resolves, so nothing loads. Switch to another DNS server.", sys.RCode, indep[0].Resolver),
+				evs...)
+			fnd.Remedies = []string{"use-independent-dns", "flush-dns", "check-connection", "reset-network"}
+			out = append(out, fnd)
 		case !d.Consistent && hasSys && answered(sys) && !f.hostHealthy(d.Host) && len(f.ofHost(d.Host)) > 0:
 			out = append(out, newFinding(CauseDNSHijack, Possible,
 				fmt.Sprintf("Resolvers disagree about %s and it fails from here: a stale cache or a filtering resolver may be involved.", d.Host),
@@ -348,7 +359,7 @@ func (f *facts) interceptions() []interception {
 			}
 			add(o, issuer, t.Product, true)
 		case !o.answered() && o.transportStep() == "tls" && !t.SystemVerified && !t.PublicVerified &&
-			!t.UserTrusted && len(t.Chain) > 0 && !strings.Contains(t.PublicError, certTimeError):
+			!t.UserTrusted && len(t.Chain) > 0 && !strings.Contains(t.PublicError, certTimeError) && !f.hijacked[o.host]:
 			issuer := t.Chain[0].IssuerCN
 			if t.Chain[0].IssuerOrg != "" {
 				issuer += ", " + t.Chain[0].IssuerOrg

@@ -55,10 +55,11 @@ func statusLine(m measured[probes.StatusPageDetails]) Evidence {
 	return ev(m.r, "OpenAI status page: %s", strings.Join(parts, ", "))
 }
 
-// serverSymptoms are the answers an OpenAI-side failure produces here, and
-// the key checks that said server_error.
+// serverSymptoms are the answers an OpenAI-side failure produces here
+// (server errors, and Cloudflare unable to reach OpenAI's servers), and the
+// key checks that said server_error.
 func (f *facts) serverSymptoms() ([]obs, []measured[probes.APIKeyDetails]) {
-	list := f.where(obs.serverError)
+	list := f.where(func(o obs) bool { return o.serverError() || o.originUnreachable() })
 	var keys []measured[probes.APIKeyDetails]
 	for _, k := range f.apiKeys {
 		if k.d.Outcome == probes.KeyServerError {
@@ -108,7 +109,13 @@ func ruleOutage(f *facts, _ []Finding) []Finding {
 }
 
 func ruleServerError(f *facts, _ []Finding) []Finding {
-	symptoms, keys := f.serverSymptoms()
+	symptoms := f.where(obs.serverError)
+	var keys []measured[probes.APIKeyDetails]
+	for _, k := range f.apiKeys {
+		if k.d.Outcome == probes.KeyServerError {
+			keys = append(keys, k)
+		}
+	}
 	if len(symptoms)+len(keys) == 0 {
 		return nil
 	}
@@ -139,33 +146,40 @@ func requestSuffix(id string) string {
 }
 
 func ruleOriginError(f *facts, _ []Finding) []Finding {
-	list := f.where(func(o obs) bool {
+	var out []Finding
+	if unreachable := f.where(obs.originUnreachable); len(unreachable) > 0 {
+		out = append(out, newFinding(CauseOriginError, Confirmed,
+			fmt.Sprintf("Cloudflare could not get an answer from OpenAI's servers (%s): the fault is between Cloudflare and OpenAI, not on your side. It usually passes; retry with back-off and check the status page.",
+				blockWords(unreachable)),
+			obsLines(unreachable, 3)...))
+	}
+	odd := f.where(func(o obs) bool {
 		switch o.kind() {
 		case probes.VerdictOriginError, probes.VerdictCFOther1xxx, probes.VerdictUnexpected:
 			return true
 		}
-		return false
+		return o.cut()
 	})
-	if len(list) == 0 {
-		return nil
+	if len(odd) == 0 {
+		return out
 	}
 	var proxied, words []string
-	for _, o := range list {
-		words = append(words, o.host+" "+verdictWords(o))
+	for _, o := range odd {
+		words = append(words, o.host+": "+verdictWords(o))
 		if o.viaProxy() && o.d.Proxy != "" {
 			proxied = append(proxied, o.d.Proxy)
 		}
 	}
-	summary := fmt.Sprintf("Something other than OpenAI's normal service answered (%s).", joinWords(uniq(words)))
-	fnd := newFinding(CauseOriginError, Likely, "", obsLines(list, 3)...)
+	summary := fmt.Sprintf("An answer came back that is not OpenAI's normal service (%s).", joinWords(uniq(words)))
+	fnd := newFinding(CauseOriginError, Likely, "", obsLines(odd, 3)...)
 	if len(proxied) > 0 {
 		summary += fmt.Sprintf(" It came through the proxy %s, which most likely wrote it.", joinWords(uniq(proxied)))
 	} else {
-		summary += " A firewall or filter in the network, or a misconfiguration on OpenAI's side, wrote it."
+		summary += " A firewall or filter in the network, or a misconfiguration on OpenAI's side, is behind it."
 		fnd.Remedies = slices.DeleteFunc(fnd.Remedies, func(id string) bool { return id == "bypass-proxy" })
 	}
 	fnd.Summary = summary
-	return []Finding{fnd}
+	return append(out, fnd)
 }
 
 func ruleRate(f *facts, _ []Finding) []Finding {

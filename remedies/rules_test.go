@@ -80,10 +80,27 @@ func TestDiagnoseRules(t *testing.T) {
 			top:  CauseServerError, topConf: Confirmed, not: []string{CauseOutage},
 		},
 		{
-			name: "5xx without an outage: server error",
+			name: "5xx without an outage: server error, and the origin unreachable",
 			s:    snap(ep("chatgpt.com", "direct-ipv4-browser", vCF502), ep("api.openai.com", "default", v500), statusPage("none", "operational", "operational", probes.StatusPass)),
-			top:  CauseServerError, topConf: Confirmed, not: []string{CauseOutage, CauseBrowserState},
-			says: map[string][]string{CauseServerError: {"req_def456", "Cloudflare 502"}},
+			top:  CauseServerError, topConf: Confirmed, has: map[string]Confidence{CauseOriginError: Confirmed},
+			not:  []string{CauseOutage, CauseBrowserState},
+			says: map[string][]string{CauseServerError: {"req_def456"}, CauseOriginError: {"error 502"}},
+		},
+		{
+			name: "Cloudflare 522 with a green status page: origin error",
+			s: snap(concat(web("chatgpt.com", probes.Verdict{Kind: probes.VerdictCF5xx, Status: 522, Code: 522, Summary: "Cloudflare 522: connection timed out", Cloudflare: true, RayID: "8a1b2c3d4e5f6a83", Colo: "FRA"}),
+				one(ep("api.openai.com", "default", vMissing), statusPage("none", "operational", "operational", probes.StatusPass)))...),
+			top: CauseOriginError, topConf: Confirmed, only: true,
+			says: map[string][]string{CauseOriginError: {"could not get an answer from OpenAI's servers", "error 522"}},
+		},
+		{
+			name: "a redirect loop: origin error",
+			s: snap(ep("chatgpt.com", "direct-ipv4-browser", probes.Verdict{Kind: probes.VerdictOK, Status: 302, Cloudflare: true}, func(r *probes.Result, _ *probes.EndpointDetails) {
+				r.Status, r.Reason = probes.StatusFail, "redirect loop: chatgpt.com/ -> chatgpt.com/"
+				r.Error = &probes.StepError{Step: "request", Message: "request: chatgpt.com: redirect loop: chatgpt.com/ -> chatgpt.com/"}
+			}), ep("api.openai.com", "default", vMissing)),
+			top: CauseOriginError, topConf: Likely, not: []string{CauseBrowserState},
+			says: map[string][]string{CauseOriginError: {"redirect loop"}},
 		},
 		{
 			name: "origin error through the proxy names the proxy",
@@ -326,6 +343,32 @@ func TestDiagnoseRules(t *testing.T) {
 			s: snap(epFail("chatgpt.com", "direct-ipv4-browser", "dns", "dns: resolve chatgpt.com: NXDOMAIN"),
 				lookup("chatgpt.com", false, answer("system", "system", "NXDOMAIN"), answer("1.1.1.1:53", "udp", "NOERROR", cfAddr))),
 			top: CauseDNSHijack, topConf: Likely, not: []string{CauseNoConnectivity},
+		},
+		{
+			name: "the system resolver fails outright while 1.1.1.1 answers: nothing resolves",
+			s: snap(epFail("chatgpt.com", "direct-ipv4-browser", "dns", "dns: resolve chatgpt.com: SERVFAIL"),
+				epFail("api.openai.com", "default", "dns", "dns: resolve api.openai.com: SERVFAIL"),
+				lookup("chatgpt.com", false, answer("system", "system", "SERVFAIL"), answer("1.1.1.1:53", "udp", "NOERROR", cfAddr))),
+			top: CauseNoConnectivity, topConf: Likely, not: []string{CauseDNSHijack},
+			says: map[string][]string{CauseNoConnectivity: {"Your resolver fails (SERVFAIL)"}},
+		},
+		{
+			name: "DNS hijack to a block page: its certificate is not blamed on security software",
+			s: snap(epFail("chatgpt.com", "direct-ipv4-browser", "tls", "tls: handshake with chatgpt.com: x509: certificate is valid for block.isp.example",
+				withTLS(probes.TLSDetails{Chain: []probes.CertInfo{{Subject: "CN=block.isp.example", IssuerCN: "Example ISP CA", IssuerOrg: "Example ISP"}}})),
+				epFail("api.openai.com", "default", "connect", "connect: 0.0.0.0:443: connection refused"),
+				lookup("chatgpt.com", true, answer("system", "system", "NOERROR", probes.AddressInfo{IP: "198.51.100.7", Class: "documentation"}), answer("1.1.1.1:53", "udp", "NOERROR", cfAddr)),
+				lookup("api.openai.com", true, answer("system", "system", "NOERROR", probes.AddressInfo{IP: "0.0.0.0", Class: "unspecified"}), answer("1.1.1.1:53", "udp", "NOERROR", cfAddr))),
+			top: CauseDNSHijack, topConf: Confirmed, only: true,
+			says: map[string][]string{CauseDNSHijack: {"198.51.100.7", "0.0.0.0"}},
+		},
+		{
+			name: "handshakes stall on every host: a firewall filtering by name",
+			s: snap(epFail("chatgpt.com", "direct-ipv4-browser", "tls", "tls: handshake with chatgpt.com: no answer within 3s"),
+				epFail("api.openai.com", "default", "tls", "tls: handshake with api.openai.com: no answer within 3s"),
+				lookup("chatgpt.com", false, answer("system", "system", "NOERROR", cfAddr), answer("1.1.1.1:53", "udp", "NOERROR", cfAddr))),
+			top: CauseCorporatePolicy, topConf: Likely, only: true,
+			says: map[string][]string{CauseCorporatePolicy: {"a firewall cutting TLS handshakes"}},
 		},
 		{
 			name: "captive portal: confirmed, and it explains the failures",
