@@ -4,6 +4,8 @@ import (
 	"slices"
 	"sort"
 
+	"github.com/gptdoctor/gptdoctor/internal/sanitize"
+
 	"github.com/gptdoctor/gptdoctor/probes"
 )
 
@@ -158,8 +160,14 @@ func suppress(list []Finding) []Finding {
 	return out
 }
 
-// finish removes duplicate evidence and remedies that do not apply on goos.
+// maxSummary bounds a finding's summary: a few sentences, even when remote
+// text (an incident title, a proxy URL) is quoted in it.
+const maxSummary = 1200
+
+// finish sanitises the summary (it quotes remote text), removes duplicate
+// evidence and drops remedies that do not apply on goos.
 func finish(f Finding, goos string) Finding {
+	f.Summary = sanitize.LineN(sanitize.Secrets(f.Summary), maxSummary)
 	var evs []Evidence
 	seen := map[Evidence]bool{}
 	for _, e := range f.Evidence {

@@ -66,15 +66,28 @@ func verdictWords(o obs) string {
 		return o.r.Error.Message
 	case o.healthy():
 		return fmt.Sprintf("%d %s", o.d.StatusCode, httpText(o.d.StatusCode))
-	case v.Code != 0 && v.Kind != probes.VerdictCF5xx:
+	case v.Code != 0:
 		return fmt.Sprintf("Cloudflare %d", v.Code)
 	case v.Kind == probes.VerdictCFChallenge:
 		return "Cloudflare challenge"
 	case v.OpenAI != nil && v.OpenAI.Code != "":
 		return fmt.Sprintf("HTTP %d %s", o.d.StatusCode, v.OpenAI.Code)
-	default:
-		return fmt.Sprintf("HTTP %d %s", o.d.StatusCode, v.Kind)
+	case v.OpenAI != nil && v.OpenAI.Type != "":
+		return fmt.Sprintf("HTTP %d %s", o.d.StatusCode, v.OpenAI.Type)
 	}
+	if w, ok := kindWords[v.Kind]; ok {
+		return fmt.Sprintf("HTTP %d %s", o.d.StatusCode, w)
+	}
+	return fmt.Sprintf("HTTP %d %s", o.d.StatusCode, v.Kind)
+}
+
+// kindWords name the verdicts that carry no code of their own.
+var kindWords = map[probes.VerdictKind]string{
+	probes.VerdictCFUnknown:     "through Cloudflare",
+	probes.VerdictCFBlock:       "Cloudflare block page",
+	probes.VerdictOriginError:   "without Cloudflare",
+	probes.VerdictCaptivePortal: "login page",
+	probes.VerdictUnexpected:    "unexpected page",
 }
 
 // httpText is the reason phrase for the statuses a healthy target gives.

@@ -500,9 +500,13 @@ func ruleCorporate(f *facts, _ []Finding) []Finding {
 			}
 		}
 	}
+	verb := "fails"
+	if len(failing) > 1 {
+		verb = "fail"
+	}
 	return []Finding{newFinding(CauseCorporatePolicy, Likely,
-		fmt.Sprintf("%s fail(s) on a managed network (%s). The network's policy, its shared egress IP or the headers it adds are the likely reason; only IT can change them.",
-			joinWords(failing), whatOf(signals)),
+		fmt.Sprintf("%s %s on a managed network (%s). The network's policy, its shared egress IP or the headers it adds are the likely reason; only IT can change them.",
+			joinWords(failing), verb, whatOf(signals)),
 		evs...)}
 }
 

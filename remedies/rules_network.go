@@ -105,18 +105,17 @@ func ruleDNS(f *facts, _ []Finding) []Finding {
 		}
 		switch {
 		case d.Hijacked:
-			addr := "an unexpected address"
-			if hasSys && len(sys.Addrs) > 0 {
-				addr = sys.Addrs[0].IP
-			}
-			reason := d.HijackReason
-			if reason != "" {
-				evs = append(evs, ev(l.r, "why: %s", reason))
-				reason = " (" + reason + ")"
+			why := d.HijackReason
+			if why == "" {
+				addr := "an unexpected address"
+				if hasSys && len(sys.Addrs) > 0 {
+					addr = sys.Addrs[0].IP
+				}
+				why = fmt.Sprintf("it answers %s with %s", d.Host, addr)
 			}
 			evs = append(evs, ev(l.r, "Cloudflare ranges as of %s", d.RangesDate))
 			out = append(out, newFinding(CauseDNSHijack, Confirmed,
-				fmt.Sprintf("Your resolver answers %s with %s%s, not with Cloudflare's addresses the independent resolvers return: requests go to the wrong place.", d.Host, addr, reason),
+				fmt.Sprintf("Your resolver sends %s to the wrong place: %s. Independent resolvers return Cloudflare's addresses.", d.Host, strings.TrimSuffix(why, ".")),
 				evs...))
 		case hasSys && !answered(sys) && len(indep) > 0 && (sys.RCode == "NXDOMAIN" || sys.RCode == "REFUSED" || sys.RCode == "NOERROR"):
 			// A deliberate "no such name" (or refusal, or an empty answer)

@@ -90,6 +90,9 @@ func ruleOutage(f *facts, _ []Finding) []Finding {
 		if level == "degraded" {
 			what = "degraded service"
 		}
+		if len(m.d.Incidents) > 0 && m.d.Incidents[0].Name != "" {
+			what += fmt.Sprintf(" (%q)", m.d.Incidents[0].Name)
+		}
 		var conf Confidence
 		var summary string
 		switch {
