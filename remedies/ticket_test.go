@@ -54,6 +54,17 @@ func TestSupportTicket(t *testing.T) {
 	}
 }
 
+func TestSupportTicketNamesEachRoutesIP(t *testing.T) {
+	s := snap(ep("chatgpt.com", "proxy-any-browser", v1020), ep("chatgpt.com", "direct-ipv4-browser", vOK),
+		trace("direct", "203.0.113.7", "DE"), trace("proxy", "198.51.100.9", "NL"))
+	ticket := SupportTicket(s, nil, Session{})
+	for _, want := range []string{"IP address Cloudflare saw (direct): 203.0.113.7, country DE", "IP address Cloudflare saw through the proxy: 198.51.100.9, country NL"} {
+		if !strings.Contains(ticket, want) {
+			t.Errorf("ticket lacks %q:\n%s", want, ticket)
+		}
+	}
+}
+
 func TestSupportTicketWithNothingMeasured(t *testing.T) {
 	ticket := SupportTicket(probes.Snapshot{}, nil, Session{})
 	for _, want := range []string{"nothing could be measured", "Time of the check: unknown", "Operating system: unknown", "- nothing yet"} {
