@@ -149,20 +149,23 @@ func Remedies() []Remedy {
 	return out
 }
 
-// CauseByID finds a cause.
+// CauseByID finds a cause (a copy).
 func CauseByID(id string) (Cause, bool) {
-	for _, c := range Causes() {
+	for _, c := range causes {
 		if c.ID == id {
+			c.Remedies = slices.Clone(c.Remedies)
 			return c, true
 		}
 	}
 	return Cause{}, false
 }
 
-// RemedyByID finds a remedy.
+// RemedyByID finds a remedy (a copy).
 func RemedyByID(id string) (Remedy, bool) {
-	for _, r := range Remedies() {
+	for _, r := range remedies {
 		if r.ID == id {
+			r.Steps = slices.Clone(r.Steps)
+			r.OS = slices.Clone(r.OS)
 			return r, true
 		}
 	}
