@@ -144,6 +144,9 @@ func Fix(ctx context.Context, id string, opts FixOptions, deps FixDeps) (ActionR
 	}
 	rec.Commands = cmds
 	if opts.DryRun {
+		if a.Kind == KindClipboard {
+			fmt.Fprintf(out, "it would put this on the clipboard:\n%s\n", a.Stdin)
+		}
 		fmt.Fprintln(out, "dry run: nothing was run.")
 		return finish(OutcomeDryRun, nil)
 	}

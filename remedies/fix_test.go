@@ -381,6 +381,13 @@ func TestFixCopyTicket(t *testing.T) {
 		t.Error("the ticket names the machine")
 	}
 
+	// A dry run shows the ticket and copies nothing.
+	h = &fixHarness{runner: newFake("pbcopy")}
+	if _, err := Fix(context.Background(), ActionCopyTicket, FixOptions{DryRun: true}, h.deps("darwin", before)); err != nil ||
+		len(h.runner.runs) != 0 || !strings.Contains(h.out.String(), "8a1b2c3d4e5f6a7b-FRA") {
+		t.Errorf("dry run: err %v runs %q output:\n%s", err, h.runner.runs, h.out.String())
+	}
+
 	// Without a clipboard tool the ticket is printed instead.
 	h = &fixHarness{runner: newFake()}
 	_, err = Fix(context.Background(), ActionCopyTicket, FixOptions{}, h.deps("linux", before))

@@ -2,6 +2,7 @@ package remedies
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -50,7 +51,7 @@ func (f *facts) splitOf(host string) (split, bool) {
 		for _, o := range cells {
 			values[ax.of(o.d.Variant)] = true
 		}
-		for v := range values {
+		for _, v := range slices.Sorted(maps.Keys(values)) {
 			if v == "" || v == probes.FamilyAny {
 				continue
 			}
@@ -71,6 +72,26 @@ func (f *facts) splitOf(host string) (split, bool) {
 		}
 	}
 	return split{}, false
+}
+
+// words says what the split means: "blocked through the proxy, answered
+// directly".
+func (sp split) words() string {
+	switch sp.axis + "/" + sp.when {
+	case "route/" + probes.RouteProxy:
+		return "blocked through the proxy, answered directly"
+	case "route/" + probes.RouteDirect:
+		return "blocked directly, answered through the proxy"
+	case "family/" + probes.FamilyIPv6:
+		return "blocked over IPv6, answered over IPv4"
+	case "family/" + probes.FamilyIPv4:
+		return "blocked over IPv4, answered over IPv6"
+	case "headers/" + probes.HeadersPlain:
+		return "blocked without browser headers, answered with them"
+	case "headers/" + probes.HeadersBrowser:
+		return "blocked with browser headers, answered without them"
+	}
+	return fmt.Sprintf("blocked only when %s is %s", sp.axis, sp.when)
 }
 
 // explainedBySplit: the request is on the blocked side of a route, family
@@ -105,7 +126,7 @@ func rulePathDifferential(f *facts, _ []Finding) []Finding {
 					good = append(good, o)
 				}
 			}
-			evs := []Evidence{ev(sp.r, "%s: blocked only when %s = %s", host, sp.axis, sp.when)}
+			evs := []Evidence{ev(sp.r, "%s: %s", host, sp.words())}
 			evs = append(evs, obsLines(bad, 2)...)
 			evs = append(evs, obsLines(good, 1)...)
 			switch {
@@ -292,6 +313,9 @@ func ruleGeo(f *facts, _ []Finding) []Finding {
 	if country != "" {
 		where = country
 	}
+	if listDate == "" {
+		listDate = "unknown date"
+	}
 	evs := append(obsLines(blocked, 3), keyEv...)
 	evs = append(evs, unsupported...)
 	if t, ok := f.anyTrace(); ok {
@@ -303,6 +327,9 @@ func ruleGeo(f *facts, _ []Finding) []Finding {
 	case len(blocked)+len(keyEv) > 0:
 		conf = Confirmed
 		summary = fmt.Sprintf("OpenAI's services refuse requests from %s: the service is not offered where Cloudflare places your IP.", where)
+		if listDate != "" {
+			summary += fmt.Sprintf(" %s is also missing from OpenAI's supported list (list of %s).", where, listDate)
+		}
 	case len(f.failingHosts()) > 0:
 		conf = Likely
 		summary = fmt.Sprintf("Cloudflare places your IP in %s, which is not on OpenAI's list of supported countries (list of %s); that explains the refusals.", where, listDate)

@@ -277,7 +277,7 @@ func TestDiagnoseRules(t *testing.T) {
 			name: "API region refusal: geo confirmed",
 			s:    snap(ep("api.openai.com", "default", vRegion), publicIP("RU", false)),
 			top:  CauseGeoRestricted, topConf: Confirmed,
-			says: map[string][]string{CauseGeoRestricted: {"RU", "2026-08-05"}},
+			says: map[string][]string{CauseGeoRestricted: {"refuse requests from RU", "supported list (list of 2026-08-05)"}},
 		},
 		{
 			name: "unsupported country with failures: likely, naming the list date",

@@ -91,8 +91,9 @@ const (
 // ExecRunner runs real commands with exec.CommandContext: no shell, output
 // captured and capped, a timeout per command.
 type ExecRunner struct {
-	// Timeout bounds each command; zero means DefaultCommandTimeout. A
-	// shorter deadline on ctx wins.
+	// Timeout bounds each command whose ctx has no deadline; zero means
+	// DefaultCommandTimeout. A deadline on ctx is the caller's decision and
+	// is kept as it is (Fix gives sudo time for a password).
 	Timeout time.Duration
 	// Env replaces the environment when non-nil. A PATH in it is also
 	// where LookPath searches, so tests can put stubs first.
@@ -108,12 +109,15 @@ func (r ExecRunner) Run(ctx context.Context, argv []string, stdin []byte) (Outpu
 	if err != nil {
 		return Output{ExitCode: -1}, err
 	}
-	timeout := r.Timeout
-	if timeout <= 0 {
-		timeout = DefaultCommandTimeout
+	if _, has := ctx.Deadline(); !has {
+		timeout := r.Timeout
+		if timeout <= 0 {
+			timeout = DefaultCommandTimeout
+		}
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 	cmd := exec.CommandContext(ctx, path, argv[1:]...)
 	cmd.Env = r.Env
 	cmd.WaitDelay = pipeGrace
@@ -135,7 +139,7 @@ func (r ExecRunner) Run(ctx context.Context, argv []string, stdin []byte) (Outpu
 		// The tool exited cleanly and left a child holding our pipes.
 		return out, nil
 	case ctx.Err() == context.DeadlineExceeded:
-		return out, fmt.Errorf("%s: timed out after %s", argv[0], timeout)
+		return out, fmt.Errorf("%s: timed out after %s", argv[0], out.Duration.Round(100*time.Millisecond))
 	case ctx.Err() != nil:
 		return out, fmt.Errorf("%s: cancelled", argv[0])
 	}

@@ -160,8 +160,14 @@ func TestExecRunner(t *testing.T) {
 	}
 
 	short := ExecRunner{Env: r.Env, Timeout: 200 * time.Millisecond}
-	if _, err := short.Run(ctx, []string{"hangs"}, nil); err == nil || !strings.Contains(err.Error(), "timed out after 200ms") {
+	if _, err := short.Run(ctx, []string{"hangs"}, nil); err == nil || !strings.Contains(err.Error(), "hangs: timed out after") {
 		t.Errorf("timeout: %v", err)
+	}
+	// A deadline on ctx is the caller's and outlasts the runner's default.
+	dctx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+	defer cancel()
+	if out, err := short.Run(dctx, []string{"hangs"}, nil); err == nil || out.Duration < 300*time.Millisecond {
+		t.Errorf("ctx deadline: %v after %s", err, out.Duration)
 	}
 
 	out, err = r.Run(ctx, []string{"loud"}, nil)
