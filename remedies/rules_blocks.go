@@ -327,7 +327,7 @@ func ruleGeo(f *facts, _ []Finding) []Finding {
 	case len(blocked)+len(keyEv) > 0:
 		conf = Confirmed
 		summary = fmt.Sprintf("OpenAI's services refuse requests from %s: the service is not offered where Cloudflare places your IP.", where)
-		if listDate != "" {
+		if len(unsupported) > 0 {
 			summary += fmt.Sprintf(" %s is also missing from OpenAI's supported list (list of %s).", where, listDate)
 		}
 	case len(f.failingHosts()) > 0:

@@ -271,7 +271,7 @@ func TestDiagnoseRules(t *testing.T) {
 			name: "1009: geo confirmed naming the country",
 			s:    snap(concat(web("chatgpt.com", v1009), one(trace("direct", "203.0.113.7", "HK")))...),
 			top:  CauseGeoRestricted, topConf: Confirmed, not: []string{CauseFlaggedIP},
-			says: map[string][]string{CauseGeoRestricted: {"HK"}},
+			says: map[string][]string{CauseGeoRestricted: {"refuse requests from HK: the service is not offered where Cloudflare places your IP."}},
 		},
 		{
 			name: "API region refusal: geo confirmed",
@@ -633,5 +633,13 @@ func TestDiagnoseIsDeterministic(t *testing.T) {
 		if again := dump(Diagnose(s, DiagnoseContext{})); again != first {
 			t.Fatalf("diagnosis changed between runs:\n%s\nvs\n%s", first, again)
 		}
+	}
+}
+
+func TestGeoNamesTheListOnlyWhenKnown(t *testing.T) {
+	got := Diagnose(snap(concat(web("chatgpt.com", v1009))...), DiagnoseContext{})
+	f, ok := findCause(got, CauseGeoRestricted)
+	if !ok || strings.Contains(f.Summary, "list of") {
+		t.Errorf("without the public-ip result no list is named: %q", f.Summary)
 	}
 }
