@@ -141,15 +141,17 @@ func (e *Engine) Start(ctx context.Context, plan Plan) *Run {
 		}
 		sortByPlan(got, order)
 		for _, d := range plan.Derive {
-			for _, res := range safeDerive(d, got) {
+			for _, res := range safeDerive(d, got[:len(got):len(got)]) {
 				res.RunID = run.ID
 				if res.Started.IsZero() {
 					res.Started = clock.Now()
 				}
 				run.emit(res)
+				got = append(got, res)
 			}
 		}
 		run.mu.Lock()
+		run.collected = got // plan order, then derivations
 		run.finished = clock.Now()
 		run.mu.Unlock()
 		close(run.results)
