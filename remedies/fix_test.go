@@ -1,0 +1,408 @@
+package remedies
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gptdoctor/gptdoctor/probes"
+)
+
+// fixHarness wires Fix to fakes and records what it asked and probed.
+type fixHarness struct {
+	runner      *fakeRunner
+	out         bytes.Buffer
+	prompts     []string
+	answers     []bool // nil Confirm when answers is nil and interactive is false
+	interactive bool
+	admin       bool
+	probes      []probes.Config
+	after       []probes.Snapshot // returned in turn by Probe
+	sleeps      []time.Duration
+	session     Session
+}
+
+func (h *fixHarness) deps(goos string, before probes.Snapshot) FixDeps {
+	d := FixDeps{
+		Runner:  h.runner,
+		Out:     &h.out,
+		IsAdmin: func() bool { return h.admin },
+		Before:  before,
+		Env:     ActionEnv{GOOS: goos, Getenv: func(string) string { return "" }},
+		Session: &h.session,
+		Now:     func() time.Time { return fixtureTime },
+		Sleep: func(ctx context.Context, d time.Duration) error {
+			h.sleeps = append(h.sleeps, d)
+			return ctx.Err()
+		},
+		Probe: func(_ context.Context, mutate func(*probes.Config)) probes.Snapshot {
+			cfg := probes.DefaultConfig()
+			if mutate != nil {
+				mutate(&cfg)
+			}
+			h.probes = append(h.probes, cfg)
+			if len(h.after) == 0 {
+				return probes.Snapshot{}
+			}
+			s := h.after[0]
+			if len(h.after) > 1 {
+				h.after = h.after[1:]
+			}
+			return s
+		},
+	}
+	if h.interactive {
+		d.Confirm = func(p string) bool {
+			h.prompts = append(h.prompts, p)
+			if len(h.answers) == 0 {
+				return false
+			}
+			a := h.answers[0]
+			h.answers = h.answers[1:]
+			return a
+		}
+	}
+	return d
+}
+
+var (
+	blockedDirect = snap(concat(web("chatgpt.com", v1020), one(dnsConfig("systemd-resolved (stub)"), egress(true, false, nil)))...)
+	fineDirect    = snap(concat(web("chatgpt.com", vOK))...)
+)
+
+func TestFixFlushDNSAsRoot(t *testing.T) {
+	h := &fixHarness{runner: newFake("resolvectl"), admin: true, after: []probes.Snapshot{fineDirect}}
+	rec, err := Fix(context.Background(), ActionFlushDNS, FixOptions{Yes: true}, h.deps("linux", blockedDirect))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.EqualFunc(h.runner.runs, [][]string{{"resolvectl", "flush-caches"}}, slices.Equal) {
+		t.Errorf("ran %q", h.runner.runs)
+	}
+	if len(h.probes) != 1 || h.probes[0].BypassProxy {
+		t.Errorf("re-check: %+v", h.probes)
+	}
+	if rec.Outcome != OutcomeFixed || rec.Before != "chatgpt.com: Cloudflare 1020 direct" || rec.After != "chatgpt.com: 200 OK direct" || rec.ExitCode != 0 || rec.Escalated {
+		t.Errorf("record: %+v", rec)
+	}
+	if len(h.session.Records) != 1 || h.session.Records[0].Action != ActionFlushDNS {
+		t.Errorf("session: %+v", h.session)
+	}
+	out := h.out.String()
+	for _, want := range []string{"runs:       resolvectl flush-caches", "privilege:  admin", "risk:       reversible", "before: chatgpt.com: Cloudflare 1020 direct", "after:  chatgpt.com: 200 OK direct", "result: fixed"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestFixEscalation(t *testing.T) {
+	sudoFlush := []string{"sudo", "--", "resolvectl", "flush-caches"}
+	t.Run("headless without root: refuses with the exact sudo command", func(t *testing.T) {
+		h := &fixHarness{runner: newFake("resolvectl", "sudo")}
+		rec, err := Fix(context.Background(), ActionFlushDNS, FixOptions{Yes: true}, h.deps("linux", blockedDirect))
+		if !errors.Is(err, ErrNeedsPrivilege) || !strings.Contains(err.Error(), "sudo -- resolvectl flush-caches") {
+			t.Fatalf("err = %v", err)
+		}
+		if len(h.runner.runs) != 0 || len(h.probes) != 0 || rec.Outcome != OutcomeFailed {
+			t.Errorf("ran %q, probed %d, outcome %s", h.runner.runs, len(h.probes), rec.Outcome)
+		}
+	})
+	t.Run("interactive, agrees to sudo: runs through sudo", func(t *testing.T) {
+		h := &fixHarness{runner: newFake("resolvectl", "sudo"), interactive: true, answers: []bool{true}, after: []probes.Snapshot{blockedDirect}}
+		rec, err := Fix(context.Background(), ActionFlushDNS, FixOptions{Yes: true}, h.deps("linux", blockedDirect))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.EqualFunc(h.runner.runs, [][]string{sudoFlush}, slices.Equal) || !rec.Escalated {
+			t.Errorf("ran %q escalated %v", h.runner.runs, rec.Escalated)
+		}
+		if len(h.prompts) != 1 || !strings.Contains(h.prompts[0], "sudo") {
+			t.Errorf("--yes must still ask about sudo, once: %q", h.prompts)
+		}
+		if rec.Outcome != OutcomeUnchanged {
+			t.Errorf("outcome %s", rec.Outcome)
+		}
+	})
+	t.Run("interactive, confirms the action and declines sudo", func(t *testing.T) {
+		h := &fixHarness{runner: newFake("resolvectl", "sudo"), interactive: true, answers: []bool{true, false}}
+		rec, err := Fix(context.Background(), ActionFlushDNS, FixOptions{}, h.deps("linux", blockedDirect))
+		if !errors.Is(err, ErrDeclined) || len(h.runner.runs) != 0 || rec.Outcome != OutcomeDeclined || len(h.prompts) != 2 {
+			t.Errorf("err %v runs %q outcome %s prompts %q", err, h.runner.runs, rec.Outcome, h.prompts)
+		}
+	})
+	t.Run("no sudo installed", func(t *testing.T) {
+		h := &fixHarness{runner: newFake("resolvectl"), interactive: true, answers: []bool{true, true}}
+		_, err := Fix(context.Background(), ActionFlushDNS, FixOptions{}, h.deps("linux", blockedDirect))
+		if !errors.Is(err, ErrNeedsPrivilege) || !strings.Contains(err.Error(), "sudo is not installed") || len(h.prompts) != 0 {
+			t.Errorf("err %v prompts %q", err, h.prompts)
+		}
+	})
+	t.Run("Windows: the elevated-terminal route, nothing asked", func(t *testing.T) {
+		h := &fixHarness{runner: newFake("ipconfig"), interactive: true, answers: []bool{true, true}}
+		_, err := Fix(context.Background(), ActionRenewDHCP, FixOptions{}, h.deps("windows", blockedDirect))
+		if !errors.Is(err, ErrNeedsPrivilege) || !strings.Contains(err.Error(), "elevated terminal") || !strings.Contains(err.Error(), "ipconfig /release eth0") {
+			t.Fatalf("err = %v", err)
+		}
+		if len(h.prompts) != 0 || len(h.runner.runs) != 0 {
+			t.Errorf("prompts %q runs %q", h.prompts, h.runner.runs)
+		}
+	})
+	t.Run("macOS: both steps through sudo", func(t *testing.T) {
+		h := &fixHarness{runner: newFake("dscacheutil", "killall", "sudo"), interactive: true, answers: []bool{true, true}}
+		rec, err := Fix(context.Background(), ActionFlushDNS, FixOptions{}, h.deps("darwin", blockedDirect))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := [][]string{{"sudo", "--", "dscacheutil", "-flushcache"}, {"sudo", "--", "killall", "-HUP", "mDNSResponder"}}
+		if !slices.EqualFunc(h.runner.runs, want, slices.Equal) || !slices.EqualFunc(rec.Commands, want, slices.Equal) {
+			t.Errorf("ran %q, recorded %q", h.runner.runs, rec.Commands)
+		}
+	})
+}
+
+func TestFixDryRun(t *testing.T) {
+	h := &fixHarness{runner: newFake("resolvectl", "sudo"), interactive: true}
+	rec, err := Fix(context.Background(), ActionFlushDNS, FixOptions{DryRun: true}, h.deps("linux", blockedDirect))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h.runner.runs) != 0 || len(h.probes) != 0 || len(h.prompts) != 0 {
+		t.Errorf("dry run ran %q, probed %d, asked %q", h.runner.runs, len(h.probes), h.prompts)
+	}
+	if !rec.DryRun || rec.Outcome != OutcomeDryRun || !slices.EqualFunc(rec.Commands, [][]string{{"sudo", "--", "resolvectl", "flush-caches"}}, slices.Equal) {
+		t.Errorf("record %+v", rec)
+	}
+	if out := h.out.String(); !strings.Contains(out, "With sudo it runs:\n  sudo -- resolvectl flush-caches") || !strings.Contains(out, "dry run: nothing was run") {
+		t.Errorf("output:\n%s", out)
+	}
+	if tried := h.session.Tried(); len(tried) != 0 {
+		t.Errorf("a dry run is not something tried: %q", tried)
+	}
+}
+
+func TestFixConfirmations(t *testing.T) {
+	renewBefore := snap(egress(true, false, nil), ep("chatgpt.com", "direct-ipv4-browser", v1020))
+	t.Run("reversible, headless, no --yes: refused", func(t *testing.T) {
+		h := &fixHarness{runner: newFake("resolvectl"), admin: true}
+		_, err := Fix(context.Background(), ActionFlushDNS, FixOptions{}, h.deps("linux", blockedDirect))
+		if !errors.Is(err, ErrNeedsConfirmation) || !strings.Contains(err.Error(), "--yes") || len(h.runner.runs) != 0 {
+			t.Errorf("err %v runs %q", err, h.runner.runs)
+		}
+	})
+	t.Run("declined", func(t *testing.T) {
+		h := &fixHarness{runner: newFake("resolvectl"), admin: true, interactive: true, answers: []bool{false}}
+		rec, err := Fix(context.Background(), ActionFlushDNS, FixOptions{}, h.deps("linux", blockedDirect))
+		if !errors.Is(err, ErrDeclined) || len(h.runner.runs) != 0 || rec.Outcome != OutcomeDeclined {
+			t.Errorf("err %v runs %q outcome %s", err, h.runner.runs, rec.Outcome)
+		}
+	})
+	t.Run("disruptive, headless with --yes: the second confirmation is missing", func(t *testing.T) {
+		h := &fixHarness{runner: newFake("nmcli"), admin: true}
+		_, err := Fix(context.Background(), ActionRenewDHCP, FixOptions{Yes: true}, h.deps("linux", renewBefore))
+		if !errors.Is(err, ErrNeedsConfirmation) || !strings.Contains(err.Error(), "second confirmation") || len(h.runner.runs) != 0 {
+			t.Errorf("err %v runs %q", err, h.runner.runs)
+		}
+	})
+	t.Run("disruptive with --yes, interactive: asked once more", func(t *testing.T) {
+		h := &fixHarness{runner: newFake("nmcli"), admin: true, interactive: true, answers: []bool{true}}
+		_, err := Fix(context.Background(), ActionRenewDHCP, FixOptions{Yes: true}, h.deps("linux", renewBefore))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(h.prompts) != 1 || !strings.Contains(h.prompts[0], "disruptive") {
+			t.Errorf("prompts %q", h.prompts)
+		}
+		if len(h.runner.runs) != 2 {
+			t.Errorf("runs %q", h.runner.runs)
+		}
+	})
+	t.Run("disruptive without --yes: asked twice", func(t *testing.T) {
+		h := &fixHarness{runner: newFake("nmcli"), admin: true, interactive: true, answers: []bool{true, false}}
+		_, err := Fix(context.Background(), ActionRenewDHCP, FixOptions{}, h.deps("linux", renewBefore))
+		if !errors.Is(err, ErrDeclined) || len(h.prompts) != 2 || len(h.runner.runs) != 0 {
+			t.Errorf("err %v prompts %q runs %q", err, h.prompts, h.runner.runs)
+		}
+	})
+	t.Run("no-change actions need no confirmation", func(t *testing.T) {
+		h := &fixHarness{runner: newFake("xdg-open")}
+		rec, err := Fix(context.Background(), ActionOpenStatus, FixOptions{}, h.deps("linux", blockedDirect))
+		if err != nil || rec.Outcome != OutcomeDone {
+			t.Fatalf("err %v outcome %s", err, rec.Outcome)
+		}
+		if !slices.EqualFunc(h.runner.launched, [][]string{{"xdg-open", DefaultStatusPage}}, slices.Equal) || len(h.runner.runs) != 0 {
+			t.Errorf("launched %q ran %q", h.runner.launched, h.runner.runs)
+		}
+	})
+}
+
+func TestFixFailures(t *testing.T) {
+	t.Run("unknown action", func(t *testing.T) {
+		h := &fixHarness{runner: newFake()}
+		_, err := Fix(context.Background(), "reboot-the-internet", FixOptions{Yes: true}, h.deps("linux", blockedDirect))
+		if !errors.Is(err, ErrUnknownAction) || !strings.Contains(err.Error(), "flush-dns") {
+			t.Errorf("err %v", err)
+		}
+	})
+	t.Run("unavailable: says why and which tools", func(t *testing.T) {
+		h := &fixHarness{runner: newFake(), admin: true}
+		_, err := Fix(context.Background(), ActionFlushDNS, FixOptions{Yes: true}, h.deps("linux", blockedDirect))
+		if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "resolvectl not installed") {
+			t.Errorf("err %v", err)
+		}
+	})
+	t.Run("a tool that vanished between planning and running", func(t *testing.T) {
+		h := &fixHarness{runner: newFake(), admin: true}
+		d := h.deps("linux", blockedDirect)
+		d.Env.LookPath = func(string) (string, error) { return "/usr/bin/resolvectl", nil }
+		_, err := Fix(context.Background(), ActionFlushDNS, FixOptions{Yes: true}, d)
+		if !errors.Is(err, ErrToolMissing) || !strings.Contains(err.Error(), "resolvectl is not installed") || !strings.Contains(err.Error(), "SIGUSR2") {
+			t.Errorf("err %v", err)
+		}
+	})
+	t.Run("command fails: exit code and redacted output kept", func(t *testing.T) {
+		h := &fixHarness{runner: newFake("resolvectl"), admin: true}
+		h.runner.results["resolvectl flush-caches"] = fakeResult{
+			out: Output{Stderr: "Failed to flush caches: Access denied (token sk-proj-abcdefghijklmnop)\x1b[31m", ExitCode: 1},
+			err: &ExitError{Argv: []string{"resolvectl", "flush-caches"}, Code: 1, Stderr: "Failed to flush caches: Access denied"},
+		}
+		rec, err := Fix(context.Background(), ActionFlushDNS, FixOptions{Yes: true}, h.deps("linux", blockedDirect))
+		if !errors.Is(err, ErrCommandFailed) || !strings.Contains(err.Error(), "exited with status 1: Failed to flush caches") {
+			t.Fatalf("err %v", err)
+		}
+		if rec.ExitCode != 1 || strings.Contains(rec.Output, "sk-proj") || strings.Contains(rec.Output, "\x1b") || !strings.Contains(rec.Output, "Access denied") {
+			t.Errorf("record output %q exit %d", rec.Output, rec.ExitCode)
+		}
+		if len(h.probes) != 0 {
+			t.Error("re-checked after a failed command")
+		}
+	})
+	t.Run("instructions only", func(t *testing.T) {
+		h := &fixHarness{runner: newFake("netsh"), admin: true}
+		rec, err := Fix(context.Background(), ActionWinsockReset, FixOptions{Yes: true}, h.deps("windows", blockedDirect))
+		if err != nil || rec.Outcome != OutcomeInstructions || len(h.runner.runs) != 0 {
+			t.Errorf("err %v outcome %s runs %q", err, rec.Outcome, h.runner.runs)
+		}
+		if !strings.Contains(h.out.String(), "netsh winsock reset") || !strings.Contains(h.out.String(), "restart") {
+			t.Errorf("output:\n%s", h.out.String())
+		}
+	})
+}
+
+func TestFixBypassProxy(t *testing.T) {
+	before := snap(ep("chatgpt.com", "proxy-any-browser", v1020), ep("api.openai.com", "proxy-any-plain", v1020), proxyEnv("http://proxy.example:3128"))
+	after := snap(ep("chatgpt.com", "direct-ipv4-browser", vOK), ep("api.openai.com", "default", vMissing))
+	h := &fixHarness{runner: newFake(), after: []probes.Snapshot{after}}
+	rec, err := Fix(context.Background(), ActionBypassProxy, FixOptions{}, h.deps("linux", before))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h.probes) != 1 || !h.probes[0].BypassProxy {
+		t.Fatalf("the re-check must bypass the proxy: %+v", h.probes)
+	}
+	if rec.Before != "chatgpt.com: Cloudflare 1020 via proxy; api.openai.com: Cloudflare 1020 via proxy" ||
+		rec.After != "chatgpt.com: 200 OK direct; api.openai.com: 401 (API reachable, no key sent) direct" || rec.Outcome != OutcomeFixed {
+		t.Errorf("record: %q -> %q (%s)", rec.Before, rec.After, rec.Outcome)
+	}
+	if line := rec.Line(); !strings.Contains(line, "bypass-proxy: re-checked; chatgpt.com: Cloudflare 1020 via proxy") || !strings.HasSuffix(line, "(fixed)") {
+		t.Errorf("Line = %q", line)
+	}
+	// The probe configuration outside the re-check is untouched.
+	if cfg := probes.DefaultConfig(); cfg.BypassProxy {
+		t.Error("default config changed")
+	}
+}
+
+func TestFixRetry(t *testing.T) {
+	before := snap(ep("chatgpt.com", "direct-ipv4-browser", v1015))
+	still := snap(ep("chatgpt.com", "direct-ipv4-browser", v1015))
+	t.Run("waits as asked, doubles, stops when healthy", func(t *testing.T) {
+		h := &fixHarness{runner: newFake(), after: []probes.Snapshot{still, still, fineDirect}}
+		rec, err := Fix(context.Background(), ActionRetry, FixOptions{}, h.deps("linux", before))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []time.Duration{30 * time.Second, 60 * time.Second, 60 * time.Second}
+		if !slices.Equal(h.sleeps, want) || len(h.probes) != 3 {
+			t.Errorf("sleeps %v probes %d", h.sleeps, len(h.probes))
+		}
+		if rec.Outcome != OutcomeFixed || rec.After != "chatgpt.com: 200 OK direct" {
+			t.Errorf("record %+v", rec)
+		}
+	})
+	t.Run("gives up after the schedule", func(t *testing.T) {
+		h := &fixHarness{runner: newFake(), after: []probes.Snapshot{still}}
+		rec, err := Fix(context.Background(), ActionRetry, FixOptions{}, h.deps("linux", before))
+		if err != nil || len(h.sleeps) != retryAttempts || rec.Outcome != OutcomeUnchanged {
+			t.Errorf("err %v sleeps %v outcome %s", err, h.sleeps, rec.Outcome)
+		}
+	})
+	t.Run("cancelled while waiting", func(t *testing.T) {
+		h := &fixHarness{runner: newFake()}
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		rec, err := Fix(ctx, ActionRetry, FixOptions{}, h.deps("linux", before))
+		if err == nil || len(h.probes) != 0 || rec.Outcome != OutcomeNotRechecked {
+			t.Errorf("err %v probes %d outcome %s", err, len(h.probes), rec.Outcome)
+		}
+	})
+	t.Run("refused for an exhausted quota", func(t *testing.T) {
+		h := &fixHarness{runner: newFake()}
+		_, err := Fix(context.Background(), ActionRetry, FixOptions{}, h.deps("linux", snap(ep("api.openai.com", "default", vQuota))))
+		if !errors.Is(err, ErrUnavailable) || len(h.sleeps) != 0 {
+			t.Errorf("err %v sleeps %v", err, h.sleeps)
+		}
+	})
+}
+
+func TestFixCopyTicket(t *testing.T) {
+	before := snap(concat(web("chatgpt.com", v1020), one(trace("direct", "203.0.113.7", "DE"), hostResult()))...)
+	h := &fixHarness{runner: newFake("pbcopy")}
+	h.session.Add(ActionRecord{Action: ActionFlushDNS, Started: fixtureTime, Commands: [][]string{{"sudo", "--", "dscacheutil", "-flushcache"}},
+		ExitCode: 0, Before: "chatgpt.com: Cloudflare 1020 direct", After: "chatgpt.com: Cloudflare 1020 direct", Outcome: OutcomeUnchanged})
+	rec, err := Fix(context.Background(), ActionCopyTicket, FixOptions{}, h.deps("darwin", before))
+	if err != nil || rec.Outcome != OutcomeDone {
+		t.Fatalf("err %v outcome %s", err, rec.Outcome)
+	}
+	if len(h.runner.runs) != 1 || h.runner.runs[0][0] != "pbcopy" {
+		t.Fatalf("runs %q", h.runner.runs)
+	}
+	ticket := h.runner.stdins[0]
+	for _, want := range []string{"8a1b2c3d4e5f6a7b-FRA", "203.0.113.7", "country DE", "2026-11-26 09:30:03 UTC", "linux (ubuntu 24.04)", "flush-dns: ran sudo -- dscacheutil -flushcache (exit 0)"} {
+		if !strings.Contains(ticket, want) {
+			t.Errorf("ticket lacks %q:\n%s", want, ticket)
+		}
+	}
+	if strings.Contains(ticket, "alices-laptop") {
+		t.Error("the ticket names the machine")
+	}
+
+	// A dry run shows the ticket and copies nothing.
+	h = &fixHarness{runner: newFake("pbcopy")}
+	if _, err := Fix(context.Background(), ActionCopyTicket, FixOptions{DryRun: true}, h.deps("darwin", before)); err != nil ||
+		len(h.runner.runs) != 0 || !strings.Contains(h.out.String(), "8a1b2c3d4e5f6a7b-FRA") {
+		t.Errorf("dry run: err %v runs %q output:\n%s", err, h.runner.runs, h.out.String())
+	}
+
+	// Without a clipboard tool the ticket is printed instead.
+	h = &fixHarness{runner: newFake()}
+	_, err = Fix(context.Background(), ActionCopyTicket, FixOptions{}, h.deps("linux", before))
+	if !errors.Is(err, ErrUnavailable) || !strings.Contains(h.out.String(), "8a1b2c3d4e5f6a7b-FRA") {
+		t.Errorf("err %v; output:\n%s", err, h.out.String())
+	}
+}
+
+func TestFixPrivateWindow(t *testing.T) {
+	h := &fixHarness{runner: newFake("firefox")}
+	rec, err := Fix(context.Background(), ActionPrivateWindow, FixOptions{}, h.deps("linux", blockedDirect))
+	if err != nil || rec.Outcome != OutcomeDone {
+		t.Fatalf("err %v outcome %s", err, rec.Outcome)
+	}
+	if !slices.EqualFunc(h.runner.launched, [][]string{{"/usr/bin/firefox", "-private-window", "https://chatgpt.com/"}}, slices.Equal) {
+		t.Errorf("launched %q", h.runner.launched)
+	}
+}

@@ -1,0 +1,408 @@
+package remedies
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/gptdoctor/gptdoctor/probes"
+)
+
+// Rules about this machine and its network: captive portals, DNS,
+// connectivity, the clock and TLS interception.
+
+// clockSkewLimit is how far the local clock may be from Cloudflare's before
+// it is reported. Five minutes is the tolerance Kerberos and many token
+// schemes allow; below it HTTP Date headers (one-second resolution, cached
+// responses) and ordinary NTP drift produce false alarms, above it
+// certificate, challenge and cookie lifetimes start to break.
+const clockSkewLimit = 5 * time.Minute
+
+func ruleCaptive(f *facts, _ []Finding) []Finding {
+	var evs []Evidence
+	for _, c := range f.captive {
+		if !c.d.Portal {
+			continue
+		}
+		line := fmt.Sprintf("plain-HTTP check %s: expected %s, got HTTP %d", c.d.URL, c.d.Expected, c.d.StatusCode)
+		if c.d.RedirectTo != "" {
+			line += " redirecting to " + c.d.RedirectTo
+		}
+		evs = append(evs, ev(c.r, "%s", line))
+	}
+	portals := f.where(func(o obs) bool { return o.kind() == probes.VerdictCaptivePortal })
+	evs = append(evs, obsLines(portals, 2)...)
+	if len(evs) == 0 {
+		return nil
+	}
+	return []Finding{newFinding(CauseCaptivePortal, Confirmed,
+		"This network shows a login page before it lets traffic through (a captive portal). Sign in or accept its terms in the browser, then check again.",
+		evs...)}
+}
+
+// systemAnswer and independentAnswers split a lookup's answers.
+func systemAnswer(d *probes.DNSLookupDetails) (probes.ResolverAnswer, bool) {
+	for _, a := range d.Answers {
+		if a.Transport == "system" || a.Resolver == "system" {
+			return a, true
+		}
+	}
+	return probes.ResolverAnswer{}, false
+}
+
+func independentAnswers(d *probes.DNSLookupDetails) []probes.ResolverAnswer {
+	var out []probes.ResolverAnswer
+	for _, a := range d.Answers {
+		if a.Transport != "system" && a.Resolver != "system" {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func addrWords(a probes.ResolverAnswer) string {
+	if len(a.Addrs) == 0 {
+		if a.Error != "" {
+			return a.RCode + " (" + a.Error + ")"
+		}
+		return a.RCode
+	}
+	var parts []string
+	for _, ad := range a.Addrs {
+		w := ad.IP
+		switch {
+		case ad.Cloudflare:
+			w += " (Cloudflare)"
+		case ad.Class != "" && ad.Class != "public":
+			w += " (" + strings.ReplaceAll(ad.Class, "_", "-") + ")"
+		default:
+			w += " (not Cloudflare)"
+		}
+		parts = append(parts, w)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func answered(a probes.ResolverAnswer) bool { return a.RCode == "NOERROR" && len(a.Addrs) > 0 }
+
+func ruleDNS(f *facts, _ []Finding) []Finding {
+	var out []Finding
+	for _, l := range f.lookups {
+		d := l.d
+		sys, hasSys := systemAnswer(d)
+		var indep []probes.ResolverAnswer
+		for _, a := range independentAnswers(d) {
+			if answered(a) {
+				indep = append(indep, a)
+			}
+		}
+		evs := []Evidence{}
+		if hasSys {
+			evs = append(evs, ev(l.r, "%s via the system resolver: %s", d.Host, addrWords(sys)))
+		}
+		for _, a := range indep {
+			evs = append(evs, ev(l.r, "%s via %s: %s", d.Host, a.Resolver, addrWords(a)))
+		}
+		switch {
+		case d.Hijacked:
+			why := d.HijackReason
+			if why == "" {
+				addr := "an unexpected address"
+				if hasSys && len(sys.Addrs) > 0 {
+					addr = sys.Addrs[0].IP
+				}
+				why = fmt.Sprintf("it answers %s with %s", d.Host, addr)
+			}
+			evs = append(evs, ev(l.r, "Cloudflare ranges as of %s", d.RangesDate))
+			out = append(out, newFinding(CauseDNSHijack, Confirmed,
+				fmt.Sprintf("Your resolver sends %s to the wrong place: %s. Independent resolvers return Cloudflare's addresses.", d.Host, strings.TrimSuffix(why, ".")),
+				evs...))
+		case hasSys && !answered(sys) && len(indep) > 0 && (sys.RCode == "NXDOMAIN" || sys.RCode == "REFUSED" || sys.RCode == "NOERROR"):
+			// A deliberate "no such name" (or refusal, or an empty answer)
+			// for a name the rest of the world resolves: filtering.
+			out = append(out, newFinding(CauseDNSHijack, Likely,
+				fmt.Sprintf("Your resolver refuses to resolve %s (%s) while %s answers it: a filtering resolver (ISP, school, parental control, ad blocker) or a hosts-file entry.", d.Host, sys.RCode, indep[0].Resolver),
+				evs...))
+		case hasSys && !answered(sys) && len(indep) > 0:
+			// SERVFAIL, a timeout or an error: the resolver itself is
+			// broken, so nothing resolves and nothing loads, while the
+			// network carries DNS to other servers fine.
+			fnd := newFinding(CauseNoConnectivity, Likely,
+				fmt.Sprintf("Your resolver fails (%s) while %s answers: with a broken resolver no name resolves, so nothing loads. Switch to another DNS server.", sys.RCode, indep[0].Resolver),
+				evs...)
+			fnd.Remedies = []string{"use-independent-dns", "flush-dns", "check-connection", "reset-network"}
+			out = append(out, fnd)
+		case !d.Consistent && hasSys && answered(sys) && !f.hostHealthy(d.Host) && len(f.ofHost(d.Host)) > 0:
+			out = append(out, newFinding(CauseDNSHijack, Possible,
+				fmt.Sprintf("Resolvers disagree about %s and it fails from here: a stale cache or a filtering resolver may be involved.", d.Host),
+				evs...))
+		}
+	}
+	return out
+}
+
+// transportSteps are the steps that mean "nothing answered at all".
+var transportSteps = map[string]bool{"dns": true, "connect": true, "request": true, "read": true}
+
+func ruleNoConnectivity(f *facts, _ []Finding) []Finding {
+	direct := f.where(func(o obs) bool { return !o.viaProxy() })
+	if len(direct) == 0 {
+		return nil
+	}
+	onlyDNS := true
+	for _, o := range direct {
+		step := o.transportStep()
+		if o.answered() || !transportSteps[step] {
+			return nil
+		}
+		onlyDNS = onlyDNS && step == "dns"
+	}
+	// Does any resolver answer? Independent ones answering means the
+	// network carries traffic: failed lookups are then the resolver's
+	// fault (the DNS rule says so), failed connections a firewall's.
+	dnsWorks, lookups := false, 0
+	for _, l := range f.lookups {
+		lookups++
+		for _, a := range l.d.Answers {
+			dnsWorks = dnsWorks || answered(a)
+		}
+	}
+	if dnsWorks && onlyDNS {
+		return nil
+	}
+	evs := obsLines(direct, 3)
+	if dnsWorks {
+		evs = append(evs, ev(f.lookups[0].r, "DNS answers: %s resolves", f.lookups[0].d.Host))
+		return []Finding{newFinding(CauseNoConnectivity, Likely,
+			"Names resolve, but no connection to OpenAI's servers opens: a firewall blocks HTTPS, or the network fails beyond DNS.",
+			evs...)}
+	}
+	noRoute := false
+	for _, e := range f.egress {
+		if !e.d.IPv4Available && !e.d.IPv6Available {
+			noRoute = true
+			evs = append(evs, ev(e.r, "no route out over IPv4 or IPv6"))
+		}
+	}
+	if lookups > 0 {
+		evs = append(evs, ev(f.lookups[0].r, "no resolver answered, the independent ones included"))
+	}
+	conf := Likely
+	if noRoute || lookups > 0 || len(f.hosts) >= 2 {
+		conf = Confirmed
+	}
+	return []Finding{newFinding(CauseNoConnectivity, conf,
+		"No request got any answer: names do not resolve or connections do not open. This machine is offline or a firewall drops everything.",
+		evs...)}
+}
+
+// certTimeError matches Go's x509 message for a certificate outside its
+// validity period, which a wrong clock produces on every host.
+const certTimeError = "expired or is not yet valid"
+
+func ruleClockSkew(f *facts, _ []Finding) []Finding {
+	type reading struct {
+		r      probes.Result
+		skew   time.Duration
+		source string
+	}
+	var fromTrace, fromDate []reading
+	for _, t := range f.traces {
+		if t.d.ClockSkew != nil {
+			fromTrace = append(fromTrace, reading{t.r, t.d.ClockSkew.D(), "Cloudflare's trace clock"})
+		}
+	}
+	var certErrs []obs
+	for _, o := range f.obs {
+		if o.d.ClockSkew != nil {
+			fromDate = append(fromDate, reading{o.r, o.d.ClockSkew.D(), "the Date header of " + o.host})
+		}
+		if !o.answered() && o.r.Error != nil && strings.Contains(o.r.Error.Message, certTimeError) {
+			certErrs = append(certErrs, o)
+		}
+	}
+	// Trust Cloudflare's millisecond clock over one-second Date headers.
+	readings := fromTrace
+	if len(readings) == 0 {
+		readings = fromDate
+	}
+	var bad []reading
+	for _, rd := range readings {
+		if rd.skew > clockSkewLimit || rd.skew < -clockSkewLimit {
+			bad = append(bad, rd)
+		}
+	}
+	if len(bad) > 0 {
+		worst := bad[0]
+		for _, rd := range bad {
+			if abs(rd.skew) > abs(worst.skew) {
+				worst = rd
+			}
+		}
+		var evs []Evidence
+		for _, rd := range bad {
+			evs = append(evs, ev(rd.r, "%s differs from this machine's by %s", rd.source, signedDuration(rd.skew)))
+		}
+		conf := Likely
+		if len(fromTrace) > 0 || len(bad) >= 2 {
+			conf = Confirmed
+		}
+		dir := "behind"
+		if worst.skew < 0 {
+			dir = "ahead of"
+		}
+		return []Finding{newFinding(CauseClockSkew, conf,
+			fmt.Sprintf("This machine's clock is %s %s the real time (per %s). Certificates, challenges and sign-in cookies break with a clock that far off.",
+				humanDuration(worst.skew), dir, worst.source),
+			evs...)}
+	}
+	if len(certErrs) > 0 {
+		conf := Likely
+		hosts := map[string]bool{}
+		for _, o := range certErrs {
+			hosts[o.host] = true
+		}
+		if len(hosts) >= 2 {
+			conf = Confirmed
+		}
+		return []Finding{newFinding(CauseClockSkew, conf,
+			"Certificates read as expired or not yet valid, which a wrong system clock causes. Check the date and time.",
+			obsLines(certErrs, 3)...)}
+	}
+	return nil
+}
+
+func abs(d time.Duration) time.Duration {
+	if d < 0 {
+		return -d
+	}
+	return d
+}
+
+// signedDuration prints a skew with the direction the local clock is off:
+// a positive skew (server ahead) means this clock is behind.
+func signedDuration(skew time.Duration) string {
+	if skew < 0 {
+		return humanDuration(skew) + " (this clock is ahead)"
+	}
+	return humanDuration(skew) + " (this clock is behind)"
+}
+
+// corporateProducts are TLS-inspection products run by organisations, not
+// individuals: an employee cannot turn them off, IT can exempt domains.
+var corporateProducts = []string{
+	"zscaler", "netskope", "fortinet", "fortigate", "palo alto", "cisco umbrella", "umbrella",
+	"blue coat", "bluecoat", "proxysg", "symantec", "check point", "checkpoint", "forcepoint",
+	"websense", "mcafee web gateway", "skyhigh", "cloudflare for teams", "cloudflare gateway",
+	"cloudflare zero trust", "sophos",
+}
+
+func isCorporate(names ...string) bool {
+	for _, n := range names {
+		n = strings.ToLower(n)
+		if n == "" {
+			continue
+		}
+		for _, p := range corporateProducts {
+			if strings.Contains(n, p) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// interception is one issuer seen re-signing TLS.
+type interception struct {
+	issuer, product string
+	corporate       bool
+	trusted         bool // this machine trusts it (Intercepted) vs TLS failed
+	obs             []obs
+}
+
+func (i interception) name() string {
+	switch {
+	case i.product != "" && i.issuer != "":
+		return fmt.Sprintf("%s (issuer %q)", i.product, i.issuer)
+	case i.product != "":
+		return i.product
+	}
+	return fmt.Sprintf("%q", i.issuer)
+}
+
+// interceptions groups the endpoint results whose TLS was re-signed, by
+// issuer. Trusted ones were accepted by this machine (Intercepted);
+// untrusted ones broke the handshake with a chain no public root accepts.
+func (f *facts) interceptions() []interception {
+	var out []interception
+	add := func(o obs, issuer, product string, trusted bool) {
+		for i := range out {
+			if out[i].issuer == issuer && out[i].product == product && out[i].trusted == trusted {
+				out[i].obs = append(out[i].obs, o)
+				return
+			}
+		}
+		out = append(out, interception{issuer: issuer, product: product, trusted: trusted,
+			corporate: isCorporate(issuer, product), obs: []obs{o}})
+	}
+	for _, o := range f.obs {
+		t := o.d.TLS
+		if t == nil {
+			continue
+		}
+		switch {
+		case t.Intercepted:
+			issuer := t.InterceptedBy
+			if issuer == "" && len(t.Chain) > 0 {
+				issuer = t.Chain[0].IssuerCN
+			}
+			add(o, issuer, t.Product, true)
+		case !o.answered() && o.transportStep() == "tls" && !t.SystemVerified && !t.PublicVerified &&
+			!t.UserTrusted && len(t.Chain) > 0 && !strings.Contains(t.PublicError, certTimeError) && !f.hijacked[o.host]:
+			issuer := t.Chain[0].IssuerCN
+			if t.Chain[0].IssuerOrg != "" {
+				issuer += ", " + t.Chain[0].IssuerOrg
+			}
+			add(o, issuer, t.Product, false)
+		}
+	}
+	return out
+}
+
+func ruleTLS(f *facts, _ []Finding) []Finding {
+	var out []Finding
+	for _, i := range f.interceptions() {
+		var failed []obs
+		for _, o := range i.obs {
+			if !o.healthy() {
+				failed = append(failed, o)
+			}
+		}
+		trust := "which neither this machine nor the public roots trust"
+		if i.trusted {
+			trust = "which this machine trusts and the public roots do not"
+		}
+		evs := []Evidence{ev(i.obs[0].r, "TLS for %s is signed by %s, %s", i.obs[0].host, i.name(), trust)}
+		evs = append(evs, obsLines(i.obs, 3)...)
+		var conf Confidence
+		var summary string
+		switch {
+		case !i.trusted:
+			conf = Likely
+			summary = fmt.Sprintf("Something on this network re-signs HTTPS with %s, which this machine does not trust, so secure connections fail.", i.name())
+		case len(failed) > 0:
+			conf = Likely
+			summary = fmt.Sprintf("HTTPS to OpenAI is decrypted and re-signed by %s, and those requests are blocked or challenged: re-signed traffic looks different to Cloudflare.", i.name())
+		default:
+			conf = Possible
+			summary = fmt.Sprintf("HTTPS to OpenAI is decrypted and re-signed by %s. Requests from here still pass, but such products often treat browsers differently; if the browser is blocked, turn HTTPS scanning off.", i.name())
+		}
+		fnd := newFinding(CauseSecuritySoftware, conf, summary, evs...)
+		if i.corporate {
+			fnd.Summary += " It is a corporate inspection product: only IT can exempt OpenAI's domains."
+			fnd.Remedies = []string{"ask-it-allowlist", "private-window"}
+		}
+		out = append(out, fnd)
+	}
+	return out
+}

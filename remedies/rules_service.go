@@ -1,0 +1,308 @@
+package remedies
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/gptdoctor/gptdoctor/probes"
+)
+
+// Rules about OpenAI's side of the line: outages, server errors, rate limits,
+// quota and API keys.
+
+// statusLevel reads a status page: "outage" for a major or critical
+// indicator or a ChatGPT/API component in partial or full outage, "degraded"
+// for a minor indicator or degraded or maintenance components, "" when all
+// is operational.
+func statusLevel(d *probes.StatusPageDetails) string {
+	worst := ""
+	for _, c := range []string{d.ChatGPT, d.API} {
+		switch c {
+		case "partial_outage", "major_outage", "full_outage":
+			return "outage"
+		case "degraded_performance", "under_maintenance":
+			worst = "degraded"
+		}
+	}
+	switch d.Indicator {
+	case "major", "critical":
+		return "outage"
+	case "minor":
+		worst = "degraded"
+	}
+	return worst
+}
+
+func statusLine(m measured[probes.StatusPageDetails]) Evidence {
+	d := m.d
+	var parts []string
+	if d.Indicator != "" {
+		parts = append(parts, "indicator "+d.Indicator)
+	}
+	if d.Description != "" {
+		parts = append(parts, fmt.Sprintf("%q", d.Description))
+	}
+	if d.ChatGPT != "" {
+		parts = append(parts, "ChatGPT: "+d.ChatGPT)
+	}
+	if d.API != "" {
+		parts = append(parts, "API: "+d.API)
+	}
+	if !d.UpdatedAt.IsZero() {
+		parts = append(parts, "updated "+d.UpdatedAt.UTC().Format("2006-01-02 15:04 UTC"))
+	}
+	return ev(m.r, "OpenAI status page: %s", strings.Join(parts, ", "))
+}
+
+// serverSymptoms are the answers an OpenAI-side failure produces here
+// (server errors, and Cloudflare unable to reach OpenAI's servers), and the
+// key checks that said server_error.
+func (f *facts) serverSymptoms() ([]obs, []measured[probes.APIKeyDetails]) {
+	list := f.where(func(o obs) bool { return o.serverError() || o.originUnreachable() })
+	var keys []measured[probes.APIKeyDetails]
+	for _, k := range f.apiKeys {
+		if k.d.Outcome == probes.KeyServerError {
+			keys = append(keys, k)
+		}
+	}
+	return list, keys
+}
+
+func ruleOutage(f *facts, _ []Finding) []Finding {
+	var out []Finding
+	for _, m := range f.status {
+		level := statusLevel(m.d)
+		if level == "" {
+			continue
+		}
+		evs := []Evidence{statusLine(m)}
+		for _, inc := range m.d.Incidents {
+			evs = append(evs, ev(m.r, "incident: %s (%s, impact %s)", inc.Name, inc.Status, inc.Impact))
+		}
+		symptoms, keys := f.serverSymptoms()
+		evs = append(evs, obsLines(symptoms, 3)...)
+		for _, k := range keys {
+			evs = append(evs, ev(k.r, "API key check: HTTP %d server error", k.d.StatusCode))
+		}
+		seen := len(symptoms)+len(keys) > 0
+		what := "an outage"
+		if level == "degraded" {
+			what = "degraded service"
+		}
+		if len(m.d.Incidents) > 0 && m.d.Incidents[0].Name != "" {
+			what += fmt.Sprintf(" (%q)", m.d.Incidents[0].Name)
+		}
+		var conf Confidence
+		var summary string
+		switch {
+		case seen:
+			conf = Confirmed
+			summary = fmt.Sprintf("OpenAI's status page reports %s and OpenAI answers with server errors from here: the problem is on OpenAI's side, not yours. Wait for the incident to end.", what)
+		case level == "outage":
+			conf = Likely
+			summary = "OpenAI's status page reports an outage. Requests from here did not fail with server errors, but sign-in or chats may still be affected."
+		default:
+			conf = Possible
+			summary = "OpenAI's status page reports degraded service; requests from here did not fail because of it."
+		}
+		out = append(out, newFinding(CauseOutage, conf, summary, evs...))
+	}
+	return out
+}
+
+func ruleServerError(f *facts, _ []Finding) []Finding {
+	symptoms := f.where(obs.serverError)
+	var keys []measured[probes.APIKeyDetails]
+	for _, k := range f.apiKeys {
+		if k.d.Outcome == probes.KeyServerError {
+			keys = append(keys, k)
+		}
+	}
+	if len(symptoms)+len(keys) == 0 {
+		return nil
+	}
+	conf := Likely
+	var words []string
+	for _, o := range symptoms {
+		if o.kind() != probes.VerdictCFUnknown {
+			conf = Confirmed
+		}
+		words = append(words, o.host+" "+verdictWords(o))
+	}
+	evs := obsLines(symptoms, 3)
+	for _, k := range keys {
+		conf = Confirmed
+		words = append(words, fmt.Sprintf("the API key check HTTP %d", k.d.StatusCode))
+		evs = append(evs, ev(k.r, "API key check: HTTP %d server error%s", k.d.StatusCode, requestSuffix(k.d.RequestID)))
+	}
+	summary := fmt.Sprintf("OpenAI's side answered with server errors (%s). The status page shows no outage yet; retry with back-off, and quote the Ray or request IDs if it persists.",
+		joinWords(uniq(words)))
+	return []Finding{newFinding(CauseServerError, conf, summary, evs...)}
+}
+
+func requestSuffix(id string) string {
+	if id == "" {
+		return ""
+	}
+	return "; request " + id
+}
+
+func ruleOriginError(f *facts, _ []Finding) []Finding {
+	var out []Finding
+	if unreachable := f.where(obs.originUnreachable); len(unreachable) > 0 {
+		out = append(out, newFinding(CauseOriginError, Confirmed,
+			fmt.Sprintf("Cloudflare could not get an answer from OpenAI's servers (%s): the fault is between Cloudflare and OpenAI, not on your side. It usually passes; retry with back-off and check the status page.",
+				blockWords(unreachable)),
+			obsLines(unreachable, 3)...))
+	}
+	odd := f.where(func(o obs) bool {
+		switch o.kind() {
+		case probes.VerdictOriginError, probes.VerdictCFOther1xxx, probes.VerdictUnexpected:
+			return true
+		}
+		return o.cut()
+	})
+	if len(odd) == 0 {
+		return out
+	}
+	var proxied, words []string
+	for _, o := range odd {
+		words = append(words, o.host+": "+verdictWords(o))
+		if o.viaProxy() && o.d.Proxy != "" {
+			proxied = append(proxied, o.d.Proxy)
+		}
+	}
+	summary := fmt.Sprintf("An answer came back that is not OpenAI's normal service (%s).", joinWords(uniq(words)))
+	fnd := newFinding(CauseOriginError, Likely, "", obsLines(odd, 3)...)
+	if len(proxied) > 0 {
+		summary += fmt.Sprintf(" It came through the proxy %s, which most likely wrote it.", joinWords(uniq(proxied)))
+	} else {
+		summary += " A firewall or filter in the network, or a misconfiguration on OpenAI's side, is behind it."
+		fnd.Remedies = slices.DeleteFunc(fnd.Remedies, func(id string) bool { return id == "bypass-proxy" })
+	}
+	fnd.Summary = summary
+	return append(out, fnd)
+}
+
+func ruleRate(f *facts, _ []Finding) []Finding {
+	var out []Finding
+	rate := f.where(func(o obs) bool {
+		switch o.kind() {
+		case probes.VerdictCFRateLimit, probes.VerdictOpenAIRateLimit:
+			return true
+		case probes.VerdictCFUnknown:
+			return o.d.StatusCode == 429
+		}
+		return false
+	})
+	var rateKeys, quotaKeys []measured[probes.APIKeyDetails]
+	for _, k := range f.apiKeys {
+		switch k.d.Outcome {
+		case probes.KeyRateLimited:
+			rateKeys = append(rateKeys, k)
+		case probes.KeyQuotaExhausted:
+			quotaKeys = append(quotaKeys, k)
+		}
+	}
+	if len(rate)+len(rateKeys) > 0 {
+		conf := Likely
+		evs := obsLines(rate, 3)
+		for _, o := range rate {
+			if o.kind() != probes.VerdictCFUnknown {
+				conf = Confirmed
+			}
+		}
+		for _, k := range rateKeys {
+			conf = Confirmed
+			evs = append(evs, ev(k.r, "API key check: HTTP %d rate_limit_exceeded%s", k.d.StatusCode, rateLimitSuffix(k.d.RateLimit)))
+		}
+		wait := retryHint(f.s)
+		summary := "Requests are being rate limited. It lifts by itself; retrying quickly can extend it."
+		if wait > 0 {
+			summary = fmt.Sprintf("Requests are being rate limited; the server asks to wait %s before retrying. Retrying sooner can extend the limit.", humanDuration(wait))
+		}
+		fnd := newFinding(CauseRateLimited, conf, summary, evs...)
+		if vpn := f.localPathSignals(); len(vpn) > 0 {
+			fnd.Summary += " A VPN, proxy or Tor shares its exit IP with many others, whose requests count against the same limit."
+			fnd.Evidence = append(fnd.Evidence, vpn...)
+		}
+		out = append(out, fnd)
+	}
+	quota := f.where(func(o obs) bool { return o.kind() == probes.VerdictOpenAIQuota })
+	if len(quota)+len(quotaKeys) > 0 {
+		evs := obsLines(quota, 3)
+		for _, k := range quotaKeys {
+			evs = append(evs, ev(k.r, "API key check: HTTP %d insufficient_quota%s", k.d.StatusCode, requestSuffix(k.d.RequestID)))
+		}
+		out = append(out, newFinding(CauseQuotaExhausted, Confirmed,
+			"The API says the quota is exhausted (429 insufficient_quota): the account or project is out of credit or at its spending limit. Retrying will not help; billing will.",
+			evs...))
+	}
+	return out
+}
+
+func rateLimitSuffix(h map[string]string) string {
+	var parts []string
+	for _, k := range []string{"x-ratelimit-remaining-requests", "x-ratelimit-reset-requests", "x-ratelimit-remaining-tokens", "x-ratelimit-reset-tokens"} {
+		if v := h[k]; v != "" {
+			parts = append(parts, k+": "+v)
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "; " + strings.Join(parts, ", ")
+}
+
+func ruleAPIKey(f *facts, _ []Finding) []Finding {
+	var out []Finding
+	invalid := f.where(func(o obs) bool { return o.kind() == probes.VerdictOpenAIInvalidKey })
+	ipDenied := f.where(func(o obs) bool { return o.kind() == probes.VerdictOpenAIIPNotAuthorized })
+	invEv, ipEv, missEv := obsLines(invalid, 2), obsLines(ipDenied, 2), []Evidence(nil)
+	envVar := ""
+	for _, k := range f.apiKeys {
+		if k.d.EnvVar != "" {
+			envVar = k.d.EnvVar
+		}
+		line := ev(k.r, "API key check (%s): HTTP %d, outcome %s%s", k.d.EnvVar, k.d.StatusCode, k.d.Outcome, requestSuffix(k.d.RequestID))
+		switch k.d.Outcome {
+		case probes.KeyInvalid:
+			invEv = append(invEv, line)
+		case probes.KeyIPNotAuthorized:
+			ipEv = append(ipEv, line)
+		case probes.KeyMissing:
+			missEv = append(missEv, line)
+		}
+	}
+	if envVar == "" {
+		envVar = probes.DefaultAPIKeyEnv
+	}
+	if len(invEv) > 0 {
+		out = append(out, newFinding(CauseInvalidAPIKey, Confirmed,
+			fmt.Sprintf("The API rejects the key from %s (401 invalid_api_key): it is wrong, revoked or belongs to another organisation. Create a new one.", envVar),
+			invEv...))
+	}
+	if len(ipEv) > 0 {
+		summary := "The API refuses this IP for the key's project (401 IP not authorized): the project has an IP allowlist."
+		if t, ok := f.anyTrace(); ok && t.d.IP != "" {
+			summary += fmt.Sprintf(" Your requests come from %s; add it to the allowlist or call from an allowed network.", t.d.IP)
+			ipEv = append(ipEv, traceLine(t))
+		}
+		out = append(out, newFinding(CauseAPIIPAllowlist, Confirmed, summary, ipEv...))
+	}
+	if len(missEv) > 0 {
+		if f.ctx.APIKeyConfigured {
+			fnd := newFinding(CauseMissingAPIKey, Likely,
+				fmt.Sprintf("A key was configured in %s, yet the API saw none: something on the way (usually a proxy) removed the Authorization header.", envVar),
+				missEv...)
+			fnd.Remedies = []string{"bypass-proxy", "set-api-key"}
+			out = append(out, fnd)
+		} else {
+			out = append(out, newFinding(CauseMissingAPIKey, Possible,
+				fmt.Sprintf("No API key is set in %s. The API itself is reachable; programs that call it need the key in their environment.", envVar),
+				missEv...))
+		}
+	}
+	return out
+}

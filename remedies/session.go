@@ -1,0 +1,96 @@
+package remedies
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/gptdoctor/gptdoctor/probes"
+)
+
+// ActionRecord is one action as it happened, for the report and the support
+// ticket: what ran (or would have), how it ended, and what the re-check
+// showed before and after.
+type ActionRecord struct {
+	Action string `json:"action"`
+	Title  string `json:"title"`
+	// Commands are the argvs that ran, or would have in a dry run (with
+	// sudo in front when escalated).
+	Commands  [][]string    `json:"commands,omitempty"`
+	DryRun    bool          `json:"dry_run,omitempty"`
+	Escalated bool          `json:"escalated,omitempty"`
+	Started   time.Time     `json:"started"`
+	Duration  probes.Millis `json:"duration_ms"`
+	// ExitCode is the last command's exit status (-1 when none ran to an
+	// exit).
+	ExitCode int `json:"exit_code"`
+	// Output is what the commands printed: sanitised, secrets redacted,
+	// capped.
+	Output string `json:"output,omitempty"`
+	// Err says why the action did not complete, in words that say what to
+	// do.
+	Err string `json:"error,omitempty"`
+	// Before and After summarise the targets around the action
+	// ("chatgpt.com: Cloudflare 1020 via proxy" -> "chatgpt.com: 200 OK direct").
+	Before  string  `json:"before,omitempty"`
+	After   string  `json:"after,omitempty"`
+	Outcome Outcome `json:"outcome"`
+}
+
+// Line is the record in one line: "flush-dns: ran resolvectl flush-caches
+// (exit 0); chatgpt.com: Cloudflare 1020 direct -> chatgpt.com: 200 OK
+// direct (fixed)".
+func (r ActionRecord) Line() string {
+	var cmds []string
+	for _, c := range r.Commands {
+		cmds = append(cmds, CommandLine("", c))
+	}
+	var what string
+	switch {
+	case r.DryRun && len(cmds) > 0:
+		what = "dry run, would run " + strings.Join(cmds, "; ")
+	case r.DryRun:
+		what = "dry run"
+	case r.Outcome == OutcomeDeclined:
+		what = "declined"
+	case len(cmds) > 0 && r.ExitCode >= 0:
+		what = fmt.Sprintf("ran %s (exit %d)", strings.Join(cmds, "; "), r.ExitCode)
+	case len(cmds) > 0:
+		what = "tried " + strings.Join(cmds, "; ")
+	case r.Before != "":
+		what = "re-checked"
+	default:
+		what = string(r.Outcome)
+	}
+	line := r.Action + ": " + what
+	if r.Err != "" {
+		line += "; " + r.Err
+	}
+	if r.Before != "" && r.After != "" {
+		line += fmt.Sprintf("; %s -> %s (%s)", r.Before, r.After, r.Outcome)
+	}
+	return line
+}
+
+// Session keeps every action and outcome of one gptdoctor session, for the
+// report and for "steps already tried" in the support ticket. It is plain
+// data; the owner (the dashboard's root model or the fix command) appends
+// to it from one goroutine.
+type Session struct {
+	Records []ActionRecord `json:"records"`
+}
+
+// Add appends a record.
+func (s *Session) Add(r ActionRecord) { s.Records = append(s.Records, r) }
+
+// Tried lists the actions that actually ran, one line each, oldest first.
+func (s Session) Tried() []string {
+	var out []string
+	for _, r := range s.Records {
+		if r.DryRun || r.Outcome == OutcomeDeclined {
+			continue
+		}
+		out = append(out, r.Started.UTC().Format("15:04 UTC")+" "+r.Line())
+	}
+	return out
+}
