@@ -46,6 +46,10 @@ func main() {
 // run is main without the process: tests call it directly.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cmd := "check"
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+		fmt.Fprint(stdout, mainUsage)
+		return exitOK
+	}
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
 	}
@@ -78,9 +82,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "gptdoctor: %s\n", oneLine(err.Error()))
 		var ue usageError
 		if errors.As(err, &ue) {
-			if !strings.Contains(err.Error(), "--help") {
-				fmt.Fprintf(stderr, "Run 'gptdoctor %s --help' for usage.\n", cmdName(cmd))
-			}
+			fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", cmdName(cmd))
 			return exitCannotRun
 		}
 		if code == exitOK {
@@ -93,9 +95,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 func cmdName(cmd string) string {
 	switch cmd {
 	case "check", "demo", "fix":
-		return cmd
+		return "gptdoctor " + cmd
 	}
-	return "help"
+	return "gptdoctor"
 }
 
 func oneLine(s string) string {

@@ -85,18 +85,18 @@ func newFlagSet(name string, spec flagSpec, extra func(*flag.FlagSet)) *parsedFl
 	}
 	fs.DurationVar(&p.timeout, "timeout", probes.DefaultBudget, "overall time budget for the run")
 	if spec.network {
-		fs.StringVar(&p.configPath, "config", "", "configuration file (default: the per-user config.toml)")
-		fs.Var(&p.targets, "target", "URL to probe instead of the defaults (repeatable)")
-		fs.StringVar(&p.statusURL, "status-url", probes.DefaultStatusURL, `Statuspage-compatible summary URL ("" skips)`)
-		fs.StringVar(&p.resolver, "resolver", "", "DNS server IP[:port] to use instead of the system resolver")
-		fs.Var(&p.resolvers, "compare-resolver", "independent DNS server IP[:port] to compare with (repeatable)")
-		fs.StringVar(&p.dohURL, "doh-url", probes.DefaultDoHURL, `DNS-over-HTTPS endpoint to compare with ("" skips)`)
-		fs.StringVar(&p.captiveURL, "captive-url", probes.DefaultCaptiveURL, `plain-HTTP URL answering 204, for the captive-portal check ("" skips)`)
-		fs.Var(&p.egress, "egress-probe", "IP:port whose route names the egress interface (repeatable)")
-		fs.Var(&p.connectTo, "connect-to", "FROM=TO: connect to IP:port TO whenever IP:port FROM is dialled (repeatable)")
-		fs.Var(&p.caFiles, "ca-file", "PEM file of roots you trust as your own, e.g. a corporate inspection CA (repeatable)")
-		fs.StringVar(&p.publicCA, "public-ca-file", "", "PEM file replacing the bundled public root set")
-		fs.StringVar(&p.apiKeyEnv, "api-key-env", probes.DefaultAPIKeyEnv, "environment variable holding the OpenAI API key")
+		fs.StringVar(&p.configPath, "config", "", "configuration `FILE` (default: the per-user config.toml)")
+		fs.Var(&p.targets, "target", "`URL` to probe instead of the defaults (repeatable)")
+		fs.StringVar(&p.statusURL, "status-url", probes.DefaultStatusURL, "Statuspage-compatible summary `URL` (\"\" skips)")
+		fs.StringVar(&p.resolver, "resolver", "", "DNS server `IP[:port]` to use instead of the system resolver")
+		fs.Var(&p.resolvers, "compare-resolver", "independent DNS server `IP[:port]` to compare with (repeatable)")
+		fs.StringVar(&p.dohURL, "doh-url", probes.DefaultDoHURL, "DNS-over-HTTPS endpoint `URL` to compare with (\"\" skips)")
+		fs.StringVar(&p.captiveURL, "captive-url", probes.DefaultCaptiveURL, "plain-HTTP `URL` answering 204, for the captive-portal check (\"\" skips)")
+		fs.Var(&p.egress, "egress-probe", "`IP:port` whose route names the egress interface (repeatable)")
+		fs.Var(&p.connectTo, "connect-to", "connect to IP:port TO whenever IP:port FROM is dialled: `FROM=TO` (repeatable)")
+		fs.Var(&p.caFiles, "ca-file", "PEM `FILE` of roots you trust as your own, e.g. a corporate inspection CA (repeatable)")
+		fs.StringVar(&p.publicCA, "public-ca-file", "", "PEM `FILE` replacing the bundled public root set")
+		fs.StringVar(&p.apiKeyEnv, "api-key-env", probes.DefaultAPIKeyEnv, "environment variable `NAME` holding the OpenAI API key")
 		fs.BoolVar(&p.noProxy, "no-proxy", false, "ignore every configured proxy for this run")
 	}
 	if extra != nil {
@@ -114,7 +114,11 @@ func (p *parsedFlags) parse(args []string) ([]string, error) {
 			if errors.Is(err, flag.ErrHelp) {
 				return nil, errHelp
 			}
-			return nil, usagef("%s: %s", p.fs.Name(), strings.TrimPrefix(err.Error(), "flag "))
+			msg := err.Error()
+			if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+				msg = "unknown flag " + name
+			}
+			return nil, usagef("%s: %s", p.fs.Name(), msg)
 		}
 		rest := p.fs.Args()
 		if len(rest) == 0 {
