@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/gptdoctor/gptdoctor/internal/lab"
+	"github.com/gptdoctor/gptdoctor/probes"
+)
+
+// demoFlags are the flags only demo has.
+type demoFlags struct {
+	list    bool
+	latency time.Duration
+}
+
+func demoExtraFlags(d *demoFlags) func(*flag.FlagSet) {
+	return func(fs *flag.FlagSet) {
+		fs.BoolVar(&d.list, "list", false, "list the lab's scenarios and exit")
+		fs.DurationVar(&d.latency, "latency", 0, "delay per round trip in the slow scenario (default: the scenario's own)")
+	}
+}
+
+// cmdDemo runs the diagnosis against one lab scenario: a staged failure on
+// loopback, so anyone can see what a real 1020 looks like offline.
+func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
+	var df demoFlags
+	p := newFlagSet("demo", flagSpec{output: true}, demoExtraFlags(&df))
+	pos, err := p.parse(args)
+	if err != nil {
+		return 0, err
+	}
+	if df.list {
+		return exitOK, listScenarios(stdout)
+	}
+	if len(pos) == 0 {
+		return 0, usagef("demo: name a scenario, e.g. 'gptdoctor demo block-1020' ('gptdoctor demo --list' shows them all)")
+	}
+	if len(pos) > 1 {
+		return 0, usagef("demo: one scenario at a time (got %s)", strings.Join(pos, ", "))
+	}
+	if df.latency < 0 || df.latency > time.Minute {
+		return 0, usagef("--latency %s: want a duration between 0 and 1m", df.latency)
+	}
+	name := pos[0]
+	if _, ok := lab.Lookup(name); !ok {
+		return 0, usagef("demo: no scenario %q ('gptdoctor demo --list' shows them all)", name)
+	}
+	o, err := p.options(os.LookupEnv)
+	if err != nil {
+		return 0, err
+	}
+	l, err := lab.Start(name, lab.Options{Latency: df.latency})
+	if err != nil {
+		return 0, fmt.Errorf("demo: start the lab: %w", err)
+	}
+	defer l.Close()
+
+	cfg := l.Config()
+	cfg.Budget = o.cfg.Budget
+	o.cfg = cfg
+	base := probes.World{Clock: probes.SystemClock{}, LookupEnv: func(string) (string, bool) { return "", false }}
+	s := &session{mode: "demo", scenario: name, opts: o, world: l.World(base)}
+	doc := s.document(s.probe(ctx, nil, stderr))
+	return doc.Outcome.ExitCode, s.render(doc, stdout)
+}
+
+func listScenarios(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SCENARIO\tWHAT IT STAGES")
+	for _, s := range lab.Scenarios() {
+		fmt.Fprintf(tw, "%s\t%s\n", s.Name, s.Description)
+	}
+	fmt.Fprintln(tw, "\nRun one with: gptdoctor demo SCENARIO")
+	return tw.Flush()
+}

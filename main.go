@@ -1,0 +1,167 @@
+// Command gptdoctor finds out why ChatGPT or the OpenAI API cannot be
+// reached from this machine, shows the evidence, and applies the safe local
+// fixes.
+//
+// main parses the command line, picks a mode and wires the real machine (or
+// the built-in lab) into the probes; everything it prints comes from the
+// report package.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"strings"
+	"syscall"
+)
+
+// Exit codes. Scripts rely on them; docs/json.md and the README list them.
+const (
+	exitOK          = 0   // every target reachable
+	exitProblem     = 1   // a problem was found (or reachability could not be confirmed)
+	exitCannotRun   = 2   // bad flag, bad URL, unreadable file: nothing was probed
+	exitInterrupted = 130 // the user pressed Ctrl-C
+)
+
+// version is set at build time with -ldflags "-X main.version=v1.2.3"; a
+// `go install`ed binary reports its module version instead.
+var version = ""
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	interrupted := ctx.Err() != nil
+	stop()
+	if interrupted && code != exitOK {
+		code = exitInterrupted
+	}
+	os.Exit(code)
+}
+
+// run is main without the process: tests call it directly.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	cmd := "check"
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+		fmt.Fprint(stdout, mainUsage)
+		return exitOK
+	}
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	var err error
+	code := exitOK
+	switch cmd {
+	case "check":
+		code, err = cmdCheck(ctx, args, stdout, stderr)
+	case "demo":
+		code, err = cmdDemo(ctx, args, stdout, stderr)
+	case "fix":
+		code, err = cmdFix(ctx, args, os.Stdin, stdout, stderr)
+	case "version":
+		fmt.Fprintln(stdout, "gptdoctor", versionString())
+	case "help":
+		if len(args) > 0 {
+			return run(ctx, []string{args[0], "--help"}, stdout, stderr)
+		}
+		fmt.Fprint(stdout, mainUsage)
+	default:
+		err = usagef("unknown command %q (commands: check, demo, fix, version, help)", cmd)
+	}
+	switch {
+	case err == nil:
+		return code
+	case errors.Is(err, errHelp):
+		printCommandHelp(stdout, cmd)
+		return exitOK
+	default:
+		fmt.Fprintf(stderr, "gptdoctor: %s\n", oneLine(err.Error()))
+		var ue usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", cmdName(cmd))
+			return exitCannotRun
+		}
+		if code == exitOK {
+			code = exitCannotRun
+		}
+		return code
+	}
+}
+
+func cmdName(cmd string) string {
+	switch cmd {
+	case "check", "demo", "fix":
+		return "gptdoctor " + cmd
+	}
+	return "gptdoctor"
+}
+
+func oneLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	return s
+}
+
+func versionString() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "devel"
+}
+
+const mainUsage = `gptdoctor finds out why ChatGPT or the OpenAI API cannot be reached from here.
+
+Usage:
+  gptdoctor [check] [flags]        diagnose this machine and network (headless)
+  gptdoctor demo SCENARIO [flags]  the same diagnosis against the built-in lab, offline
+  gptdoctor demo --list            list the lab's scenarios
+  gptdoctor fix ID [flags]         apply one remedy, then re-check
+  gptdoctor fix --list             list the remedies available on this system
+  gptdoctor version                print the version
+
+Run 'gptdoctor COMMAND --help' for a command's flags.
+
+Exit codes: 0 every target is reachable, 1 a problem was found, 2 gptdoctor
+could not run (bad flag, bad file), 130 interrupted.
+`
+
+// printCommandHelp prints one command's usage with its flags.
+func printCommandHelp(w io.Writer, cmd string) {
+	var p *parsedFlags
+	switch cmd {
+	case "check":
+		fmt.Fprint(w, "Usage: gptdoctor check [flags]\n\nProbe the endpoints ChatGPT and the OpenAI API depend on, read the answers the way\nan expert would, and name the cause with its fix.\n\nFlags:\n")
+		p = newFlagSet("check", flagSpec{network: true, output: true}, nil)
+	case "demo":
+		fmt.Fprint(w, "Usage: gptdoctor demo SCENARIO [flags]\n       gptdoctor demo --list\n\nRun the diagnosis against the built-in lab: a fake internet on loopback that\nreproduces one real failure. Nothing leaves this machine.\n\nFlags:\n")
+		p = newFlagSet("demo", flagSpec{output: true}, demoExtraFlags(new(demoFlags)))
+	case "fix":
+		fmt.Fprint(w, "Usage: gptdoctor fix ID [--yes] [--dry-run] [flags]\n       gptdoctor fix --list\n\nApply one remedy headless: show the exact command, its risk and privilege, ask,\nrun it, then re-check and print before and after.\n\nFlags:\n")
+		p = newFlagSet("fix", flagSpec{network: true, output: true}, fixExtraFlags(new(fixFlags)))
+	default:
+		fmt.Fprint(w, mainUsage)
+		return
+	}
+	p.fs.SetOutput(w)
+	p.fs.VisitAll(func(f *flag.Flag) {
+		name, usage := flag.UnquoteUsage(f)
+		line := "  --" + f.Name
+		if name != "" {
+			line += " " + name
+		}
+		fmt.Fprintf(w, "%-34s %s", line, usage)
+		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "[]" {
+			fmt.Fprintf(w, " (default %s)", f.DefValue)
+		}
+		fmt.Fprintln(w)
+	})
+}

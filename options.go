@@ -1,0 +1,352 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/netip"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/gptdoctor/gptdoctor/internal/config"
+	"github.com/gptdoctor/gptdoctor/probes"
+)
+
+// maxBudget caps --timeout: a diagnosis nobody waits for is no diagnosis.
+const maxBudget = 5 * time.Minute
+
+// options is everything the command line and the configuration file decide
+// for one run. Defaults come first, then the file, then flags.
+type options struct {
+	cfg probes.Config
+	// resolver replaces the system resolver (IP:port).
+	resolver string
+	// connectTo maps IP:port to IP:port for every connection.
+	connectTo map[string]string
+	// caFiles are the user's own trusted roots; publicCAFile replaces the
+	// bundled public roots.
+	caFiles      []string
+	publicCAFile string
+
+	json       bool
+	noColor    bool
+	configPath string
+	// verbose prints every probe, not only the ones worth a look.
+	verbose bool
+}
+
+// errHelp is returned when the user asked for help; the caller prints usage
+// and exits 0.
+var errHelp = errors.New("help requested")
+
+// usageError is a problem with the command line: exit 2, one line.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+// listFlag collects a repeatable flag.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+// flagSpec is the set of flags one command accepts.
+type flagSpec struct {
+	network bool // targets, resolvers, CA files … (check, fix)
+	output  bool // --json, --no-color, --verbose
+}
+
+// parsedFlags holds the raw flag values before they are validated.
+type parsedFlags struct {
+	fs *flag.FlagSet
+
+	json, noColor, verbose, noProxy bool
+	timeout                         time.Duration
+	configPath                      string
+	targets, resolvers, egress      listFlag
+	connectTo, caFiles              listFlag
+	statusURL, resolver, dohURL     string
+	captiveURL, publicCA, apiKeyEnv string
+}
+
+func newFlagSet(name string, spec flagSpec, extra func(*flag.FlagSet)) *parsedFlags {
+	p := &parsedFlags{fs: flag.NewFlagSet(name, flag.ContinueOnError)}
+	fs := p.fs
+	fs.SetOutput(io.Discard)
+	if spec.output {
+		fs.BoolVar(&p.json, "json", false, "print one JSON document instead of the readable summary")
+		fs.BoolVar(&p.noColor, "no-color", false, "never colour the output (NO_COLOR is honoured too)")
+		fs.BoolVar(&p.verbose, "verbose", false, "list every probe, not only those worth a look")
+	}
+	fs.DurationVar(&p.timeout, "timeout", probes.DefaultBudget, "overall time budget for the run")
+	if spec.network {
+		fs.StringVar(&p.configPath, "config", "", "configuration `FILE` (default: the per-user config.toml)")
+		fs.Var(&p.targets, "target", "`URL` to probe instead of the defaults (repeatable)")
+		fs.StringVar(&p.statusURL, "status-url", probes.DefaultStatusURL, "Statuspage-compatible summary `URL` (\"\" skips)")
+		fs.StringVar(&p.resolver, "resolver", "", "DNS server `IP[:port]` to use instead of the system resolver")
+		fs.Var(&p.resolvers, "compare-resolver", "independent DNS server `IP[:port]` to compare with (repeatable)")
+		fs.StringVar(&p.dohURL, "doh-url", probes.DefaultDoHURL, "DNS-over-HTTPS endpoint `URL` to compare with (\"\" skips)")
+		fs.StringVar(&p.captiveURL, "captive-url", probes.DefaultCaptiveURL, "plain-HTTP `URL` answering 204, for the captive-portal check (\"\" skips)")
+		fs.Var(&p.egress, "egress-probe", "`IP:port` whose route names the egress interface (repeatable)")
+		fs.Var(&p.connectTo, "connect-to", "connect to IP:port TO whenever IP:port FROM is dialled: `FROM=TO` (repeatable)")
+		fs.Var(&p.caFiles, "ca-file", "PEM `FILE` of roots you trust as your own, e.g. a corporate inspection CA (repeatable)")
+		fs.StringVar(&p.publicCA, "public-ca-file", "", "PEM `FILE` replacing the bundled public root set")
+		fs.StringVar(&p.apiKeyEnv, "api-key-env", probes.DefaultAPIKeyEnv, "environment variable `NAME` holding the OpenAI API key")
+		fs.BoolVar(&p.noProxy, "no-proxy", false, "ignore every configured proxy for this run")
+	}
+	if extra != nil {
+		extra(fs)
+	}
+	return p
+}
+
+// parse reads flags and positional arguments in any order ("demo
+// block-1020 --json" and "demo --json block-1020" both work).
+func (p *parsedFlags) parse(args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := p.fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, errHelp
+			}
+			msg := err.Error()
+			if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+				msg = "unknown flag " + name
+			}
+			return nil, usagef("%s: %s", p.fs.Name(), msg)
+		}
+		rest := p.fs.Args()
+		if len(rest) == 0 {
+			return positional, nil
+		}
+		if rest[0] == "--" {
+			return append(positional, rest[1:]...), nil
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
+}
+
+// setFlags returns the names of the flags given on the command line.
+func (p *parsedFlags) setFlags() map[string]bool {
+	set := map[string]bool{}
+	p.fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	return set
+}
+
+// options merges defaults, the configuration file and the flags, and
+// checks every value so a typo fails with a clear message before any probe
+// runs.
+func (p *parsedFlags) options(lookupEnv func(string) (string, bool)) (options, error) {
+	o := options{cfg: probes.DefaultConfig(), json: p.json, noColor: p.noColor, verbose: p.verbose}
+	if v, ok := lookupEnv("NO_COLOR"); ok && v != "" {
+		o.noColor = true
+	}
+	set := p.setFlags()
+
+	var file config.File
+	if p.fs.Lookup("config") != nil {
+		path, must := p.configPath, true
+		if path == "" {
+			var err error
+			if path, err = config.DefaultPath(); err != nil {
+				path = "" // no config directory: run on defaults
+			}
+			must = false
+		}
+		if path != "" {
+			f, err := config.Load(path, must)
+			if err != nil {
+				return o, usageError{err.Error()}
+			}
+			file = f
+			o.configPath = f.Path
+		}
+	}
+
+	// Timeout: flag, else file, else default.
+	budget := p.timeout
+	if !set["timeout"] && file.Timeout != "" {
+		d, err := time.ParseDuration(file.Timeout)
+		if err != nil {
+			return o, usagef("config: %s: timeout %q is not a duration like 8s", file.Path, file.Timeout)
+		}
+		budget = d
+	}
+	if budget <= 0 || budget > maxBudget {
+		return o, usagef("--timeout %s: want a duration between 1ms and %s", budget, maxBudget)
+	}
+	o.cfg.Budget = budget
+
+	if p.fs.Lookup("target") == nil {
+		return o, nil
+	}
+
+	// Targets.
+	rawTargets := []string(p.targets)
+	if len(rawTargets) == 0 {
+		rawTargets = file.Targets
+	}
+	if len(rawTargets) > 0 {
+		o.cfg.Targets = nil
+		seen := map[string]bool{}
+		for _, raw := range rawTargets {
+			t, err := probes.ParseTarget(raw)
+			if err != nil {
+				return o, usagef("--target: %v", err)
+			}
+			if !seen[t.URL] {
+				seen[t.URL] = true
+				o.cfg.Targets = append(o.cfg.Targets, t)
+			}
+		}
+	}
+
+	pickURL := func(flagName string, flagVal string, fileVal *string, def string) (string, error) {
+		v := def
+		switch {
+		case set[flagName]:
+			v = flagVal
+		case fileVal != nil:
+			v = *fileVal
+		}
+		if v == "" {
+			return "", nil
+		}
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return "", usagef("--%s %q: want an http or https URL", flagName, v)
+		}
+		if u.User != nil {
+			return "", usagef("--%s: credentials in URLs are not accepted", flagName)
+		}
+		return v, nil
+	}
+	var err error
+	if o.cfg.StatusURL, err = pickURL("status-url", p.statusURL, file.StatusURL, probes.DefaultStatusURL); err != nil {
+		return o, err
+	}
+	if o.cfg.DoHURL, err = pickURL("doh-url", p.dohURL, file.DoHURL, probes.DefaultDoHURL); err != nil {
+		return o, err
+	}
+	if o.cfg.CaptiveURL, err = pickURL("captive-url", p.captiveURL, file.CaptiveURL, probes.DefaultCaptiveURL); err != nil {
+		return o, err
+	}
+
+	// Resolvers and addresses.
+	resolver := p.resolver
+	if !set["resolver"] {
+		resolver = file.Resolver
+	}
+	if resolver != "" {
+		if o.resolver, err = dnsServerAddr("--resolver", resolver); err != nil {
+			return o, err
+		}
+	}
+	if rs := pick(p.resolvers, file.Resolvers); rs != nil {
+		o.cfg.Resolvers = nil
+		for _, r := range rs {
+			a, err := dnsServerAddr("--compare-resolver", r)
+			if err != nil {
+				return o, err
+			}
+			o.cfg.Resolvers = append(o.cfg.Resolvers, a)
+		}
+	}
+	if eps := pick(p.egress, file.EgressProbes); eps != nil {
+		o.cfg.EgressProbes = nil
+		for _, e := range eps {
+			ap, err := netip.ParseAddrPort(e)
+			if err != nil {
+				return o, usagef("--egress-probe %q: want IP:port", e)
+			}
+			o.cfg.EgressProbes = append(o.cfg.EgressProbes, ap.String())
+		}
+	}
+	if rules := append(append([]string(nil), file.ConnectTo...), p.connectTo...); len(rules) > 0 {
+		o.connectTo = map[string]string{}
+		for _, r := range rules {
+			from, to, err := probes.ParseConnectTo(r)
+			if err != nil {
+				return o, usagef("--%v", err)
+			}
+			o.connectTo[from] = to
+		}
+	}
+
+	// Trust.
+	o.caFiles = append(append([]string(nil), file.CAFiles...), p.caFiles...)
+	o.publicCAFile = p.publicCA
+	if !set["public-ca-file"] {
+		o.publicCAFile = file.PublicCAFile
+	}
+	for _, f := range append(append([]string(nil), o.caFiles...), o.publicCAFile) {
+		if f == "" {
+			continue
+		}
+		if _, err := os.Stat(f); err != nil {
+			return o, usagef("CA file %s: %v", f, unwrapPath(err))
+		}
+	}
+
+	// API key variable.
+	o.cfg.APIKeyEnv = p.apiKeyEnv
+	if !set["api-key-env"] && file.APIKeyEnv != "" {
+		o.cfg.APIKeyEnv = file.APIKeyEnv
+	}
+	if !validEnvName(o.cfg.APIKeyEnv) {
+		return o, usagef("--api-key-env %q: not a valid environment variable name", o.cfg.APIKeyEnv)
+	}
+	o.cfg.BypassProxy = p.noProxy
+	return o, nil
+}
+
+// pick prefers the flag values, then the file's; nil means neither set.
+func pick(flagVals listFlag, fileVals []string) []string {
+	if len(flagVals) > 0 {
+		return flagVals
+	}
+	if len(fileVals) > 0 {
+		return fileVals
+	}
+	return nil
+}
+
+// dnsServerAddr accepts "IP" or "IP:port" and returns IP:port (port 53 by
+// default). Names are refused: resolving the resolver would need a
+// resolver.
+func dnsServerAddr(flagName, v string) (string, error) {
+	if ap, err := netip.ParseAddrPort(v); err == nil {
+		return ap.String(), nil
+	}
+	if a, err := netip.ParseAddr(strings.Trim(v, "[]")); err == nil {
+		return netip.AddrPortFrom(a, 53).String(), nil
+	}
+	return "", usagef("%s %q: want an IP address with optional :port", flagName, v)
+}
+
+func validEnvName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, r := range s {
+		if r == '_' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || i > 0 && r >= '0' && r <= '9' {
+			continue
+		}
+		return false
+	}
+	return true
+}
+
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

@@ -1,0 +1,20 @@
+package probes
+
+// BuildPlan decides what one run measures: for every target its endpoint
+// probes (a variant matrix for web pages), the edge traces, the status page,
+// the API key, DNS, the machine's identity and its proxy settings, plus the
+// cross-checks derived once everything has reported. It performs no I/O: the
+// probes it returns do, when the engine runs them.
+func BuildPlan(cfg Config, w World) Plan {
+	var p Plan
+	for _, t := range cfg.Targets {
+		p.Probes = append(p.Probes, TargetProbes(t, cfg, w)...)
+	}
+	p.Probes = append(p.Probes, TraceProbes(cfg, w)...)
+	p.Probes = append(p.Probes, StatusPageProbe(cfg, w), APIKeyProbe(cfg, w))
+	p.Probes = append(p.Probes, DNSProbes(cfg, w)...)
+	p.Probes = append(p.Probes, IdentityProbes(cfg, w)...)
+	p.Probes = append(p.Probes, ProxyProbes(cfg, w)...)
+	p.Derive = append(p.Derive, MatrixDerivation(cfg), PublicIPDerivation())
+	return p
+}

@@ -1,0 +1,228 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gptdoctor/gptdoctor/internal/sanitize"
+	"github.com/gptdoctor/gptdoctor/probes"
+	"github.com/gptdoctor/gptdoctor/remedies"
+)
+
+// TextOptions tune the readable summary.
+type TextOptions struct {
+	// Color enables SGR colours (the caller decides: a terminal, and
+	// NO_COLOR unset).
+	Color bool
+	// Verbose lists every probe with its evidence; otherwise passing matrix
+	// cells and skipped probes are folded away.
+	Verbose bool
+}
+
+// section groups results of some kinds under a heading, in reading order:
+// the answer first, then the evidence from the outside in.
+type section struct {
+	heading string
+	kinds   []probes.Kind
+	// ids, when set, takes only results whose ID has one of these prefixes.
+	ids []string
+}
+
+var sections = []section{
+	{heading: "Endpoints", kinds: []probes.Kind{probes.KindEndpoint, probes.KindMatrix}},
+	{heading: "What Cloudflare sees", kinds: []probes.Kind{probes.KindEdgeTrace}, ids: nil},
+	{heading: "OpenAI status", kinds: []probes.Kind{probes.KindStatusPage, probes.KindAPIKey}},
+	{heading: "DNS", kinds: []probes.Kind{probes.KindDNS}},
+	{heading: "This machine", kinds: []probes.Kind{probes.KindIdentity}},
+	{heading: "Proxy", kinds: []probes.Kind{probes.KindProxy}},
+}
+
+// WriteText writes the readable summary: headline, diagnosis with evidence
+// and remedies, then one line per probe grouped by what it looked at.
+func WriteText(w io.Writer, d Document, opt TextOptions) error {
+	p := palette{on: opt.Color}
+	var b strings.Builder
+
+	// Header.
+	mode := d.Mode
+	if d.Scenario != "" {
+		mode += " " + d.Scenario
+	}
+	fmt.Fprintf(&b, "%s\n", p.dim(fmt.Sprintf("gptdoctor %s · %s · run %s · %s · %s",
+		d.Tool.Version, mode, d.RunID, d.Started.Format("2006-01-02 15:04:05 UTC"), d.Duration)))
+	if d.Mode == "demo" {
+		fmt.Fprintf(&b, "%s\n", p.dim("Lab on loopback: every answer below is staged; nothing left this machine."))
+	}
+	if len(d.Settings.ConnectTo) > 0 && d.Mode != "demo" {
+		fmt.Fprintf(&b, "%s\n", p.dim("Connections rerouted by --connect-to: "+strings.Join(d.Settings.ConnectTo, ", ")))
+	}
+	b.WriteString("\n")
+
+	// Headline.
+	switch d.Outcome.Status {
+	case OutcomeReachable:
+		fmt.Fprintf(&b, "%s %s\n", p.green("✓"), p.bold(d.Outcome.Headline))
+	case OutcomeIncomplete:
+		fmt.Fprintf(&b, "%s %s\n", p.yellow("?"), p.bold(d.Outcome.Headline))
+	default:
+		fmt.Fprintf(&b, "%s %s\n", p.red("✗"), p.bold(d.Outcome.Headline))
+	}
+
+	writeFindings(&b, p, d, opt)
+
+	for _, sec := range sections {
+		lines := sectionLines(p, sec, d.Results, opt)
+		if len(lines) == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "\n%s\n", p.bold(strings.ToUpper(sec.heading)))
+		for _, l := range lines {
+			b.WriteString(l)
+			b.WriteString("\n")
+		}
+	}
+
+	if len(d.Actions) > 0 {
+		fmt.Fprintf(&b, "\n%s\n", p.bold("ACTIONS"))
+		for _, a := range d.Actions {
+			fmt.Fprintf(&b, "  %s\n", line(a.Action))
+		}
+	}
+
+	// Footer.
+	fmt.Fprintf(&b, "\n%s\n", p.dim(footer(d, opt)))
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func footer(d Document, opt TextOptions) string {
+	var hints []string
+	if !opt.Verbose {
+		hints = append(hints, "--verbose shows every probe and its evidence")
+	}
+	hints = append(hints, "--json prints the full record")
+	c := d.Outcome.Counts
+	return fmt.Sprintf("%d probes: %d passed, %d warned, %d failed, %d unknown, %d skipped. Exit %d. %s.",
+		len(d.Results), c[probes.StatusPass], c[probes.StatusWarn], c[probes.StatusFail], c[probes.StatusUnknown],
+		c[probes.StatusSkipped], d.Outcome.ExitCode, strings.Join(hints, "; "))
+}
+
+func writeFindings(b *strings.Builder, p palette, d Document, opt TextOptions) {
+	if len(d.Findings) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\n%s\n", p.bold("DIAGNOSIS"))
+	for i, f := range d.Findings {
+		conf := string(f.Confidence)
+		switch f.Confidence {
+		case remedies.Confirmed:
+			conf = p.red(conf)
+		case remedies.Likely:
+			conf = p.yellow(conf)
+		default:
+			conf = p.dim(conf)
+		}
+		fmt.Fprintf(b, "%2d. %s  [%s]\n", i+1, p.bold(line(f.Title)), conf)
+		if f.Summary != "" {
+			fmt.Fprintf(b, "    %s\n", line(f.Summary))
+		}
+		for _, e := range f.Evidence {
+			ref := ""
+			if opt.Verbose && e.ResultID != "" {
+				ref = p.dim("  (" + e.ResultID + ")")
+			}
+			fmt.Fprintf(b, "      • %s%s\n", line(e.Text), ref)
+		}
+		if len(f.Remedies) > 0 {
+			fmt.Fprintf(b, "    %s\n", p.cyan("What to do:"))
+			for j, id := range f.Remedies {
+				rem, ok := remedies.RemedyByID(id)
+				if !ok {
+					continue
+				}
+				act := ""
+				if rem.Action != "" {
+					act = p.dim("  → gptdoctor fix " + rem.Action)
+				}
+				fmt.Fprintf(b, "      %c. %s%s\n", 'a'+rune(j%26), line(rem.Title), act)
+			}
+		}
+	}
+}
+
+// sectionLines renders the results of one section.
+func sectionLines(p palette, sec section, results []probes.Result, opt TextOptions) []string {
+	var picked []probes.Result
+	for _, r := range results {
+		if !hasKind(sec.kinds, r.Kind) {
+			continue
+		}
+		picked = append(picked, r)
+	}
+	if len(picked) == 0 {
+		return nil
+	}
+	// Matrix summaries stand in for their passing cells.
+	summarised := map[string]bool{}
+	for _, r := range picked {
+		if m, ok := r.Details.(*probes.MatrixDetails); ok && !opt.Verbose {
+			for _, c := range m.Cells {
+				if c.Status == probes.StatusPass || c.Status == probes.StatusSkipped {
+					summarised[c.ResultID] = true
+				}
+			}
+		}
+	}
+	width := 0
+	var shown []probes.Result
+	for _, r := range picked {
+		if !opt.Verbose && (summarised[r.ID] || r.Status == probes.StatusSkipped) {
+			continue
+		}
+		shown = append(shown, r)
+		width = max(width, utf8.RuneCountInString(title(r)))
+	}
+	width = min(width, 40)
+	var out []string
+	for _, r := range shown {
+		t := title(r)
+		pad := strings.Repeat(" ", max(0, width-utf8.RuneCountInString(t)))
+		dur := ""
+		if opt.Verbose {
+			dur = p.dim("  " + r.Duration.String())
+		}
+		out = append(out, fmt.Sprintf("  %s %s%s  %s%s", p.icon(r.Status), t, pad, line(r.Reason), dur))
+		if opt.Verbose {
+			for _, e := range r.Evidence {
+				out = append(out, "      "+p.dim(line(e)))
+			}
+			if r.Error != nil {
+				out = append(out, "      "+p.dim(line(r.Error.Message)))
+			}
+		}
+	}
+	return out
+}
+
+func title(r probes.Result) string {
+	t := r.Title
+	if t == "" {
+		t = r.ID
+	}
+	return line(t)
+}
+
+func hasKind(kinds []probes.Kind, k probes.Kind) bool {
+	for _, x := range kinds {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+// line is the last defence: whatever reached the document, nothing but
+// printable text reaches the terminal.
+func line(s string) string { return sanitize.Line(s) }

@@ -1,0 +1,28 @@
+package main
+
+import (
+	"io"
+	"os"
+
+	"golang.org/x/term"
+)
+
+// isTerminal reports whether w is a terminal (not a pipe, file or
+// /dev/null).
+func isTerminal(w any) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// useColor decides whether the readable summary is coloured: only on a
+// terminal that understands escape sequences, never when NO_COLOR is set
+// or --no-color was given.
+func useColor(w io.Writer, o options) bool {
+	if o.noColor || !isTerminal(w) {
+		return false
+	}
+	if t, _ := os.LookupEnv("TERM"); t == "dumb" {
+		return false
+	}
+	return enableVirtualTerminal(w.(*os.File))
+}
