@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/gptdoctor/gptdoctor/internal/lab"
-	"github.com/gptdoctor/gptdoctor/probes"
 )
 
 // demoFlags are the flags only demo has.
@@ -65,8 +64,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) (int,
 	cfg := l.Config()
 	cfg.Budget = o.cfg.Budget
 	o.cfg = cfg
-	base := probes.World{Clock: probes.SystemClock{}, LookupEnv: func(string) (string, bool) { return "", false }}
-	s := &session{mode: "demo", scenario: name, opts: o, world: l.World(base)}
+	s := &session{mode: "demo", scenario: name, opts: o, world: l.World(l.Machine())}
 	doc := s.document(s.probe(ctx, nil, stderr))
 	return doc.Outcome.ExitCode, s.render(doc, stdout)
 }

@@ -142,4 +142,3 @@ func errLine(err error) string {
 	}
 	return sanitize.Line(sanitize.Secrets(err.Error()))
 }
-

@@ -3,6 +3,8 @@ package probes
 import (
 	"regexp"
 	"strings"
+
+	"github.com/gptdoctor/gptdoctor/internal/sanitize"
 )
 
 // ParseRayID splits a cf-ray header value ("8f1c2e3d4b5a6978-SJC") into the
@@ -13,7 +15,9 @@ import (
 // exactly 16 lower-case hex digits, optionally followed by "-" and three
 // upper-case letters, is rejected (ok false) rather than passed on.
 func ParseRayID(header string) (ray, colo string, ok bool) {
-	s := strings.TrimSpace(header)
+	// Strip terminal sequences first: a middlebox (or a hostile server)
+	// decorating the header must not hide the Ray ID support needs.
+	s := strings.TrimSpace(sanitize.Line(header))
 	if len(s) == 16 && isRayID(s) {
 		return s, "", true
 	}

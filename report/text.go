@@ -164,14 +164,26 @@ func sectionLines(p palette, sec section, results []probes.Result, opt TextOptio
 	if len(picked) == 0 {
 		return nil
 	}
-	// Matrix summaries stand in for their passing cells.
+	// A matrix summary stands in for its cells, with the worst cell's
+	// reason, unless the cells disagree in a way the summary does not
+	// explain; --verbose shows every cell.
 	summarised := map[string]bool{}
+	byID := map[string]probes.Result{}
 	for _, r := range picked {
-		if m, ok := r.Details.(*probes.MatrixDetails); ok && !opt.Verbose {
-			for _, c := range m.Cells {
-				if c.Status == probes.StatusPass || c.Status == probes.StatusSkipped {
-					summarised[c.ResultID] = true
-				}
+		byID[r.ID] = r
+	}
+	worstCell := map[string]string{}
+	for _, r := range picked {
+		m, ok := r.Details.(*probes.MatrixDetails)
+		if !ok || opt.Verbose {
+			continue
+		}
+		worst := probes.StatusPass
+		for _, c := range m.Cells {
+			summarised[c.ResultID] = true
+			if cell, ok := byID[c.ResultID]; ok && cell.Status.Rank() > worst.Rank() {
+				worst = cell.Status
+				worstCell[r.ID] = cell.Reason
 			}
 		}
 	}
@@ -193,7 +205,11 @@ func sectionLines(p palette, sec section, results []probes.Result, opt TextOptio
 		if opt.Verbose {
 			dur = p.dim("  " + r.Duration.String())
 		}
-		out = append(out, fmt.Sprintf("  %s %s%s  %s%s", p.icon(r.Status), t, pad, line(r.Reason), dur))
+		reason := r.Reason
+		if wc := worstCell[r.ID]; wc != "" {
+			reason += ": " + wc
+		}
+		out = append(out, fmt.Sprintf("  %s %s%s  %s%s", p.icon(r.Status), t, pad, line(reason), dur))
 		if opt.Verbose {
 			for _, e := range r.Evidence {
 				out = append(out, "      "+p.dim(line(e)))

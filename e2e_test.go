@@ -1,0 +1,178 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gptdoctor/gptdoctor/internal/lab"
+)
+
+// The end-to-end tests build the real binary once and run it against lab
+// scenarios started in the test process, exactly as a user would run it:
+// flags and environment only, no test hooks.
+
+var binPath string
+
+func TestMain(m *testing.M) {
+	code := func() int {
+		dir, err := os.MkdirTemp("", "gptdoctor-e2e-")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		defer os.RemoveAll(dir)
+		binPath = filepath.Join(dir, "gptdoctor")
+		if runtime.GOOS == "windows" {
+			binPath += ".exe"
+		}
+		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "build gptdoctor: %v\n%s", err, out)
+			return 1
+		}
+		return m.Run()
+	}()
+	os.Exit(code)
+}
+
+// canaryKey is set as the API key in every end-to-end run; it must never
+// appear in any output.
+const canaryKey = "sk-canary-7f3c9e1d2b4a6c8e0f1a3b5c7d9e"
+
+// runBinary runs gptdoctor with args and env (on top of a minimal,
+// hermetic environment) and returns stdout, stderr and the exit code.
+func runBinary(t *testing.T, env []string, args ...string) (stdout, stderr []byte, code int) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binPath, args...)
+	home := t.TempDir()
+	cmd.Env = append([]string{
+		"PATH=" + os.Getenv("PATH"),
+		"HOME=" + home,
+		"XDG_CONFIG_HOME=" + filepath.Join(home, ".config"),
+		"LANG=C.UTF-8",
+	}, env...)
+	var so, se bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &so, &se
+	err := cmd.Run()
+	code = cmd.ProcessState.ExitCode()
+	if err != nil && code < 0 {
+		t.Fatalf("run %v: %v\nstderr: %s", args, err, se.Bytes())
+	}
+	return so.Bytes(), se.Bytes(), code
+}
+
+// assertClean fails when output carries an escape or control byte, or the
+// canary key.
+func assertClean(t *testing.T, what string, b []byte) {
+	t.Helper()
+	if bytes.Contains(b, []byte(canaryKey)) || bytes.Contains(b, []byte("canary-7f3c")) {
+		t.Errorf("%s leaks the API key", what)
+	}
+	for i, c := range b {
+		if c == 0x1b || (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f {
+			lo := max(0, i-40)
+			t.Errorf("%s has control byte %#x near %q", what, c, b[lo:min(len(b), i+40)])
+			return
+		}
+	}
+}
+
+func TestUsageErrorsExit2(t *testing.T) {
+	for _, args := range [][]string{
+		{"check", "--target", "ftp://chatgpt.com/"},
+		{"check", "--timeout", "forever"},
+		{"check", "--frobnicate"},
+		{"demo"},
+		{"demo", "no-such-scenario"},
+		{"nonsense"},
+	} {
+		out, errOut, code := runBinary(t, nil, args...)
+		if code != exitCannotRun {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+		if len(out) != 0 {
+			t.Errorf("%v: wrote to stdout: %s", args, out)
+		}
+		lines := strings.Split(strings.TrimSpace(string(errOut)), "\n")
+		if len(lines) > 2 || !strings.HasPrefix(lines[0], "gptdoctor: ") {
+			t.Errorf("%v: stderr is not a short message: %q", args, errOut)
+		}
+		if bytes.Contains(errOut, []byte("goroutine")) || bytes.Contains(errOut, []byte("panic")) {
+			t.Errorf("%v: stack trace on stderr", args)
+		}
+	}
+}
+
+func TestHelpAndVersion(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"help"}, {"check", "--help"}, {"demo", "--help"}, {"fix", "--help"}, {"version"}} {
+		out, _, code := runBinary(t, nil, args...)
+		if code != 0 || len(out) == 0 {
+			t.Errorf("%v: exit %d, %d bytes", args, code, len(out))
+		}
+	}
+}
+
+func TestDemoList(t *testing.T) {
+	out, _, code := runBinary(t, nil, "demo", "--list")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	for _, s := range lab.Scenarios() {
+		if !bytes.Contains(out, []byte(s.Name)) {
+			t.Errorf("--list misses %s", s.Name)
+		}
+	}
+}
+
+// checkDoc is the part of the JSON document the end-to-end tests read.
+type checkDoc struct {
+	SchemaVersion int `json:"schema_version"`
+	Outcome       struct {
+		Status   string `json:"status"`
+		ExitCode int    `json:"exit_code"`
+	} `json:"outcome"`
+	Findings []struct {
+		Cause      string `json:"cause"`
+		Confidence string `json:"confidence"`
+		Evidence   []struct {
+			Text string `json:"text"`
+		} `json:"evidence"`
+	} `json:"findings"`
+	Results []struct {
+		ID      string          `json:"id"`
+		Kind    string          `json:"kind"`
+		Status  string          `json:"status"`
+		Reason  string          `json:"reason"`
+		Details json.RawMessage `json:"details"`
+	} `json:"results"`
+}
+
+func decodeDoc(t *testing.T, out []byte) checkDoc {
+	t.Helper()
+	var d checkDoc
+	if err := json.Unmarshal(out, &d); err != nil {
+		t.Fatalf("output is not JSON: %v\n%s", err, out)
+	}
+	if d.SchemaVersion != 1 {
+		t.Fatalf("schema_version %d", d.SchemaVersion)
+	}
+	return d
+}
+
+func mustUnmarshal(t *testing.T, raw json.RawMessage, v any) {
+	t.Helper()
+	if err := json.Unmarshal(raw, v); err != nil {
+		t.Fatalf("details: %v\n%s", err, raw)
+	}
+}

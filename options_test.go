@@ -1,0 +1,171 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gptdoctor/gptdoctor/probes"
+)
+
+func noEnv(string) (string, bool) { return "", false }
+
+func parseCheck(t *testing.T, args ...string) (options, error) {
+	t.Helper()
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir()) // never read the developer's own config
+	p := newFlagSet("check", flagSpec{network: true, output: true}, nil)
+	pos, err := p.parse(args)
+	if err != nil {
+		return options{}, err
+	}
+	if len(pos) > 0 {
+		t.Fatalf("unexpected positional %v", pos)
+	}
+	return p.options(noEnv)
+}
+
+func TestOptionsDefaults(t *testing.T) {
+	o, err := parseCheck(t)
+	if err != nil {
+		t.Fatal(err)
+	}
+	def := probes.DefaultConfig()
+	if len(o.cfg.Targets) != len(def.Targets) || o.cfg.StatusURL != def.StatusURL || o.cfg.Budget != probes.DefaultBudget ||
+		o.cfg.DoHURL != def.DoHURL || len(o.cfg.Resolvers) != 2 || o.resolver != "" || o.connectTo != nil {
+		t.Fatalf("defaults changed: %+v", o)
+	}
+}
+
+func TestOptionsFlags(t *testing.T) {
+	o, err := parseCheck(t,
+		"--target", "https://example.com", "--target", "https://api.example.com/v1/models",
+		"--timeout", "3s", "--status-url", "", "--resolver", "127.0.0.1",
+		"--compare-resolver", "[::1]:5353", "--connect-to", "104.18.32.47:443=127.0.0.1:8443",
+		"--egress-probe", "192.0.2.1:53", "--doh-url", "https://dns.example/dns-query",
+		"--api-key-env", "MY_KEY", "--no-proxy", "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(o.cfg.Targets) != 2 || o.cfg.Targets[0].Kind != probes.TargetWeb || o.cfg.Targets[1].Kind != probes.TargetAPI {
+		t.Fatalf("targets %+v", o.cfg.Targets)
+	}
+	if o.cfg.Targets[0].URL != "https://example.com/" {
+		t.Fatalf("target URL not normalised: %s", o.cfg.Targets[0].URL)
+	}
+	if o.cfg.Budget != 3*time.Second || o.cfg.StatusURL != "" || o.resolver != "127.0.0.1:53" ||
+		o.cfg.Resolvers[0] != "[::1]:5353" || o.connectTo["104.18.32.47:443"] != "127.0.0.1:8443" ||
+		o.cfg.EgressProbes[0] != "192.0.2.1:53" || o.cfg.APIKeyEnv != "MY_KEY" || !o.cfg.BypassProxy || !o.json {
+		t.Fatalf("flags not applied: %+v", o)
+	}
+}
+
+func TestOptionsConfigFileAndFlagPrecedence(t *testing.T) {
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "c.toml")
+	if err := os.WriteFile(cfgPath, []byte(`
+targets = ["https://from-file.example/"]
+timeout = "4s"
+resolver = "10.0.0.53"
+status_url = ""
+api_key_env = "FILE_KEY"
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	o, err := parseCheck(t, "--config", cfgPath, "--timeout", "2s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.cfg.Targets[0].URL != "https://from-file.example/" || o.resolver != "10.0.0.53:53" ||
+		o.cfg.StatusURL != "" || o.cfg.APIKeyEnv != "FILE_KEY" {
+		t.Fatalf("file not applied: %+v", o.cfg)
+	}
+	if o.cfg.Budget != 2*time.Second {
+		t.Fatalf("flag must win over file: budget %s", o.cfg.Budget)
+	}
+	if o.configPath != cfgPath {
+		t.Fatalf("configPath %q", o.configPath)
+	}
+}
+
+func TestOptionsDefaultConfigLocation(t *testing.T) {
+	xdg := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(xdg, "gptdoctor"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(xdg, "gptdoctor", "config.toml"), []byte(`api_key_env = "XDG_KEY"`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("XDG_CONFIG_HOME", xdg)
+	if os.Getenv("HOME") == "" {
+		t.Setenv("HOME", t.TempDir())
+	}
+	p := newFlagSet("check", flagSpec{network: true, output: true}, nil)
+	if _, err := p.parse(nil); err != nil {
+		t.Fatal(err)
+	}
+	o, err := p.options(noEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.cfg.APIKeyEnv != "XDG_KEY" {
+		t.Skipf("config dir is not XDG on this OS: %+v", o.cfg.APIKeyEnv)
+	}
+}
+
+func TestOptionsErrors(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--bogus"}, "unknown flag -bogus"},
+		{[]string{"--timeout", "soon"}, "invalid value"},
+		{[]string{"--timeout", "-1s"}, "--timeout"},
+		{[]string{"--timeout", "1h"}, "--timeout"},
+		{[]string{"--target", "chatgpt.com"}, "scheme must be http or https"},
+		{[]string{"--target", "https://"}, "no host"},
+		{[]string{"--target", "https://u:p@chatgpt.com/"}, "credentials"},
+		{[]string{"--status-url", "status.openai.com"}, "--status-url"},
+		{[]string{"--resolver", "dns.google"}, "--resolver"},
+		{[]string{"--compare-resolver", "1.1.1.1:dns"}, "--compare-resolver"},
+		{[]string{"--connect-to", "a=b"}, "connect-to"},
+		{[]string{"--egress-probe", "1.1.1.1"}, "--egress-probe"},
+		{[]string{"--ca-file", "/does/not/exist.pem"}, "/does/not/exist.pem"},
+		{[]string{"--api-key-env", "OPENAI API KEY"}, "--api-key-env"},
+		{[]string{"--config", "/does/not/exist.toml"}, "exist.toml"},
+	}
+	for _, tt := range tests {
+		_, err := parseCheck(t, tt.args...)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%v: error %v, want it to mention %q", tt.args, err, tt.want)
+			continue
+		}
+		if _, ok := err.(usageError); !ok {
+			t.Errorf("%v: %T is not a usage error (exit code 2)", tt.args, err)
+		}
+	}
+}
+
+func TestBadCAFileContent(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "notpem.pem")
+	if err := os.WriteFile(f, []byte("hello"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	o, err := parseCheck(t, "--ca-file", f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := loadTrust(o); err == nil || !strings.Contains(err.Error(), "no PEM certificates") {
+		t.Fatalf("loadTrust = %v", err)
+	}
+}
+
+func TestParseInterleavesPositionals(t *testing.T) {
+	var df demoFlags
+	p := newFlagSet("demo", flagSpec{output: true}, demoExtraFlags(&df))
+	pos, err := p.parse([]string{"block-1020", "--json", "--timeout", "2s"})
+	if err != nil || len(pos) != 1 || pos[0] != "block-1020" || !p.json || p.timeout != 2*time.Second {
+		t.Fatalf("pos %v json %v timeout %v err %v", pos, p.json, p.timeout, err)
+	}
+}
