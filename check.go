@@ -68,9 +68,33 @@ func (s *session) probe(ctx context.Context, mutate func(*probes.Config), progre
 	return run.Wait()
 }
 
+// diagnoseContext is what the rules need to know beyond the snapshot.
+func (s *session) diagnoseContext() remedies.DiagnoseContext {
+	key := ""
+	if s.world.LookupEnv != nil {
+		key, _ = s.world.LookupEnv(s.opts.cfg.APIKeyEnv)
+	}
+	return remedies.DiagnoseContext{GOOS: runtime.GOOS, APIKeyConfigured: key != "", Targets: s.opts.cfg.Targets}
+}
+
+// probeOnly runs just the named probes (fix --list needs only the DNS
+// configuration to pick the flush command).
+func (s *session) probeOnly(ctx context.Context, ids ...string) probes.Snapshot {
+	plan := probes.BuildPlan(s.opts.cfg, s.world)
+	var keep []probes.Probe
+	for _, p := range plan.Probes {
+		for _, id := range ids {
+			if p.ID == id {
+				keep = append(keep, p)
+			}
+		}
+	}
+	return (&probes.Engine{Clock: s.world.Clock, Budget: s.opts.cfg.Budget}).Start(ctx, probes.Plan{Probes: keep}).Wait()
+}
+
 // document diagnoses a snapshot and assembles the report document.
 func (s *session) document(snap probes.Snapshot) report.Document {
-	findings := remedies.Diagnose(snap, remedies.DiagnoseContext{GOOS: runtime.GOOS})
+	findings := remedies.Diagnose(snap, s.diagnoseContext())
 	return report.Build(report.Input{
 		Mode:     s.mode,
 		Scenario: s.scenario,

@@ -176,3 +176,60 @@ func mustUnmarshal(t *testing.T, raw json.RawMessage, v any) {
 		t.Fatalf("details: %v\n%s", err, raw)
 	}
 }
+
+// TestFixBypassProxyThroughTheBinary applies the bypass-proxy remedy in the
+// proxy scenario (1020 through the proxy, fine direct) and expects the
+// before/after record to show the fix.
+func TestFixBypassProxyThroughTheBinary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end")
+	}
+	l, err := lab.Start("proxy", lab.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	args := append([]string{"fix", "bypass-proxy", "--yes"}, l.Args()...)
+	out, errOut, code := runBinary(t, l.Env(), args...)
+	assertClean(t, "stdout", out)
+	if code != 0 {
+		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
+	}
+	for _, want := range []string{"before:", "1020", "after:", "result: fixed"} {
+		if !bytes.Contains(out, []byte(want)) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+
+	// --json carries the record in the document.
+	out, _, code = runBinary(t, l.Env(), append([]string{"fix", "bypass-proxy", "--yes", "--json"}, l.Args()...)...)
+	if code != 0 {
+		t.Fatalf("--json exit %d", code)
+	}
+	var doc struct {
+		Actions []struct {
+			Action, Outcome, Before, After string
+		} `json:"actions"`
+	}
+	if err := json.Unmarshal(out, &doc); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	if len(doc.Actions) != 1 || doc.Actions[0].Outcome != "fixed" || !strings.Contains(doc.Actions[0].Before, "1020") {
+		t.Fatalf("actions = %+v", doc.Actions)
+	}
+}
+
+// TestFixRefusesWithoutConfirmation: a remedy that needs a yes, run from a
+// script without --yes, does nothing and says how to proceed.
+func TestFixErrorsExit2(t *testing.T) {
+	for _, args := range [][]string{
+		{"fix"},
+		{"fix", "reboot-the-world"},
+		{"fix", "--list", "flush-dns"},
+	} {
+		_, errOut, code := runBinary(t, nil, args...)
+		if code != exitCannotRun || !bytes.HasPrefix(errOut, []byte("gptdoctor: ")) {
+			t.Errorf("%v: exit %d, stderr %q", args, code, errOut)
+		}
+	}
+}

@@ -1,9 +1,19 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"errors"
 	"flag"
+	"fmt"
 	"io"
+	"os"
+	"runtime"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/gptdoctor/gptdoctor/probes"
+	"github.com/gptdoctor/gptdoctor/remedies"
 )
 
 // fixFlags are the flags only fix has.
@@ -14,18 +24,165 @@ type fixFlags struct {
 func fixExtraFlags(f *fixFlags) func(*flag.FlagSet) {
 	return func(fs *flag.FlagSet) {
 		fs.BoolVar(&f.list, "list", false, "list the remedies available on this system and exit")
-		fs.BoolVar(&f.yes, "yes", false, "answer yes to the confirmation (disruptive actions still ask twice)")
+		fs.BoolVar(&f.yes, "yes", false, "answer yes to the confirmation (disruptive actions and sudo still ask)")
 		fs.BoolVar(&f.dryRun, "dry-run", false, "show exactly what would run, run nothing")
 	}
 }
 
-// cmdFix applies one remedy headless. Wired to the remedies package when it
-// lands.
+// cmdFix applies one remedy headless: check first, show the exact commands
+// with risk and privilege, ask, run, check again, print before and after.
 func cmdFix(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
 	var ff fixFlags
 	p := newFlagSet("fix", flagSpec{network: true, output: true}, fixExtraFlags(&ff))
-	if _, err := p.parse(args); err != nil {
+	pos, err := p.parse(args)
+	if err != nil {
 		return 0, err
 	}
-	return 0, usagef("fix: not available yet")
+	switch {
+	case ff.list && len(pos) > 0:
+		return 0, usagef("fix: --list takes no remedy ID")
+	case !ff.list && len(pos) == 0:
+		return 0, usagef("fix: name a remedy, e.g. 'gptdoctor fix flush-dns' ('gptdoctor fix --list' shows them)")
+	case len(pos) > 1:
+		return 0, usagef("fix: one remedy at a time (got %s)", strings.Join(pos, ", "))
+	}
+	if !ff.list && !knownAction(pos[0]) {
+		return 0, usagef("fix: no remedy %q (known: %s)", pos[0], strings.Join(remedies.ActionIDs, ", "))
+	}
+	o, err := p.options(os.LookupEnv)
+	if err != nil {
+		return 0, err
+	}
+	w, err := systemWorld(o)
+	if err != nil {
+		return 0, err
+	}
+	s := &session{mode: "fix", opts: o, world: w}
+	runner := remedies.ExecRunner{}
+	env := remedies.ActionEnv{
+		GOOS:       runtime.GOOS,
+		LookPath:   runner.LookPath,
+		Getenv:     os.Getenv,
+		StatusPage: remedies.StatusPageFor(o.cfg.StatusURL),
+	}
+	if ff.list {
+		// Listing needs only the resolver stack (flush-dns) and the egress
+		// interface (renew-dhcp).
+		snap := s.probeOnly(ctx, "dns:config", "identity:egress")
+		return exitOK, listActions(stdout, remedies.PlanActions(snap, env), env.GOOS)
+	}
+
+	progress := stderr
+	fmt.Fprintln(progress, "Checking first, so the result can be compared …")
+	before := s.probe(ctx, nil, stderr)
+	var sess remedies.Session
+	out := stdout
+	if o.json {
+		out = stderr // the plan and prompts go to the terminal; stdout carries the document
+	}
+	deps := remedies.FixDeps{
+		Runner:   runner,
+		Out:      out,
+		Probe:    func(ctx context.Context, mutate func(*probes.Config)) probes.Snapshot { return s.probe(ctx, mutate, stderr) },
+		Before:   before,
+		Env:      env,
+		Diagnose: s.diagnoseContext(),
+		Session:  &sess,
+	}
+	if isTerminal(stdin) {
+		deps.Confirm = prompter(stdin, out)
+	}
+	rec, fixErr := remedies.Fix(ctx, pos[0], remedies.FixOptions{Yes: ff.yes, DryRun: ff.dryRun}, deps)
+	s.actions = sess.Records
+	if o.json {
+		doc := s.document(before)
+		if err := s.render(doc, stdout); err != nil {
+			return exitCannotRun, err
+		}
+	}
+	return fixExitCode(rec, fixErr), quietFixError(fixErr)
+}
+
+// knownAction reports whether id names an action.
+func knownAction(id string) bool {
+	for _, a := range remedies.ActionIDs {
+		if a == id {
+			return true
+		}
+	}
+	return false
+}
+
+// fixExitCode: 0 the remedy ran (or a dry run / instructions were shown) and
+// nothing got worse; 1 it ran but the problem remains, made things worse,
+// failed, or was declined; 2 it could not run here at all.
+func fixExitCode(rec remedies.ActionRecord, err error) int {
+	switch {
+	case errors.Is(err, remedies.ErrUnavailable), errors.Is(err, remedies.ErrToolMissing),
+		errors.Is(err, remedies.ErrNeedsPrivilege), errors.Is(err, remedies.ErrNeedsConfirmation),
+		errors.Is(err, remedies.ErrUnknownAction):
+		return exitCannotRun
+	case err != nil:
+		return exitProblem
+	}
+	switch rec.Outcome {
+	case remedies.OutcomeUnchanged, remedies.OutcomeWorse, remedies.OutcomeFailed, remedies.OutcomeDeclined:
+		return exitProblem
+	}
+	return exitOK
+}
+
+// quietFixError turns a declined action into a silent exit: the user said
+// no, and the output already says "not run".
+func quietFixError(err error) error {
+	if errors.Is(err, remedies.ErrDeclined) {
+		return nil
+	}
+	return err
+}
+
+// prompter asks yes/no questions on the terminal; anything but y or yes is
+// no, and end of input is no.
+func prompter(in io.Reader, out io.Writer) func(string) bool {
+	r := bufio.NewReader(in)
+	return func(q string) bool {
+		fmt.Fprintf(out, "%s [y/N] ", q)
+		line, err := r.ReadString('\n')
+		if err != nil && line == "" {
+			fmt.Fprintln(out)
+			return false
+		}
+		switch strings.ToLower(strings.TrimSpace(line)) {
+		case "y", "yes":
+			return true
+		}
+		return false
+	}
+}
+
+// listActions prints what each remedy does on this system.
+func listActions(w io.Writer, actions []remedies.Action, goos string) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tWHAT IT DOES\tRISK\tPRIVILEGE")
+	for _, a := range actions {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", a.ID, a.Title, a.Risk, a.Privilege)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintln(w)
+	for _, a := range actions {
+		fmt.Fprintf(w, "%s — %s\n", a.ID, a.Description)
+		for _, c := range a.Commands {
+			fmt.Fprintf(w, "    runs: %s\n", remedies.CommandLine(goos, c))
+		}
+		for _, in := range a.Instructions {
+			fmt.Fprintf(w, "    %s\n", in)
+		}
+		if a.Unavailable != "" {
+			fmt.Fprintf(w, "    not available here: %s\n", a.Unavailable)
+		}
+	}
+	fmt.Fprintln(w, "\nApply one with: gptdoctor fix ID [--dry-run] [--yes]")
+	return nil
 }
