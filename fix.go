@@ -81,9 +81,11 @@ func cmdFix(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		out = stderr // the plan and prompts go to the terminal; stdout carries the document
 	}
 	deps := remedies.FixDeps{
-		Runner:   runner,
-		Out:      out,
-		Probe:    func(ctx context.Context, mutate func(*probes.Config)) probes.Snapshot { return s.probe(ctx, mutate, stderr) },
+		Runner: runner,
+		Out:    out,
+		Probe: func(ctx context.Context, mutate func(*probes.Config)) probes.Snapshot {
+			return s.probe(ctx, mutate, stderr)
+		},
 		Before:   before,
 		Env:      env,
 		Diagnose: s.diagnoseContext(),

@@ -6,16 +6,26 @@ import (
 	"strings"
 )
 
-// secretPatterns match credentials that servers echo back or users paste:
-// OpenAI keys (sk-…, sk-proj-…, even the partly masked "sk-abc1****wxyz"
-// form the API puts in its 401 message), bearer tokens, basic-auth headers
-// and cookie values.
-var secretPatterns = []*regexp.Regexp{
-	regexp.MustCompile(`\bsk-[A-Za-z0-9_\-\*]{3,}`),
-	regexp.MustCompile(`(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=\-\*]{8,}`),
-	regexp.MustCompile(`(?i)\b((?:set-)?cookie:\s*)[^\r\n]+`),
-	regexp.MustCompile(`(?i)\b(authorization:\s*)[^\r\n]+`),
+// OpenAI keys (sk-…, sk-proj-…), including the partly masked forms the API
+// echoes in its 401 message ("sk-abc1***…wxyz", "sk-abc1****wxyz").
+var keyPattern = regexp.MustCompile(`\bsk-(?:[A-Za-z0-9_\-*]|…)+`)
+
+// credentialPatterns find an auth scheme or header name followed by a
+// value. The value is masked only when it looks like a token (see
+// looksLikeToken), so prose such as "Missing bearer or basic
+// authentication in header" survives intact.
+var credentialPatterns = []*regexp.Regexp{
+	regexp.MustCompile(`(?i)\b((?:authorization|proxy-authorization):\s*(?:bearer|basic|token)?\s*)([A-Za-z0-9._~+/=\-*]+)`),
+	regexp.MustCompile(`(?i)\b((?:bearer|basic)\s+)([A-Za-z0-9._~+/=\-*]+)`),
 }
+
+// cookiePattern masks whole cookie headers: every value in them is a
+// session secret.
+var cookiePattern = regexp.MustCompile(`(?i)\b((?:set-)?cookie:\s*)[^\r\n]+`)
+
+// userinfoPattern is the backstop for URLs the parser misreads
+// ("http://http://user:pw@host"): any user:password@ left in the text.
+var userinfoPattern = regexp.MustCompile(`([A-Za-z0-9._~%!$&'()*+,;=-]+):([^@/\s:]+)@`)
 
 // Redacted is what a secret is replaced with.
 const Redacted = "[redacted]"
@@ -24,17 +34,41 @@ const Redacted = "[redacted]"
 // excerpt before it is stored, so a key the API echoes back in an error
 // never reaches the screen, a report or a log.
 func Secrets(s string) string {
-	for i, re := range secretPatterns {
-		switch i {
-		case 1:
-			s = re.ReplaceAllString(s, "$1 "+Redacted)
-		case 2, 3:
-			s = re.ReplaceAllString(s, "${1}"+Redacted)
+	s = keyPattern.ReplaceAllString(s, Redacted)
+	for _, re := range credentialPatterns {
+		s = re.ReplaceAllStringFunc(s, func(m string) string {
+			sub := re.FindStringSubmatch(m)
+			if !looksLikeToken(sub[2]) {
+				return m
+			}
+			return sub[1] + Redacted
+		})
+	}
+	return cookiePattern.ReplaceAllString(s, "${1}"+Redacted)
+}
+
+// looksLikeToken tells a credential from an English word: tokens are long,
+// or mix letters with digits or symbols.
+func looksLikeToken(v string) bool {
+	if v == Redacted || strings.HasPrefix(v, "[") {
+		return false
+	}
+	if len(v) >= 20 {
+		return true
+	}
+	if len(v) < 6 {
+		return false
+	}
+	letters, others := 0, 0
+	for _, r := range v {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z':
+			letters++
 		default:
-			s = re.ReplaceAllString(s, Redacted)
+			others++
 		}
 	}
-	return s
+	return letters > 0 && others > 0
 }
 
 // Exact masks every occurrence of a known secret value (the API key the
@@ -61,7 +95,7 @@ func URL(raw string) string {
 		}
 		return Redacted
 	}
-	return redactedString(u)
+	return userinfoPattern.ReplaceAllString(redactedString(u), "${1}:"+Redacted+"@")
 }
 
 // redactedString prints u with any password replaced, without the

@@ -9,10 +9,14 @@ func TestSecrets(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"Incorrect API key provided: sk-abc12***************wxyz. You can find", "Incorrect API key provided: [redacted]. You can find"},
 		{"key sk-proj-AbC_dEf-123456789 here", "key [redacted] here"},
-		{"Authorization: Bearer sk-xyz123456789", "Authorization: [redacted]"},
-		{"token Bearer abcdefghijklmnop", "token Bearer [redacted]"},
+		{"Authorization: Bearer sk-xyz123456789", "Authorization: Bearer [redacted]"},
+		{"token Bearer abc123def456ghi7", "token Bearer [redacted]"},
 		{"Cookie: __cf_bm=abc; cf_clearance=xyz", "Cookie: [redacted]"},
 		{"nothing secret here, task-list", "nothing secret here, task-list"},
+		{"Incorrect API key provided: sk-abc1***…wxyz. You can", "Incorrect API key provided: [redacted]. You can"},
+		{"Missing bearer or basic authentication in header", "Missing bearer or basic authentication in header"},
+		{"provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY)", "provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer [redacted])"},
+		{"Proxy-Authorization: Basic dXNlcjpwYXNzd29yZA==", "Proxy-Authorization: Basic [redacted]"},
 	}
 	for _, tt := range tests {
 		if got := Secrets(tt.in); got != tt.want {
@@ -36,6 +40,7 @@ func TestURL(t *testing.T) {
 		{"socks5://u:p@127.0.0.1:1080", "socks5://u:[redacted]@127.0.0.1:1080"},
 		{"user:pw@proxy:8080", "user:[redacted]@proxy:8080"},
 		{"", ""},
+		{"http://http://user:pw@host:3128", "http://http://user:[redacted]@host:3128"},
 	}
 	for _, tt := range tests {
 		got := URL(tt.in)
