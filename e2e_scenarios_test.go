@@ -110,6 +110,7 @@ func checkScenario(t *testing.T, sc lab.Scenario, doc checkDoc) {
 	if cells == 0 {
 		t.Errorf("no endpoint results")
 	}
+	checkPanes(t, exp, doc)
 
 	// The diagnosis.
 	top := ""
@@ -168,4 +169,54 @@ func findingList(doc checkDoc) string {
 		parts = append(parts, fmt.Sprintf("%s(%s)", f.Cause, f.Confidence))
 	}
 	return strings.Join(parts, ", ")
+}
+
+// checkPanes holds the local-network panes to the scenario: the DNS pane
+// flags a hijack, the proxy pane shows the proxy Go uses and that it
+// answers.
+func checkPanes(t *testing.T, exp lab.Expectation, doc checkDoc) {
+	t.Helper()
+	get := func(id string) (string, []byte, bool) {
+		for _, r := range doc.Results {
+			if r.ID == id {
+				return r.Status, r.Details, true
+			}
+		}
+		return "", nil, false
+	}
+	if exp.DNS.Hijacked {
+		status, raw, ok := get("dns:lookup:chatgpt.com")
+		var d probes.DNSLookupDetails
+		if ok {
+			mustUnmarshal(t, raw, &d)
+		}
+		if !ok || !d.Hijacked || status != string(probes.StatusFail) || d.HijackReason == "" {
+			t.Errorf("dns:lookup:chatgpt.com = %s hijacked=%v reason=%q, want a failed, explained hijack", status, d.Hijacked, d.HijackReason)
+		}
+	}
+	if exp.Proxy {
+		_, raw, ok := get("proxy:env")
+		var env probes.ProxyEnvDetails
+		if ok {
+			mustUnmarshal(t, raw, &env)
+		}
+		found := false
+		for _, e := range env.Effective {
+			if strings.Contains(e.URL, "chatgpt.com") && e.Proxy != "" {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("proxy:env does not show the proxy chatgpt.com uses: %+v", env.Effective)
+		}
+		reachable := false
+		for _, r := range doc.Results {
+			if strings.HasPrefix(r.ID, "proxy:reach:") && r.Status == string(probes.StatusPass) {
+				reachable = true
+			}
+		}
+		if !reachable {
+			t.Errorf("no passing proxy:reach result for the working lab proxy")
+		}
+	}
 }

@@ -18,17 +18,26 @@ const SchemaVersion = 1
 // Document is everything one session found. It is the --json output and the
 // source of every other rendering.
 type Document struct {
-	SchemaVersion int    `json:"schema_version"`
-	Tool          Tool   `json:"tool"`
-	Mode          string `json:"mode"`
+	// SchemaVersion is 1; it changes only when a field is removed or changes
+	// meaning.
+	SchemaVersion int `json:"schema_version"`
+	// Tool is the build that wrote the document.
+	Tool Tool `json:"tool"`
+	// Mode is the command that ran: check, demo or fix.
+	Mode string `json:"mode"`
 	// Scenario names the lab scenario in demo mode.
-	Scenario string        `json:"scenario,omitempty"`
-	RunID    string        `json:"run_id"`
-	Started  time.Time     `json:"started"`
-	Finished time.Time     `json:"finished"`
+	Scenario string `json:"scenario,omitempty"`
+	// RunID identifies the run; every result carries it too.
+	RunID string `json:"run_id"`
+	// Started and Finished bound the run, in UTC.
+	Started  time.Time `json:"started"`
+	Finished time.Time `json:"finished"`
+	// Duration is how long the run took.
 	Duration probes.Millis `json:"duration_ms"`
-	Settings Settings      `json:"settings"`
-	Outcome  Outcome       `json:"outcome"`
+	// Settings is what the run was told to probe and how.
+	Settings Settings `json:"settings"`
+	// Outcome is the one-line answer and the exit code.
+	Outcome Outcome `json:"outcome"`
 	// Findings are the diagnosis, most certain and most severe first.
 	Findings []remedies.Finding `json:"findings"`
 	// Results are every probe's measurement, in plan order.
@@ -39,39 +48,60 @@ type Document struct {
 
 // Tool identifies the build that wrote the document.
 type Tool struct {
-	Name    string `json:"name"`
+	// Name is always "gptdoctor".
+	Name string `json:"name"`
+	// Version is the release ("v1.2.0") or "devel" for a source build.
 	Version string `json:"version"`
-	OS      string `json:"os"`
-	Arch    string `json:"arch"`
+	// OS and Arch are the platform the binary runs on (Go's GOOS/GOARCH).
+	OS   string `json:"os"`
+	Arch string `json:"arch"`
 }
 
 // Settings records what the run was told to probe and how, so a support
 // person reading the document knows what "reachable" was measured against.
 type Settings struct {
-	Targets      []probes.Target `json:"targets"`
-	BudgetMS     probes.Millis   `json:"budget_ms"`
-	StatusURL    string          `json:"status_url,omitempty"`
-	Resolvers    []string        `json:"resolvers,omitempty"`
-	DoHURL       string          `json:"doh_url,omitempty"`
-	CaptiveURL   string          `json:"captive_url,omitempty"`
-	EgressProbes []string        `json:"egress_probes,omitempty"`
-	APIKeyEnv    string          `json:"api_key_env"`
-	BypassProxy  bool            `json:"bypass_proxy,omitempty"`
+	// Targets are the URLs probed and what a healthy answer from each is.
+	Targets []probes.Target `json:"targets"`
+	// BudgetMS is the run's overall time budget.
+	BudgetMS probes.Millis `json:"budget_ms"`
+	// StatusURL is the status page API asked; empty when skipped.
+	StatusURL string `json:"status_url,omitempty"`
+	// Resolvers are the independent DNS servers compared with the system
+	// resolver.
+	Resolvers []string `json:"resolvers,omitempty"`
+	// DoHURL is the DNS-over-HTTPS endpoint compared with; empty when
+	// skipped.
+	DoHURL string `json:"doh_url,omitempty"`
+	// CaptiveURL is the plain-HTTP captive-portal check; empty when skipped.
+	CaptiveURL string `json:"captive_url,omitempty"`
+	// EgressProbes are the addresses whose routes named the egress
+	// interface.
+	EgressProbes []string `json:"egress_probes,omitempty"`
+	// APIKeyEnv names the variable the API key was read from (never the
+	// key).
+	APIKeyEnv string `json:"api_key_env"`
+	// BypassProxy is true when the run ignored every configured proxy.
+	BypassProxy bool `json:"bypass_proxy,omitempty"`
 	// Resolver is the --resolver override of the system resolver.
 	Resolver string `json:"resolver,omitempty"`
 	// ConnectTo lists --connect-to rules in force: results name the
 	// original addresses, but connections went elsewhere.
-	ConnectTo   []string `json:"connect_to,omitempty"`
+	ConnectTo []string `json:"connect_to,omitempty"`
+	// UserCAFiles are the --ca-file roots the user trusts as their own.
 	UserCAFiles []string `json:"user_ca_files,omitempty"`
-	PublicRoots string   `json:"public_roots,omitempty"`
-	ConfigFile  string   `json:"config_file,omitempty"`
+	// PublicRoots names the public root set TLS chains were compared with.
+	PublicRoots string `json:"public_roots,omitempty"`
+	// ConfigFile is the configuration file that was read, if any.
+	ConfigFile string `json:"config_file,omitempty"`
 }
 
 // Outcome is the one-line answer and the exit code that goes with it.
 type Outcome struct {
 	// Status is reachable, problem or incomplete.
-	Status   string `json:"status"`
-	ExitCode int    `json:"exit_code"`
+	Status string `json:"status"`
+	// ExitCode is the process exit code: 0 reachable, 1 problem or
+	// incomplete.
+	ExitCode int `json:"exit_code"`
 	// Headline is the sentence a user reads first.
 	Headline string `json:"headline"`
 	// Counts is the number of results per status.

@@ -137,7 +137,8 @@ func writeFindings(b *strings.Builder, p palette, d Document, opt TextOptions) {
 		}
 		if len(f.Remedies) > 0 {
 			fmt.Fprintf(b, "    %s\n", p.cyan("What to do:"))
-			for j, id := range f.Remedies {
+			j := 0
+			for _, id := range f.Remedies {
 				rem, ok := remedies.RemedyByID(id)
 				if !ok {
 					continue
@@ -147,6 +148,7 @@ func writeFindings(b *strings.Builder, p palette, d Document, opt TextOptions) {
 					act = p.dim("  → gptdoctor fix " + rem.Action)
 				}
 				fmt.Fprintf(b, "      %c. %s%s\n", 'a'+rune(j%26), line(rem.Title), act)
+				j++
 			}
 		}
 	}
