@@ -109,6 +109,10 @@ func footer(d Document, opt TextOptions) string {
 		c[probes.StatusSkipped], d.Outcome.ExitCode, strings.Join(hints, "; "))
 }
 
+// maxEvidence is how many evidence lines a finding shows without
+// --verbose: enough to prove it, few enough to read.
+const maxEvidence = 5
+
 func writeFindings(b *strings.Builder, p palette, d Document, opt TextOptions) {
 	if len(d.Findings) == 0 {
 		return
@@ -128,12 +132,19 @@ func writeFindings(b *strings.Builder, p palette, d Document, opt TextOptions) {
 		if f.Summary != "" {
 			fmt.Fprintf(b, "    %s\n", line(f.Summary))
 		}
-		for _, e := range f.Evidence {
+		shown := f.Evidence
+		if !opt.Verbose && len(shown) > maxEvidence {
+			shown = shown[:maxEvidence]
+		}
+		for _, e := range shown {
 			ref := ""
 			if opt.Verbose && e.ResultID != "" {
 				ref = p.dim("  (" + e.ResultID + ")")
 			}
 			fmt.Fprintf(b, "      • %s%s\n", line(e.Text), ref)
+		}
+		if more := len(f.Evidence) - len(shown); more > 0 {
+			fmt.Fprintf(b, "      %s\n", p.dim(fmt.Sprintf("… and %d more (--verbose shows all)", more)))
 		}
 		if len(f.Remedies) > 0 {
 			fmt.Fprintf(b, "    %s\n", p.cyan("What to do:"))
