@@ -26,7 +26,10 @@ const (
 // What is expected is data, not code: a 401 missing_api_key from the API
 // without a key means "reachable", not "broken".
 type Target struct {
-	URL  string     `json:"url"`
+	// URL is the address probed ("https://chatgpt.com/").
+	URL string `json:"url"`
+	// Kind is web (a page a browser loads, probed as a variant matrix) or api
+	// (an API endpoint, probed the way a script calls it).
 	Kind TargetKind `json:"kind"`
 	// ExpectCloudflare says the host is known to sit behind Cloudflare, so
 	// an answer without Cloudflare markers is suspect.

@@ -50,12 +50,16 @@ type DNSConfigDetails struct {
 	// resolved stub); Upstreams the real servers behind a local stub.
 	Servers   []string `json:"servers,omitempty"`
 	Upstreams []string `json:"upstreams,omitempty"`
-	Search    []string `json:"search,omitempty"`
+	// Search lists the DNS search domains: suffixes tried for short names.
+	Search []string `json:"search,omitempty"`
 	// Caches lists local caching resolvers found running (nscd, dnsmasq,
 	// unbound, systemd-resolved, dnscrypt-proxy, mDNSResponder); the DNS
 	// flush remedy uses it.
 	Caches []string `json:"caches,omitempty"`
-	Notes  []string `json:"notes,omitempty"`
+	// Notes say in words what the configuration implies or what could not
+	// be read ("the default resolver sits on utun4, a tunnel: every query
+	// goes through the VPN").
+	Notes []string `json:"notes,omitempty"`
 
 	// ResolvConfLink is where /etc/resolv.conf points when it is a
 	// symlink (absolute, cleaned); empty for a regular file.
@@ -81,8 +85,9 @@ type DNSConfigDetails struct {
 // here.
 type DNSScope struct {
 	// Interface is the link or adapter name ("en0", "wg0", "Wi-Fi").
-	Interface string   `json:"interface,omitempty"`
-	Servers   []string `json:"servers,omitempty"`
+	Interface string `json:"interface,omitempty"`
+	// Servers are the DNS servers of this scope.
+	Servers []string `json:"servers,omitempty"`
 	// Domains the scope answers for; "~." (resolved) means every name.
 	Domains []string `json:"domains,omitempty"`
 	// Default is true when this scope may answer names outside Domains
@@ -97,7 +102,10 @@ func (*DNSConfigDetails) details() {}
 // DNSLookupDetails compares the answers for one target host from the system
 // resolver and from independent resolvers.
 type DNSLookupDetails struct {
-	Host    string           `json:"host"`
+	// Host is the name looked up.
+	Host string `json:"host"`
+	// Answers holds one answer per resolver: the system resolver first, then
+	// the independent ones.
 	Answers []ResolverAnswer `json:"answers"`
 	// Consistent is true when every resolver that answered agrees on
 	// whether the host is Cloudflare-fronted and none was hijacked.
@@ -127,10 +135,14 @@ type ResolverAnswer struct {
 	Transport string `json:"transport"`
 	// RCode is NOERROR, NXDOMAIN, SERVFAIL, REFUSED, TIMEOUT or ERROR:
 	// the A and AAAA outcomes combined (see RCodeA and RCodeAAAA).
-	RCode string        `json:"rcode"`
+	RCode string `json:"rcode"`
+	// Addrs are the A and AAAA addresses returned.
 	Addrs []AddressInfo `json:"addrs,omitempty"`
-	Time  Millis        `json:"time_ms"`
-	Error string        `json:"error,omitempty"`
+	// Time is how long the slower of the A and AAAA queries took.
+	Time Millis `json:"time_ms"`
+	// Error says why a query failed ("dns: resolve chatgpt.com via 1.1.1.1:53:
+	// timeout").
+	Error string `json:"error,omitempty"`
 
 	// RCodeA and RCodeAAAA are the outcomes per query type.
 	RCodeA    string `json:"rcode_a,omitempty"`
@@ -139,8 +151,12 @@ type ResolverAnswer struct {
 
 // AddressInfo is one resolved address with what is known about it.
 type AddressInfo struct {
-	IP         string `json:"ip"`
-	Cloudflare bool   `json:"cloudflare"`
+	// IP is the resolved address.
+	IP string `json:"ip"`
+	// Cloudflare is true when the address lies in Cloudflare's published
+	// ranges (for a NAT64 address, the IPv4 address inside it); a Cloudflare
+	// host resolving elsewhere points at DNS tampering.
+	Cloudflare bool `json:"cloudflare"`
 	// Class is public, private, loopback, unspecified, link_local,
 	// documentation, cgnat, nat64, multicast or reserved (ClassifyAddr).
 	Class string `json:"class"`
@@ -157,7 +173,9 @@ type DNSWhoamiDetails struct {
 	ECS            string `json:"ecs,omitempty"`
 	// PublicIP is this machine's IP as an independent resolver saw the
 	// query (whoami.cloudflare CH TXT), with the server asked.
-	PublicIP    string `json:"public_ip,omitempty"`
+	PublicIP string `json:"public_ip,omitempty"`
+	// PublicIPVia names the query and server behind PublicIP
+	// ("whoami.cloudflare CH TXT via 1.1.1.1:53").
 	PublicIPVia string `json:"public_ip_via,omitempty"`
 
 	// ResolverEgressCloudflare is true when the resolver's egress lies in

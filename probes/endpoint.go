@@ -36,16 +36,27 @@ func (v Variant) String() string { return v.Route + "-" + v.Family + "-" + v.Hea
 
 // EndpointDetails is everything one HTTP request to a target revealed.
 type EndpointDetails struct {
-	URL     string  `json:"url"`
+	// URL is the URL requested, without credentials; Redirects lists any hops
+	// from it.
+	URL string `json:"url"`
+	// Variant is the matrix cell the request belongs to: route, address family
+	// and header set.
 	Variant Variant `json:"variant"`
 	// Proxy is the proxy URL used (credentials redacted), empty when direct.
 	Proxy string `json:"proxy,omitempty"`
 	// RemoteAddr is the IP:port connected to (the proxy's when proxied).
-	RemoteAddr  string       `json:"remote_addr,omitempty"`
-	HTTPVersion string       `json:"http_version,omitempty"`
-	Timings     PhaseTimings `json:"timings"`
-	TLS         *TLSDetails  `json:"tls,omitempty"`
-	StatusCode  int          `json:"status_code,omitempty"`
+	RemoteAddr string `json:"remote_addr,omitempty"`
+	// HTTPVersion is the protocol of the final response ("HTTP/1.1",
+	// "HTTP/2.0").
+	HTTPVersion string `json:"http_version,omitempty"`
+	// Timings are how long each phase of the request took.
+	Timings PhaseTimings `json:"timings"`
+	// TLS describes the handshake and the certificate chain presented; absent
+	// for plain HTTP or when no certificate arrived.
+	TLS *TLSDetails `json:"tls,omitempty"`
+	// StatusCode is the HTTP status of the final response; absent when none
+	// arrived.
+	StatusCode int `json:"status_code,omitempty"`
 	// Redirects is the chain followed before the final response, at most
 	// MaxRedirects hops.
 	Redirects []Redirect `json:"redirects,omitempty"`
@@ -61,7 +72,9 @@ type EndpointDetails struct {
 	BodyExcerpt string `json:"body_excerpt,omitempty"`
 	// ClockSkew is server Date minus local time; nil when no Date header.
 	ClockSkew *Millis `json:"clock_skew_ms,omitempty"`
-	Verdict   Verdict `json:"verdict"`
+	// Verdict is the classifier's reading of the final response: who answered
+	// and what it means (its kind is empty when no response arrived).
+	Verdict Verdict `json:"verdict"`
 	// Expected says the verdict is what this target normally answers from a
 	// healthy machine (a 401 missing_api_key from the API without a key).
 	Expected bool `json:"expected"`
@@ -81,34 +94,51 @@ type EndpointDetails struct {
 // FirstByte counts from the start of that request); Total spans the whole
 // chain, redirects included.
 type PhaseTimings struct {
-	DNS       Millis `json:"dns_ms"`
-	Connect   Millis `json:"connect_ms"`
-	TLS       Millis `json:"tls_ms"`
+	// DNS is the name lookup (of the proxy's name on the proxy route).
+	DNS Millis `json:"dns_ms"`
+	// Connect is the TCP connect to the server, or to the proxy on the proxy
+	// route.
+	Connect Millis `json:"connect_ms"`
+	// TLS is the TLS handshake.
+	TLS Millis `json:"tls_ms"`
+	// FirstByte is the wait from the start of the final request to the first
+	// byte of its response.
 	FirstByte Millis `json:"first_byte_ms"`
-	Total     Millis `json:"total_ms"`
+	// Total is the whole request chain, redirects included.
+	Total Millis `json:"total_ms"`
 }
 
 // Redirect is one hop of a redirect chain.
 type Redirect struct {
-	Status int    `json:"status"`
-	From   string `json:"from"`
-	To     string `json:"to"`
+	// Status is the redirect's HTTP status (301, 302, 303, 307 or 308).
+	Status int `json:"status"`
+	// From and To are the URLs of the hop, without credentials.
+	From string `json:"from"`
+	To   string `json:"to"`
 }
 
 // TLSDetails describes the handshake and how the chain was judged.
 type TLSDetails struct {
-	Version    string `json:"version"`
-	ALPN       string `json:"alpn,omitempty"`
+	// Version is the negotiated TLS version ("TLS 1.3").
+	Version string `json:"version"`
+	// ALPN is the application protocol negotiated ("h2", "http/1.1"); empty
+	// when none was.
+	ALPN string `json:"alpn,omitempty"`
+	// ServerName is the host name sent as SNI in the handshake.
 	ServerName string `json:"server_name"`
 	// Chain is what the server (or a middlebox) presented, leaf first.
 	Chain []CertInfo `json:"chain"`
 	// SystemVerified: the chain verifies against this machine's store (plus
 	// the user's own roots from --ca-file).
-	SystemVerified bool   `json:"system_verified"`
-	SystemError    string `json:"system_error,omitempty"`
+	SystemVerified bool `json:"system_verified"`
+	// SystemError says why this machine's trust rejected the chain; empty when
+	// it accepted it.
+	SystemError string `json:"system_error,omitempty"`
 	// PublicVerified: the chain verifies against the public reference roots.
-	PublicVerified bool   `json:"public_verified"`
-	PublicError    string `json:"public_error,omitempty"`
+	PublicVerified bool `json:"public_verified"`
+	// PublicError says why the public reference roots rejected the chain (or
+	// could not be loaded); empty when they accepted it.
+	PublicError string `json:"public_error,omitempty"`
 	// UserTrusted: the chain ends at a root the user declared with
 	// --ca-file; not reported as interception.
 	UserTrusted bool `json:"user_trusted,omitempty"`
@@ -127,9 +157,15 @@ type TLSDetails struct {
 
 // CertInfo is one certificate of a chain.
 type CertInfo struct {
-	Subject   string    `json:"subject"`
-	IssuerCN  string    `json:"issuer_cn"`
-	IssuerOrg string    `json:"issuer_org,omitempty"`
+	// Subject is the certificate's subject distinguished name
+	// ("CN=chatgpt.com").
+	Subject string `json:"subject"`
+	// IssuerCN is the issuer's common name ("WE1"); on a re-signed chain it
+	// names the interceptor's CA (an antivirus, proxy or company product).
+	IssuerCN string `json:"issuer_cn"`
+	// IssuerOrg is the issuer's organisation ("Google Trust Services").
+	IssuerOrg string `json:"issuer_org,omitempty"`
+	// NotBefore and NotAfter bound the certificate's validity, in UTC.
 	NotBefore time.Time `json:"not_before"`
 	NotAfter  time.Time `json:"not_after"`
 	// SHA256 is the certificate fingerprint in hex.
@@ -141,7 +177,9 @@ func (*EndpointDetails) details() {}
 // MatrixDetails summarises the cells of one web target: which were blocked,
 // which passed, and the differential conclusion a rule can use.
 type MatrixDetails struct {
-	URL   string       `json:"url"`
+	// URL is the web target the cells requested.
+	URL string `json:"url"`
+	// Cells are the target's matrix cells, one per endpoint result.
 	Cells []MatrixCell `json:"cells"`
 	// Split names the single axis that separates blocked from unblocked
 	// cells, when one does: "route", "family" or "headers". Empty when all
@@ -160,10 +198,15 @@ type MatrixDetails struct {
 
 // MatrixCell is the outcome of one cell, pointing at its endpoint result.
 type MatrixCell struct {
-	ResultID string      `json:"result_id"`
-	Variant  Variant     `json:"variant"`
-	Status   Status      `json:"status"`
-	Verdict  VerdictKind `json:"verdict,omitempty"`
+	// ResultID is the id of the endpoint result behind the cell.
+	ResultID string `json:"result_id"`
+	// Variant is the cell's route, address family and header set.
+	Variant Variant `json:"variant"`
+	// Status is that result's status (pass, warn, fail, skipped or unknown).
+	Status Status `json:"status"`
+	// Verdict is the verdict kind of the cell's answer; absent when it got
+	// none.
+	Verdict VerdictKind `json:"verdict,omitempty"`
 	// Blocked: Cloudflare refused this cell (a block, not a challenge).
 	Blocked bool `json:"blocked"`
 	// Challenged: Cloudflare served a challenge page in this cell.

@@ -20,12 +20,17 @@ type ProxyEnvDetails struct {
 
 // EnvVar is one environment variable, redacted.
 type EnvVar struct {
-	Name  string `json:"name"`
+	// Name is the variable as set, in its own case (HTTP_PROXY, https_proxy,
+	// NO_PROXY, ALL_PROXY, REQUEST_METHOD …): programs disagree on which case
+	// wins.
+	Name string `json:"name"`
+	// Value is the variable's value, proxy credentials redacted.
 	Value string `json:"value"`
 }
 
 // EffectiveProxy is the proxy decision for one URL.
 type EffectiveProxy struct {
+	// URL is the target URL the decision is for.
 	URL string `json:"url"`
 	// Proxy is the redacted proxy URL, or empty for a direct connection.
 	Proxy string `json:"proxy,omitempty"`
@@ -47,10 +52,14 @@ type ProxySettingsDetails struct {
 	// environment variables").
 	Mode string `json:"mode"`
 	// HTTP, HTTPS and SOCKS are host:port (credentials never included).
-	HTTP   string   `json:"http,omitempty"`
-	HTTPS  string   `json:"https,omitempty"`
-	SOCKS  string   `json:"socks,omitempty"`
-	PACURL string   `json:"pac_url,omitempty"`
+	HTTP  string `json:"http,omitempty"`
+	HTTPS string `json:"https,omitempty"`
+	SOCKS string `json:"socks,omitempty"`
+	// PACURL is the proxy auto-config script the settings name, credentials
+	// redacted.
+	PACURL string `json:"pac_url,omitempty"`
+	// Bypass lists the hosts and patterns that skip the proxy, as configured
+	// ("localhost", "*.local", "<local>").
 	Bypass []string `json:"bypass,omitempty"`
 	// AutoDetect is true when WPAD discovery is switched on alongside the
 	// mode (Windows "Automatically detect settings", macOS
@@ -72,9 +81,13 @@ func (*ProxySettingsDetails) details() {}
 // PACDetails is what a fetched proxy auto-config script says, without
 // evaluating it.
 type PACDetails struct {
-	URL       string `json:"url"`
-	Bytes     int    `json:"bytes"`
-	Truncated bool   `json:"truncated,omitempty"`
+	// URL is the PAC script's address, credentials redacted.
+	URL string `json:"url"`
+	// Bytes is how much of the script was read (at most 1 MiB).
+	Bytes int `json:"bytes"`
+	// Truncated is true when the script is longer than 1 MiB and only its
+	// start was read.
+	Truncated bool `json:"truncated,omitempty"`
 	// MentionsOpenAI: the script names openai.com or chatgpt.com.
 	MentionsOpenAI bool `json:"mentions_openai"`
 	// Directives are the distinct PROXY/SOCKS/DIRECT results it can return.
@@ -88,10 +101,12 @@ func (*PACDetails) details() {}
 // ProxyReachDetails is a TCP connect test to one configured proxy.
 type ProxyReachDetails struct {
 	// Proxy is the redacted proxy URL; Addr the host:port dialled.
-	Proxy     string `json:"proxy"`
-	Addr      string `json:"addr"`
-	Reachable bool   `json:"reachable"`
-	Connect   Millis `json:"connect_ms,omitempty"`
+	Proxy string `json:"proxy"`
+	Addr  string `json:"addr"`
+	// Reachable is true when the proxy accepted a TCP connection.
+	Reachable bool `json:"reachable"`
+	// Connect is how long the TCP connect took; absent when it failed.
+	Connect Millis `json:"connect_ms,omitempty"`
 	// Sources name the settings that configure this proxy ("HTTPS_PROXY",
 	// "gsettings https").
 	Sources []string `json:"sources,omitempty"`

@@ -81,17 +81,26 @@ type Result struct {
 	// ID is unique within a run and stable across runs for the same plan
 	// ("endpoint:chatgpt.com:direct-ipv4-browser"), so rules and remedies can
 	// point at it and re-run it.
-	ID     string `json:"id"`
-	Kind   Kind   `json:"kind"`
+	ID string `json:"id"`
+	// Kind is the probe family, which decides the type of Details: endpoint,
+	// matrix, edge_trace, status_page, api_key, identity, dns or proxy.
+	Kind Kind `json:"kind"`
+	// Target is what the probe aimed at (a URL, a host name or a proxy
+	// host:port); empty for probes of the machine itself.
 	Target string `json:"target,omitempty"`
 	// Title is a short human label for the probe ("chatgpt.com over IPv6").
-	Title  string `json:"title"`
+	Title string `json:"title"`
+	// Status is the outcome: pass, warn, fail, skipped (did not run, on
+	// purpose) or unknown (could not tell: timed out, cancelled, or lacked a
+	// tool or a permission).
 	Status Status `json:"status"`
 	// Reason says in one line why the status is what it is, in words a user
 	// understands ("Cloudflare 1020: access denied by the site's firewall").
-	Reason   string    `json:"reason"`
-	Started  time.Time `json:"started"`
-	Duration Millis    `json:"duration_ms"`
+	Reason string `json:"reason"`
+	// Started is when the probe began.
+	Started time.Time `json:"started"`
+	// Duration is how long the probe ran.
+	Duration Millis `json:"duration_ms"`
 	// Evidence lists the observations behind Reason, one per line
 	// ("cf-ray: 8a1b2c3d4e5f6a7b-FRA", "body: error code: 1020").
 	Evidence []string `json:"evidence,omitempty"`
@@ -113,7 +122,12 @@ type Details interface {
 // already names the target, e.g. "dns: resolve chatgpt.com via 1.1.1.1:
 // timeout".
 type StepError struct {
-	Step    string `json:"step"`
+	// Step names where the measurement broke: dns, connect, tls, proxy,
+	// request, read, parse, command, permission, config, route, host or
+	// internal.
+	Step string `json:"step"`
+	// Message says what failed and names the target ("dns: resolve chatgpt.com
+	// via 1.1.1.1: timeout").
 	Message string `json:"message"`
 	// Timeout is true when the step ran out of time rather than being refused.
 	Timeout bool `json:"timeout,omitempty"`

@@ -63,6 +63,13 @@ type ClassifyInput struct {
 // Verdict is the classifier's reading of one response. Every string in it
 // has been sanitised: it may go straight to a terminal.
 type Verdict struct {
+	// Kind is what the response means, the value to match on: ok; a Cloudflare
+	// refusal or error (cf_block, cf_rate_limit, cf_browser_signature,
+	// cf_country_block, cf_ip_ban, cf_malicious, cf_1xxx, cf_challenge,
+	// cf_5xx, cf_unknown); an OpenAI API error (openai_invalid_key,
+	// openai_missing_key, openai_ip_not_authorized, openai_region,
+	// openai_rate_limit, openai_quota, openai_server_error, openai_overloaded,
+	// openai_error); or origin_error, captive_portal or unexpected.
 	Kind VerdictKind `json:"kind"`
 	// Status is the HTTP status the verdict was read from.
 	Status int `json:"status"`
@@ -116,10 +123,19 @@ type Verdict struct {
 // OpenAIError is the {"error":{...}} body the OpenAI API returns. Message has
 // any API key fragment redacted.
 type OpenAIError struct {
-	Code      string `json:"code,omitempty"`
-	Type      string `json:"type,omitempty"`
-	Param     string `json:"param,omitempty"`
-	Message   string `json:"message,omitempty"`
+	// Code is the API's error code ("invalid_api_key", "insufficient_quota",
+	// "unsupported_country_region_territory").
+	Code string `json:"code,omitempty"`
+	// Type is the API's error type ("invalid_request_error",
+	// "insufficient_quota").
+	Type string `json:"type,omitempty"`
+	// Param names the request parameter the error is about, when the API names
+	// one.
+	Param string `json:"param,omitempty"`
+	// Message is the API's own error text, with any key fragment redacted.
+	Message string `json:"message,omitempty"`
+	// RequestID is the request ID to quote to OpenAI support, from the
+	// x-request-id header or the req_… ID in the message.
 	RequestID string `json:"request_id,omitempty"`
 }
 

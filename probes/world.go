@@ -115,20 +115,34 @@ type HostInfo interface {
 
 // HostFacts is the machine's identity as the OS reports it.
 type HostFacts struct {
-	Hostname        string `json:"hostname"`
-	OS              string `json:"os"`
-	Platform        string `json:"platform,omitempty"`
+	// Hostname is the machine's host name.
+	Hostname string `json:"hostname"`
+	// OS is the operating system as Go names it (linux, darwin, windows).
+	OS string `json:"os"`
+	// Platform is the distribution or product ("ubuntu", "darwin", "Microsoft
+	// Windows 11 Pro").
+	Platform string `json:"platform,omitempty"`
+	// PlatformVersion is the platform's version ("24.04", "14.5").
 	PlatformVersion string `json:"platform_version,omitempty"`
-	KernelVersion   string `json:"kernel_version,omitempty"`
+	// KernelVersion is the kernel release ("6.8.0-45-generic").
+	KernelVersion string `json:"kernel_version,omitempty"`
 }
 
 // Interface is one network interface.
 type Interface struct {
-	Index        int      `json:"index"`
-	Name         string   `json:"name"`
-	MTU          int      `json:"mtu,omitempty"`
-	HardwareAddr string   `json:"hardware_addr,omitempty"`
-	Flags        []string `json:"flags,omitempty"`
+	// Index is the OS's interface index.
+	Index int `json:"index"`
+	// Name is the interface name ("eth0", "en0", "wg0"; on Windows the
+	// adapter's name, "Wi-Fi").
+	Name string `json:"name"`
+	// MTU is the largest packet the interface sends, in bytes (1500 on
+	// Ethernet; tunnels use less).
+	MTU int `json:"mtu,omitempty"`
+	// HardwareAddr is the MAC address; empty for loopback and most tunnels.
+	HardwareAddr string `json:"hardware_addr,omitempty"`
+	// Flags are the interface flags set: up, broadcast, loopback,
+	// pointtopoint, multicast.
+	Flags []string `json:"flags,omitempty"`
 	// Addrs are CIDR strings ("192.0.2.10/24").
 	Addrs []string `json:"addrs,omitempty"`
 	// Description is the adapter description where the OS has one

@@ -20,9 +20,15 @@ type Finding struct {
 	// Summary says, for this snapshot, what was seen and what it means
 	// ("Cloudflare blocks chatgpt.com (1020) while a WireGuard VPN carries
 	// your traffic …").
-	Summary    string     `json:"summary"`
+	Summary string `json:"summary"`
+	// Confidence is how sure the rules are: confirmed (a measurement proves
+	// the cause), likely (the evidence fits it best but cannot prove it) or
+	// possible (worth checking; nothing contradicts it).
 	Confidence Confidence `json:"confidence"`
-	Severity   Severity   `json:"severity"`
+	// Severity is how much the cause hurts: blocking (the service cannot be
+	// used until it is fixed), degrading (it fails some of the time or for
+	// some uses) or advisory (nothing measured says it is broken).
+	Severity Severity `json:"severity"`
 	// Evidence points at the results that support the finding.
 	Evidence []Evidence `json:"evidence"`
 	// Remedies are remedy IDs, best first, already limited to those that

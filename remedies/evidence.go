@@ -12,8 +12,11 @@ import (
 // Evidence is one line of proof for a finding, pointing at the probe result
 // it comes from so a renderer can jump to it and a fix can re-run it.
 type Evidence struct {
+	// ResultID is the id of the probe result this line of proof comes from.
 	ResultID string `json:"result_id"`
-	Text     string `json:"text"`
+	// Text is the observation in one line, sanitised and with secrets
+	// redacted.
+	Text string `json:"text"`
 }
 
 // ev builds an evidence line. Probe details are sanitised by contract; the

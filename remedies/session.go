@@ -12,15 +12,25 @@ import (
 // ticket: what ran (or would have), how it ended, and what the re-check
 // showed before and after.
 type ActionRecord struct {
+	// Action is the action ID that was asked for (flush-dns, open-status,
+	// private-window, bypass-proxy, retry, copy-ticket, renew-dhcp,
+	// winsock-reset or ip-reset).
 	Action string `json:"action"`
-	Title  string `json:"title"`
+	// Title is the action's human title; empty when the ID is not a known
+	// action.
+	Title string `json:"title"`
 	// Commands are the argvs that ran, or would have in a dry run (with
 	// sudo in front when escalated).
-	Commands  [][]string    `json:"commands,omitempty"`
-	DryRun    bool          `json:"dry_run,omitempty"`
-	Escalated bool          `json:"escalated,omitempty"`
-	Started   time.Time     `json:"started"`
-	Duration  probes.Millis `json:"duration_ms"`
+	Commands [][]string `json:"commands,omitempty"`
+	// DryRun is true when the action was only shown (fix --dry-run), not run.
+	DryRun bool `json:"dry_run,omitempty"`
+	// Escalated is true when the user agreed to run the commands through
+	// sudo.
+	Escalated bool `json:"escalated,omitempty"`
+	// Started is when the action began.
+	Started time.Time `json:"started"`
+	// Duration is how long the action took, re-check included.
+	Duration probes.Millis `json:"duration_ms"`
 	// ExitCode is the last command's exit status (-1 when none ran to an
 	// exit).
 	ExitCode int `json:"exit_code"`
@@ -32,8 +42,11 @@ type ActionRecord struct {
 	Err string `json:"error,omitempty"`
 	// Before and After summarise the targets around the action
 	// ("chatgpt.com: Cloudflare 1020 via proxy" -> "chatgpt.com: 200 OK direct").
-	Before  string  `json:"before,omitempty"`
-	After   string  `json:"after,omitempty"`
+	Before string `json:"before,omitempty"`
+	After  string `json:"after,omitempty"`
+	// Outcome is how it ended: fixed, improved, unchanged or worse (what the
+	// re-check showed), done, not-rechecked, dry-run, instructions, declined
+	// or failed.
 	Outcome Outcome `json:"outcome"`
 }
 
