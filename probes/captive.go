@@ -8,7 +8,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/netip"
 	"net/url"
 	"regexp"
 	"strings"
@@ -116,45 +115,6 @@ func worldHTTPClient(w World, proxy func(*http.Request) (*url.URL, error)) *http
 		ForceAttemptHTTP2: false,
 	}
 	return &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-}
-
-// dialViaWorld resolves host with the world's resolver (unless it is an IP
-// literal) and tries each address in turn with the world's dialer.
-func dialViaWorld(ctx context.Context, w World, network, hostport string) (net.Conn, error) {
-	if w.Dialer == nil {
-		return nil, errors.New("no dialer configured")
-	}
-	host, port, err := net.SplitHostPort(hostport)
-	if err != nil {
-		return nil, err
-	}
-	if ip, err := netip.ParseAddr(host); err == nil {
-		return w.Dialer.DialContext(ctx, network, net.JoinHostPort(ip.String(), port))
-	}
-	if w.Resolver == nil {
-		return nil, fmt.Errorf("resolve %s: no resolver configured", host)
-	}
-	addrs, err := w.Resolver.LookupNetIP(ctx, "ip", host)
-	if err != nil {
-		return nil, &resolveError{host: host, err: err}
-	}
-	if len(addrs) == 0 {
-		return nil, &resolveError{host: host, err: errors.New("no addresses")}
-	}
-	var first error
-	for _, a := range addrs {
-		c, err := w.Dialer.DialContext(ctx, network, net.JoinHostPort(a.Unmap().String(), port))
-		if err == nil {
-			return c, nil
-		}
-		if first == nil {
-			first = err
-		}
-		if ctx.Err() != nil {
-			break
-		}
-	}
-	return nil, first
 }
 
 // resolveError marks a failure to resolve, so messages can say "dns".

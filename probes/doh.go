@@ -11,9 +11,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
-	"net/netip"
 	"net/url"
-	"slices"
 	"time"
 
 	"github.com/miekg/dns"
@@ -29,9 +27,6 @@ const dohTimeout = 4 * time.Second
 // maxDoHResponse caps a DoH response body: a DNS message is at most 64 KiB
 // by its own length field, and an A or AAAA answer is a few hundred bytes.
 const maxDoHResponse = 64 << 10
-
-// maxDoHDialAddrs is how many of the DoH server's addresses are tried.
-const maxDoHDialAddrs = 4
 
 // dohClient sends RFC 8484 wire-format queries to one DoH endpoint. It
 // connects directly (no proxy: this is a comparison of what the network
@@ -58,7 +53,7 @@ func newDoHClient(w World, raw string) (*dohClient, error) {
 	tr := &http.Transport{
 		Proxy: nil,
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			return dohDial(ctx, w, network, addr)
+			return dialViaWorld(ctx, w, network, addr)
 		},
 		TLSClientConfig: &tls.Config{
 			MinVersion: tls.VersionTLS12,
@@ -113,57 +108,6 @@ func verifyAgainst(host string, trust Trust) func(tls.ConnectionState) error {
 		}
 		return err
 	}
-}
-
-// dohDial connects to the DoH server: IP literals directly, names through
-// the system resolver, IPv4 addresses first (they fail over faster on
-// networks with broken IPv6).
-func dohDial(ctx context.Context, w World, network, addr string) (net.Conn, error) {
-	if w.Dialer == nil {
-		return nil, errors.New("no dialer in this environment")
-	}
-	host, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		return nil, err
-	}
-	if ip, err := netip.ParseAddr(host); err == nil {
-		return w.Dialer.DialContext(ctx, network, net.JoinHostPort(ip.String(), port))
-	}
-	if w.Resolver == nil {
-		return nil, errors.New("no resolver in this environment")
-	}
-	ips, err := w.Resolver.LookupNetIP(ctx, "ip", host)
-	if err != nil {
-		_, msg := systemRCode(err)
-		return nil, fmt.Errorf("resolve %s: %s", host, msg)
-	}
-	slices.SortStableFunc(ips, func(a, b netip.Addr) int {
-		switch {
-		case a.Unmap().Is4() == b.Unmap().Is4():
-			return 0
-		case a.Unmap().Is4():
-			return -1
-		}
-		return 1
-	})
-	var errs []error
-	for i, ip := range ips {
-		if i == maxDoHDialAddrs {
-			break
-		}
-		conn, err := w.Dialer.DialContext(ctx, network, net.JoinHostPort(ip.Unmap().String(), port))
-		if err == nil {
-			return conn, nil
-		}
-		errs = append(errs, err)
-		if ctx.Err() != nil {
-			break
-		}
-	}
-	if len(errs) == 0 {
-		return nil, fmt.Errorf("resolve %s: no address", host)
-	}
-	return nil, errors.Join(errs...)
 }
 
 // exchange sends one query as POST application/dns-message (RFC 8484

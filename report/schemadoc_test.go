@@ -109,25 +109,16 @@ func TestJSONDoc(t *testing.T) {
 // detailsImplementations lists the probes types with a details() method,
 // read from the source so a new type cannot be forgotten.
 func detailsImplementations(t *testing.T) []string {
-	fset := token.NewFileSet()
-	pkgs, err := parser.ParseDir(fset, filepath.Join("..", "probes"), func(fi os.FileInfo) bool {
-		return !strings.HasSuffix(fi.Name(), "_test.go")
-	}, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var out []string
-	for _, p := range pkgs {
-		for _, f := range p.Files {
-			for _, d := range f.Decls {
-				fd, ok := d.(*ast.FuncDecl)
-				if !ok || fd.Name.Name != "details" || fd.Recv == nil {
-					continue
-				}
-				if star, ok := fd.Recv.List[0].Type.(*ast.StarExpr); ok {
-					if id, ok := star.X.(*ast.Ident); ok {
-						out = append(out, id.Name)
-					}
+	for _, f := range parseSources(t, filepath.Join("..", "probes"), 0) {
+		for _, d := range f.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || fd.Name.Name != "details" || fd.Recv == nil {
+				continue
+			}
+			if star, ok := fd.Recv.List[0].Type.(*ast.StarExpr); ok {
+				if id, ok := star.X.(*ast.Ident); ok {
+					out = append(out, id.Name)
 				}
 			}
 		}
@@ -155,57 +146,49 @@ func newDocGen(t *testing.T) *docGen {
 }
 
 func (g *docGen) parse(dir string) {
-	fset := token.NewFileSet()
-	pkgs, err := parser.ParseDir(fset, dir, func(fi os.FileInfo) bool {
-		return !strings.HasSuffix(fi.Name(), "_test.go")
-	}, parser.ParseComments)
-	if err != nil {
-		g.t.Fatal(err)
-	}
-	for pname, p := range pkgs {
-		for _, f := range p.Files {
-			for _, d := range f.Decls {
-				gd, ok := d.(*ast.GenDecl)
-				if !ok || gd.Tok != token.TYPE {
+	for _, f := range parseSources(g.t, dir, parser.ParseComments) {
+		pname := f.Name.Name
+		for _, d := range f.Decls {
+			gd, ok := d.(*ast.GenDecl)
+			if !ok || gd.Tok != token.TYPE {
+				continue
+			}
+			for _, spec := range gd.Specs {
+				ts := spec.(*ast.TypeSpec)
+				st, ok := ts.Type.(*ast.StructType)
+				if !ok {
 					continue
 				}
-				for _, spec := range gd.Specs {
-					ts := spec.(*ast.TypeSpec)
-					st, ok := ts.Type.(*ast.StructType)
-					if !ok {
-						continue
-					}
-					key := pname + "." + ts.Name.Name
-					doc := ts.Doc
-					if doc == nil {
-						doc = gd.Doc
-					}
-					g.typeDocs[key] = oneParagraph(doc.Text())
-					fields := map[string]string{}
-					prev := ""
-					for _, fl := range st.Fields.List {
-						text := ""
-						if fl.Doc != nil {
-							text = fl.Doc.Text()
-						} else if fl.Comment != nil {
-							text = fl.Comment.Text()
-						}
-						text = oneParagraph(text)
-						for _, n := range fl.Names {
-							// A comment that introduces a group ("ClientIP and
-							// Country are …") documents the fields it names.
-							if text == "" && strings.Contains(prev, n.Name) {
-								fields[n.Name] = prev
-								continue
-							}
-							fields[n.Name] = text
-						}
-						if text != "" {
-							prev = text
-						}
-					}
-					g.comments[key] = fields
+				key := pname + "." + ts.Name.Name
+				doc := ts.Doc
+				if doc == nil {
+					doc = gd.Doc
 				}
+				g.typeDocs[key] = oneParagraph(doc.Text())
+				fields := map[string]string{}
+				prev := ""
+				for _, fl := range st.Fields.List {
+					text := ""
+					if fl.Doc != nil {
+						text = fl.Doc.Text()
+					} else if fl.Comment != nil {
+						text = fl.Comment.Text()
+					}
+					text = oneParagraph(text)
+					for _, n := range fl.Names {
+						// A comment that introduces a group ("ClientIP and
+						// Country are …") documents the fields it names.
+						if text == "" && strings.Contains(prev, n.Name) {
+							fields[n.Name] = prev
+							continue
+						}
+						fields[n.Name] = text
+					}
+					if text != "" {
+						prev = text
+					}
+				}
+				g.comments[key] = fields
 			}
 		}
 	}
@@ -302,4 +285,26 @@ func (g *docGen) jsonType(t reflect.Type) string {
 		return "number"
 	}
 	return t.Kind().String()
+}
+
+// parseSources parses the non-test Go files of one package directory.
+func parseSources(t *testing.T, dir string, mode parser.Mode) []*ast.File {
+	t.Helper()
+	names, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	var files []*ast.File
+	for _, n := range names {
+		if strings.HasSuffix(n, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, n, nil, mode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, f)
+	}
+	return files
 }
