@@ -22,17 +22,25 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 	if len(pos) > 0 {
 		return 0, usagef("check: unexpected argument %q (check takes only flags)", pos[0])
 	}
-	o, err := p.options(os.LookupEnv)
+	s, err := newSystemSession("check", p)
 	if err != nil {
 		return 0, err
+	}
+	doc := s.document(s.probe(ctx, nil, stderr))
+	return doc.Outcome.ExitCode, s.render(doc, stdout)
+}
+
+// newSystemSession reads the options and wires the real machine.
+func newSystemSession(mode string, p *parsedFlags) (*session, error) {
+	o, err := p.options(os.LookupEnv)
+	if err != nil {
+		return nil, err
 	}
 	w, err := systemWorld(o)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	s := &session{mode: "check", opts: o, world: w}
-	doc := s.document(s.probe(ctx, nil, stderr))
-	return doc.Outcome.ExitCode, s.render(doc, stdout)
+	return &session{mode: mode, opts: o, world: w}, nil
 }
 
 // session is one diagnosis: its settings, its world and what was done.

@@ -49,15 +49,11 @@ func cmdFix(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	if !ff.list && !knownAction(pos[0]) {
 		return 0, usagef("fix: no remedy %q (known: %s)", pos[0], strings.Join(remedies.ActionIDs, ", "))
 	}
-	o, err := p.options(os.LookupEnv)
+	s, err := newSystemSession("fix", p)
 	if err != nil {
 		return 0, err
 	}
-	w, err := systemWorld(o)
-	if err != nil {
-		return 0, err
-	}
-	s := &session{mode: "fix", opts: o, world: w}
+	o := s.opts
 	runner := remedies.ExecRunner{}
 	env := remedies.ActionEnv{
 		GOOS:       runtime.GOOS,
