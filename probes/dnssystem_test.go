@@ -44,7 +44,13 @@ func TestSystemRCodeFromErrors(t *testing.T) {
 func TestSystemAnswerRealErrors(t *testing.T) {
 	t.Parallel()
 	closed := func() string {
-		pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+		// A port closed on 127.0.0.2 stays closed: the package's other
+		// parallel tests listen on 127.0.0.1, where the kernel could hand
+		// a just-closed port straight to one of their servers.
+		pc, err := net.ListenPacket("udp", "127.0.0.2:0")
+		if err != nil {
+			pc, err = net.ListenPacket("udp", "127.0.0.1:0")
+		}
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -365,13 +365,7 @@ func TestEndpointChallengeWarns(t *testing.T) {
 
 func TestEndpointConnectionRefused(t *testing.T) {
 	tw := newTestWorld(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	closed := ln.Addr().String()
-	ln.Close()
-	tw.host("chatgpt.com", cgV4, "", closed)
+	tw.host("chatgpt.com", cgV4, "", identClosedPort(t))
 	cfg := configFor(WebTarget("https://chatgpt.com/"))
 	r := runProbe(t, probeByID(t, TargetProbes(cfg.Targets[0], cfg, tw.World()), "endpoint:chatgpt.com:direct-ipv4-plain"))
 	d := endpointDetails(t, r)

@@ -187,10 +187,15 @@ func identListen(t *testing.T, handle func(net.Conn)) string {
 	return ln.Addr().String()
 }
 
-// identClosedPort returns a loopback address nothing listens on.
+// identClosedPort returns a loopback address nothing listens on. It closes
+// a port on 127.0.0.2 where it can: parallel tests listen on 127.0.0.1, and
+// the kernel may hand a port just closed there to one of their servers.
 func identClosedPort(t *testing.T) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := net.Listen("tcp", "127.0.0.2:0")
+	if err != nil {
+		ln, err = net.Listen("tcp", "127.0.0.1:0")
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
