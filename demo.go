@@ -49,6 +49,9 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) (int,
 	}
 	name := pos[0]
 	if _, ok := lab.Lookup(name); !ok {
+		if near := nearestScenario(name); near != "" {
+			return 0, usagef("demo: no scenario %q; did you mean %s? ('gptdoctor demo --list' shows them all)", name, near)
+		}
 		return 0, usagef("demo: no scenario %q ('gptdoctor demo --list' shows them all)", name)
 	}
 	o, err := p.options(os.LookupEnv)
@@ -77,4 +80,44 @@ func listScenarios(w io.Writer) error {
 	}
 	fmt.Fprintln(tw, "\nRun one with: gptdoctor demo SCENARIO")
 	return tw.Flush()
+}
+
+// nearestScenario suggests what a typo most likely meant: the scenarios the
+// name begins (up to three), else the one within two edits.
+func nearestScenario(name string) string {
+	best, bestDist := "", 3
+	var prefixed []string
+	for _, s := range lab.Scenarios() {
+		if strings.HasPrefix(s.Name, name) {
+			prefixed = append(prefixed, s.Name)
+		}
+		if d := editDistance(name, s.Name); d < bestDist {
+			best, bestDist = s.Name, d
+		}
+	}
+	if len(prefixed) > 0 && len(prefixed) <= 3 {
+		return strings.Join(prefixed, " or ")
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between two short strings.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }

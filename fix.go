@@ -68,8 +68,7 @@ func cmdFix(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		return exitOK, listActions(stdout, remedies.PlanActions(snap, env), env.GOOS)
 	}
 
-	progress := stderr
-	fmt.Fprintln(progress, "Checking first, so the result can be compared …")
+	fmt.Fprintln(stderr, "Checking first, so the result can be compared …")
 	before := s.probe(ctx, nil, stderr)
 	var sess remedies.Session
 	out := stdout

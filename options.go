@@ -116,7 +116,7 @@ func (p *parsedFlags) parse(args []string) ([]string, error) {
 			}
 			msg := err.Error()
 			if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
-				msg = "unknown flag " + name
+				msg = "unknown flag -" + name // the flag package prints one dash; the docs use two
 			}
 			return nil, usagef("%s: %s", p.fs.Name(), msg)
 		}

@@ -119,7 +119,7 @@ func TestOptionsErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--bogus"}, "unknown flag -bogus"},
+		{[]string{"--bogus"}, "unknown flag --bogus"},
 		{[]string{"--timeout", "soon"}, "invalid value"},
 		{[]string{"--timeout", "-1s"}, "--timeout"},
 		{[]string{"--timeout", "1h"}, "--timeout"},
@@ -167,5 +167,13 @@ func TestParseInterleavesPositionals(t *testing.T) {
 	pos, err := p.parse([]string{"block-1020", "--json", "--timeout", "2s"})
 	if err != nil || len(pos) != 1 || pos[0] != "block-1020" || !p.json || p.timeout != 2*time.Second {
 		t.Fatalf("pos %v json %v timeout %v err %v", pos, p.json, p.timeout, err)
+	}
+}
+
+func TestNearestScenario(t *testing.T) {
+	for in, want := range map[string]string{"blok-1020": "block-1020", "healty": "healthy", "dns-hij": "dns-hijack", "zzzz": "", "api-429": "api-429-rate or api-429-quota"} {
+		if got := nearestScenario(in); got != want {
+			t.Errorf("nearestScenario(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

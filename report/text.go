@@ -219,7 +219,7 @@ func sectionLines(p palette, sec section, results []probes.Result, opt TextOptio
 			dur = p.dim("  " + r.Duration.String())
 		}
 		reason := r.Reason
-		if wc := worstCell[r.ID]; wc != "" {
+		if wc := worstCell[r.ID]; wc != "" && !strings.Contains(reason, wc) {
 			reason += ": " + wc
 		}
 		out = append(out, fmt.Sprintf("  %s %s%s  %s%s", p.icon(r.Status), t, pad, line(reason), dur))
