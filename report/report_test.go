@@ -57,8 +57,12 @@ func sampleFindings() []remedies.Finding {
 }
 
 func sampleDoc() Document {
-	return Build(Input{Mode: "check", Version: "v0.0.0-test", Snapshot: sampleSnapshot(), Findings: sampleFindings(),
-		Settings: Settings{Targets: probes.DefaultTargets(), BudgetMS: probes.Millis(8 * time.Second), APIKeyEnv: "OPENAI_API_KEY"}})
+	d := Build(Input{Mode: "check", Version: "v0.0.0-test", Snapshot: sampleSnapshot(), Findings: sampleFindings(),
+		Settings: Settings{Targets: probes.DefaultTargets(), BudgetMS: probes.Millis(8 * time.Second), APIKeyEnv: "OPENAI_API_KEY"},
+		Actions: []remedies.ActionRecord{{Action: "bypass-proxy", Outcome: remedies.OutcomeFixed,
+			Before: "chatgpt.com: Cloudflare 1020 via proxy", After: "chatgpt.com: 200 OK direct"}}})
+	d.Tool.OS = "linux" // goldens must not depend on the machine running the test
+	return d
 }
 
 func TestBuildOutcome(t *testing.T) {

@@ -87,7 +87,7 @@ func WriteText(w io.Writer, d Document, opt TextOptions) error {
 	if len(d.Actions) > 0 {
 		fmt.Fprintf(&b, "\n%s\n", p.bold("ACTIONS"))
 		for _, a := range d.Actions {
-			fmt.Fprintf(&b, "  %s\n", line(a.Action))
+			fmt.Fprintf(&b, "  %s\n", line(a.Line()))
 		}
 	}
 
@@ -160,6 +160,11 @@ func writeFindings(b *strings.Builder, p palette, d Document, opt TextOptions) {
 				}
 				fmt.Fprintf(b, "      %c. %s%s\n", 'a'+rune(j%26), line(rem.Title), act)
 				j++
+				if opt.Verbose {
+					for _, step := range rem.StepsFor(d.Tool.OS, nil) {
+						fmt.Fprintf(b, "         - %s\n", line(step))
+					}
+				}
 			}
 		}
 	}
