@@ -83,9 +83,16 @@ func readFileCapped(fsys fs.FS, name string, limit int64) ([]byte, error) {
 	defer f.Close()
 	data, capped, err := readCapped(f, limit)
 	if capped {
-		return data, fmt.Errorf("larger than %d MiB; only the first %d MiB were read", limit>>20, limit>>20)
+		return data, &fileCutError{limit: limit}
 	}
 	return data, err
+}
+
+// fileCutError says a file was longer than the cap it was read under.
+type fileCutError struct{ limit int64 }
+
+func (e *fileCutError) Error() string {
+	return fmt.Sprintf("larger than %d MiB; only the first %d MiB were read", e.limit>>20, e.limit>>20)
 }
 
 // addrStrings formats addresses for DNSConfigDetails.

@@ -416,7 +416,7 @@ func TestLookupHostsFileTooLarge(t *testing.T) {
 	lab.world.FS = mapFSFrom(map[string]string{"etc/hosts": big})
 	res, d := runLookup(t, lab, chatgpt())
 	if d.HostsFileEntry == "" || !slices.ContainsFunc(res.Evidence, func(s string) bool {
-		return strings.Contains(s, "hosts file: cannot read /etc/hosts: larger than 16 MiB; only the first 16 MiB were read")
+		return strings.Contains(s, "hosts file: /etc/hosts is larger than 16 MiB; only the first 16 MiB were read")
 	}) {
 		t.Fatalf("entry %q evidence %q", d.HostsFileEntry, res.Evidence)
 	}

@@ -116,9 +116,12 @@ func commandProblem(name string, err error) string {
 	}
 }
 
-// fileProblem says in a few words why a file could not be read.
+// fileProblem says in a few words why a file could not be read (fully).
 func fileProblem(name string, err error) string {
+	var cut *fileCutError
 	switch {
+	case errors.As(err, &cut):
+		return name + " is " + cut.Error()
 	case errors.Is(err, fs.ErrNotExist):
 		return name + " does not exist"
 	case errors.Is(err, fs.ErrPermission):
