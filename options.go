@@ -207,6 +207,8 @@ func (p *parsedFlags) options(lookupEnv func(string) (string, bool)) (options, e
 		}
 	}
 
+	// pickURL takes the flag, else the file, else the default, and checks
+	// it. DoH is HTTPS by definition (RFC 8484), so --doh-url wants https.
 	pickURL := func(flagName string, flagVal string, fileVal *string, def string) (string, error) {
 		v := def
 		switch {
@@ -221,6 +223,9 @@ func (p *parsedFlags) options(lookupEnv func(string) (string, bool)) (options, e
 		u, err := url.Parse(v)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return "", usagef("--%s %q: want an http or https URL", flagName, v)
+		}
+		if flagName == "doh-url" && u.Scheme != "https" {
+			return "", usagef("--%s %q: want an https URL (DNS-over-HTTPS runs over TLS)", flagName, v)
 		}
 		if u.User != nil {
 			return "", usagef("--%s: credentials in URLs are not accepted", flagName)
@@ -317,17 +322,14 @@ func pick(flagVals listFlag, fileVals []string) []string {
 	return nil
 }
 
-// dnsServerAddr accepts "IP" or "IP:port" and returns IP:port (port 53 by
-// default). Names are refused: resolving the resolver would need a
-// resolver.
+// dnsServerAddr checks a resolver flag with the probes' own rule
+// (probes.DNSServerAddr) and returns IP:port, naming the flag on error.
 func dnsServerAddr(flagName, v string) (string, error) {
-	if ap, err := netip.ParseAddrPort(v); err == nil {
-		return ap.String(), nil
+	ap, err := probes.DNSServerAddr(v)
+	if err != nil {
+		return "", usagef("%s: %v", flagName, err)
 	}
-	if a, err := netip.ParseAddr(strings.Trim(v, "[]")); err == nil {
-		return netip.AddrPortFrom(a, 53).String(), nil
-	}
-	return "", usagef("%s %q: want an IP address with optional :port", flagName, v)
+	return ap.String(), nil
 }
 
 func validEnvName(s string) bool {

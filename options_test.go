@@ -127,6 +127,7 @@ func TestOptionsErrors(t *testing.T) {
 		{[]string{"--target", "https://"}, "no host"},
 		{[]string{"--target", "https://u:p@chatgpt.com/"}, "credentials"},
 		{[]string{"--status-url", "status.openai.com"}, "--status-url"},
+		{[]string{"--doh-url", "http://cloudflare-dns.com/dns-query"}, "--doh-url"},
 		{[]string{"--resolver", "dns.google"}, "--resolver"},
 		{[]string{"--compare-resolver", "1.1.1.1:dns"}, "--compare-resolver"},
 		{[]string{"--connect-to", "a=b"}, "connect-to"},

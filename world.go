@@ -8,15 +8,9 @@ import (
 	"net"
 	"os"
 	"runtime"
-	"time"
 
 	"github.com/gptdoctor/gptdoctor/probes"
 )
-
-// commandTimeout bounds every OS command a probe runs (scutil, gsettings,
-// netsh): they answer in milliseconds, and one that hangs must not hold the
-// run.
-const commandTimeout = 3 * time.Second
 
 // systemWorld wires the real machine: the OS network stack (with the user's
 // --connect-to rules and --resolver), the OS trust store, the environment,
@@ -43,7 +37,7 @@ func systemWorld(o options) (probes.World, error) {
 		Resolver:  resolver,
 		Clock:     probes.SystemClock{},
 		LookupEnv: os.LookupEnv,
-		Runner:    probes.ExecRunner{Timeout: commandTimeout},
+		Runner:    probes.ExecRunner{},
 		FS:        os.DirFS("/"),
 		HomeDir:   home,
 		GOOS:      runtime.GOOS,

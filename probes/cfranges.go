@@ -48,12 +48,6 @@ func parsePrefixList(text string) []netip.Prefix {
 	return out
 }
 
-// CloudflarePrefixes returns a copy of the embedded ranges, for reports that
-// show what an address was checked against.
-func CloudflarePrefixes() []netip.Prefix {
-	return append([]netip.Prefix(nil), cloudflarePrefixes()...)
-}
-
 // IsCloudflareIP reports whether ip lies in Cloudflare's published ranges
 // (as of CloudflareRangesDate). ChatGPT and the OpenAI API sit behind
 // Cloudflare, so an answer for them outside these ranges points at a

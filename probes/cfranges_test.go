@@ -8,7 +8,7 @@ import (
 )
 
 func TestCloudflareRangesEmbedded(t *testing.T) {
-	p := CloudflarePrefixes()
+	p := cloudflarePrefixes()
 	var v4, v6 int
 	for _, x := range p {
 		if x.Addr().Is4() {

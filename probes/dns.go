@@ -171,7 +171,7 @@ type DNSWhoamiDetails struct {
 	// (whoami.ds.akahelp.net "ns"); ECS the client subnet it forwarded.
 	ResolverEgress string `json:"resolver_egress,omitempty"`
 	ECS            string `json:"ecs,omitempty"`
-	// PublicIP is this machine's IP as an independent resolver saw the
+	// PublicIP is this machine's IP as Cloudflare's resolver saw the
 	// query (whoami.cloudflare CH TXT), with the server asked.
 	PublicIP string `json:"public_ip,omitempty"`
 	// PublicIPVia names the query and server behind PublicIP
@@ -179,7 +179,9 @@ type DNSWhoamiDetails struct {
 	PublicIPVia string `json:"public_ip_via,omitempty"`
 
 	// ResolverEgressCloudflare is true when the resolver's egress lies in
-	// Cloudflare's ranges (1.1.1.1 or WARP answers for this machine).
+	// Cloudflare's published ranges: Cloudflare's resolver (1.1.1.1, which
+	// WARP also sends DNS to) answers for this machine. WARP's own egress
+	// addresses (104.28.x) are not in those ranges.
 	ResolverEgressCloudflare bool `json:"resolver_egress_cloudflare,omitempty"`
 	// ClientIP is the "ip" value akahelp reports, where it does.
 	ClientIP string `json:"client_ip,omitempty"`

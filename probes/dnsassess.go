@@ -4,10 +4,13 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
+	"time"
 )
 
 // assessLookup compares the system resolver's answer (answers[0]) with the
-// independent resolvers' and decides the dns:lookup status. It is pure.
+// independent resolvers' and decides the dns:lookup status. sysLimit is
+// the limit the system lookup ran under, for the words of a timeout. It is
+// pure.
 //
 // Status mapping:
 //   - fail: the system resolver answers NXDOMAIN, SERVFAIL, REFUSED, times
@@ -28,7 +31,7 @@ import (
 // documentation, reserved) that no independent resolver also returned, or,
 // for a host expected behind Cloudflare, a non-Cloudflare address while an
 // independent resolver returned Cloudflare addresses.
-func assessLookup(host string, expectCF bool, answers []ResolverAnswer) Result {
+func assessLookup(host string, expectCF bool, answers []ResolverAnswer, sysLimit time.Duration) Result {
 	d := &DNSLookupDetails{Host: host, Answers: answers, RangesDate: CloudflareRangesDate, ExpectCloudflare: expectCF}
 	res := Result{Details: d}
 	for _, a := range answers {
@@ -89,7 +92,7 @@ func assessLookup(host string, expectCF bool, answers []ResolverAnswer) Result {
 	// The system resolver failed: the browser fails too.
 	if sys.RCode != RCodeNoError || len(sys.Addrs) == 0 {
 		res.Status = StatusFail
-		res.Reason = systemFailure(host, sys) + independentView(answered, failed)
+		res.Reason = systemFailure(host, sys, sysLimit) + independentView(answered, failed)
 		if sys.Error != "" {
 			res.Error = &StepError{Step: "dns", Message: sys.Error, Timeout: sys.RCode == RCodeTimeout}
 		}
@@ -173,7 +176,7 @@ func bogusWhy(class string) string {
 }
 
 // systemFailure says what the system resolver did instead of answering.
-func systemFailure(host string, sys ResolverAnswer) string {
+func systemFailure(host string, sys ResolverAnswer, limit time.Duration) string {
 	switch sys.RCode {
 	case RCodeNXDomain:
 		return fmt.Sprintf("the system resolver says %s does not exist (NXDOMAIN)", host)
@@ -182,7 +185,7 @@ func systemFailure(host string, sys ResolverAnswer) string {
 	case RCodeRefused:
 		return fmt.Sprintf("the system resolver refused to resolve %s (REFUSED)", host)
 	case RCodeTimeout:
-		return fmt.Sprintf("the system resolver gave no answer for %s within %s", host, dnsSystemTimeout)
+		return fmt.Sprintf("the system resolver gave no answer for %s within %s", host, limit)
 	case RCodeNoError:
 		return fmt.Sprintf("the system resolver returns no address for %s", host)
 	}

@@ -4,6 +4,7 @@ import (
 	"net/netip"
 	"strings"
 	"testing"
+	"time"
 )
 
 // ans builds a ResolverAnswer the way the queries do.
@@ -91,7 +92,7 @@ func TestAssessLookup(t *testing.T) {
 			StatusFail, false, true, []string{"refused to resolve chatgpt.com (REFUSED)"}},
 		{"system timeout and nothing else answers either", true,
 			[]ResolverAnswer{sysAns(to), cfAns(to), ggAns(to), dohAns(er)},
-			StatusFail, false, true, []string{"gave no answer for chatgpt.com within 4s", "no working DNS path"}},
+			StatusFail, false, true, []string{"gave no answer for chatgpt.com within 750ms", "no working DNS path"}},
 		{"system error", true,
 			[]ResolverAnswer{sysAns(er), cfAns(ok, cfIPv4)},
 			StatusFail, false, true, []string{"dns: resolve chatgpt.com via system: error"}},
@@ -137,7 +138,7 @@ func TestAssessLookup(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			res := assessLookup("chatgpt.com", c.expectCF, c.answers)
+			res := assessLookup("chatgpt.com", c.expectCF, c.answers, 750*time.Millisecond) // the limit a 3s budget gives
 			t.Logf("%s: %s", res.Status, res.Reason)
 			d := res.Details.(*DNSLookupDetails)
 			if res.Status != c.status {
@@ -162,7 +163,7 @@ func TestAssessLookup(t *testing.T) {
 }
 
 func TestAssessLookupWithoutSystemAnswer(t *testing.T) {
-	if res := assessLookup("chatgpt.com", true, nil); res.Status != StatusUnknown {
+	if res := assessLookup("chatgpt.com", true, nil, dnsTimeout); res.Status != StatusUnknown {
 		t.Fatalf("%s", res.Status)
 	}
 }
@@ -200,14 +201,24 @@ func TestCombineFamilies(t *testing.T) {
 	if f.RCode != RCodeNXDomain || !strings.Contains(f.Error, "A: timeout; AAAA: no such host") {
 		t.Errorf("timeout + NX: %+v", f)
 	}
+	// The system resolver's "no such host" may be NODATA: beside another
+	// failure of the other family, that failure is the outcome.
+	g := combineFamilies("chatgpt.com", "system", "system", to, nx, true)
+	if g.RCode != RCodeTimeout || g.RCodeA != RCodeTimeout || g.RCodeAAAA != RCodeNXDomain || !strings.Contains(g.Error, "A: timeout; AAAA: no such host") {
+		t.Errorf("system timeout + NX: %+v", g)
+	}
+	sf := familyAnswer{rcode: RCodeServFail, err: "SERVFAIL"}
+	if h := combineFamilies("chatgpt.com", "system", "system", nx, sf, true); h.RCode != RCodeServFail {
+		t.Errorf("system NX + SERVFAIL: %+v", h)
+	}
 }
 
 func TestAssessLookupStepError(t *testing.T) {
-	res := assessLookup("chatgpt.com", true, []ResolverAnswer{sysAns(RCodeTimeout), cfAns(RCodeNoError, cfIPv4)})
+	res := assessLookup("chatgpt.com", true, []ResolverAnswer{sysAns(RCodeTimeout), cfAns(RCodeNoError, cfIPv4)}, dnsTimeout)
 	if res.Error == nil || res.Error.Step != "dns" || !res.Error.Timeout || !strings.Contains(res.Error.Message, "chatgpt.com") {
 		t.Fatalf("%+v", res.Error)
 	}
-	if res := assessLookup("chatgpt.com", true, []ResolverAnswer{sysAns(RCodeNoError, cfIPv4)}); res.Error != nil {
+	if res := assessLookup("chatgpt.com", true, []ResolverAnswer{sysAns(RCodeNoError, cfIPv4)}, dnsTimeout); res.Error != nil {
 		t.Fatalf("error on success: %+v", res.Error)
 	}
 }
@@ -215,13 +226,16 @@ func TestAssessLookupStepError(t *testing.T) {
 func TestDNSServerAddr(t *testing.T) {
 	good := map[string]string{"1.1.1.1:53": "1.1.1.1:53", "9.9.9.9": "9.9.9.9:53", "[2606:4700:4700::1111]:53": "[2606:4700:4700::1111]:53", "2001:db8::53": "[2001:db8::53]:53", "[2001:db8::53]": "[2001:db8::53]:53"}
 	for in, want := range good {
-		if got, err := dnsServerAddr(in); err != nil || got != want {
-			t.Errorf("dnsServerAddr(%q) = %q, %v", in, got, err)
+		if got, err := DNSServerAddr(in); err != nil || got.String() != want {
+			t.Errorf("DNSServerAddr(%q) = %q, %v", in, got, err)
 		}
 	}
-	for _, bad := range []string{"dns.google:53", "", "1.1.1.1:http"} {
-		if _, err := dnsServerAddr(bad); err == nil {
-			t.Errorf("dnsServerAddr(%q) accepted", bad)
+	for _, bad := range []string{"dns.google:53", "", "1.1.1.1:http", "1.1.1.1\x1b[2J"} {
+		_, err := DNSServerAddr(bad)
+		if err == nil {
+			t.Errorf("DNSServerAddr(%q) accepted", bad)
+		} else if strings.ContainsRune(err.Error(), 0x1b) {
+			t.Errorf("DNSServerAddr(%q): escape in %q", bad, err)
 		}
 	}
 }

@@ -2,11 +2,9 @@ package probes
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -15,14 +13,9 @@ import (
 
 // dnsConfigTimeout bounds the dns:config probe. Reading a few small files
 // is instant; listing processes through gopsutil can take most of a second
-// on a busy machine, and resolvectl or scutil (dnsCommandTimeout) answer
+// on a busy machine, and resolvectl or scutil (commandTimeout) answer
 // over D-Bus or configd in milliseconds when healthy.
 const dnsConfigTimeout = 3 * time.Second
-
-// dnsCommandTimeout bounds one OS command (resolvectl status, scutil --dns).
-// Both answer in tens of milliseconds; two seconds only covers a machine
-// that is swapping, and a hung D-Bus must not eat the run budget.
-const dnsCommandTimeout = 2 * time.Second
 
 // maxConfigFile caps how much of one configuration file is read; real
 // resolv.conf, hosts and nsswitch.conf files are a few kilobytes.
@@ -74,72 +67,32 @@ func dnsDaemons(procs []Process) (caches, managers []string) {
 	return caches, managers
 }
 
-// processBase is the lower-case program name of a process without ".exe",
-// from its name or, failing that, its executable path.
+// processBase is the lower-case program name of a process without ".exe".
 func processBase(p Process) string {
-	name := p.Name
-	if name == "" {
-		name = p.Exe
-	}
-	name = strings.ReplaceAll(name, "\\", "/")
-	name = path.Base(name)
-	name = strings.TrimSuffix(strings.ToLower(name), ".exe")
-	if name == "." || name == "/" {
-		return ""
-	}
-	return name
+	return strings.TrimSuffix(strings.ToLower(p.Name), ".exe")
 }
 
-// readFileCapped reads at most maxConfigFile bytes of name from fsys.
-func readFileCapped(fsys fs.FS, name string) ([]byte, error) {
+// readFileCapped reads at most limit bytes of name from fsys. A longer
+// file yields its first limit bytes and an error saying it was cut, so
+// nothing is judged from part of a file without the reader being told.
+func readFileCapped(fsys fs.FS, name string, limit int64) ([]byte, error) {
 	f, err := fsys.Open(name)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, maxConfigFile))
+	data, capped, err := readCapped(f, limit)
+	if capped {
+		return data, &fileCutError{limit: limit}
+	}
+	return data, err
 }
 
-// runCommand runs an OS command through the world's runner under
-// dnsCommandTimeout.
-func runCommand(ctx context.Context, w World, name string, args ...string) ([]byte, error) {
-	if w.Runner == nil {
-		return nil, fmt.Errorf("%s: %w", name, ErrCommandNotFound)
-	}
-	cctx, cancel := context.WithTimeout(ctx, dnsCommandTimeout)
-	defer cancel()
-	out, err := w.Runner.Run(cctx, name, args...)
-	if err != nil && cctx.Err() != nil && ctx.Err() == nil {
-		err = fmt.Errorf("%s: no output within %s: %w", name, dnsCommandTimeout, context.DeadlineExceeded)
-	}
-	return out, err
-}
+// fileCutError says a file was longer than the cap it was read under.
+type fileCutError struct{ limit int64 }
 
-// commandProblem says in a few words why a command gave nothing, in the
-// "unknown: scutil not found" style.
-func commandProblem(name string, err error) string {
-	switch {
-	case errors.Is(err, ErrCommandNotFound):
-		return name + " not found"
-	case errors.Is(err, context.DeadlineExceeded):
-		return name + " did not answer within " + dnsCommandTimeout.String()
-	case errors.Is(err, fs.ErrPermission):
-		return name + ": permission denied"
-	default:
-		return name + " failed: " + sanitize.LineN(sanitize.Secrets(err.Error()), 200)
-	}
-}
-
-// fileProblem says in a few words why a file could not be read.
-func fileProblem(name string, err error) string {
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return name + " does not exist"
-	case errors.Is(err, fs.ErrPermission):
-		return "cannot read " + name + ": permission denied"
-	default:
-		return "cannot read " + name + ": " + sanitize.LineN(err.Error(), 200)
-	}
+func (e *fileCutError) Error() string {
+	return fmt.Sprintf("larger than %d MiB; only the first %d MiB were read", e.limit>>20, e.limit>>20)
 }
 
 // addrStrings formats addresses for DNSConfigDetails.
@@ -167,14 +120,7 @@ func cleanList(in []string, max int) []string {
 // appendUnique appends the values of add not already in list.
 func appendUnique(list []string, add ...string) []string {
 	for _, a := range add {
-		dup := false
-		for _, l := range list {
-			if l == a {
-				dup = true
-				break
-			}
-		}
-		if !dup {
+		if !slices.Contains(list, a) {
 			list = append(list, a)
 		}
 	}

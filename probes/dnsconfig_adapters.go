@@ -65,7 +65,7 @@ func WindowsDNSConfig(adapters []WindowsAdapter) DNSConfigDetails {
 		}
 		d.Servers = appendUnique(d.Servers, servers...)
 		d.Scopes = append(d.Scopes, DNSScope{Interface: name, Servers: servers, Default: true})
-		if a.IfType == ifTypeTunnel || a.IfType == ifTypePropVirtual || looksLikeVPNAdapter(a.Description) {
+		if _, vpn := lookupAdapterDescription(a.Description); vpn || a.IfType == ifTypeTunnel || a.IfType == ifTypePropVirtual {
 			d.Notes = append(d.Notes, fmt.Sprintf("adapter %q looks like a VPN and sets DNS %s", name, strings.Join(servers, ", ")))
 		}
 	}
@@ -81,24 +81,13 @@ func WindowsDNSConfig(adapters []WindowsAdapter) DNSConfigDetails {
 	return d
 }
 
-// looksLikeVPNAdapter spots common VPN adapter descriptions.
-func looksLikeVPNAdapter(desc string) bool {
-	d := strings.ToLower(desc)
-	for _, k := range []string{"wireguard", "tap-windows", "wintun", "openvpn", "vpn", "tailscale", "zerotier", "cloudflare warp", "fortinet", "cisco anyconnect", "pangp", "juniper"} {
-		if strings.Contains(d, k) {
-			return true
-		}
-	}
-	return false
-}
-
 // windowsDNSConfigResult judges adapter records (or the error reading
 // them).
 func windowsDNSConfigResult(adapters []WindowsAdapter, err error) Result {
 	if err != nil {
 		return Result{
 			Status:  StatusUnknown,
-			Reason:  "unknown: GetAdaptersAddresses failed: " + sanitize.LineN(err.Error(), 200),
+			Reason:  "unknown: GetAdaptersAddresses failed: " + errLine(err),
 			Details: &DNSConfigDetails{Source: "GetAdaptersAddresses", Stack: DNSStackWindows},
 		}
 	}

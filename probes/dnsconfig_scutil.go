@@ -33,7 +33,7 @@ func gatherScutilDNS(ctx context.Context, w World) scutilDNSInputs {
 		if w.FS == nil {
 			in.ResolvConfErr = errors.New("no file system in this environment")
 		} else {
-			in.ResolvConf, in.ResolvConfErr = readFileCapped(w.FS, resolvConfPath)
+			in.ResolvConf, in.ResolvConfErr = readFileCapped(w.FS, resolvConfPath, maxConfigFile)
 		}
 	}
 	if w.Host != nil {
@@ -42,17 +42,6 @@ func gatherScutilDNS(ctx context.Context, w World) scutilDNSInputs {
 		in.ProcessesErr = errors.New("no process list in this environment")
 	}
 	return in
-}
-
-// isTunnelName reports whether a macOS interface name is a VPN tunnel
-// (utun*, ipsec*, ppp*, tun*, tap*).
-func isTunnelName(name string) bool {
-	for _, p := range []string{"utun", "ipsec", "ppp", "tun", "tap", "wg"} {
-		if strings.HasPrefix(name, p) {
-			return true
-		}
-	}
-	return false
 }
 
 // scutilDNSConfigResult judges the macOS resolver configuration. The
@@ -116,14 +105,14 @@ func scutilDNSConfigResult(in scutilDNSInputs) Result {
 		iface := sanitize.LineN(r.Interface, 32)
 		d.Scopes = append(d.Scopes, DNSScope{Interface: iface, Servers: d.Servers, Default: true})
 		ev = append(ev, fmt.Sprintf("resolver #%d (default): %s%s", r.Number, strings.Join(d.Servers, ", "), onIface(iface)))
-		if isTunnelName(iface) {
+		if _, ok := lookupTunnelName(iface); ok {
 			d.Notes = append(d.Notes, "the default resolver sits on "+iface+", a tunnel: every query goes through the VPN")
 		}
 	}
 	var split []string
 	for i, r := range resolvers {
-		if i == def || len(r.Nameservers) == 0 || r.isMDNS() {
-			continue
+		if i == def || len(r.Nameservers) == 0 {
+			continue // the default, or an mDNS pseudo resolver (.local)
 		}
 		sc := DNSScope{Interface: sanitize.LineN(r.Interface, 32), Servers: cleanList(r.Nameservers, 64)}
 		if r.Domain != "" {

@@ -31,27 +31,33 @@ var resolvedStubAddrs = []netip.Addr{netip.MustParseAddr("127.0.0.53"), netip.Mu
 var nmDnsmasqAddr = netip.MustParseAddr("127.0.1.1")
 
 // unixDNSInputs is everything a Unix resolver stack is judged from,
-// gathered through World so that judging it is a pure function.
+// gathered through World, and parsed once, so that judging it is a pure
+// function.
 type unixDNSInputs struct {
 	// Link is the absolute, cleaned target of /etc/resolv.conf when it is
 	// a symlink, "" otherwise.
-	Link          string
-	ResolvConf    []byte
+	Link string
+	// ResolvConf is /etc/resolv.conf parsed; ResolvConfErr says why it
+	// could not be read.
+	ResolvConf    ResolvConf
 	ResolvConfErr error
 	// Uplink is systemd-resolved's list of real upstream servers.
 	Uplink    []byte
 	UplinkErr error
 	// NMNoStub is NetworkManager's list of real servers behind its
 	// dnsmasq or resolved stub.
-	NMNoStub     []byte
-	NSSwitch     []byte
-	Processes    []Process
-	ProcessesErr error
-	// ResolvectlRan says whether `resolvectl status` was asked; Resolvectl
-	// and ResolvectlErr are its output.
-	ResolvectlRan bool
-	Resolvectl    []byte
-	ResolvectlErr error
+	NMNoStub []byte
+	NSSwitch []byte
+	// Caches and Managers are the DNS daemons found running (dnsDaemons);
+	// ProcessesErr says why the process list is missing. The list may
+	// lack other users' processes (hidepid, a Flatpak sandbox).
+	Caches, Managers []string
+	ProcessesErr     error
+	// ResolvectlRan says whether `resolvectl status` was asked;
+	// ResolvectlLinks is its output parsed, ResolvectlErr its failure.
+	ResolvectlRan   bool
+	ResolvectlLinks []ResolvectlLink
+	ResolvectlErr   error
 }
 
 // gatherUnixDNS reads the resolver configuration through the world: the
@@ -65,34 +71,42 @@ func gatherUnixDNS(ctx context.Context, w World, linux bool) unixDNSInputs {
 		in.ProcessesErr = in.ResolvConfErr
 		return in
 	}
+	read := func(name string) ([]byte, error) { return readFileCapped(w.FS, name, maxConfigFile) }
 	if target, err := fs.ReadLink(w.FS, resolvConfPath); err == nil && target != "" {
 		if !path.IsAbs(target) {
 			target = path.Join("/etc", target)
 		}
 		in.Link = path.Clean(target)
 	}
-	in.ResolvConf, in.ResolvConfErr = readFileCapped(w.FS, resolvConfPath)
-	if in.ResolvConfErr != nil && in.Link != "" && errors.Is(in.ResolvConfErr, fs.ErrNotExist) {
+	rc, err := read(resolvConfPath)
+	if err != nil && in.Link != "" && errors.Is(err, fs.ErrNotExist) {
 		// An fs.FS may refuse to follow an absolute link (fstest.MapFS
 		// does); World.FS is rooted at "/", so read the target itself.
-		if b, err := readFileCapped(w.FS, strings.TrimPrefix(in.Link, "/")); err == nil {
-			in.ResolvConf, in.ResolvConfErr = b, nil
+		if b, lerr := read(strings.TrimPrefix(in.Link, "/")); lerr == nil {
+			rc, err = b, nil
 		}
 	}
+	in.ResolvConf, in.ResolvConfErr = ParseResolvConf(rc), err
 	if !linux {
 		return in
 	}
-	in.Uplink, in.UplinkErr = readFileCapped(w.FS, resolvedUplinkPath)
-	in.NMNoStub, _ = readFileCapped(w.FS, nmNoStubPath)
-	in.NSSwitch, _ = readFileCapped(w.FS, nsswitchPath)
+	in.Uplink, in.UplinkErr = read(resolvedUplinkPath)
+	in.NMNoStub, _ = read(nmNoStubPath)
+	in.NSSwitch, _ = read(nsswitchPath)
 	if w.Host != nil {
-		in.Processes, in.ProcessesErr = w.Host.Processes(ctx)
+		procs, err := w.Host.Processes(ctx)
+		in.Caches, in.Managers = dnsDaemons(procs)
+		in.ProcessesErr = err
 	} else {
 		in.ProcessesErr = errors.New("no process list in this environment")
 	}
 	if involvesResolved(in) {
 		in.ResolvectlRan = true
-		in.Resolvectl, in.ResolvectlErr = runCommand(ctx, w, "resolvectl", "status", "--no-pager")
+		var out []byte
+		out, in.ResolvectlErr = runCommand(ctx, w, "resolvectl", "status", "--no-pager")
+		if in.ResolvectlErr == nil {
+			in.ResolvectlLinks = ParseResolvectlStatus(out)
+		}
 	}
 	return in
 }
@@ -103,12 +117,19 @@ func involvesResolved(in unixDNSInputs) bool {
 	if strings.HasPrefix(in.Link, "/run/systemd/") || strings.HasSuffix(in.Link, "/systemd/resolv.conf") {
 		return true
 	}
-	caches, _ := dnsDaemons(in.Processes)
-	if slices.Contains(caches, "systemd-resolved") {
+	if slices.Contains(in.Caches, "systemd-resolved") {
 		return true
 	}
-	rc := ParseResolvConf(in.ResolvConf)
-	return len(rc.Nameservers) > 0 && slices.Contains(resolvedStubAddrs, rc.Nameservers[0].WithZone(""))
+	ns := in.ResolvConf.Nameservers
+	return len(ns) > 0 && slices.Contains(resolvedStubAddrs, ns[0].WithZone(""))
+}
+
+// resolvedRunning reports whether systemd-resolved runs: it is in the
+// process list, or `resolvectl status` answered with links (resolvectl
+// asks the daemon over D-Bus, so an answer proves it runs even when the
+// process list hides other users' processes).
+func resolvedRunning(in unixDNSInputs) bool {
+	return slices.Contains(in.Caches, "systemd-resolved") || len(in.ResolvectlLinks) > 0
 }
 
 // linkStack maps a resolv.conf symlink target to the stack and manager it
@@ -191,9 +212,8 @@ func unixDNSConfigResult(in unixDNSInputs) Result {
 	}
 
 	procsKnown := in.ProcessesErr == nil
-	caches, managers := dnsDaemons(in.Processes)
+	caches, managers := in.Caches, in.Managers
 	d.Caches, d.Running = caches, managers
-	resolvedRunning := slices.Contains(caches, "systemd-resolved")
 	if procsKnown {
 		if len(caches)+len(managers) > 0 {
 			ev = append(ev, "running: "+strings.Join(append(append([]string(nil), caches...), managers...), ", "))
@@ -201,7 +221,7 @@ func unixDNSConfigResult(in unixDNSInputs) Result {
 			ev = append(ev, "running: no local DNS daemon found")
 		}
 	} else {
-		d.Notes = append(d.Notes, "running DNS daemons unknown: "+sanitize.LineN(in.ProcessesErr.Error(), 200))
+		d.Notes = append(d.Notes, "running DNS daemons unknown: "+errLine(in.ProcessesErr))
 	}
 
 	if srcs, line := ParseNSSwitchHosts(in.NSSwitch); line != "" {
@@ -245,7 +265,7 @@ func unixDNSConfigResult(in unixDNSInputs) Result {
 		return res
 	}
 
-	rc := ParseResolvConf(in.ResolvConf)
+	rc := in.ResolvConf
 	d.Stack, d.Manager = unixStack(in.Link, rc, caches)
 	d.Servers = addrStrings(rc.Nameservers)
 	d.Search = cleanList(rc.Search, 253)
@@ -298,7 +318,7 @@ func unixDNSConfigResult(in unixDNSInputs) Result {
 		if len(rc.Invalid) > 0 {
 			res.Reason = "/etc/resolv.conf lists no valid nameserver: glibc and Go fall back to a DNS server on 127.0.0.1:53"
 		}
-	case d.Stack == DNSStackResolvedStub && procsKnown && !resolvedRunning:
+	case d.Stack == DNSStackResolvedStub && procsKnown && !resolvedRunning(in):
 		res.Status = StatusFail
 		res.Reason = fmt.Sprintf("/etc/resolv.conf sends DNS to systemd-resolved's stub (%s), but systemd-resolved is not running", servers)
 	case d.Stack == DNSStackResolvedStub && in.UplinkErr == nil && len(d.Upstreams) == 0:
@@ -355,9 +375,8 @@ func addResolvectl(d *DNSConfigDetails, ev *[]string, in unixDNSInputs) {
 		d.Notes = append(d.Notes, "per-link DNS not read: "+commandProblem("resolvectl", in.ResolvectlErr))
 		return
 	}
-	links := ParseResolvectlStatus(in.Resolvectl)
 	var defaults []string
-	for _, l := range links {
+	for _, l := range in.ResolvectlLinks {
 		name := sanitize.LineN(l.Name, 64)
 		if l.Index == 0 && l.ResolvConfMode != "" {
 			*ev = append(*ev, "resolvectl: resolv.conf mode "+sanitize.LineN(l.ResolvConfMode, 32))

@@ -133,6 +133,20 @@ func TestUnixDNSConfig(t *testing.T) {
 			servers: []string{"127.0.0.53"},
 		},
 		{
+			// hidepid or a Flatpak sandbox: the list holds only this
+			// user's processes, but resolvectl reached the daemon.
+			name:      "stub address, process list hides resolved, resolvectl answers",
+			fsys:      mapFSFrom(map[string]string{"etc/resolv.conf": "nameserver 127.0.0.53\n", "run/systemd/resolve/resolv.conf": uplink}),
+			host:      procs("bash", "gptdoctor"),
+			runner:    &fakeRunner{out: map[string][]byte{"resolvectl status --no-pager": status252}},
+			stack:     DNSStackResolvedStub,
+			status:    StatusPass,
+			reason:    "systemd-resolved stub 127.0.0.53",
+			servers:   []string{"127.0.0.53"},
+			upstreams: []string{"192.168.1.1", "2001:db8:1::1"},
+			scopes:    3,
+		},
+		{
 			name: "stub without upstreams",
 			fsys: symlink(mapFSFrom(map[string]string{
 				"run/systemd/resolve/stub-resolv.conf": stub,
@@ -389,7 +403,7 @@ func TestCollectDNSConfigWithoutFS(t *testing.T) {
 func TestDNSDaemons(t *testing.T) {
 	caches, managers := dnsDaemons([]Process{
 		{Name: "NetworkManager"}, {Name: "dnsmasq"}, {Name: "systemd-resolve"}, {Name: "systemd-resolved"},
-		{Name: "", Exe: "/usr/sbin/nscd"}, {Name: "Unbound.exe"}, {Name: "dnscrypt-proxy"}, {Name: "connmand"},
+		{Name: "nscd"}, {Name: "Unbound.exe"}, {Name: "dnscrypt-proxy"}, {Name: "connmand"},
 	})
 	if !slices.Equal(caches, []string{"systemd-resolved", "nscd", "dnsmasq", "unbound", "dnscrypt-proxy"}) {
 		t.Errorf("caches %v", caches)

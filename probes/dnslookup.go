@@ -2,8 +2,11 @@ package probes
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/netip"
+	"path"
 	"runtime"
 	"strings"
 	"sync"
@@ -15,10 +18,17 @@ import (
 )
 
 // dnsLookupTimeout bounds one dns:lookup probe. Its queries run in
-// parallel, each under its own limit (dnsSystemTimeout 4 s, dohTimeout
-// 4 s, dnsQueryTimeout 3 s); one more second lets the slowest of them
-// report its own timeout before the engine gives up on the probe.
+// parallel, each under its own limit (the run's DNS limit, 2 s by default,
+// for the system resolver; dohTimeout 4 s; dnsQueryTimeout 3 s); one more
+// second lets the slowest of them report its own timeout before the engine
+// gives up on the probe.
 const dnsLookupTimeout = 5 * time.Second
+
+// maxHostsFile caps how much of the hosts file is read. Ad-blocking hosts
+// lists run to several megabytes (hundreds of thousands of lines), and an
+// entry for the target may sit anywhere in them; 16 MiB holds the largest
+// published lists while bounding memory.
+const maxHostsFile = 16 << 20
 
 // dnsLookupHost is one distinct host to resolve and whether any target on
 // it is expected behind Cloudflare.
@@ -51,8 +61,10 @@ func dnsLookupHosts(targets []Target) []dnsLookupHost {
 	return out
 }
 
-// dnsLookupProbe is dns:lookup:<host>.
-func dnsLookupProbe(cfg Config, w World, h dnsLookupHost) Probe {
+// dnsLookupProbe is dns:lookup:<host>. hosts reads the hosts file; the
+// lookup probes of one run share it, so the file is read once, when the
+// first of them runs.
+func dnsLookupProbe(cfg Config, w World, h dnsLookupHost, hosts func() hostsFile) Probe {
 	return Probe{
 		ID:      "dns:lookup:" + h.Host,
 		Kind:    KindDNS,
@@ -60,14 +72,15 @@ func dnsLookupProbe(cfg Config, w World, h dnsLookupHost) Probe {
 		Title:   "DNS answers for " + h.Host,
 		Timeout: dnsLookupTimeout,
 		Run: func(ctx context.Context) Result {
-			return lookupHost(ctx, cfg, w, h)
+			return lookupHost(ctx, cfg, w, h, hosts())
 		},
 	}
 }
 
 // lookupHost asks the system resolver, every independent UDP resolver and
-// the DoH endpoint at once, then compares.
-func lookupHost(ctx context.Context, cfg Config, w World, h dnsLookupHost) Result {
+// the DoH endpoint at once, then compares, and looks for the host in the
+// hosts file.
+func lookupHost(ctx context.Context, cfg Config, w World, h dnsLookupHost, hosts hostsFile) Result {
 	empty := &DNSLookupDetails{Host: sanitize.LineN(h.Host, 253), RangesDate: CloudflareRangesDate, ExpectCloudflare: h.ExpectCloudflare}
 	host, err := lookupName(h.Host)
 	if err != nil {
@@ -77,8 +90,9 @@ func lookupHost(ctx context.Context, cfg Config, w World, h dnsLookupHost) Resul
 	if w.Resolver == nil {
 		return Result{Status: StatusUnknown, Reason: "unknown: no system resolver in this environment", Details: empty}
 	}
+	sysLimit := timeoutsFor(cfg.Budget).DNS
 	jobs := []func(context.Context) ResolverAnswer{
-		func(ctx context.Context) ResolverAnswer { return systemAnswer(ctx, w.Resolver, h.Host) },
+		func(ctx context.Context) ResolverAnswer { return systemAnswer(ctx, w.Resolver, h.Host, sysLimit) },
 	}
 	for _, server := range cfg.Resolvers {
 		jobs = append(jobs, func(ctx context.Context) ResolverAnswer { return udpAnswer(ctx, w.Dialer, server, h.Host) })
@@ -100,18 +114,14 @@ func lookupHost(ctx context.Context, cfg Config, w World, h dnsLookupHost) Resul
 	}
 	wg.Wait()
 
-	var hosts []HostsEntry
-	hostsPath := hostsFilePath(w.GOOS)
-	if w.FS != nil {
-		if data, err := readFileCapped(w.FS, hostsPath); err == nil {
-			hosts = ParseHostsFile(data, h.Host)
-		}
-	}
-	res := assessLookup(h.Host, h.ExpectCloudflare, answers)
+	res := assessLookup(h.Host, h.ExpectCloudflare, answers, sysLimit)
 	d := res.Details.(*DNSLookupDetails)
-	if len(hosts) > 0 {
-		e := hosts[0]
-		d.HostsFileEntry = fmt.Sprintf("/%s line %d: %s", hostsPath, e.Line, sanitize.LineN(e.Text, 200))
+	if hosts.err != nil && !errors.Is(hosts.err, fs.ErrNotExist) {
+		res.Evidence = append(res.Evidence, "hosts file: "+fileProblem("/"+hosts.path, hosts.err))
+	}
+	if entries := ParseHostsFile(hosts.data, h.Host); len(entries) > 0 {
+		e := entries[0]
+		d.HostsFileEntry = fmt.Sprintf("/%s line %d: %s", hosts.path, e.Line, sanitize.LineN(e.Text, 200))
 		res.Evidence = append(res.Evidence, "hosts file: "+d.HostsFileEntry)
 		switch {
 		case d.Hijacked:
@@ -119,7 +129,7 @@ func lookupHost(ctx context.Context, cfg Config, w World, h dnsLookupHost) Resul
 			res.Reason = "DNS hijack: " + d.HijackReason
 		case res.Status == StatusPass:
 			res.Status = StatusWarn
-			res.Reason = fmt.Sprintf("the hosts file pins %s to %s (/%s line %d): DNS changes never reach this machine", h.Host, e.IP.Unmap(), hostsPath, e.Line)
+			res.Reason = fmt.Sprintf("the hosts file pins %s to %s (/%s line %d): DNS changes never reach this machine", h.Host, e.IP.Unmap(), hosts.path, e.Line)
 		}
 	}
 	return res
@@ -146,13 +156,44 @@ func lookupName(host string) (string, error) {
 	return ascii, nil
 }
 
-// hostsFilePath is the hosts file relative to World.FS's root.
-func hostsFilePath(goos string) string {
+// hostsFile is the hosts file as read for one run: its path relative to
+// World.FS's root, its text, and why it could not be read (fully).
+type hostsFile struct {
+	path string
+	data []byte
+	err  error
+}
+
+// readHostsFile reads the hosts file through the world. A file cut at
+// maxHostsFile keeps its start and says so in err.
+func readHostsFile(w World) hostsFile {
+	hf := hostsFile{path: hostsFilePath(w)}
+	if w.FS != nil {
+		hf.data, hf.err = readFileCapped(w.FS, hf.path, maxHostsFile)
+	}
+	return hf
+}
+
+// hostsFilePath is the hosts file relative to World.FS's root. On Windows
+// it lives under %SystemRoot% (C:\Windows unless Windows was installed
+// elsewhere); World.FS is rooted at the system drive, so the drive letter
+// is dropped.
+func hostsFilePath(w World) string {
+	goos := w.GOOS
 	if goos == "" {
 		goos = runtime.GOOS
 	}
-	if goos == "windows" {
-		return "Windows/System32/drivers/etc/hosts"
+	if goos != "windows" {
+		return "etc/hosts"
 	}
-	return "etc/hosts"
+	root := "Windows"
+	if w.LookupEnv != nil {
+		if v, ok := w.LookupEnv("SystemRoot"); ok && v != "" {
+			root = strings.ReplaceAll(v, `\`, "/")
+			if len(root) >= 2 && root[1] == ':' {
+				root = root[2:]
+			}
+		}
+	}
+	return path.Join(strings.Trim(root, "/"), "System32/drivers/etc/hosts")
 }

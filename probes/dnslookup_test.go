@@ -3,8 +3,10 @@ package probes
 import (
 	"context"
 	"encoding/json"
+	"io/fs"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -50,7 +52,7 @@ func TestDNSProbesPlan(t *testing.T) {
 
 func runLookup(t *testing.T, lab *dnsLab, h dnsLookupHost) (Result, *DNSLookupDetails) {
 	t.Helper()
-	res := lookupHost(context.Background(), lab.cfg, lab.world, h)
+	res := lookupHost(context.Background(), lab.cfg, lab.world, h, readHostsFile(lab.world))
 	d, ok := res.Details.(*DNSLookupDetails)
 	if !ok {
 		t.Fatalf("details %T: %+v", res.Details, res)
@@ -131,7 +133,7 @@ func TestLookupSystemFailures(t *testing.T) {
 		{"filter says NXDOMAIN", dnsBehavior{A: map[string][]string{}}, RCodeNXDomain, "does not exist (NXDOMAIN); 1.1.1.1:53 returns"},
 		{"SERVFAIL", dnsBehavior{Rcode: dns.RcodeServerFailure}, RCodeServFail, "(SERVFAIL)"},
 		{"REFUSED", dnsBehavior{Rcode: dns.RcodeRefused}, RCodeRefused, "(REFUSED)"},
-		{"silent", dnsBehavior{Silent: true}, RCodeTimeout, "gave no answer for chatgpt.com within 4s; 1.1.1.1:53 returns"},
+		{"silent", dnsBehavior{Silent: true}, RCodeTimeout, "gave no answer for chatgpt.com within 2s; 1.1.1.1:53 returns"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -269,7 +271,7 @@ func TestLookupHonoursCancellation(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(200*time.Millisecond, cancel)
 	start := time.Now()
-	res := lookupHost(ctx, lab.cfg, lab.world, chatgpt())
+	res := lookupHost(ctx, lab.cfg, lab.world, chatgpt(), hostsFile{})
 	if el := time.Since(start); el > 2*time.Second {
 		t.Fatalf("returned %v after cancellation", el)
 	}
@@ -353,5 +355,91 @@ func TestLookupDoHHTTPError(t *testing.T) {
 	if a.RCode != RCodeError || !strings.Contains(a.Error, "HTTP 403") || res.Status != StatusWarn ||
 		!strings.Contains(res.Reason, "DNS-over-HTTPS https://cloudflare-dns.com/dns-query failed (HTTP 403)") {
 		t.Fatalf("%s %q; %+v", res.Status, res.Reason, a)
+	}
+}
+
+// TestLookupSystemLimitFollowsBudget: the system lookup runs under the same
+// limit as the endpoint probes' lookups (timeoutsFor), so a resolver too
+// slow for them is not "pass" here, and the reason names that limit.
+func TestLookupSystemLimitFollowsBudget(t *testing.T) {
+	t.Parallel()
+	slow := honest()
+	slow.Delay = time.Second
+	lab := newDNSLab(t, slow, honest(), honest(), honest())
+	lab.cfg.Budget = 3 * time.Second
+	limit := timeoutsFor(lab.cfg.Budget).DNS
+	res, d := runLookup(t, lab, chatgpt())
+	if limit >= slow.Delay || d.Answers[0].RCode != RCodeTimeout || res.Status != StatusFail ||
+		!strings.Contains(res.Reason, "gave no answer for chatgpt.com within "+limit.String()) {
+		t.Fatalf("limit %s: %s %s %q", limit, res.Status, d.Answers[0].RCode, res.Reason)
+	}
+}
+
+// countingFS counts the opens of each file.
+type countingFS struct {
+	fs.FS
+	mu     sync.Mutex
+	opened map[string]int
+}
+
+func (c *countingFS) Open(name string) (fs.File, error) {
+	c.mu.Lock()
+	c.opened[name]++
+	c.mu.Unlock()
+	return c.FS.Open(name)
+}
+
+func TestDNSProbesReadTheHostsFileOnce(t *testing.T) {
+	t.Parallel()
+	lab := newDNSLab(t, honest(), honest(), honest(), honest())
+	cfs := &countingFS{FS: mapFSFrom(map[string]string{"etc/hosts": "104.18.32.47 chatgpt.com\n"}), opened: map[string]int{}}
+	lab.world.FS = cfs
+	lab.world.Runner = &fakeRunner{}
+	lab.cfg.Targets = []Target{WebTarget("https://chatgpt.com/"), WebTarget("https://example.org/")}
+	ps := DNSProbes(lab.cfg, lab.world)
+	if n := cfs.opened["etc/hosts"]; n != 0 {
+		t.Fatalf("planning read the hosts file %d times", n)
+	}
+	snap := (&Engine{Budget: DefaultBudget}).Start(context.Background(), Plan{Probes: ps}).Wait()
+	if n := cfs.opened["etc/hosts"]; n != 1 {
+		t.Errorf("hosts file opened %d times for two lookups", n)
+	}
+	if r, _ := snap.Get("dns:lookup:chatgpt.com"); !strings.Contains(r.Reason, "pins chatgpt.com to 104.18.32.47") {
+		t.Errorf("hosts entry not used: %s %q", r.Status, r.Reason)
+	}
+}
+
+func TestLookupHostsFileTooLarge(t *testing.T) {
+	t.Parallel()
+	lab := newDNSLab(t, honest(), honest(), honest(), honest())
+	big := "104.18.32.47 chatgpt.com\n" + strings.Repeat("0.0.0.0 ads.example\n", maxHostsFile/20+1)
+	lab.world.FS = mapFSFrom(map[string]string{"etc/hosts": big})
+	res, d := runLookup(t, lab, chatgpt())
+	if d.HostsFileEntry == "" || !slices.ContainsFunc(res.Evidence, func(s string) bool {
+		return strings.Contains(s, "hosts file: /etc/hosts is larger than 16 MiB; only the first 16 MiB were read")
+	}) {
+		t.Fatalf("entry %q evidence %q", d.HostsFileEntry, res.Evidence)
+	}
+}
+
+func TestHostsFilePath(t *testing.T) {
+	env := func(v string) func(string) (string, bool) {
+		return func(k string) (string, bool) { return v, k == "SystemRoot" && v != "" }
+	}
+	cases := []struct {
+		w    World
+		want string
+	}{
+		{World{GOOS: "linux"}, "etc/hosts"},
+		{World{GOOS: "darwin", LookupEnv: env(`C:\Windows`)}, "etc/hosts"},
+		{World{GOOS: "windows"}, "Windows/System32/drivers/etc/hosts"},
+		{World{GOOS: "windows", LookupEnv: env("")}, "Windows/System32/drivers/etc/hosts"},
+		{World{GOOS: "windows", LookupEnv: env(`C:\WINNT`)}, "WINNT/System32/drivers/etc/hosts"},
+		{World{GOOS: "windows", LookupEnv: env(`D:\Win\`)}, "Win/System32/drivers/etc/hosts"},
+	}
+	for _, c := range cases {
+		if got := hostsFilePath(c.w); got != c.want {
+			t.Errorf("hostsFilePath(%s, %v) = %q, want %q", c.w.GOOS, c.w.LookupEnv != nil, got, c.want)
+		}
 	}
 }

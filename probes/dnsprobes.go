@@ -1,5 +1,7 @@
 package probes
 
+import "sync"
+
 // DNSProbes plans the DNS family: dns:config (how this machine resolves),
 // one dns:lookup:<host> per distinct target host (the system resolver's
 // answer beside 1.1.1.1, 8.8.8.8 and DNS-over-HTTPS, checked against
@@ -8,8 +10,9 @@ package probes
 // run.
 func DNSProbes(cfg Config, w World) []Probe {
 	probes := []Probe{dnsConfigProbe(w)}
+	hosts := sync.OnceValue(func() hostsFile { return readHostsFile(w) })
 	for _, h := range dnsLookupHosts(cfg.Targets) {
-		probes = append(probes, dnsLookupProbe(cfg, w, h))
+		probes = append(probes, dnsLookupProbe(cfg, w, h, hosts))
 	}
 	return append(probes, dnsWhoamiProbe(cfg, w))
 }

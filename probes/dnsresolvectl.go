@@ -24,8 +24,6 @@ type ResolvectlLink struct {
 	// DefaultRoute is true when the link may answer names outside its
 	// domains ("+DefaultRoute" or "DefaultRoute setting: yes").
 	DefaultRoute bool
-	// Scopes is "Current Scopes" (DNS, LLMNR/IPv4 …; "none" when idle).
-	Scopes string
 }
 
 // ParseResolvectlStatus reads `resolvectl status` text from systemd 239 on:
@@ -85,8 +83,6 @@ func ParseResolvectlStatus(out []byte) []ResolvectlLink {
 					cur.DefaultRoute = true
 				}
 			}
-		case "Current Scopes":
-			cur.Scopes = val
 		}
 	}
 	return links

@@ -9,21 +9,14 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
-
-	"github.com/gptdoctor/gptdoctor/internal/sanitize"
 )
 
-// dnsSystemTimeout bounds one lookup through the system resolver. glibc's
-// own default is 5 s per server; a browser shows its error page sooner
-// than that feels, and the run budget must leave room for the other
-// probes. A system resolver that has not answered in four seconds is a
-// fault the user sees, not a slow success.
-const dnsSystemTimeout = 4 * time.Second
-
 // systemAnswer asks the system resolver for the host's IPv4 and IPv6
-// addresses at once.
-func systemAnswer(ctx context.Context, r Resolver, host string) ResolverAnswer {
-	ctx, cancel := context.WithTimeout(ctx, dnsSystemTimeout)
+// addresses at once, each within limit: the run's DNS limit
+// (timeoutsFor(cfg.Budget).DNS), the same the endpoint probes resolve
+// under, so a resolver too slow for them is too slow here.
+func systemAnswer(ctx context.Context, r Resolver, host string, limit time.Duration) ResolverAnswer {
+	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	fams := bothFamilies(func(qtype uint16) familyAnswer {
 		network := "ip4"
@@ -68,7 +61,7 @@ func systemRCode(err error) (rcode, msg string) {
 	}
 	var de *net.DNSError
 	if !errors.As(err, &de) {
-		return RCodeError, sanitize.LineN(err.Error(), 300)
+		return RCodeError, errLine(err)
 	}
 	text := strings.ToLower(de.Err)
 	switch {
@@ -81,9 +74,9 @@ func systemRCode(err error) (rcode, msg string) {
 	case strings.Contains(text, "server misbehaving"):
 		return RCodeRefused, "the server refused the query (REFUSED or another error code)"
 	case errors.Is(err, syscall.ECONNREFUSED) || strings.Contains(text, "connection refused"):
-		return RCodeError, "no DNS server answers (connection refused): " + sanitize.LineN(de.Err, 200)
+		return RCodeError, "no DNS server answers (connection refused): " + defaultClean(de.Err)
 	case strings.Contains(text, "temporary failure") || strings.Contains(text, "temporary error"):
 		return RCodeServFail, "temporary failure in name resolution (the server failed or did not answer)"
 	}
-	return RCodeError, sanitize.LineN(de.Err, 300)
+	return RCodeError, defaultClean(de.Err)
 }

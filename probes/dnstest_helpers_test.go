@@ -37,6 +37,12 @@ type dnsBehavior struct {
 	Rcode int
 	// Silent servers never answer.
 	Silent bool
+	// SilentA servers never answer A queries (a filter or middlebox that
+	// drops one query type).
+	SilentA bool
+	// ChaosRcode, when set, answers CH TXT whoami.cloudflare with this
+	// response code.
+	ChaosRcode int
 	// TruncateUDP answers every UDP query with TC set and no records.
 	TruncateUDP bool
 	// Delay holds every answer back.
@@ -50,7 +56,7 @@ type dnsBehavior struct {
 
 // reply builds the answer to q under behaviour b; nil means no answer.
 func (b dnsBehavior) reply(q *dns.Msg, udp bool) *dns.Msg {
-	if b.Silent || len(q.Question) != 1 {
+	if b.Silent || len(q.Question) != 1 || b.SilentA && q.Question[0].Qtype == dns.TypeA {
 		return nil
 	}
 	if udp && b.DropUDP != nil && b.DropUDP.Add(-1) >= 0 {
@@ -65,6 +71,10 @@ func (b dnsBehavior) reply(q *dns.Msg, udp bool) *dns.Msg {
 	qq := q.Question[0]
 	name := strings.ToLower(qq.Name)
 	if qq.Qclass == dns.ClassCHAOS {
+		if b.ChaosRcode != 0 {
+			m.Rcode = b.ChaosRcode
+			return m
+		}
 		if qq.Qtype == dns.TypeTXT && name == "whoami.cloudflare." && b.Chaos != "" {
 			m.Answer = append(m.Answer, &dns.TXT{Hdr: dns.RR_Header{Name: qq.Name, Rrtype: dns.TypeTXT, Class: dns.ClassCHAOS}, Txt: []string{b.Chaos}})
 		} else {
@@ -140,6 +150,15 @@ func startDNS(t *testing.T, b dnsBehavior) string {
 	handler := func(udp bool) dns.HandlerFunc {
 		return func(w dns.ResponseWriter, q *dns.Msg) {
 			if m := b.reply(q, udp); m != nil {
+				if udp {
+					// As real servers do: an answer too large for the
+					// client's buffer is cut and marked truncated.
+					size := dns.MinMsgSize
+					if o := q.IsEdns0(); o != nil {
+						size = int(o.UDPSize())
+					}
+					m.Truncate(size)
+				}
 				_ = w.WriteMsg(m)
 			}
 		}

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/netip"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/miekg/dns"
@@ -71,6 +72,15 @@ func rcodeName(rcode int) string {
 	return RCodeError
 }
 
+// rcodeText is the response code's own name (NOTIMP, FORMERR …), for
+// messages: unlike rcodeName it keeps every code apart.
+func rcodeText(rcode int) string {
+	if s, ok := dns.RcodeToString[rcode]; ok {
+		return s
+	}
+	return fmt.Sprintf("rcode %d", rcode)
+}
+
 // newQuery builds a recursive query with EDNS0.
 func newQuery(name string, qtype, qclass uint16) *dns.Msg {
 	m := new(dns.Msg)
@@ -81,38 +91,35 @@ func newQuery(name string, qtype, qclass uint16) *dns.Msg {
 	return m
 }
 
-// dnsServerAddr checks an independent resolver's address: IP:port, or a
-// bare IP meaning port 53. Names are refused: resolving the resolver would
-// go through the very system resolver being checked.
-func dnsServerAddr(server string) (string, error) {
+// DNSServerAddr checks an independent resolver's address: IP:port, or a
+// bare IP (bracketed or not) meaning port 53. Names are refused: resolving
+// the resolver would go through the very system resolver being checked.
+// The command line and the probes share it, so both accept the same forms.
+func DNSServerAddr(server string) (netip.AddrPort, error) {
 	if ap, err := netip.ParseAddrPort(server); err == nil {
-		return ap.String(), nil
+		return ap, nil
 	}
 	if ip, err := netip.ParseAddr(strings.Trim(server, "[]")); err == nil {
-		return netip.AddrPortFrom(ip, 53).String(), nil
+		return netip.AddrPortFrom(ip, 53), nil
 	}
-	return "", fmt.Errorf("resolver address %q is not IP:port", sanitize.LineN(server, 64))
+	return netip.AddrPort{}, fmt.Errorf("%q is not an IP address with an optional :port", sanitize.LineN(server, 64))
 }
 
 // exchangeUDP sends m to server over UDP through the world's dialer,
 // retransmits once after dnsRetransmitAfter, and retries over TCP when the
 // answer comes back truncated. It reports whether TCP was used.
-func exchangeUDP(ctx context.Context, d Dialer, server string, m *dns.Msg) (*dns.Msg, bool, error) {
+func exchangeUDP(ctx context.Context, d Dialer, server netip.AddrPort, m *dns.Msg) (*dns.Msg, bool, error) {
 	if d == nil {
 		return nil, false, errors.New("no dialer in this environment")
 	}
-	server, err := dnsServerAddr(server)
-	if err != nil {
-		return nil, false, err
-	}
-	r, err := exchangeOn(ctx, d, "udp", server, m)
+	r, err := exchangeOn(ctx, d, "udp", server.String(), m)
 	if err != nil {
 		return nil, false, err
 	}
 	if !r.Truncated {
 		return r, false, nil
 	}
-	r, err = exchangeOn(ctx, d, "tcp", server, m)
+	r, err = exchangeOn(ctx, d, "tcp", server.String(), m)
 	if err != nil {
 		return nil, true, fmt.Errorf("truncated over UDP, then over TCP: %w", err)
 	}
@@ -153,10 +160,22 @@ func exchangeOn(ctx context.Context, d Dialer, network, server string, m *dns.Ms
 		}
 		return nil, err
 	}
-	if len(r.Question) != 1 || !strings.EqualFold(r.Question[0].Name, m.Question[0].Name) || r.Question[0].Qtype != m.Question[0].Qtype {
+	if !sameQuestion(r, m) {
 		return nil, errors.New("answer is for a different question")
 	}
 	return r, nil
+}
+
+// sameQuestion reports whether answer r is for query m: one question with
+// the same name (compared as DNS compares names, ignoring case), type and
+// class. An answer to another question is a spoofing attempt or a broken
+// middlebox, never data.
+func sameQuestion(r, m *dns.Msg) bool {
+	if len(r.Question) != 1 || len(m.Question) != 1 {
+		return false
+	}
+	a, q := r.Question[0], m.Question[0]
+	return dns.CanonicalName(a.Name) == dns.CanonicalName(q.Name) && a.Qtype == q.Qtype && a.Qclass == q.Qclass
 }
 
 // answerAddrs extracts the A or AAAA addresses of a response (following
@@ -189,7 +208,7 @@ func queryFamily(qtype uint16, exchange func() (*dns.Msg, bool, error)) familyAn
 	fa := familyAnswer{elapsed: time.Since(start), tcp: tcp}
 	if err != nil {
 		fa.rcode = RCodeError
-		fa.err = sanitize.LineN(err.Error(), 300)
+		fa.err = errLine(err)
 		if isTimeout(err) {
 			fa.rcode = RCodeTimeout
 			fa.err = "timeout"
@@ -198,10 +217,7 @@ func queryFamily(qtype uint16, exchange func() (*dns.Msg, bool, error)) familyAn
 	}
 	fa.rcode = rcodeName(r.Rcode)
 	if fa.rcode != RCodeNoError {
-		fa.err = dns.RcodeToString[r.Rcode]
-		if fa.err == "" {
-			fa.err = fmt.Sprintf("rcode %d", r.Rcode)
-		}
+		fa.err = rcodeText(r.Rcode)
 		return fa
 	}
 	fa.addrs = answerAddrs(r, qtype)
@@ -210,14 +226,19 @@ func queryFamily(qtype uint16, exchange func() (*dns.Msg, bool, error)) familyAn
 
 // udpAnswer asks one independent resolver for A and AAAA at once.
 func udpAnswer(ctx context.Context, d Dialer, server, host string) ResolverAnswer {
+	addr, err := DNSServerAddr(server)
+	if err != nil {
+		return ResolverAnswer{Resolver: sanitize.LineN(server, 64), Transport: "udp", RCode: RCodeError,
+			Error: "dns: resolve " + host + ": resolver " + err.Error()}
+	}
 	ctx, cancel := context.WithTimeout(ctx, dnsQueryTimeout)
 	defer cancel()
 	fams := bothFamilies(func(qtype uint16) familyAnswer {
 		return queryFamily(qtype, func() (*dns.Msg, bool, error) {
-			return exchangeUDP(ctx, d, server, newQuery(host, qtype, dns.ClassINET))
+			return exchangeUDP(ctx, d, addr, newQuery(host, qtype, dns.ClassINET))
 		})
 	})
-	ans := combineFamilies(host, server, "udp", fams[0], fams[1], false)
+	ans := combineFamilies(host, addr.String(), "udp", fams[0], fams[1], false)
 	if fams[0].tcp || fams[1].tcp {
 		ans.Transport = "tcp"
 	}
@@ -227,21 +248,19 @@ func udpAnswer(ctx context.Context, d Dialer, server, host string) ResolverAnswe
 // bothFamilies runs the A and AAAA queries concurrently.
 func bothFamilies(q func(qtype uint16) familyAnswer) [2]familyAnswer {
 	var out [2]familyAnswer
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		out[1] = q(dns.TypeAAAA)
-	}()
+	var wg sync.WaitGroup
+	wg.Go(func() { out[1] = q(dns.TypeAAAA) })
 	out[0] = q(dns.TypeA)
-	<-done
+	wg.Wait()
 	return out
 }
 
 // combineFamilies merges the A and AAAA outcomes into one answer. The name
-// exists if either family has addresses. For the system resolver a "no
-// such host" beside addresses of the other family only means "no records
-// of this type" (Go cannot tell NXDOMAIN from NODATA there), so it is
-// recorded as NOERROR.
+// exists if either family has addresses. For the system resolver "no such
+// host" for one family may only mean "no records of this type" (Go cannot
+// tell NXDOMAIN from NODATA there): beside addresses of the other family it
+// is recorded as NOERROR, and beside another failure of the other family
+// (a timeout, SERVFAIL) that failure is the outcome, not "does not exist".
 func combineFamilies(host, resolver, transport string, a, aaaa familyAnswer, system bool) ResolverAnswer {
 	if system {
 		if a.rcode == RCodeNXDomain && len(aaaa.addrs) > 0 {
@@ -266,6 +285,10 @@ func combineFamilies(host, resolver, transport string, a, aaaa familyAnswer, sys
 		ans.RCode = RCodeNoError
 	case a.rcode == RCodeNoError && aaaa.rcode == RCodeNoError:
 		ans.RCode = RCodeNoError
+	case system && a.rcode == RCodeNXDomain && aaaa.rcode != RCodeNXDomain && aaaa.rcode != RCodeNoError:
+		ans.RCode = aaaa.rcode
+	case system && aaaa.rcode == RCodeNXDomain && a.rcode != RCodeNXDomain && a.rcode != RCodeNoError:
+		ans.RCode = a.rcode
 	case a.rcode == RCodeNXDomain || aaaa.rcode == RCodeNXDomain:
 		ans.RCode = RCodeNXDomain
 	case a.rcode != RCodeNoError:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -14,27 +15,44 @@ import (
 )
 
 // dnsWhoamiTimeout bounds dns:whoami. Its two queries run in parallel
-// under dnsSystemTimeout (4 s) and dnsQueryTimeout (3 s); the extra half
-// second lets them report their own timeouts.
-const dnsWhoamiTimeout = 4500 * time.Millisecond
+// under the run's DNS limit (2 s by default) and dnsQueryTimeout (3 s);
+// the extra half second lets them report their own timeouts.
+const dnsWhoamiTimeout = dnsQueryTimeout + 500*time.Millisecond
+
+// maxIgnoredEvidence is how many unparsed whoami TXT records are shown as
+// evidence: enough to see what a resolver or filter put there, while a
+// resolver answering with hundreds of junk records cannot flood the
+// report.
+const maxIgnoredEvidence = 4
 
 // The whoami names. whoami.ds.akahelp.net, asked through the system
 // resolver, names the resolver's egress address (which resolver really
 // talks to the internet for this machine); whoami.cloudflare in class
-// CHAOS, asked of 1.1.1.1, names the address the query came from.
+// CHAOS, asked of Cloudflare's resolver, names the address the query came
+// from.
 const (
 	akahelpWhoamiName    = "whoami.ds.akahelp.net"
 	cloudflareWhoamiName = "whoami.cloudflare"
 )
 
-// AkahelpWhoami is what whoami.ds.akahelp.net reports.
+// cloudflareResolverAddrs are Cloudflare's public resolver (1.1.1.1 and
+// its siblings): only it answers whoami.cloudflare in class CHAOS.
+var cloudflareResolverAddrs = []netip.Addr{
+	netip.MustParseAddr("1.1.1.1"),
+	netip.MustParseAddr("1.0.0.1"),
+	netip.MustParseAddr("2606:4700:4700::1111"),
+	netip.MustParseAddr("2606:4700:4700::1001"),
+}
+
+// AkahelpWhoami is what whoami.ds.akahelp.net reports. A zero value means
+// the record was missing or did not parse.
 type AkahelpWhoami struct {
 	// NS is the address the resolver's query reached Akamai from.
-	NS string
-	// ECS is the EDNS client subnet the resolver forwarded (a prefix).
-	ECS string
+	NS netip.Addr
+	// ECS is the EDNS client subnet the resolver forwarded.
+	ECS netip.Prefix
 	// IP is the "ip" value, when present.
-	IP string
+	IP netip.Addr
 	// Ignored holds sanitised records that did not parse, for evidence.
 	Ignored []string
 }
@@ -53,21 +71,21 @@ func ParseAkahelpWhoami(txts []string) AkahelpWhoami {
 		key, val := splitWhoamiRecord(s)
 		switch key {
 		case "ns":
-			if ip, err := netip.ParseAddr(val); err == nil && w.NS == "" {
-				w.NS = ip.Unmap().String()
+			if ip, err := netip.ParseAddr(val); err == nil && !w.NS.IsValid() {
+				w.NS = ip.Unmap()
 				continue
 			}
 		case "ip":
-			if ip, err := netip.ParseAddr(val); err == nil && w.IP == "" {
-				w.IP = ip.Unmap().String()
+			if ip, err := netip.ParseAddr(val); err == nil && !w.IP.IsValid() {
+				w.IP = ip.Unmap()
 				continue
 			}
 		case "ecs":
 			// "198.51.100.0/24/0": prefix, then the scope the server used.
 			parts := strings.Split(val, "/")
 			if len(parts) >= 2 {
-				if p, err := netip.ParsePrefix(parts[0] + "/" + parts[1]); err == nil && w.ECS == "" {
-					w.ECS = p.Masked().String()
+				if p, err := netip.ParsePrefix(parts[0] + "/" + parts[1]); err == nil && !w.ECS.IsValid() {
+					w.ECS = p.Masked()
 					continue
 				}
 			}
@@ -120,25 +138,31 @@ func whoami(ctx context.Context, cfg Config, w World) Result {
 		pubIP, via string
 		pubErr     string
 	)
-	wg.Go(func() { aka, akaErr = akahelpWhoami(ctx, w.Resolver) })
-	if len(cfg.Resolvers) > 0 {
-		server := cfg.Resolvers[0]
-		via = cloudflareWhoamiName + " CH TXT via " + server
+	limit := timeoutsFor(cfg.Budget).DNS
+	wg.Go(func() { aka, akaErr = akahelpWhoami(ctx, w.Resolver, limit) })
+	server, ok := cloudflareResolver(cfg.Resolvers)
+	if ok {
+		via = cloudflareWhoamiName + " CH TXT via " + server.String()
 		wg.Go(func() { pubIP, pubErr = chaosWhoami(ctx, w.Dialer, server) })
 	} else {
-		pubErr = "no independent resolver configured"
+		pubErr = "no Cloudflare resolver configured"
 	}
 	wg.Wait()
 
 	res := Result{Details: d}
-	d.ResolverEgress, d.ECS, d.ClientIP = aka.NS, aka.ECS, aka.IP
 	d.ResolverError, d.PublicIPError = akaErr, pubErr
-	if d.ResolverEgress != "" {
-		ip := netip.MustParseAddr(d.ResolverEgress)
-		d.ResolverEgressCloudflare = IsCloudflareIP(ip)
-		line := fmt.Sprintf("%s: resolver egress %s (%s)", akahelpWhoamiName, d.ResolverEgress, ClassifyAddr(ip))
+	if aka.IP.IsValid() {
+		d.ClientIP = aka.IP.String()
+	}
+	if aka.ECS.IsValid() {
+		d.ECS = aka.ECS.String()
+	}
+	if aka.NS.IsValid() {
+		d.ResolverEgress = aka.NS.String()
+		d.ResolverEgressCloudflare = IsCloudflareIP(aka.NS)
+		line := fmt.Sprintf("%s: resolver egress %s (%s)", akahelpWhoamiName, d.ResolverEgress, ClassifyAddr(aka.NS))
 		if d.ResolverEgressCloudflare {
-			line += ", in Cloudflare's ranges: Cloudflare's resolver (1.1.1.1) or WARP resolves for this machine"
+			line += ", in Cloudflare's ranges: Cloudflare's resolver (1.1.1.1, which WARP also uses) resolves for this machine"
 		}
 		res.Evidence = append(res.Evidence, line)
 		if d.ECS != "" {
@@ -147,7 +171,11 @@ func whoami(ctx context.Context, cfg Config, w World) Result {
 	} else {
 		res.Evidence = append(res.Evidence, akahelpWhoamiName+": "+akaErr)
 	}
-	for _, ig := range aka.Ignored {
+	for i, ig := range aka.Ignored {
+		if i == maxIgnoredEvidence {
+			res.Evidence = append(res.Evidence, fmt.Sprintf("ignored TXT: and %d more", len(aka.Ignored)-i))
+			break
+		}
 		res.Evidence = append(res.Evidence, "ignored TXT: "+ig)
 	}
 	if pubIP != "" {
@@ -160,7 +188,7 @@ func whoami(ctx context.Context, cfg Config, w World) Result {
 	switch {
 	case d.ResolverEgress != "" && d.PublicIP != "":
 		res.Status = StatusPass
-		res.Reason = fmt.Sprintf("the system resolver reaches the internet from %s; %s sees this machine as %s", d.ResolverEgress, cfg.Resolvers[0], d.PublicIP)
+		res.Reason = fmt.Sprintf("the system resolver reaches the internet from %s; %s sees this machine as %s", d.ResolverEgress, server, d.PublicIP)
 		if d.ResolverEgress == d.PublicIP {
 			res.Reason = fmt.Sprintf("the system resolver reaches the internet from this machine's own address %s", d.PublicIP)
 		}
@@ -169,8 +197,8 @@ func whoami(ctx context.Context, cfg Config, w World) Result {
 		res.Reason = fmt.Sprintf("the system resolver reaches the internet from %s (public IP via DNS unknown: %s)", d.ResolverEgress, pubErr)
 	case d.PublicIP != "":
 		res.Status = StatusPass
-		res.Reason = fmt.Sprintf("%s sees this machine as %s (resolver egress unknown: %s)", cfg.Resolvers[0], d.PublicIP, akaErr)
-	case len(cfg.Resolvers) == 0 && w.Resolver == nil:
+		res.Reason = fmt.Sprintf("%s sees this machine as %s (resolver egress unknown: %s)", server, d.PublicIP, akaErr)
+	case !ok && w.Resolver == nil:
 		res.Status = StatusSkipped
 		res.Reason = "no resolver to ask"
 	default:
@@ -180,13 +208,25 @@ func whoami(ctx context.Context, cfg Config, w World) Result {
 	return res
 }
 
+// cloudflareResolver picks the first of the configured independent
+// resolvers that is Cloudflare's: other resolvers do not know
+// whoami.cloudflare.
+func cloudflareResolver(servers []string) (netip.AddrPort, bool) {
+	for _, s := range servers {
+		if ap, err := DNSServerAddr(s); err == nil && slices.Contains(cloudflareResolverAddrs, ap.Addr().Unmap()) {
+			return ap, true
+		}
+	}
+	return netip.AddrPort{}, false
+}
+
 // akahelpWhoami asks whoami.ds.akahelp.net for TXT through the system
-// resolver.
-func akahelpWhoami(ctx context.Context, r Resolver) (AkahelpWhoami, string) {
+// resolver within limit, the run's DNS limit.
+func akahelpWhoami(ctx context.Context, r Resolver, limit time.Duration) (AkahelpWhoami, string) {
 	if r == nil {
 		return AkahelpWhoami{}, "no system resolver in this environment"
 	}
-	ctx, cancel := context.WithTimeout(ctx, dnsSystemTimeout)
+	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	txts, err := r.LookupTXT(ctx, akahelpWhoamiName)
 	if err != nil {
@@ -194,15 +234,16 @@ func akahelpWhoami(ctx context.Context, r Resolver) (AkahelpWhoami, string) {
 		return AkahelpWhoami{}, fmt.Sprintf("dns: TXT %s via the system resolver: %s (%s)", akahelpWhoamiName, msg, rcode)
 	}
 	w := ParseAkahelpWhoami(txts)
-	if w.NS == "" {
+	if !w.NS.IsValid() {
 		return w, fmt.Sprintf("dns: TXT %s via the system resolver: no \"ns\" record in the answer", akahelpWhoamiName)
 	}
 	return w, ""
 }
 
-// chaosWhoami asks server for CH TXT whoami.cloudflare, which 1.1.1.1
-// answers with the address the query came from.
-func chaosWhoami(ctx context.Context, d Dialer, server string) (string, string) {
+// chaosWhoami asks server (Cloudflare's resolver) for CH TXT
+// whoami.cloudflare, which it answers with the address the query came
+// from.
+func chaosWhoami(ctx context.Context, d Dialer, server netip.AddrPort) (string, string) {
 	ctx, cancel := context.WithTimeout(ctx, dnsQueryTimeout)
 	defer cancel()
 	r, _, err := exchangeUDP(ctx, d, server, newQuery(cloudflareWhoamiName, dns.TypeTXT, dns.ClassCHAOS))
@@ -211,10 +252,10 @@ func chaosWhoami(ctx context.Context, d Dialer, server string) (string, string) 
 		if isTimeout(err) {
 			return "", prefix + "timeout"
 		}
-		return "", prefix + sanitize.LineN(err.Error(), 200)
+		return "", prefix + errLine(err)
 	}
 	if r.Rcode != dns.RcodeSuccess {
-		return "", prefix + rcodeName(r.Rcode)
+		return "", prefix + rcodeText(r.Rcode)
 	}
 	for _, rr := range r.Answer {
 		txt, ok := rr.(*dns.TXT)

@@ -3,6 +3,7 @@ package probes
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -33,7 +34,7 @@ func TestParseAkahelpWhoami(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			got := ParseAkahelpWhoami(c.in)
-			if got.NS != c.ns || got.ECS != c.ecs || got.IP != c.ip || len(got.Ignored) != c.ignored {
+			if text(got.NS) != c.ns || text(got.ECS) != c.ecs || text(got.IP) != c.ip || len(got.Ignored) != c.ignored {
 				t.Errorf("got %+v; want ns %q ecs %q ip %q, %d ignored", got, c.ns, c.ecs, c.ip, c.ignored)
 			}
 			for _, ig := range got.Ignored {
@@ -43,6 +44,17 @@ func TestParseAkahelpWhoami(t *testing.T) {
 			}
 		})
 	}
+}
+
+// text is the address or prefix as a string, "" for the zero value.
+func text(v interface {
+	IsValid() bool
+	String() string
+}) string {
+	if !v.IsValid() {
+		return ""
+	}
+	return v.String()
 }
 
 func runWhoami(t *testing.T, lab *dnsLab) (Result, *DNSWhoamiDetails) {
@@ -124,11 +136,64 @@ func TestWhoami(t *testing.T) {
 		lab := newDNSLab(t, honest(), honest(), honest(), honest())
 		lab.cfg.Resolvers = nil
 		res, d := runWhoami(t, lab)
-		if res.Status != StatusPass || d.PublicIPError != "no independent resolver configured" {
+		if res.Status != StatusPass || d.PublicIPError != "no Cloudflare resolver configured" {
 			t.Fatalf("%s %+v", res.Status, d)
 		}
 		if slices.ContainsFunc(res.Evidence, func(s string) bool { return strings.Contains(s, "CH TXT") }) {
 			t.Fatalf("evidence mentions a query not made: %q", res.Evidence)
 		}
 	})
+}
+
+func TestWhoamiAsksCloudflareOnly(t *testing.T) {
+	t.Parallel()
+	t.Run("first Cloudflare resolver in the list", func(t *testing.T) {
+		t.Parallel()
+		lab := newDNSLab(t, honest(), honest(), honest(), honest())
+		lab.cfg.Resolvers = []string{"8.8.8.8:53", "1.1.1.1"}
+		res, d := runWhoami(t, lab)
+		if res.Status != StatusPass || d.PublicIP != "203.0.113.77" || d.PublicIPVia != "whoami.cloudflare CH TXT via 1.1.1.1:53" {
+			t.Fatalf("%s %q %+v", res.Status, res.Reason, d)
+		}
+		assertNothingLeft(t, lab)
+	})
+	t.Run("no Cloudflare resolver", func(t *testing.T) {
+		t.Parallel()
+		lab := newDNSLab(t, honest(), honest(), honest(), honest())
+		lab.cfg.Resolvers = []string{"8.8.8.8:53"}
+		res, d := runWhoami(t, lab)
+		if d.PublicIP != "" || d.PublicIPError != "no Cloudflare resolver configured" || strings.Contains(strings.Join(res.Evidence, "\n"), "CH TXT") {
+			t.Fatalf("%s %q %+v %q", res.Status, res.Reason, d, res.Evidence)
+		}
+	})
+	t.Run("response code named as DNS names it", func(t *testing.T) {
+		t.Parallel()
+		lab := newDNSLab(t, honest(), dnsBehavior{ChaosRcode: dns.RcodeNotImplemented}, honest(), honest())
+		_, d := runWhoami(t, lab)
+		if !strings.HasSuffix(d.PublicIPError, "via 1.1.1.1:53: NOTIMP") {
+			t.Fatalf("%+v", d)
+		}
+	})
+}
+
+func TestWhoamiCapsIgnoredRecords(t *testing.T) {
+	t.Parallel()
+	sys := honest()
+	recs := [][]string{{"ns", "198.51.100.9"}}
+	for i := range 300 {
+		recs = append(recs, []string{fmt.Sprintf("junk-%d", i)})
+	}
+	sys.TXT = map[string][][]string{"whoami.ds.akahelp.net.": recs}
+	lab := newDNSLab(t, sys, honest(), honest(), honest())
+	res, _ := runWhoami(t, lab)
+	var ignored []string
+	for _, e := range res.Evidence {
+		if strings.HasPrefix(e, "ignored TXT: ") {
+			ignored = append(ignored, e)
+		}
+	}
+	if len(ignored) != maxIgnoredEvidence+1 || ignored[maxIgnoredEvidence] != "ignored TXT: and 296 more" {
+		t.Logf("%s %q", res.Reason, res.Evidence)
+		t.Fatalf("%d ignored lines: %q", len(ignored), ignored)
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os/exec"
 	"strings"
 	"time"
@@ -12,12 +13,13 @@ import (
 	"github.com/gptdoctor/gptdoctor/internal/sanitize"
 )
 
-// DefaultCommandTimeout bounds one OS command when ExecRunner.Timeout is
-// zero. The commands probes run (scutil, gsettings, netsh) answer from
-// local state in tens of milliseconds; three seconds covers a cold start on
-// a loaded machine and still keeps a wedged D-Bus or WMI call from eating
-// the run budget.
-const DefaultCommandTimeout = 3 * time.Second
+// commandTimeout bounds one OS command a probe runs (resolvectl, scutil,
+// gsettings, netsh). They answer from local state in tens of
+// milliseconds; two seconds covers a cold start on a swapping machine and
+// still keeps a wedged D-Bus, configd or WMI call from eating the run
+// budget. runCommand applies it; the probe's own deadline can only
+// shorten it.
+const commandTimeout = 2 * time.Second
 
 // commandWaitDelay is how long Wait waits for the output pipes after the
 // process is killed: a grandchild holding stdout open must not hold the
@@ -38,22 +40,12 @@ const maxStderrInError = 200
 // output is returned; standard error is folded, sanitised and shortened,
 // into the error of a failing command. A command that is not installed
 // yields an error wrapping ErrCommandNotFound, so probes can say "unknown:
-// scutil not found" rather than fail.
-type ExecRunner struct {
-	// Timeout bounds each command; zero means DefaultCommandTimeout. The
-	// context passed to Run can only shorten it.
-	Timeout time.Duration
-}
+// scutil not found" rather than fail. The caller's context bounds the
+// command (runCommand gives it commandTimeout).
+type ExecRunner struct{}
 
 // Run runs name with args and returns its standard output.
-func (r ExecRunner) Run(ctx context.Context, name string, args ...string) ([]byte, error) {
-	timeout := r.Timeout
-	if timeout <= 0 {
-		timeout = DefaultCommandTimeout
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
+func (ExecRunner) Run(ctx context.Context, name string, args ...string) ([]byte, error) {
 	label := commandLabel(name, args)
 	cmd := exec.CommandContext(ctx, name, args...)
 	configureCommand(cmd)
@@ -74,10 +66,7 @@ func (r ExecRunner) Run(ctx context.Context, name string, args ...string) ([]byt
 	case errors.Is(err, exec.ErrNotFound):
 		return nil, fmt.Errorf("%s: %w", name, ErrCommandNotFound)
 	case ctx.Err() != nil:
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return out, fmt.Errorf("%s: timed out after %s: %w", label, timeout, context.DeadlineExceeded)
-		}
-		return out, fmt.Errorf("%s: %w", label, ctx.Err())
+		return out, fmt.Errorf("%s: stopped: %w", label, ctx.Err())
 	}
 	msg := strings.TrimSpace(sanitize.LineN(sanitize.Secrets(stderr.String()), maxStderrInError))
 	var exitErr *exec.ExitError
@@ -88,6 +77,58 @@ func (r ExecRunner) Run(ctx context.Context, name string, args ...string) ([]byt
 		return out, fmt.Errorf("%s: exit status %d", label, exitErr.ExitCode())
 	}
 	return out, fmt.Errorf("%s: %s", label, sanitize.Line(err.Error()))
+}
+
+// errCommandTimedOut marks a command stopped by commandTimeout, as opposed
+// to one stopped by the probe's own deadline, so the message names the
+// limit that really fired.
+var errCommandTimedOut = fmt.Errorf("no output within %s: %w", commandTimeout, context.DeadlineExceeded)
+
+// runCommand runs an OS command through the world's runner under
+// commandTimeout.
+func runCommand(ctx context.Context, w World, name string, args ...string) ([]byte, error) {
+	if w.Runner == nil {
+		return nil, fmt.Errorf("%s: %w", name, ErrCommandNotFound)
+	}
+	cctx, cancel := context.WithTimeout(ctx, commandTimeout)
+	defer cancel()
+	out, err := w.Runner.Run(cctx, name, args...)
+	if err != nil && cctx.Err() != nil && ctx.Err() == nil {
+		err = fmt.Errorf("%s: %w", name, errCommandTimedOut)
+	}
+	return out, err
+}
+
+// commandProblem says in a few words why a command gave nothing, in the
+// "unknown: scutil not found" style.
+func commandProblem(name string, err error) string {
+	switch {
+	case errors.Is(err, ErrCommandNotFound):
+		return name + " not found"
+	case errors.Is(err, errCommandTimedOut):
+		return name + " did not answer within " + commandTimeout.String()
+	case errors.Is(err, context.DeadlineExceeded):
+		return name + " did not answer before the probe's time ran out"
+	case errors.Is(err, fs.ErrPermission):
+		return name + ": permission denied"
+	default:
+		return name + " failed: " + errLine(err)
+	}
+}
+
+// fileProblem says in a few words why a file could not be read (fully).
+func fileProblem(name string, err error) string {
+	var cut *fileCutError
+	switch {
+	case errors.As(err, &cut):
+		return name + " is " + cut.Error()
+	case errors.Is(err, fs.ErrNotExist):
+		return name + " does not exist"
+	case errors.Is(err, fs.ErrPermission):
+		return "cannot read " + name + ": permission denied"
+	default:
+		return "cannot read " + name + ": " + errLine(err)
+	}
 }
 
 // commandLabel names a command in errors ("scutil --proxy").

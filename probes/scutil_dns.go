@@ -22,17 +22,13 @@ type ScutilResolver struct {
 	Domain string
 	Search []string
 	// Nameservers are as printed; IPv6 link-local servers keep their
-	// zone ("fe80::1%en0").
+	// zone ("fe80::1%en0"). mDNS pseudo resolvers (".local") have none.
 	Nameservers []string
-	IfIndex     int
 	// Interface is the name after if_index ("en0", "utun3").
 	Interface string
-	Flags     []string
 	// Reach is the reachability text ("Reachable,Directly Reachable
 	// Address").
-	Reach   string
-	Order   int
-	Options []string
+	Reach string
 }
 
 // ParseScutilDNS reads the text `scutil --dns` prints. The format is not
@@ -91,15 +87,8 @@ func ParseScutilDNS(out []byte) []ScutilResolver {
 			cur.Domain = strings.TrimSuffix(val, ".")
 		case "if_index":
 			// "14 (en0)"
-			num, name, _ := strings.Cut(val, " ")
-			cur.IfIndex, _ = strconv.Atoi(num)
+			_, name, _ := strings.Cut(val, " ")
 			cur.Interface = strings.Trim(strings.TrimSpace(name), "()")
-		case "flags":
-			for _, f := range strings.Split(val, ",") {
-				if f = strings.TrimSpace(f); f != "" {
-					cur.Flags = append(cur.Flags, f)
-				}
-			}
 		case "reach":
 			// "0x00020002 (Reachable,Directly Reachable Address)"
 			if i := strings.IndexByte(val, '('); i >= 0 {
@@ -107,33 +96,7 @@ func ParseScutilDNS(out []byte) []ScutilResolver {
 			} else {
 				cur.Reach = val
 			}
-		case "order":
-			cur.Order, _ = strconv.Atoi(val)
-		case "options":
-			cur.Options = append(cur.Options, strings.Fields(val)...)
 		}
 	}
 	return res
-}
-
-// HasFlag reports whether the resolver carries a flag ("Scoped",
-// "Supplemental"), case-insensitively.
-func (r ScutilResolver) HasFlag(flag string) bool {
-	for _, f := range r.Flags {
-		if strings.EqualFold(f, flag) {
-			return true
-		}
-	}
-	return false
-}
-
-// isMDNS reports whether the resolver is a multicast-DNS pseudo resolver
-// (".local", the link-local reverse zones), which has no nameservers.
-func (r ScutilResolver) isMDNS() bool {
-	for _, o := range r.Options {
-		if o == "mdns" {
-			return true
-		}
-	}
-	return false
 }

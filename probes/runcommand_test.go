@@ -1,0 +1,53 @@
+package probes
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+// blockingRunner never finishes a command before its context ends.
+type blockingRunner struct{}
+
+func (blockingRunner) Run(ctx context.Context, name string, args ...string) ([]byte, error) {
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+// TestRunCommandNamesTheLimitThatFired: commandTimeout is named only when
+// it fired; the probe's own deadline is reported as such, not as "within
+// 2s".
+func TestRunCommandNamesTheLimitThatFired(t *testing.T) {
+	t.Parallel()
+	w := World{Runner: blockingRunner{}}
+	t.Run("command timeout", func(t *testing.T) {
+		t.Parallel()
+		start := time.Now()
+		_, err := runCommand(context.Background(), w, "resolvectl", "status")
+		if el := time.Since(start); el < commandTimeout {
+			t.Fatalf("returned after %s, before commandTimeout", el)
+		}
+		if got := commandProblem("resolvectl", err); !errors.Is(err, context.DeadlineExceeded) || got != "resolvectl did not answer within "+commandTimeout.String() {
+			t.Fatalf("%v: %q", err, got)
+		}
+	})
+	t.Run("probe deadline", func(t *testing.T) {
+		t.Parallel()
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		defer cancel()
+		_, err := runCommand(ctx, w, "scutil", "--dns")
+		got := commandProblem("scutil", err)
+		if !errors.Is(err, context.DeadlineExceeded) || strings.Contains(got, "within") || !strings.Contains(got, "before the probe's time ran out") {
+			t.Fatalf("%v: %q", err, got)
+		}
+	})
+	t.Run("no runner", func(t *testing.T) {
+		t.Parallel()
+		_, err := runCommand(context.Background(), World{}, "netsh")
+		if got := commandProblem("netsh", err); got != "netsh not found" {
+			t.Fatalf("%q", got)
+		}
+	})
+}
