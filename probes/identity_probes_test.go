@@ -387,7 +387,7 @@ func TestIdentityAndProxyThroughEngine(t *testing.T) {
 		LookupEnv: identEnv(map[string]string{"HTTPS_PROXY": "http://127.0.0.1:1"}),
 		Dialer:    identUDPDialer{src4: "10.64.0.2"}, Resolver: identResolver{}}
 	cfg := DefaultConfig()
-	plan := Plan{Probes: append(IdentityProbes(cfg, w), ProxyProbes(cfg, w)...), Derive: []Derivation{PublicIPDerivation()}}
+	plan := Plan{Probes: append(IdentityProbes(cfg, w), readProxyProbes(cfg, w)...), Derive: []Derivation{PublicIPDerivation()}}
 	snap := (&Engine{Budget: 10 * time.Second}).Start(context.Background(), plan).Wait()
 	seen := map[string]bool{}
 	for _, r := range snap.Results {
