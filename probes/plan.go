@@ -7,7 +7,12 @@ package probes
 // the probes it returns do, when the engine runs them. The desktop proxy
 // settings, which decide what proxy probes there are, come in as desk, read
 // just before by ReadDesktopProxy (the zero value leaves them out).
+//
+// The plan reads the machine through a fresh host cache, so its probes
+// share one interface and one process listing, read when a probe first
+// asks, and the next plan sees the machine anew.
 func BuildPlan(cfg Config, w World, desk DesktopProxy) Plan {
+	w.Host = cachedHost(w.Host)
 	var p Plan
 	for _, t := range cfg.Targets {
 		p.Probes = append(p.Probes, TargetProbes(t, cfg, w)...)
