@@ -61,7 +61,7 @@ func (s *session) probe(ctx context.Context, mutate func(*probes.Config), progre
 	if mutate != nil {
 		mutate(&cfg)
 	}
-	plan := probes.BuildPlan(cfg, s.world)
+	plan := probes.BuildPlan(cfg, s.world, probes.ReadDesktopProxy(ctx, s.world))
 	run := (&probes.Engine{Clock: s.world.Clock, Budget: cfg.Budget}).Start(ctx, plan)
 	if !s.opts.json && isTerminal(progress) {
 		total, done := len(plan.Probes), 0
@@ -86,9 +86,10 @@ func (s *session) diagnoseContext() remedies.DiagnoseContext {
 }
 
 // probeOnly runs just the named probes (fix --list needs only the DNS
-// configuration to pick the flush command).
+// configuration to pick the flush command), so it leaves the desktop proxy
+// settings unread.
 func (s *session) probeOnly(ctx context.Context, ids ...string) probes.Snapshot {
-	plan := probes.BuildPlan(s.opts.cfg, s.world)
+	plan := probes.BuildPlan(s.opts.cfg, s.world, probes.DesktopProxy{})
 	var keep []probes.Probe
 	for _, p := range plan.Probes {
 		for _, id := range ids {

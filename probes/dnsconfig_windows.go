@@ -2,10 +2,7 @@ package probes
 
 import (
 	"context"
-	"errors"
 	"net/netip"
-	"syscall"
-	"unsafe"
 
 	"golang.org/x/sys/windows"
 )
@@ -20,25 +17,12 @@ func collectDNSConfig(ctx context.Context, w World) Result {
 
 // windowsAdapters copies the DNS-relevant fields of each adapter record.
 func windowsAdapters() ([]WindowsAdapter, error) {
-	var b []byte
-	l := uint32(15000) // Microsoft's recommended first guess
-	for {
-		b = make([]byte, l)
-		const flags = windows.GAA_FLAG_SKIP_ANYCAST | windows.GAA_FLAG_SKIP_MULTICAST
-		err := windows.GetAdaptersAddresses(syscall.AF_UNSPEC, flags, 0, (*windows.IpAdapterAddresses)(unsafe.Pointer(&b[0])), &l)
-		if err == nil {
-			if l == 0 {
-				return nil, nil
-			}
-			break
-		}
-		var errno syscall.Errno
-		if !errors.As(err, &errno) || errno != syscall.ERROR_BUFFER_OVERFLOW || l <= uint32(len(b)) {
-			return nil, err
-		}
+	aas, err := adapterAddresses(windows.GAA_FLAG_SKIP_ANYCAST | windows.GAA_FLAG_SKIP_MULTICAST)
+	if err != nil {
+		return nil, err
 	}
 	var out []WindowsAdapter
-	for aa := (*windows.IpAdapterAddresses)(unsafe.Pointer(&b[0])); aa != nil; aa = aa.Next {
+	for aa := aas; aa != nil; aa = aa.Next {
 		a := WindowsAdapter{
 			FriendlyName: windows.UTF16PtrToString(aa.FriendlyName),
 			Description:  windows.UTF16PtrToString(aa.Description),

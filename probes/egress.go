@@ -8,12 +8,46 @@ import (
 	"strings"
 )
 
-// egressView is the egress measurement plus what the VPN probe needs to
-// avoid reporting the same tunnel twice.
-type egressView struct {
+// egressShare measures the egress path once per plan: identity:egress
+// reports it and identity:vpn builds on it, so the route lookups and macOS's
+// scutil --nwi run once per run.
+type egressShare struct {
+	cfg  Config
+	w    World
+	once onceFetch[egressRead]
+}
+
+// egressRead is one egress measurement with what it was judged from.
+type egressRead struct {
 	d EgressDetails
-	// ifaces are the names of the egress interfaces found.
-	ifaces map[string]bool
+	// ifcErr is why the interfaces could not be listed (the egress
+	// interface is then unnamed).
+	ifcErr error
+	// nwi is macOS's interface table, nil when not read; nwiErr says why
+	// reading it failed.
+	nwi    *ScutilNWI
+	nwiErr error
+	// timedOut is true when the measurement ran out of time, so missing
+	// routes are not evidence of no route.
+	timedOut bool
+}
+
+func (s *egressShare) get(ctx context.Context) (egressRead, error) {
+	return s.once.get(ctx, func(ctx context.Context) (egressRead, error) {
+		var r egressRead
+		ifcs, err := hostInterfaces(ctx, s.w)
+		r.ifcErr = err
+		if s.w.GOOS == "darwin" {
+			if n, err := readScutilNWI(ctx, s.w); err != nil {
+				r.nwiErr = err
+			} else {
+				r.nwi = &n
+			}
+		}
+		r.d = measureEgress(ctx, s.cfg, s.w, ifcs, r.nwi)
+		r.timedOut = ctx.Err() != nil
+		return r, nil
+	})
 }
 
 // measureEgress asks the kernel, with a UDP connect per configured probe
@@ -22,8 +56,8 @@ type egressView struct {
 // the full routing decision (policy rules, wg-quick's fwmark table,
 // OpenVPN's def1 half-routes) that a naive look at the default route
 // misses. The first probe that connects decides each family.
-func measureEgress(ctx context.Context, cfg Config, w World, ifcs []Interface, nwi *ScutilNWI) egressView {
-	v := egressView{ifaces: map[string]bool{}}
+func measureEgress(ctx context.Context, cfg Config, w World, ifcs []Interface, nwi *ScutilNWI) EgressDetails {
+	var d EgressDetails
 	var probed4, probed6 bool
 	var why4, why6 []string
 	for _, probe := range cfg.EgressProbes {
@@ -32,7 +66,7 @@ func measureEgress(ctx context.Context, cfg Config, w World, ifcs []Interface, n
 			continue
 		}
 		v6 := ap.Addr().Is6() && !ap.Addr().Is4In6()
-		if (v6 && v.d.IPv6 != nil) || (!v6 && v.d.IPv4 != nil) {
+		if (v6 && d.IPv6 != nil) || (!v6 && d.IPv4 != nil) {
 			continue
 		}
 		if v6 {
@@ -50,22 +84,19 @@ func measureEgress(ctx context.Context, cfg Config, w World, ifcs []Interface, n
 			}
 			continue
 		}
-		if path.Interface != "" {
-			v.ifaces[path.Interface] = true
-		}
 		if v6 {
-			v.d.IPv6, v.d.IPv6Available = path, true
+			d.IPv6, d.IPv6Available = path, true
 		} else {
-			v.d.IPv4, v.d.IPv4Available = path, true
+			d.IPv4, d.IPv4Available = path, true
 		}
 	}
-	if !v.d.IPv4Available {
-		v.d.IPv4Reason = familyReason(probed4, why4, "IPv4")
+	if !d.IPv4Available {
+		d.IPv4Reason = familyReason(probed4, why4, "IPv4")
 	}
-	if !v.d.IPv6Available {
-		v.d.IPv6Reason = familyReason(probed6, why6, "IPv6")
+	if !d.IPv6Available {
+		d.IPv6Reason = familyReason(probed6, why6, "IPv6")
 	}
-	return v
+	return d
 }
 
 func familyReason(probed bool, why []string, fam string) string {
@@ -138,43 +169,37 @@ func interfaceOwning(ifcs []Interface, ip netip.Addr) (Interface, bool) {
 }
 
 // runEgressProbe reports the egress path per family.
-func runEgressProbe(ctx context.Context, cfg Config, w World, hc *hostCache) Result {
-	if len(cfg.EgressProbes) == 0 {
+func runEgressProbe(ctx context.Context, eg *egressShare) Result {
+	if len(eg.cfg.EgressProbes) == 0 {
 		return Result{Status: StatusSkipped, Reason: "no egress probe addresses configured"}
 	}
-	ifcs, ierr := hc.interfaces(ctx)
-	var nwi *ScutilNWI
-	var ev []string
-	if w.GOOS == "darwin" {
-		n, err := readScutilNWI(ctx, w)
-		if err != nil {
-			ev = append(ev, "scutil --nwi: "+commandProblem("scutil", err))
-		} else {
-			nwi = &n
-		}
+	r, err := eg.get(ctx)
+	if err != nil {
+		return Result{Status: StatusUnknown, Reason: "the route lookup did not finish: " + errLine(err)}
 	}
-	v := measureEgress(ctx, cfg, w, ifcs, nwi)
-	d := &v.d
-	if ierr != nil {
-		ev = append(ev, "interfaces could not be listed, so the egress interface is unnamed: "+errLine(ierr))
+	d := &r.d
+	var ev []string
+	if r.nwiErr != nil {
+		ev = append(ev, "scutil --nwi: "+commandProblem("scutil", r.nwiErr))
+	}
+	if r.ifcErr != nil {
+		ev = append(ev, "interfaces could not be listed, so the egress interface is unnamed: "+errLine(r.ifcErr))
 	}
 	ev = append(ev, egressEvidence("IPv4", d.IPv4, d.IPv4Reason)...)
 	ev = append(ev, egressEvidence("IPv6", d.IPv6, d.IPv6Reason)...)
 	res := Result{Details: d, Evidence: ev}
-	if ctx.Err() != nil && !d.IPv4Available && !d.IPv6Available {
-		res.Status, res.Reason = StatusUnknown, "timed out before the route lookup finished"
-		return res
-	}
+	tunnel := tunnelOf(d)
 	switch {
+	case r.timedOut && !d.IPv4Available && !d.IPv6Available:
+		res.Status, res.Reason = StatusUnknown, "timed out before the route lookup finished"
 	case !d.IPv4Available && !d.IPv6Available:
 		res.Status = StatusFail
 		res.Reason = "no route to the internet over IPv4 or IPv6"
 		res.Error = &StepError{Step: "route", Message: "route: " + strings.Join([]string{d.IPv4Reason, d.IPv6Reason}, "; ")}
-	case tunnelOf(d) != nil:
-		p := tunnelOf(d)
+	case tunnel != nil:
 		res.Status = StatusWarn
 		res.Reason = fmt.Sprintf("traffic to the internet leaves through %s, %s: sites see the tunnel's exit address, not yours",
-			p.Interface, describeTunnel(p.Tunnel))
+			tunnel.Interface, describeTunnel(tunnel.Tunnel))
 	default:
 		res.Status = StatusPass
 		res.Reason = egressSummary(d)
@@ -194,9 +219,6 @@ func tunnelOf(d *EgressDetails) *EgressPath {
 
 func describeTunnel(t *TunnelInfo) string {
 	s := "a " + t.Type + " tunnel"
-	if t.Type == TunnelUTUN {
-		s = "a utun tunnel"
-	}
 	if t.Product != "" {
 		s += " (" + t.Product + ")"
 	}

@@ -173,7 +173,7 @@ func TestNetnsChild(t *testing.T) {
 	cfg := DefaultConfig()
 	// Documentation addresses, routed by the namespace's default routes.
 	cfg.EgressProbes = []string{"192.0.2.1:53", "[2001:db8::1]:53"}
-	ps := IdentityProbes(cfg, w)
+	ps := identityProbes(cfg, w)
 	eg := identRun(t, identProbe(t, ps, "identity:egress"))
 	vpn := identRun(t, identProbe(t, ps, "identity:vpn"))
 	rep := netnsReport{EgressStatus: eg.Status, EgressReason: eg.Reason, VPNStatus: vpn.Status, VPNReason: vpn.Reason}

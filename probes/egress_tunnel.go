@@ -174,7 +174,7 @@ func classifyTunnel(ifc Interface, tc tunnelContext) *TunnelInfo {
 		if nameOK && named.typ == TunnelUTUN {
 			t := &TunnelInfo{Type: TunnelUTUN}
 			if tc.nwi != nil {
-				if srv := tc.nwi.VPNServer(ifc.Name); srv != "" {
+				if srv := tc.nwi.VPNServers[ifc.Name]; srv != "" {
 					t.Evidence = append(t.Evidence, "scutil --nwi lists VPN server "+srv)
 				}
 			}

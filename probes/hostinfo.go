@@ -42,11 +42,10 @@ func (SystemHost) Interfaces(ctx context.Context) ([]Interface, error) {
 	out := make([]Interface, 0, len(list))
 	for _, in := range list {
 		ifc := Interface{
-			Index:        in.Index,
-			Name:         in.Name,
-			MTU:          in.MTU,
-			HardwareAddr: in.HardwareAddr,
-			Flags:        append([]string(nil), in.Flags...),
+			Index: in.Index,
+			Name:  in.Name,
+			MTU:   in.MTU,
+			Flags: append([]string(nil), in.Flags...),
 		}
 		for _, a := range in.Addrs {
 			ifc.Addrs = append(ifc.Addrs, a.Addr)

@@ -3,6 +3,7 @@
 package probes
 
 import (
+	"errors"
 	"unsafe"
 
 	"golang.org/x/sys/windows"
@@ -14,7 +15,9 @@ import (
 // is what Go's net package reports as the name. Errors leave descriptions
 // empty: the name table still works.
 func addAdapterDescriptions(ifcs []Interface) {
-	aas, err := adapterAddresses()
+	const namesOnly = windows.GAA_FLAG_SKIP_UNICAST | windows.GAA_FLAG_SKIP_ANYCAST |
+		windows.GAA_FLAG_SKIP_MULTICAST | windows.GAA_FLAG_SKIP_DNS_SERVER
+	aas, err := adapterAddresses(namesOnly)
 	if err != nil {
 		return
 	}
@@ -44,25 +47,22 @@ func addAdapterDescriptions(ifcs []Interface) {
 	}
 }
 
-// adapterAddresses calls GetAdaptersAddresses with a growing buffer, as the
-// API asks (ERROR_BUFFER_OVERFLOW means "try again with this size").
-func adapterAddresses() (*windows.IpAdapterAddresses, error) {
-	var b []byte
-	l := uint32(15000)
+// adapterAddresses calls GetAdaptersAddresses with flags (GAA_FLAG_*) and
+// a growing buffer, as the API asks (ERROR_BUFFER_OVERFLOW means "try again
+// with this size"). The interface descriptions and the DNS configuration
+// both read adapters through it. nil means no adapters.
+func adapterAddresses(flags uint32) (*windows.IpAdapterAddresses, error) {
+	l := uint32(15000) // Microsoft's recommended first guess
 	for {
-		b = make([]byte, l)
+		b := make([]byte, l)
 		aa := (*windows.IpAdapterAddresses)(unsafe.Pointer(&b[0]))
-		err := windows.GetAdaptersAddresses(windows.AF_UNSPEC, windows.GAA_FLAG_INCLUDE_PREFIX, 0, aa, &l)
-		if err == nil {
-			if l == 0 {
-				return nil, nil
-			}
+		err := windows.GetAdaptersAddresses(windows.AF_UNSPEC, flags, 0, aa, &l)
+		switch {
+		case err == nil && l == 0:
+			return nil, nil
+		case err == nil:
 			return aa, nil
-		}
-		if err.(windows.Errno) != windows.ERROR_BUFFER_OVERFLOW {
-			return nil, err
-		}
-		if l <= uint32(len(b)) {
+		case !errors.Is(err, windows.ERROR_BUFFER_OVERFLOW) || l <= uint32(len(b)):
 			return nil, err
 		}
 	}

@@ -10,7 +10,7 @@ import (
 
 // runHostProbe reports the machine's name, OS and interfaces. It is a
 // description, not a test: it passes whenever it can read them.
-func runHostProbe(ctx context.Context, w World, hc *hostCache) Result {
+func runHostProbe(ctx context.Context, w World) Result {
 	if w.Host == nil {
 		return Result{Status: StatusUnknown, Reason: "no host information source configured"}
 	}
@@ -20,13 +20,13 @@ func runHostProbe(ctx context.Context, w World, hc *hostCache) Result {
 	if ferr != nil {
 		problems = append(problems, "host facts: "+errLine(ferr))
 	} else {
-		d.Facts = sanitizeFacts(facts)
+		d.Facts = facts
 	}
-	ifcs, ierr := hc.interfaces(ctx)
+	ifcs, ierr := w.Host.Interfaces(ctx)
 	if ierr != nil {
 		problems = append(problems, "interfaces: "+errLine(ierr))
 	} else {
-		d.Interfaces = sanitizeInterfaces(ifcs)
+		d.Interfaces = ifcs
 	}
 	if ferr != nil && ierr != nil {
 		return Result{Status: StatusUnknown, Reason: "could not read host facts or interfaces",
@@ -87,9 +87,9 @@ func hasFlag(ifc Interface, flag string) bool {
 	return false
 }
 
-// sanitizeFacts and sanitizeInterfaces clean OS-reported strings: a
-// Windows adapter's friendly name is user-editable, and results go to a
-// terminal.
+// sanitizeFacts and sanitizeInterfaces clean OS-reported strings for the
+// plan's hostCache. The MAC address is left out: no rule needs it, and it
+// identifies the machine in every report a user shares.
 func sanitizeFacts(f HostFacts) HostFacts {
 	return HostFacts{
 		Hostname:        sanitize.LineN(f.Hostname, 255),
@@ -104,13 +104,12 @@ func sanitizeInterfaces(in []Interface) []Interface {
 	out := make([]Interface, len(in))
 	for i, ifc := range in {
 		out[i] = Interface{
-			Index:        ifc.Index,
-			Name:         sanitize.LineN(ifc.Name, 128),
-			MTU:          ifc.MTU,
-			HardwareAddr: sanitize.LineN(ifc.HardwareAddr, 64),
-			Flags:        append([]string(nil), ifc.Flags...),
-			Addrs:        append([]string(nil), ifc.Addrs...),
-			Description:  sanitize.LineN(ifc.Description, 256),
+			Index:       ifc.Index,
+			Name:        sanitize.LineN(ifc.Name, 128),
+			MTU:         ifc.MTU,
+			Flags:       append([]string(nil), ifc.Flags...),
+			Addrs:       append([]string(nil), ifc.Addrs...),
+			Description: sanitize.LineN(ifc.Description, 256),
 		}
 		for j, a := range out[i].Addrs {
 			out[i].Addrs[j] = sanitize.LineN(a, 64)

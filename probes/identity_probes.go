@@ -3,6 +3,7 @@ package probes
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -44,21 +45,22 @@ const (
 
 // IdentityProbes plans the probes that say who this machine is on the
 // network: host facts, the egress path per family, VPN and Tor signs, and
-// whether a captive portal sits in the way. Interface and process lists
-// are read once and shared between the probes of one plan.
+// whether a captive portal sits in the way. identity:egress and
+// identity:vpn share one egress measurement; the interface and process
+// lists are shared through the plan's host cache (see BuildPlan).
 func IdentityProbes(cfg Config, w World) []Probe {
-	hc := &hostCache{w: w}
+	eg := &egressShare{cfg: cfg, w: w}
 	ps := []Probe{
 		{ID: "identity:host", Kind: KindIdentity, Title: "This machine", Timeout: hostProbeTimeout,
-			Run: func(ctx context.Context) Result { return runHostProbe(ctx, w, hc) }},
+			Run: func(ctx context.Context) Result { return runHostProbe(ctx, w) }},
 		{ID: "identity:egress", Kind: KindIdentity, Title: "Route to the internet", Timeout: egressProbeTimeout,
-			Run: func(ctx context.Context) Result { return runEgressProbe(ctx, cfg, w, hc) }},
+			Run: func(ctx context.Context) Result { return runEgressProbe(ctx, eg) }},
 		{ID: "identity:vpn", Kind: KindIdentity, Title: "VPN and tunnels", Timeout: vpnProbeTimeout,
-			Run: func(ctx context.Context) Result { return runVPNProbe(ctx, cfg, w, hc) }},
+			Run: func(ctx context.Context) Result { return runVPNProbe(ctx, w, eg) }},
 		{ID: "identity:tor", Kind: KindIdentity, Title: "Tor", Timeout: torProbeTimeout,
-			Run: func(ctx context.Context) Result { return runTorProbe(ctx, w, hc) }},
+			Run: func(ctx context.Context) Result { return runTorProbe(ctx, w) }},
 	}
-	captive := Probe{ID: "identity:captive", Kind: KindIdentity, Target: cfg.CaptiveURL,
+	captive := Probe{ID: "identity:captive", Kind: KindIdentity, Target: sanitize.URL(cfg.CaptiveURL),
 		Title: "Captive portal", Timeout: captiveProbeTimeout,
 		Run: func(ctx context.Context) Result { return runCaptiveProbe(ctx, cfg, w) }}
 	if cfg.CaptiveURL == "" {
@@ -69,30 +71,46 @@ func IdentityProbes(cfg Config, w World) []Probe {
 	return append(ps, captive)
 }
 
-// hostCache shares the interface and process lists between the identity
-// probes of one plan, so the machine is listed once per run.
+// hostCache wraps the world's HostInfo for one plan: each listing is read
+// once, when a probe first asks, sanitised (a Windows adapter's friendly
+// name is user-editable, and results go to a terminal), and handed to every
+// probe that asks after it: identity:host, egress, VPN and Tor, and
+// dns:config's resolver daemons. BuildPlan installs a fresh one per plan,
+// so a re-probe sees the machine as it is then. Callers share the returned
+// slices and must not modify them.
 type hostCache struct {
-	w      World
+	h      HostInfo
+	info   onceFetch[HostFacts]
 	ifaces onceFetch[[]Interface]
 	procs  onceFetch[[]Process]
 }
 
-func (c *hostCache) interfaces(ctx context.Context) ([]Interface, error) {
-	if c.w.Host == nil {
-		return nil, errNoHostInfo
+// cachedHost returns h behind a fresh hostCache (nil stays nil, so probes
+// still say no host information is configured).
+func cachedHost(h HostInfo) HostInfo {
+	if h == nil {
+		return nil
 	}
+	return &hostCache{h: h}
+}
+
+func (c *hostCache) Info(ctx context.Context) (HostFacts, error) {
+	return c.info.get(ctx, func(ctx context.Context) (HostFacts, error) {
+		f, err := c.h.Info(ctx)
+		return sanitizeFacts(f), err
+	})
+}
+
+func (c *hostCache) Interfaces(ctx context.Context) ([]Interface, error) {
 	return c.ifaces.get(ctx, func(ctx context.Context) ([]Interface, error) {
-		ifcs, err := c.w.Host.Interfaces(ctx)
+		ifcs, err := c.h.Interfaces(ctx)
 		return sanitizeInterfaces(ifcs), err
 	})
 }
 
-func (c *hostCache) processes(ctx context.Context) ([]Process, error) {
-	if c.w.Host == nil {
-		return nil, errNoHostInfo
-	}
+func (c *hostCache) Processes(ctx context.Context) ([]Process, error) {
 	return c.procs.get(ctx, func(ctx context.Context) ([]Process, error) {
-		ps, err := c.w.Host.Processes(ctx)
+		ps, err := c.h.Processes(ctx)
 		for i := range ps {
 			ps[i].Name = sanitize.LineN(ps[i].Name, 128)
 			ps[i].Exe = sanitize.LineN(ps[i].Exe, 512)
@@ -101,13 +119,30 @@ func (c *hostCache) processes(ctx context.Context) ([]Process, error) {
 	})
 }
 
+// hostInterfaces and hostProcesses read the world's host, or say there is
+// none.
+func hostInterfaces(ctx context.Context, w World) ([]Interface, error) {
+	if w.Host == nil {
+		return nil, errNoHostInfo
+	}
+	return w.Host.Interfaces(ctx)
+}
+
+func hostProcesses(ctx context.Context, w World) ([]Process, error) {
+	if w.Host == nil {
+		return nil, errNoHostInfo
+	}
+	return w.Host.Processes(ctx)
+}
+
 var errNoHostInfo = errors.New("no host information source configured")
 
 // onceFetch runs a fetch once and hands its result to every caller. The
 // fetch runs detached from the first caller's context (bounded by
 // hostFetchTimeout instead), so one probe's cancellation does not poison
 // the result for the others; each caller still stops waiting when its own
-// context ends.
+// context ends. A fetch that panics (it runs outside the engine's
+// recovery) yields the panic as its error.
 type onceFetch[T any] struct {
 	once sync.Once
 	done chan struct{}
@@ -122,6 +157,11 @@ func (o *onceFetch[T]) get(ctx context.Context, fetch func(context.Context) (T, 
 		go func() {
 			defer close(o.done)
 			defer cancel()
+			defer func() {
+				if v := recover(); v != nil {
+					o.err = fmt.Errorf("panic: %v", v)
+				}
+			}()
 			o.val, o.err = fetch(fctx)
 		}()
 	})
@@ -140,5 +180,5 @@ func errLine(err error) string {
 	if err == nil {
 		return ""
 	}
-	return sanitize.Line(sanitize.Secrets(err.Error()))
+	return defaultClean(err.Error())
 }

@@ -3,11 +3,13 @@ package probes
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"testing/fstest"
@@ -19,8 +21,15 @@ func identCfg() Config {
 	return c
 }
 
+// identityProbes plans the identity probes as BuildPlan does, behind a
+// fresh host cache.
+func identityProbes(cfg Config, w World) []Probe {
+	w.Host = cachedHost(w.Host)
+	return IdentityProbes(cfg, w)
+}
+
 func TestIdentityProbesPlan(t *testing.T) {
-	ps := IdentityProbes(identCfg(), World{})
+	ps := identityProbes(identCfg(), World{})
 	want := []string{"identity:host", "identity:egress", "identity:vpn", "identity:tor", "identity:captive"}
 	if len(ps) != len(want) {
 		t.Fatalf("%d probes", len(ps))
@@ -31,25 +40,34 @@ func TestIdentityProbesPlan(t *testing.T) {
 		}
 	}
 	cfg := identCfg()
+	cfg.CaptiveURL = "http://user:s3cret@cp.example/generate_204"
+	if p := identProbe(t, identityProbes(cfg, World{}), "identity:captive"); strings.Contains(p.Target, "s3cret") {
+		t.Errorf("captive target %q", p.Target)
+	}
 	cfg.CaptiveURL = ""
-	if r := identRun(t, identProbe(t, IdentityProbes(cfg, World{}), "identity:captive")); r.Status != StatusSkipped {
+	if r := identRun(t, identProbe(t, identityProbes(cfg, World{}), "identity:captive")); r.Status != StatusSkipped {
 		t.Errorf("captive without URL: %s %s", r.Status, r.Reason)
 	}
 }
 
 func TestHostProbe(t *testing.T) {
 	h := &identHost{facts: HostFacts{Hostname: "box\x1b[2J", OS: "linux", Platform: "debian", PlatformVersion: "12"},
-		ifaces: []Interface{{Name: "eth0", Flags: []string{"up"}, Addrs: []string{"192.0.2.10/24"}}}}
-	r := identRun(t, identProbe(t, IdentityProbes(identCfg(), World{Host: h}), "identity:host"))
+		ifaces: []Interface{{Name: "eth0", Flags: []string{"up"}, Addrs: []string{"192.0.2.10/24"}, HardwareAddr: "02:00:5e:10:00:23"}}}
+	r := identRun(t, identProbe(t, identityProbes(identCfg(), World{Host: h}), "identity:host"))
 	d, _ := r.Details.(*HostDetails)
 	if r.Status != StatusPass || d == nil || d.Facts.Hostname != "box" || len(d.Interfaces) != 1 {
 		t.Fatalf("%s %s %+v", r.Status, r.Reason, d)
 	}
+	// The MAC address identifies the machine in every shared report; no
+	// rule needs it.
+	if d.Interfaces[0].HardwareAddr != "" {
+		t.Errorf("MAC address reported: %+v", d.Interfaces[0])
+	}
 	h = &identHost{factsErr: errors.New("denied"), ifErr: errors.New("denied")}
-	if r := identRun(t, identProbe(t, IdentityProbes(identCfg(), World{Host: h}), "identity:host")); r.Status != StatusUnknown {
+	if r := identRun(t, identProbe(t, identityProbes(identCfg(), World{Host: h}), "identity:host")); r.Status != StatusUnknown {
 		t.Errorf("both failing: %s", r.Status)
 	}
-	if r := identRun(t, identProbe(t, IdentityProbes(identCfg(), World{}), "identity:host")); r.Status != StatusUnknown {
+	if r := identRun(t, identProbe(t, identityProbes(identCfg(), World{}), "identity:host")); r.Status != StatusUnknown {
 		t.Errorf("no host: %s", r.Status)
 	}
 }
@@ -75,7 +93,7 @@ func linuxVPNHost() *identHost {
 func TestEgressThroughWireGuard(t *testing.T) {
 	w := World{GOOS: "linux", FS: linuxVPNFS, Host: linuxVPNHost(),
 		Dialer: identUDPDialer{src4: "10.64.0.2", err6: syscall.ENETUNREACH}}
-	r := identRun(t, identProbe(t, IdentityProbes(identCfg(), w), "identity:egress"))
+	r := identRun(t, identProbe(t, identityProbes(identCfg(), w), "identity:egress"))
 	d := r.Details.(*EgressDetails)
 	if r.Status != StatusWarn || !d.IPv4Available || d.IPv6Available {
 		t.Fatalf("%s %s %+v", r.Status, r.Reason, d)
@@ -94,7 +112,7 @@ func TestEgressThroughWireGuard(t *testing.T) {
 func TestEgressPlainDualStack(t *testing.T) {
 	w := World{GOOS: "linux", FS: linuxVPNFS, Host: linuxVPNHost(),
 		Dialer: identUDPDialer{src4: "192.168.1.20", src6: "2001:db8:1::20"}}
-	r := identRun(t, identProbe(t, IdentityProbes(identCfg(), w), "identity:egress"))
+	r := identRun(t, identProbe(t, identityProbes(identCfg(), w), "identity:egress"))
 	d := r.Details.(*EgressDetails)
 	if r.Status != StatusPass || d.IPv4.Interface != "eth0" || d.IPv6.Interface != "eth0" || d.IPv4.Tunnel != nil {
 		t.Fatalf("%s %s %+v", r.Status, r.Reason, d)
@@ -106,13 +124,13 @@ func TestEgressPlainDualStack(t *testing.T) {
 
 func TestEgressNoRoute(t *testing.T) {
 	w := World{GOOS: "linux", Host: &identHost{}, Dialer: identUDPDialer{}}
-	r := identRun(t, identProbe(t, IdentityProbes(identCfg(), w), "identity:egress"))
+	r := identRun(t, identProbe(t, identityProbes(identCfg(), w), "identity:egress"))
 	if r.Status != StatusFail || r.Error == nil {
 		t.Fatalf("%s %s", r.Status, r.Reason)
 	}
 	cfg := identCfg()
 	cfg.EgressProbes = []string{"1.1.1.1:53"}
-	r = identRun(t, identProbe(t, IdentityProbes(cfg, World{GOOS: "linux", Host: linuxVPNHost(), Dialer: identUDPDialer{src4: "192.168.1.20"}}), "identity:egress"))
+	r = identRun(t, identProbe(t, identityProbes(cfg, World{GOOS: "linux", Host: linuxVPNHost(), Dialer: identUDPDialer{src4: "192.168.1.20"}}), "identity:egress"))
 	if d := r.Details.(*EgressDetails); !strings.HasPrefix(d.IPv6Reason, "not probed") || r.Status != StatusPass {
 		t.Errorf("%s %+v", r.Status, d)
 	}
@@ -124,7 +142,7 @@ func TestEgressWindowsDescription(t *testing.T) {
 		{Name: "Ethernet 2", Flags: []string{"up"}, Addrs: []string{"10.8.0.6/24"}, Description: "TAP-Windows Adapter V9"},
 	}}
 	w := World{GOOS: "windows", Host: h, Dialer: identUDPDialer{src4: "10.8.0.6"}}
-	r := identRun(t, identProbe(t, IdentityProbes(identCfg(), w), "identity:egress"))
+	r := identRun(t, identProbe(t, identityProbes(identCfg(), w), "identity:egress"))
 	d := r.Details.(*EgressDetails)
 	if r.Status != StatusWarn || d.IPv4.Description != "TAP-Windows Adapter V9" || d.IPv4.Tunnel == nil || d.IPv4.Tunnel.Product != "OpenVPN" {
 		t.Fatalf("%s %s %+v", r.Status, r.Reason, d.IPv4)
@@ -138,7 +156,7 @@ func TestEgressDarwinUTUNWithScutil(t *testing.T) {
 	}}
 	run := &identRunner{out: map[string]string{"scutil --nwi": readTestdataString(t, "identity", "scutil-nwi", "vpn-utun.txt")}}
 	w := World{GOOS: "darwin", Host: h, Runner: run, Dialer: identUDPDialer{src4: "10.2.0.2"}}
-	r := identRun(t, identProbe(t, IdentityProbes(identCfg(), w), "identity:egress"))
+	r := identRun(t, identProbe(t, identityProbes(identCfg(), w), "identity:egress"))
 	d := r.Details.(*EgressDetails)
 	if r.Status != StatusWarn || d.IPv4.Tunnel == nil || d.IPv4.Tunnel.Type != TunnelUTUN ||
 		!strings.Contains(strings.Join(d.IPv4.Tunnel.Evidence, "|"), "185.159.157.10") {
@@ -146,7 +164,7 @@ func TestEgressDarwinUTUNWithScutil(t *testing.T) {
 	}
 	// scutil missing: the default route alone still marks the utun, and the evidence says scutil was not found.
 	w.Runner = &identRunner{}
-	r = identRun(t, identProbe(t, IdentityProbes(identCfg(), w), "identity:egress"))
+	r = identRun(t, identProbe(t, identityProbes(identCfg(), w), "identity:egress"))
 	if r.Status != StatusWarn || !identHasEvidence(r, "scutil not found") {
 		t.Errorf("%s %q", r.Status, r.Evidence)
 	}
@@ -156,7 +174,7 @@ func TestVPNOnEgressGivesWarnWithProduct(t *testing.T) {
 	h := linuxVPNHost()
 	h.procs = []Process{{PID: 10, Name: "systemd"}, {PID: 811, Name: "mullvad-daemon"}, {PID: 900, Name: "tailscaled"}}
 	w := World{GOOS: "linux", FS: linuxVPNFS, Host: h, Dialer: identUDPDialer{src4: "10.64.0.2", src6: "fc00:bbbb::2"}}
-	ps := IdentityProbes(identCfg(), w)
+	ps := identityProbes(identCfg(), w)
 	r := identRun(t, identProbe(t, ps, "identity:vpn"))
 	d := r.Details.(*VPNDetails)
 	if r.Status != StatusWarn || !d.Active || !d.OnEgress {
@@ -173,11 +191,67 @@ func TestVPNOnEgressGivesWarnWithProduct(t *testing.T) {
 	if !strings.Contains(strings.Join(d.Products, ","), "Mullvad") || !strings.Contains(strings.Join(d.Products, ","), "Tailscale") {
 		t.Errorf("products %v", d.Products)
 	}
-	// Both probes of the plan share one interface and process listing.
-	_ = identRun(t, identProbe(t, ps, "identity:egress"))
-	_ = identRun(t, identProbe(t, ps, "identity:tor"))
-	if h.calls["interfaces"] != 1 || h.calls["processes"] != 1 {
-		t.Errorf("host listed %v times", h.calls)
+}
+
+// countingUDPDialer counts the route lookups (UDP connects).
+type countingUDPDialer struct {
+	identUDPDialer
+	mu  sync.Mutex
+	udp int
+}
+
+func (d *countingUDPDialer) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
+	if strings.HasPrefix(network, "udp") {
+		d.mu.Lock()
+		d.udp++
+		d.mu.Unlock()
+	}
+	return d.identUDPDialer.DialContext(ctx, network, addr)
+}
+
+func (d *countingUDPDialer) count() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.udp
+}
+
+func countString(ss []string, s string) (n int) {
+	for _, x := range ss {
+		if x == s {
+			n++
+		}
+	}
+	return n
+}
+
+// TestPlanReadsTheHostOnce: the probes of one plan share one reading of
+// the host (identity:host, egress, VPN, Tor and dns:config's daemons) and
+// one egress measurement and scutil --nwi (egress and VPN); the next plan
+// reads afresh.
+func TestPlanReadsTheHostOnce(t *testing.T) {
+	for _, goos := range []string{"linux", "darwin"} {
+		h := linuxVPNHost()
+		h.procs = []Process{{PID: 811, Name: "mullvad-daemon"}}
+		udp := &countingUDPDialer{identUDPDialer: identUDPDialer{src4: "10.64.0.2", src6: "fc00:bbbb::2"}}
+		run := &identRunner{out: map[string]string{"scutil --nwi": readTestdataString(t, "identity", "scutil-nwi", "vpn-utun.txt")}}
+		w := World{GOOS: goos, FS: linuxVPNFS, Host: h, Dialer: udp, Runner: run}
+		for plan := 1; plan <= 2; plan++ {
+			ps := BuildPlan(identCfg(), w, DesktopProxy{}).Probes
+			for _, id := range []string{"identity:host", "identity:egress", "identity:vpn", "identity:tor", "dns:config"} {
+				_ = identRun(t, identProbe(t, ps, id))
+			}
+			h.mu.Lock()
+			if h.calls["info"] != plan || h.calls["interfaces"] != plan || h.calls["processes"] != plan {
+				t.Errorf("%s plan %d: host read %v times", goos, plan, h.calls)
+			}
+			h.mu.Unlock()
+			if n := udp.count(); n != 2*plan {
+				t.Errorf("%s plan %d: %d route lookups, want %d", goos, plan, n, 2*plan)
+			}
+			if n := countString(run.calls, "scutil --nwi"); goos == "darwin" && n != plan {
+				t.Errorf("%s plan %d: scutil --nwi ran %d times", goos, plan, n)
+			}
+		}
 	}
 }
 
@@ -193,27 +267,27 @@ func TestVPNStatuses(t *testing.T) {
 	// A VPN client with its tunnel up, but not on the default route: active, warn.
 	h := base()
 	h.procs = []Process{{PID: 5, Name: "tailscaled"}}
-	r := identRun(t, identProbe(t, IdentityProbes(identCfg(), World{GOOS: "linux", FS: linuxVPNFS, Host: h, Dialer: d4}), "identity:vpn"))
+	r := identRun(t, identProbe(t, identityProbes(identCfg(), World{GOOS: "linux", FS: linuxVPNFS, Host: h, Dialer: d4}), "identity:vpn"))
 	if d := r.Details.(*VPNDetails); r.Status != StatusWarn || !d.Active || d.OnEgress {
 		t.Errorf("split: %s %s %+v", r.Status, r.Reason, d)
 	}
 
 	// A tunnel interface without a client process: pass, with the signal listed.
-	r = identRun(t, identProbe(t, IdentityProbes(identCfg(), World{GOOS: "linux", FS: linuxVPNFS, Host: base(), Dialer: d4}), "identity:vpn"))
+	r = identRun(t, identProbe(t, identityProbes(identCfg(), World{GOOS: "linux", FS: linuxVPNFS, Host: base(), Dialer: d4}), "identity:vpn"))
 	if d := r.Details.(*VPNDetails); r.Status != StatusPass || d.Active || len(d.Signals) != 1 {
 		t.Errorf("idle: %s %s %+v", r.Status, r.Reason, d)
 	}
 
 	// Nothing at all: pass.
 	h = &identHost{ifaces: []Interface{{Name: "eth0", Flags: []string{"up"}, Addrs: []string{"192.168.1.20/24"}}}, procs: []Process{{Name: "bash"}}}
-	r = identRun(t, identProbe(t, IdentityProbes(identCfg(), World{GOOS: "linux", Host: h, Dialer: d4}), "identity:vpn"))
+	r = identRun(t, identProbe(t, identityProbes(identCfg(), World{GOOS: "linux", Host: h, Dialer: d4}), "identity:vpn"))
 	if r.Status != StatusPass || len(r.Details.(*VPNDetails).Signals) != 0 {
 		t.Errorf("clean: %s %s", r.Status, r.Reason)
 	}
 
 	// Process list denied: unknown, saying what was not seen.
 	h.procErr = errors.New("open /proc: permission denied")
-	r = identRun(t, identProbe(t, IdentityProbes(identCfg(), World{GOOS: "linux", Host: h, Dialer: d4}), "identity:vpn"))
+	r = identRun(t, identProbe(t, identityProbes(identCfg(), World{GOOS: "linux", Host: h, Dialer: d4}), "identity:vpn"))
 	if d := r.Details.(*VPNDetails); r.Status != StatusUnknown || len(d.Limits) != 1 || !strings.Contains(r.Reason, "permission denied") {
 		t.Errorf("denied: %s %s %+v", r.Status, r.Reason, d)
 	}
@@ -228,7 +302,7 @@ func TestVPNDarwinUTUNNeedsScutil(t *testing.T) {
 	}, procs: []Process{{PID: 77, Name: "ProtonVPN"}}}
 	run := &identRunner{out: map[string]string{"scutil --nwi": readTestdataString(t, "identity", "scutil-nwi", "vpn-utun.txt")}}
 	w := World{GOOS: "darwin", Host: h, Runner: run, Dialer: identUDPDialer{src4: "192.168.1.23"}}
-	r := identRun(t, identProbe(t, IdentityProbes(identCfg(), w), "identity:vpn"))
+	r := identRun(t, identProbe(t, identityProbes(identCfg(), w), "identity:vpn"))
 	d := r.Details.(*VPNDetails)
 	var scutilSigs int
 	for _, s := range d.Signals {
@@ -251,7 +325,7 @@ func TestVPNWARPProxyModeListener(t *testing.T) {
 	warpProxyAddrs = []string{"127.0.0.1:40000"}
 	h := &identHost{ifaces: []Interface{{Name: "eth0", Flags: []string{"up"}, Addrs: []string{"192.168.1.20/24"}}}}
 	w := World{GOOS: "linux", Host: h, Dialer: identUDPDialer{src4: "192.168.1.20", tcp: identMapped(map[string]string{"127.0.0.1:40000": addr})}}
-	r := identRun(t, identProbe(t, IdentityProbes(identCfg(), w), "identity:vpn"))
+	r := identRun(t, identProbe(t, identityProbes(identCfg(), w), "identity:vpn"))
 	d := r.Details.(*VPNDetails)
 	if len(d.Signals) != 1 || d.Signals[0].Source != "listener" || d.Signals[0].Product != "Cloudflare WARP" || d.Active {
 		t.Errorf("%s %s %+v", r.Status, r.Reason, d)
@@ -278,7 +352,7 @@ func TestTorProbe(t *testing.T) {
 
 	w := World{Host: &identHost{procs: []Process{{PID: 4, Name: "tor", Exe: "/usr/bin/tor"}, {PID: 9, Name: "monitor"}}},
 		Dialer: identMapped(map[string]string{"127.0.0.1:9050": socks, "127.0.0.1:9150": web})}
-	r := identRun(t, identProbe(t, IdentityProbes(identCfg(), w), "identity:tor"))
+	r := identRun(t, identProbe(t, identityProbes(identCfg(), w), "identity:tor"))
 	d := r.Details.(*TorDetails)
 	if r.Status != StatusWarn || !d.Running || len(d.Processes) != 1 || len(d.Listeners) != 1 || d.Listeners[0] != "127.0.0.1:9050" {
 		t.Fatalf("%s %s %+v", r.Status, r.Reason, d)
@@ -290,16 +364,60 @@ func TestTorProbe(t *testing.T) {
 	// Nothing listens and no tor process: pass.
 	w = World{Host: &identHost{procs: []Process{{Name: "vector"}}},
 		Dialer: identMapped(map[string]string{"127.0.0.1:9050": closed, "127.0.0.1:9150": closed})}
-	r = identRun(t, identProbe(t, IdentityProbes(identCfg(), w), "identity:tor"))
+	r = identRun(t, identProbe(t, identityProbes(identCfg(), w), "identity:tor"))
 	if r.Status != StatusPass || r.Details.(*TorDetails).Running {
 		t.Errorf("clean: %s %s", r.Status, r.Reason)
 	}
 
+	// The process list cannot be read and nothing listens: unknown, not a
+	// clean pass.
+	w.Host = &identHost{procErr: errors.New("open /proc: permission denied")}
+	r = identRun(t, identProbe(t, identityProbes(identCfg(), w), "identity:tor"))
+	if r.Status != StatusUnknown || !strings.Contains(r.Reason, "process list could not be read: open /proc: permission denied") {
+		t.Errorf("no process list: %s %s", r.Status, r.Reason)
+	}
+
 	// Tor Browser is recognised by its executable path.
 	w.Host = &identHost{procs: []Process{{PID: 3, Name: "firefox.exe", Exe: `C:\Users\a\Desktop\Tor Browser\Browser\firefox.exe`}}}
-	r = identRun(t, identProbe(t, IdentityProbes(identCfg(), w), "identity:tor"))
+	r = identRun(t, identProbe(t, identityProbes(identCfg(), w), "identity:tor"))
 	if r.Status != StatusWarn || !strings.Contains(r.Reason, "Tor Browser") {
 		t.Errorf("tor browser: %s %s", r.Status, r.Reason)
+	}
+}
+
+// orderHost lists processes only once the SOCKS greeting has arrived,
+// and otherwise says it was asked first.
+type orderHost struct {
+	identHost
+	greeted chan struct{}
+}
+
+func (h *orderHost) Processes(ctx context.Context) ([]Process, error) {
+	select {
+	case <-h.greeted:
+		return []Process{{PID: 1, Name: "init"}}, nil
+	default:
+		return nil, errors.New("listed before the listeners were asked")
+	}
+}
+
+// TestTorAsksListenersFirst: the SOCKS checks take milliseconds and do not
+// wait behind the shared process list, which may take the probe's whole
+// timeout.
+func TestTorAsksListenersFirst(t *testing.T) {
+	h := &orderHost{greeted: make(chan struct{})}
+	var once sync.Once
+	socks := identListen(t, func(c net.Conn) {
+		b := make([]byte, 3)
+		if _, err := io.ReadFull(c, b); err == nil {
+			once.Do(func() { close(h.greeted) })
+			_, _ = c.Write([]byte{5, 0})
+		}
+	})
+	w := World{Host: h, Dialer: identMapped(map[string]string{"127.0.0.1:9050": socks, "127.0.0.1:9150": identClosedPort(t)})}
+	r := identRun(t, identProbe(t, identityProbes(identCfg(), w), "identity:tor"))
+	if r.Status != StatusWarn || identHasEvidence(r, "listed before") {
+		t.Errorf("%s %s %q", r.Status, r.Reason, r.Evidence)
 	}
 }
 
@@ -321,7 +439,7 @@ func TestCaptivePortal(t *testing.T) {
 		}
 		rw.WriteHeader(http.StatusNoContent)
 	}))
-	r := identRun(t, identProbe(t, IdentityProbes(cfg, w), "identity:captive"))
+	r := identRun(t, identProbe(t, identityProbes(cfg, w), "identity:captive"))
 	if d := r.Details.(*CaptiveDetails); r.Status != StatusPass || d.Portal || d.StatusCode != 204 {
 		t.Fatalf("%s %s %+v", r.Status, r.Reason, d)
 	}
@@ -329,7 +447,7 @@ func TestCaptivePortal(t *testing.T) {
 	w, cfg = captiveWorld(t, http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		http.Redirect(rw, r, "https://login.hotel.example/portal?mac=aa:bb:cc&session=s3cr3t", http.StatusFound)
 	}))
-	r = identRun(t, identProbe(t, IdentityProbes(cfg, w), "identity:captive"))
+	r = identRun(t, identProbe(t, identityProbes(cfg, w), "identity:captive"))
 	d := r.Details.(*CaptiveDetails)
 	if r.Status != StatusFail || !d.Portal || d.RedirectTo != "https://login.hotel.example/portal" || !strings.Contains(r.Reason, "login.hotel.example") {
 		t.Fatalf("%s %s %+v", r.Status, r.Reason, d)
@@ -338,14 +456,14 @@ func TestCaptivePortal(t *testing.T) {
 	w, cfg = captiveWorld(t, http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		_, _ = rw.Write([]byte("<html><head><title>Welcome to \x1b[31mCafe WiFi</title></head></html>"))
 	}))
-	r = identRun(t, identProbe(t, IdentityProbes(cfg, w), "identity:captive"))
+	r = identRun(t, identProbe(t, identityProbes(cfg, w), "identity:captive"))
 	if d := r.Details.(*CaptiveDetails); r.Status != StatusFail || d.Title != "Welcome to Cafe WiFi" || d.StatusCode != 200 {
 		t.Fatalf("%s %s %+v", r.Status, r.Reason, d)
 	}
 
 	// The name does not resolve: cannot tell.
 	w.Resolver = identResolver{}
-	r = identRun(t, identProbe(t, IdentityProbes(cfg, w), "identity:captive"))
+	r = identRun(t, identProbe(t, identityProbes(cfg, w), "identity:captive"))
 	if r.Status != StatusUnknown || r.Error == nil || r.Error.Step != "dns" {
 		t.Fatalf("%s %s %+v", r.Status, r.Reason, r.Error)
 	}
@@ -355,7 +473,7 @@ func TestCaptiveIgnoresProxyEnvironment(t *testing.T) {
 	w, cfg := captiveWorld(t, http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) { rw.WriteHeader(204) }))
 	w.LookupEnv = identEnv(map[string]string{"HTTP_PROXY": "http://127.0.0.1:1"})
 	t.Setenv("HTTP_PROXY", "http://127.0.0.1:1")
-	if r := identRun(t, identProbe(t, IdentityProbes(cfg, w), "identity:captive")); r.Status != StatusPass {
+	if r := identRun(t, identProbe(t, identityProbes(cfg, w), "identity:captive")); r.Status != StatusPass {
 		t.Fatalf("%s %s", r.Status, r.Reason)
 	}
 }
@@ -380,6 +498,14 @@ func TestOnceFetchSurvivesFirstCallerCancel(t *testing.T) {
 	}
 }
 
+func TestOnceFetchRecoversPanic(t *testing.T) {
+	var o onceFetch[int]
+	_, err := o.get(context.Background(), func(context.Context) (int, error) { panic("boom") })
+	if err == nil || !strings.Contains(err.Error(), "boom") {
+		t.Fatalf("err %v", err)
+	}
+}
+
 func TestIdentityAndProxyThroughEngine(t *testing.T) {
 	h := linuxVPNHost()
 	h.facts = HostFacts{Hostname: "box", OS: "linux"}
@@ -387,7 +513,7 @@ func TestIdentityAndProxyThroughEngine(t *testing.T) {
 		LookupEnv: identEnv(map[string]string{"HTTPS_PROXY": "http://127.0.0.1:1"}),
 		Dialer:    identUDPDialer{src4: "10.64.0.2"}, Resolver: identResolver{}}
 	cfg := DefaultConfig()
-	plan := Plan{Probes: append(IdentityProbes(cfg, w), ProxyProbes(cfg, w)...), Derive: []Derivation{PublicIPDerivation()}}
+	plan := Plan{Probes: append(identityProbes(cfg, w), readProxyProbes(cfg, w)...), Derive: []Derivation{PublicIPDerivation()}}
 	snap := (&Engine{Budget: 10 * time.Second}).Start(context.Background(), plan).Wait()
 	seen := map[string]bool{}
 	for _, r := range snap.Results {

@@ -3,9 +3,16 @@ package probes
 // BuildPlan decides what one run measures: for every target its endpoint
 // probes (a variant matrix for web pages), the edge traces, the status page,
 // the API key, DNS, the machine's identity and its proxy settings, plus the
-// cross-checks derived once everything has reported. It performs no I/O: the
-// probes it returns do, when the engine runs them.
-func BuildPlan(cfg Config, w World) Plan {
+// cross-checks derived once everything has reported. It performs no I/O:
+// the probes it returns do, when the engine runs them. The desktop proxy
+// settings, which decide what proxy probes there are, come in as desk, read
+// just before by ReadDesktopProxy (the zero value leaves them out).
+//
+// The plan reads the machine through a fresh host cache, so its probes
+// share one interface and one process listing, read when a probe first
+// asks, and the next plan sees the machine anew.
+func BuildPlan(cfg Config, w World, desk DesktopProxy) Plan {
+	w.Host = cachedHost(w.Host)
 	var p Plan
 	for _, t := range cfg.Targets {
 		p.Probes = append(p.Probes, TargetProbes(t, cfg, w)...)
@@ -14,7 +21,7 @@ func BuildPlan(cfg Config, w World) Plan {
 	p.Probes = append(p.Probes, StatusPageProbe(cfg, w), APIKeyProbe(cfg, w))
 	p.Probes = append(p.Probes, DNSProbes(cfg, w)...)
 	p.Probes = append(p.Probes, IdentityProbes(cfg, w)...)
-	p.Probes = append(p.Probes, ProxyProbes(cfg, w)...)
+	p.Probes = append(p.Probes, ProxyProbes(cfg, w, desk)...)
 	p.Derive = append(p.Derive, MatrixDerivation(cfg), PublicIPDerivation())
 	return p
 }

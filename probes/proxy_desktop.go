@@ -9,13 +9,20 @@ import (
 	"net/url"
 	"path"
 	"strings"
+
+	"github.com/gptdoctor/gptdoctor/internal/sanitize"
 )
 
-// desktopProxyRead is what the desktop-settings collectors found at plan
-// time: every source read successfully, the main one first (the one
+// DesktopProxy is the desktop proxy settings of this machine as read once
+// for a run: every source read successfully, the main one first (the one
 // browsers on this desktop follow), plus the sources that are absent and
-// the ones that failed.
-type desktopProxyRead struct {
+// the ones that failed. They decide which PAC script and proxies the plan
+// probes, so they are read before planning (ReadDesktopProxy) and handed
+// to BuildPlan, which stays free of I/O. The zero value means "not read":
+// proxy:desktop then reports skipped and only the environment's proxies
+// are probed.
+type DesktopProxy struct {
+	read      bool
 	goos      string
 	supported bool
 	settings  []ProxySettingsDetails
@@ -23,11 +30,15 @@ type desktopProxyRead struct {
 	problems  []string
 }
 
-// readDesktopProxy runs the collectors for w.GOOS. They go through the
-// world's runner and file system only, so every OS's path runs in tests on
-// any OS; only reading the Windows registry needs Windows.
-func readDesktopProxy(ctx context.Context, w World) desktopProxyRead {
-	r := desktopProxyRead{goos: w.GOOS}
+// ReadDesktopProxy runs the desktop-settings collectors for w.GOOS
+// (gsettings and kioslaverc, scutil --proxy, the WinINET registry values and
+// netsh), bounded by desktopReadTimeout and by ctx, so Ctrl-C stops it. They
+// go through the world's runner and file system only, so every OS's path
+// runs in tests on any OS; only reading the Windows registry needs Windows.
+func ReadDesktopProxy(ctx context.Context, w World) DesktopProxy {
+	ctx, cancel := context.WithTimeout(ctx, desktopReadTimeout)
+	defer cancel()
+	r := DesktopProxy{read: true, goos: w.GOOS}
 	switch w.GOOS {
 	case "linux", "freebsd", "openbsd", "netbsd", "dragonfly":
 		r.supported = true
@@ -67,7 +78,7 @@ func readDesktopProxy(ctx context.Context, w World) desktopProxyRead {
 // readLinuxDesktopProxy reads GNOME's gsettings and KDE's kioslaverc. The
 // desktop named in XDG_CURRENT_DESKTOP goes first; both are kept when both
 // are configured, since a user may run apps from either.
-func readLinuxDesktopProxy(ctx context.Context, w World, r *desktopProxyRead) {
+func readLinuxDesktopProxy(ctx context.Context, w World, r *DesktopProxy) {
 	var gnome, kde *ProxySettingsDetails
 	out, err := runCommand(ctx, w, "gsettings", "list-recursively", "org.gnome.system.proxy")
 	switch {
@@ -187,7 +198,7 @@ func bypassMatches(host string, list []string) bool {
 	return false
 }
 
-// runDesktopProxyProbe reports the desktop settings read at plan time and
+// runDesktopProxyProbe reports the desktop settings read for this run and
 // compares them with what Go programs (and this check) use. Browsers follow
 // the desktop; Go follows the environment. Status: pass when no desktop
 // proxy is set, or when it agrees with the environment for the web target;
@@ -195,7 +206,10 @@ func bypassMatches(host string, list []string) bool {
 // (browsers then pick a proxy this check cannot reproduce); skipped on a
 // machine with no desktop settings at all; unknown when a source that
 // exists could not be read.
-func runDesktopProxyProbe(cfg Config, w World, r desktopProxyRead) Result {
+func runDesktopProxyProbe(cfg Config, w World, r DesktopProxy) Result {
+	if !r.read {
+		return Result{Status: StatusSkipped, Reason: "desktop proxy settings were not read for this run"}
+	}
 	if !r.supported {
 		return Result{Status: StatusSkipped, Reason: fmt.Sprintf("desktop proxy settings are not read on %s", r.goos)}
 	}
@@ -241,8 +255,10 @@ func runDesktopProxyProbe(cfg Config, w World, r desktopProxyRead) Result {
 		switch {
 		case !decided && s.Mode == "wpad":
 			warns = append(warns, fmt.Sprintf("%s: browsers look for a proxy by WPAD discovery; Go programs and this check do not", s.Source))
-		case !decided:
+		case !decided && s.Mode == "auto" && s.PACURL != "":
 			warns = append(warns, fmt.Sprintf("%s: browsers choose their proxy with the PAC script %s; Go programs and this check ignore it", s.Source, s.PACURL))
+		case !decided:
+			warns = append(warns, fmt.Sprintf("%s: proxy mode %q cannot be judged, so browsers may take another path than Go programs and this check", s.Source, s.Mode))
 		case !sameProxy(p, goProxy):
 			warns = append(warns, fmt.Sprintf("%s: browsers reach %s %s, but Go programs and this check go %s (%s)", s.Source, host, viaText(p), viaText(goProxy), goWhy))
 		}
@@ -312,9 +328,45 @@ func viaText(p string) string {
 }
 
 // sameProxy compares a desktop proxy (host:port or "socks host:port") with
-// Go's proxy URL host:port.
+// Go's proxy (the same forms); both always carry a port.
 func sameProxy(desktop, goProxy string) bool {
 	return strings.EqualFold(strings.TrimPrefix(desktop, "socks "), strings.TrimPrefix(goProxy, "socks "))
+}
+
+// proxyHostPort turns a desktop proxy setting into host:port, the one form
+// every source reports and Go's proxy is compared in. Users and tools fill
+// host fields with URLs ("http://user:pw@proxy/"), so a scheme, credentials
+// and a path are dropped. port is the source's separate port field, if it
+// has one; without it a port in v counts, else the default browsers use
+// for the field's scheme (1080 for socks, 80 otherwise). The host is lower
+// case; "" means no host is set.
+func proxyHostPort(v, port, scheme string) string {
+	h := strings.TrimSpace(v)
+	if i := strings.Index(h, "://"); i >= 0 {
+		h = h[i+3:]
+	}
+	if i := strings.LastIndex(h, "@"); i >= 0 {
+		h = h[i+1:]
+	}
+	if i := strings.IndexAny(h, "/?#"); i >= 0 {
+		h = h[:i]
+	}
+	if port == "" {
+		if hh, p, err := net.SplitHostPort(h); err == nil {
+			h, port = hh, p
+		}
+	}
+	h = strings.ToLower(strings.TrimSuffix(strings.TrimPrefix(h, "["), "]"))
+	if h == "" {
+		return ""
+	}
+	if port == "" {
+		port = "80"
+		if scheme == "socks" {
+			port = "1080"
+		}
+	}
+	return net.JoinHostPort(sanitize.LineN(h, 255), sanitize.LineN(port, 16))
 }
 
 // webTargetURL picks the page a browser user cares about: the first web

@@ -2,7 +2,6 @@ package probes
 
 import (
 	"errors"
-	"net"
 	"strconv"
 	"strings"
 
@@ -55,7 +54,7 @@ func ParseGSettingsProxy(out string) (ProxySettingsDetails, error) {
 	case "auto":
 		if u := gvariantString(vals["/autoconfig-url"]); u != "" {
 			d.Mode = "auto"
-			d.PACURL, d.pacRaw = redactProxyValue(u), u
+			d.PACURL, d.pacRaw = sanitize.URL(u), u
 		} else {
 			d.Mode = "wpad"
 			d.AutoDetect = true
@@ -75,30 +74,7 @@ func gnomeHostPort(vals map[string]string, scheme string) string {
 	if host == "" || port <= 0 {
 		return ""
 	}
-	return joinProxyHostPort(host, strconv.Itoa(port))
-}
-
-// joinProxyHostPort builds host:port from a settings host field that users
-// sometimes fill with a URL ("http://user:pw@proxy/"): scheme, credentials
-// and path are dropped.
-func joinProxyHostPort(host, port string) string {
-	h := strings.TrimSpace(host)
-	if i := strings.Index(h, "://"); i >= 0 {
-		h = h[i+3:]
-	}
-	if i := strings.LastIndex(h, "@"); i >= 0 {
-		h = h[i+1:]
-	}
-	h = strings.TrimRight(h, "/")
-	if i := strings.Index(h, "/"); i >= 0 {
-		h = h[:i]
-	}
-	h = strings.TrimSuffix(strings.TrimPrefix(h, "["), "]")
-	h = sanitize.LineN(h, 255)
-	if port == "" {
-		return h
-	}
-	return net.JoinHostPort(h, port)
+	return proxyHostPort(host, strconv.Itoa(port), scheme)
 }
 
 // gvariantString decodes a GVariant text string ('a\'b' or "a'b").

@@ -1,8 +1,6 @@
 package probes
 
 import (
-	"net"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -67,12 +65,12 @@ func ParseKioslaverc(content string) (d ProxySettingsDetails, configured bool) {
 		return d, true
 	case kdeManualProxy:
 		d.Mode = "manual"
-		d.HTTP = kdeProxyValue(vals["httpProxy"])
-		d.HTTPS = kdeProxyValue(vals["httpsProxy"])
-		d.SOCKS = kdeProxyValue(vals["socksProxy"])
+		d.HTTP = kdeProxyValue(vals["httpProxy"], "http")
+		d.HTTPS = kdeProxyValue(vals["httpsProxy"], "https")
+		d.SOCKS = kdeProxyValue(vals["socksProxy"], "socks")
 	case kdePACProxy:
 		d.Mode = "auto"
-		d.PACURL, d.pacRaw = redactProxyValue(vals["Proxy Config Script"]), vals["Proxy Config Script"]
+		d.PACURL, d.pacRaw = sanitize.URL(vals["Proxy Config Script"]), vals["Proxy Config Script"]
 		if d.PACURL == "" {
 			d.Notes = append(d.Notes, "PAC mode without a script URL")
 		}
@@ -105,27 +103,17 @@ func ParseKioslaverc(content string) (d ProxySettingsDetails, configured bool) {
 
 // kdeProxyValue turns "http://user:pw@host 8080", "http://host:8080" or
 // "host 8080" into host:port without credentials.
-func kdeProxyValue(v string) string {
+func kdeProxyValue(v, scheme string) string {
 	v = strings.TrimSpace(v)
-	if v == "" {
-		return ""
-	}
 	if i := strings.LastIndex(v, " "); i > 0 {
-		left, port := strings.TrimSpace(v[:i]), strings.TrimSpace(v[i+1:])
-		if _, err := strconv.Atoi(port); err == nil {
-			return joinProxyHostPort(left, port)
+		if port := strings.TrimSpace(v[i+1:]); isPort(port) {
+			return proxyHostPort(v[:i], port, scheme)
 		}
 	}
-	raw := v
-	if !strings.Contains(raw, "://") {
-		raw = "http://" + raw
-	}
-	u, err := url.Parse(raw)
-	if err != nil || u.Hostname() == "" {
-		return joinProxyHostPort(v, "")
-	}
-	if u.Port() == "" {
-		return sanitize.LineN(u.Hostname(), 255)
-	}
-	return net.JoinHostPort(sanitize.LineN(u.Hostname(), 255), u.Port())
+	return proxyHostPort(v, "", scheme)
+}
+
+func isPort(s string) bool {
+	n, err := strconv.Atoi(s)
+	return err == nil && n > 0 && n < 65536
 }

@@ -118,11 +118,36 @@ func TestKDEProxyValue(t *testing.T) {
 		"http://u:p@proxy:8080":      "proxy:8080",
 		"http://u:p@proxy 8080":      "proxy:8080",
 		"socks://[2001:db8::1] 1080": "[2001:db8::1]:1080",
-		"proxy":                      "proxy",
+		"proxy":                      "proxy:80",
 		"":                           "",
 	} {
-		if got := kdeProxyValue(in); got != want {
+		if got := kdeProxyValue(in, "http"); got != want {
 			t.Errorf("kdeProxyValue(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestProxyHostPort: every desktop source's proxy comes out as host:port,
+// so a proxy without a port compares equal to Go's proxy URL with the
+// default port.
+func TestProxyHostPort(t *testing.T) {
+	cases := []struct{ v, port, scheme, want string }{
+		{"proxy.corp", "", "http", "proxy.corp:80"},
+		{"proxy.corp", "", "https", "proxy.corp:80"},
+		{"proxy.corp", "", "socks", "proxy.corp:1080"},
+		{"proxy.corp", "3128", "http", "proxy.corp:3128"},
+		{"HTTP://Alice:pw@Proxy.Corp:3128/", "", "http", "proxy.corp:3128"},
+		{"http://user:pa/ss@proxy:3128", "", "http", "proxy:3128"},
+		{"http://proxy.corp/", "8080", "http", "proxy.corp:8080"},
+		{"[2001:db8::1]", "", "http", "[2001:db8::1]:80"},
+		{"2001:db8::1", "3128", "http", "[2001:db8::1]:3128"},
+		{"[2001:db8::1]:8443", "", "https", "[2001:db8::1]:8443"},
+		{"  ", "3128", "http", ""},
+		{"", "", "socks", ""},
+	}
+	for _, c := range cases {
+		if got := proxyHostPort(c.v, c.port, c.scheme); got != c.want {
+			t.Errorf("proxyHostPort(%q, %q, %q) = %q, want %q", c.v, c.port, c.scheme, got, c.want)
 		}
 	}
 }
@@ -214,6 +239,7 @@ func TestParseWinINETProxyServer(t *testing.T) {
 		"fallback:80;https=b:2":        {"fallback:80", "b:2", ""},
 		"http://user:pw@proxy:3128/":   {"proxy:3128", "proxy:3128", ""},
 		"HTTP=a:1; HTTPS=b:2":          {"a:1", "b:2", ""},
+		"proxy.corp;socks=s":           {"proxy.corp:80", "proxy.corp:80", "s:1080"},
 		"":                             {"", "", ""},
 	}
 	for in, want := range cases {

@@ -2,15 +2,15 @@ package probes
 
 import (
 	"context"
-	"net"
-	"net/url"
 	"strings"
 	"time"
+
+	"github.com/gptdoctor/gptdoctor/internal/sanitize"
 )
 
 // Proxy probe timeouts.
 const (
-	// desktopReadTimeout bounds reading the desktop proxy settings while
+	// desktopReadTimeout bounds reading the desktop proxy settings before
 	// the plan is built (gsettings or scutil, plus netsh on Windows): each
 	// answers from local state in tens of milliseconds, but gsettings can
 	// wait on a D-Bus activation.
@@ -29,19 +29,11 @@ const (
 
 // ProxyProbes plans the proxy probes: the environment, the desktop
 // settings, the PAC script when one is configured, and one reachability
-// probe per distinct configured proxy (environment and desktop). Desktop
-// settings are read here, bounded by desktopReadTimeout, because they
-// decide which PAC and proxies there are to probe, exactly as the
-// environment does.
-func ProxyProbes(cfg Config, w World) []Probe {
-	ctx, cancel := context.WithTimeout(context.Background(), desktopReadTimeout)
-	defer cancel()
-	return planProxyProbes(cfg, w, readDesktopProxy(ctx, w))
-}
-
-// planProxyProbes is the pure part of ProxyProbes: given the environment
-// (in w) and the desktop settings already read, which probes run.
-func planProxyProbes(cfg Config, w World, desk desktopProxyRead) []Probe {
+// probe per distinct configured proxy (environment and desktop). The
+// environment comes from w, the desktop settings from desk, read before
+// planning by ReadDesktopProxy because they decide which PAC and proxies
+// there are to probe.
+func ProxyProbes(cfg Config, w World, desk DesktopProxy) []Probe {
 	ps := []Probe{
 		{ID: "proxy:env", Kind: KindProxy, Title: "Proxy environment variables", Timeout: proxyLocalTimeout,
 			Run: func(context.Context) Result { return runProxyEnvProbe(cfg, w) }},
@@ -49,7 +41,7 @@ func planProxyProbes(cfg Config, w World, desk desktopProxyRead) []Probe {
 			Run: func(context.Context) Result { return runDesktopProxyProbe(cfg, w, desk) }},
 	}
 	if pac := firstPACURL(desk); pac != "" {
-		ps = append(ps, Probe{ID: "proxy:pac", Kind: KindProxy, Target: redactProxyValue(pac), Title: "Proxy auto-config script",
+		ps = append(ps, Probe{ID: "proxy:pac", Kind: KindProxy, Target: sanitize.URL(pac), Title: "Proxy auto-config script",
 			Timeout: pacFetchTimeout, Run: func(ctx context.Context) Result { return runPACProbe(ctx, w, pac) }})
 	}
 	for _, ep := range proxyEndpoints(w, desk) {
@@ -62,7 +54,7 @@ func planProxyProbes(cfg Config, w World, desk desktopProxyRead) []Probe {
 // firstPACURL is the PAC URL of the first configured source that has one.
 // It is the unredacted URL: a PAC URL with credentials must still be
 // fetchable; results show it redacted.
-func firstPACURL(desk desktopProxyRead) string {
+func firstPACURL(desk DesktopProxy) string {
 	for _, s := range desk.settings {
 		if s.Mode == "auto" && s.pacRaw != "" {
 			return s.pacRaw
@@ -73,7 +65,7 @@ func firstPACURL(desk desktopProxyRead) string {
 
 // proxyEndpoints lists every distinct proxy host:port the environment and
 // the desktop settings configure, environment first.
-func proxyEndpoints(w World, desk desktopProxyRead) []proxyEndpoint {
+func proxyEndpoints(w World, desk DesktopProxy) []proxyEndpoint {
 	var out []proxyEndpoint
 	index := map[string]int{}
 	add := func(addr, display, source string) {
@@ -97,29 +89,15 @@ func proxyEndpoints(w World, desk desktopProxyRead) []proxyEndpoint {
 		if err != nil || u.Hostname() == "" {
 			continue
 		}
-		add(proxyURLHostPort(u), redactProxyValue(v), n)
+		add(proxyURLHostPort(u), sanitize.URL(v), n)
 	}
 	for _, s := range desk.settings {
 		for _, f := range []struct{ scheme, hp string }{{"http", s.HTTP}, {"https", s.HTTPS}, {"socks", s.SOCKS}} {
 			if f.hp == "" {
 				continue
 			}
-			addr := withDefaultPort(f.hp, f.scheme)
-			add(addr, f.scheme+"://"+addr, s.Source+" "+f.scheme)
+			add(f.hp, f.scheme+"://"+f.hp, s.Source+" "+f.scheme)
 		}
 	}
 	return out
-}
-
-// withDefaultPort adds the port a desktop proxy without one uses.
-func withDefaultPort(hp, scheme string) string {
-	if _, _, err := net.SplitHostPort(hp); err == nil {
-		return strings.ToLower(hp)
-	}
-	port := "80"
-	if scheme == "socks" {
-		port = "1080"
-	}
-	u := &url.URL{Host: hp}
-	return net.JoinHostPort(strings.ToLower(strings.Trim(u.Host, "[]")), port)
 }

@@ -1,6 +1,7 @@
 package probes
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -56,7 +57,7 @@ func TestProxyEnvProbe(t *testing.T) {
 			cfg := DefaultConfig()
 			cfg.BypassProxy = c.bypass
 			w := World{LookupEnv: identEnv(c.env), GOOS: "plan9"}
-			r := identRun(t, identProbe(t, planProxyProbes(cfg, w, desktopProxyRead{goos: "plan9"}), "proxy:env"))
+			r := identRun(t, identProbe(t, ProxyProbes(cfg, w, DesktopProxy{}), "proxy:env"))
 			d := r.Details.(*ProxyEnvDetails)
 			if r.Status != c.status {
 				t.Errorf("status %s (%s), want %s", r.Status, r.Reason, c.status)
@@ -98,7 +99,7 @@ func findEffective(d *ProxyEnvDetails, url string) *EffectiveProxy {
 // TestProxySecretsNeverLeak runs every proxy probe with credentials in
 // every place they can be configured and checks no result carries them.
 func TestProxySecretsNeverLeak(t *testing.T) {
-	env := map[string]string{
+	envs := []map[string]string{{
 		"HTTPS_PROXY": "http://alice:envpass1@127.0.0.1:1",
 		"https_proxy": "http://bob:envpass2@127.0.0.1:2",
 		"HTTP_PROXY":  "alice:envpass3@127.0.0.1:3",
@@ -106,17 +107,28 @@ func TestProxySecretsNeverLeak(t *testing.T) {
 		"NO_PROXY":    "localhost",
 		"http_proxy":  "http://http://dave:envpass5@127.0.0.1:5",
 		"all_proxy":   "http://erin:envpass6@bad host:6",
-	}
-	run := &identRunner{out: map[string]string{"gsettings list-recursively org.gnome.system.proxy": readTestdataString(t, "proxy", "gsettings", "manual-auth.txt")}}
-	fsys := fstest.MapFS{"home/u/.config/kioslaverc": {Data: []byte(readTestdataString(t, "proxy", "kioslaverc", "manual-space"))}}
-	w := World{LookupEnv: identEnv(env), GOOS: "linux", Runner: run, FS: fsys, HomeDir: "/home/u", Dialer: identRefuser{}, Resolver: identResolver{}}
-	ps := ProxyProbes(DefaultConfig(), w)
-	for _, p := range ps {
-		r := identRun(t, p)
-		b, _ := json.Marshal(r)
-		for _, secret := range []string{"envpass", "hunter2", "s3cret"} {
-			if strings.Contains(string(b)+p.ID+p.Target+p.Title, secret) {
-				t.Errorf("%s leaks %q: %s", p.ID, secret, b)
+	}, {
+		// Passwords the URL parser splits off ("/", "#", "?", a space) or
+		// with no user name before them.
+		"HTTP_PROXY":  "http://user:envpass/envpass7@127.0.0.1:7",
+		"http_proxy":  "http://user:envpass envpass8@127.0.0.1:8",
+		"HTTPS_PROXY": "http://http://:envpass9@127.0.0.1:9",
+		"https_proxy": "http://user:envpass#envpass10@127.0.0.1:10",
+		"ALL_PROXY":   "http://user:envpass?envpass11@127.0.0.1:11",
+		"all_proxy":   "http://http://user:envpass/envpass12@127.0.0.1:12",
+	}}
+	for _, env := range envs {
+		run := &identRunner{out: map[string]string{"gsettings list-recursively org.gnome.system.proxy": readTestdataString(t, "proxy", "gsettings", "manual-auth.txt")}}
+		fsys := fstest.MapFS{"home/u/.config/kioslaverc": {Data: []byte(readTestdataString(t, "proxy", "kioslaverc", "manual-space"))}}
+		w := World{LookupEnv: identEnv(env), GOOS: "linux", Runner: run, FS: fsys, HomeDir: "/home/u", Dialer: identRefuser{}, Resolver: identResolver{}}
+		ps := readProxyProbes(DefaultConfig(), w)
+		for _, p := range ps {
+			r := identRun(t, p)
+			b, _ := json.Marshal(r)
+			for _, secret := range []string{"envpass", "hunter2", "s3cret"} {
+				if strings.Contains(string(b)+p.ID+p.Target+p.Title, secret) {
+					t.Errorf("%s leaks %q: %s", p.ID, secret, b)
+				}
 			}
 		}
 	}
@@ -162,7 +174,7 @@ func TestDesktopProxyLinux(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			w := World{GOOS: "linux", Runner: c.runner, FS: c.fs, HomeDir: "/home/u", LookupEnv: identEnv(c.env)}
-			ps := ProxyProbes(DefaultConfig(), w)
+			ps := readProxyProbes(DefaultConfig(), w)
 			r := identRun(t, identProbe(t, ps, "proxy:desktop"))
 			if r.Status != c.status || !strings.Contains(r.Reason, c.reason) {
 				t.Errorf("%s %q; want %s containing %q; evidence %q", r.Status, r.Reason, c.status, c.reason, r.Evidence)
@@ -180,15 +192,72 @@ func TestDesktopProxyLinux(t *testing.T) {
 	}
 }
 
+// TestDesktopProxyVerdicts: a desktop proxy without a port is the same
+// proxy as Go's with the default port, and only a PAC mode with a script
+// is described as one.
+func TestDesktopProxyVerdicts(t *testing.T) {
+	kde := func(content string) fstest.MapFS {
+		return fstest.MapFS{"home/u/.config/kioslaverc": {Data: []byte("[Proxy Settings]\n" + content)}}
+	}
+	gnomeMode := func(mode string) *identRunner {
+		return &identRunner{out: map[string]string{"gsettings list-recursively org.gnome.system.proxy": "org.gnome.system.proxy mode '" + mode + "'\n"}}
+	}
+	cases := []struct {
+		name    string
+		runner  *identRunner
+		fs      fstest.MapFS
+		env     map[string]string
+		status  Status
+		reason  string
+		planned string
+	}{
+		{name: "kde proxy without port", runner: &identRunner{}, fs: kde("ProxyType=1\nhttpsProxy=http://proxy.corp\n"),
+			env: map[string]string{"HTTPS_PROXY": "http://proxy.corp"}, status: StatusPass,
+			reason: "browsers and Go programs take the same path to chatgpt.com: through proxy.corp:80", planned: "proxy:reach:proxy.corp:80"},
+		{name: "kde socks without port", runner: &identRunner{}, fs: kde("ProxyType=1\nsocksProxy=socks://10.0.0.9\n"),
+			env: map[string]string{"HTTPS_PROXY": "socks5://10.0.0.9"}, status: StatusPass, planned: "proxy:reach:10.0.0.9:1080"},
+		{name: "kde unknown type", runner: &identRunner{}, fs: kde("ProxyType=7\n"), status: StatusWarn,
+			reason: `kioslaverc: proxy mode "unknown" cannot be judged`},
+		{name: "kde pac without script", runner: &identRunner{}, fs: kde("ProxyType=2\n"), status: StatusWarn,
+			reason: `kioslaverc: proxy mode "auto" cannot be judged`},
+		{name: "gnome unknown mode", runner: gnomeMode("corporate"), fs: fstest.MapFS{}, status: StatusWarn,
+			reason: `gsettings: proxy mode "corporate" cannot be judged`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			w := World{GOOS: "linux", Runner: c.runner, FS: c.fs, HomeDir: "/home/u", LookupEnv: identEnv(c.env)}
+			ps := readProxyProbes(DefaultConfig(), w)
+			r := identRun(t, identProbe(t, ps, "proxy:desktop"))
+			if r.Status != c.status || !strings.Contains(r.Reason, c.reason) || strings.Contains(r.Reason, "PAC script") {
+				t.Errorf("%s %q; want %s containing %q", r.Status, r.Reason, c.status, c.reason)
+			}
+			if c.planned != "" {
+				identProbe(t, ps, c.planned)
+			}
+		})
+	}
+
+	// Settings not read (fix --list plans without them): skipped, and
+	// only the environment's proxies are probed.
+	w := World{GOOS: "linux", LookupEnv: identEnv(map[string]string{"HTTPS_PROXY": "http://proxy.corp:3128"})}
+	ps := ProxyProbes(DefaultConfig(), w, DesktopProxy{})
+	if r := identRun(t, identProbe(t, ps, "proxy:desktop")); r.Status != StatusSkipped || !strings.Contains(r.Reason, "not read") {
+		t.Errorf("unread: %s %s", r.Status, r.Reason)
+	}
+	if len(ps) != 3 || ps[2].ID != "proxy:reach:proxy.corp:3128" {
+		t.Errorf("unread plan: %d probes", len(ps))
+	}
+}
+
 func TestDesktopProxyDarwinAndWindows(t *testing.T) {
 	w := World{GOOS: "darwin", Runner: &identRunner{out: map[string]string{"scutil --proxy": readTestdataString(t, "proxy", "scutil-proxy", "manual.txt")}},
 		LookupEnv: identEnv(map[string]string{"HTTPS_PROXY": "http://proxy.corp.example:3129"})}
-	r := identRun(t, identProbe(t, ProxyProbes(DefaultConfig(), w), "proxy:desktop"))
+	r := identRun(t, identProbe(t, readProxyProbes(DefaultConfig(), w), "proxy:desktop"))
 	if d := r.Details.(*ProxySettingsDetails); r.Status != StatusPass || d.Source != "scutil" || d.HTTPS != "proxy.corp.example:3129" {
 		t.Errorf("darwin: %s %s %+v", r.Status, r.Reason, d)
 	}
 	w = World{GOOS: "darwin", Runner: &identRunner{}}
-	if r := identRun(t, identProbe(t, ProxyProbes(DefaultConfig(), w), "proxy:desktop")); r.Status != StatusUnknown || !strings.Contains(r.Reason, "scutil not found") {
+	if r := identRun(t, identProbe(t, readProxyProbes(DefaultConfig(), w), "proxy:desktop")); r.Status != StatusUnknown || !strings.Contains(r.Reason, "scutil not found") {
 		t.Errorf("darwin without scutil: %s %s", r.Status, r.Reason)
 	}
 
@@ -199,7 +268,7 @@ func TestDesktopProxyDarwinAndWindows(t *testing.T) {
 		return WinINETValues{ProxyEnable: &one, ProxyServer: "http=proxy.corp.example:8080;https=secure.corp.example:8443", ProxyOverride: "<local>"}, nil
 	}
 	w = World{GOOS: "windows", Runner: &identRunner{out: map[string]string{"netsh winhttp show proxy": readTestdataString(t, "proxy", "netsh", "proxy-en.txt")}}}
-	ps := ProxyProbes(DefaultConfig(), w)
+	ps := readProxyProbes(DefaultConfig(), w)
 	r = identRun(t, identProbe(t, ps, "proxy:desktop"))
 	d := r.Details.(*ProxySettingsDetails)
 	if r.Status != StatusWarn || d.Source != "wininet" || len(d.Also) != 1 || d.Also[0].Source != "winhttp" || !strings.Contains(r.Reason, "WinHTTP") {
@@ -210,12 +279,12 @@ func TestDesktopProxyDarwinAndWindows(t *testing.T) {
 	}
 	readWinINETValues = func() (WinINETValues, error) { return WinINETValues{}, errors.New("registry: access denied") }
 	w.Runner = &identRunner{out: map[string]string{"netsh winhttp show proxy": readTestdataString(t, "proxy", "netsh", "direct-en.txt")}}
-	r = identRun(t, identProbe(t, ProxyProbes(DefaultConfig(), w), "proxy:desktop"))
+	r = identRun(t, identProbe(t, readProxyProbes(DefaultConfig(), w), "proxy:desktop"))
 	if r.Status != StatusUnknown || !strings.Contains(r.Reason, "access denied") {
 		t.Errorf("windows registry denied: %s %s", r.Status, r.Reason)
 	}
 
-	r = identRun(t, identProbe(t, ProxyProbes(DefaultConfig(), World{GOOS: "plan9"}), "proxy:desktop"))
+	r = identRun(t, identProbe(t, readProxyProbes(DefaultConfig(), World{GOOS: "plan9"}), "proxy:desktop"))
 	if r.Status != StatusSkipped {
 		t.Errorf("plan9: %s", r.Status)
 	}
@@ -240,14 +309,14 @@ func TestPACProbe(t *testing.T) {
 		rw.Header().Set("Content-Type", "application/x-ns-proxy-autoconfig")
 		_, _ = rw.Write([]byte(script))
 	}))
-	r := identRun(t, identProbe(t, ProxyProbes(DefaultConfig(), w), "proxy:pac"))
+	r := identRun(t, identProbe(t, readProxyProbes(DefaultConfig(), w), "proxy:pac"))
 	d := r.Details.(*PACDetails)
 	if r.Status != StatusWarn || !d.MentionsOpenAI || d.Bytes != len(script) || len(d.Directives) != 4 || d.StatusCode != 200 {
 		t.Fatalf("%s %s %+v", r.Status, r.Reason, d)
 	}
 
 	w = pacWorld(t, http.NotFoundHandler())
-	if r := identRun(t, identProbe(t, ProxyProbes(DefaultConfig(), w), "proxy:pac")); r.Status != StatusFail || !strings.Contains(r.Reason, "404") {
+	if r := identRun(t, identProbe(t, readProxyProbes(DefaultConfig(), w), "proxy:pac")); r.Status != StatusFail || !strings.Contains(r.Reason, "404") {
 		t.Errorf("404: %s %s", r.Status, r.Reason)
 	}
 
@@ -255,13 +324,13 @@ func TestPACProbe(t *testing.T) {
 	w = pacWorld(t, http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		_, _ = fmt.Fprint(rw, big+`return "PROXY late.example:1";`)
 	}))
-	r = identRun(t, identProbe(t, ProxyProbes(DefaultConfig(), w), "proxy:pac"))
+	r = identRun(t, identProbe(t, readProxyProbes(DefaultConfig(), w), "proxy:pac"))
 	if d := r.Details.(*PACDetails); r.Status != StatusPass || !d.Truncated || d.Bytes != pacMaxBytes {
 		t.Errorf("cap: %s %+v", r.Status, d)
 	}
 
 	w.Resolver = identResolver{}
-	if r := identRun(t, identProbe(t, ProxyProbes(DefaultConfig(), w), "proxy:pac")); r.Status != StatusFail || r.Error == nil || r.Error.Step != "dns" {
+	if r := identRun(t, identProbe(t, readProxyProbes(DefaultConfig(), w), "proxy:pac")); r.Status != StatusFail || r.Error == nil || r.Error.Step != "dns" {
 		t.Errorf("dns: %s %s %+v", r.Status, r.Reason, r.Error)
 	}
 
@@ -271,7 +340,7 @@ func TestPACProbe(t *testing.T) {
 		"etc/proxy.pac":             {Data: []byte(readTestdataString(t, "proxy", "pac", "all-proxy.pac"))},
 	}
 	w = World{GOOS: "linux", Runner: &identRunner{}, FS: fsys, HomeDir: "/home/u"}
-	r = identRun(t, identProbe(t, ProxyProbes(DefaultConfig(), w), "proxy:pac"))
+	r = identRun(t, identProbe(t, readProxyProbes(DefaultConfig(), w), "proxy:pac"))
 	if d := r.Details.(*PACDetails); r.Status != StatusPass || len(d.Directives) != 2 {
 		t.Errorf("file pac: %s %s %+v", r.Status, r.Reason, d)
 	}
@@ -289,7 +358,7 @@ func TestProxyReach(t *testing.T) {
 	w := World{GOOS: "plan9", LookupEnv: identEnv(env),
 		Resolver: identResolver{"proxy.corp.example": {netip.MustParseAddr("10.0.0.4")}},
 		Dialer:   identMapped(map[string]string{"10.0.0.4:3128": open, "10.0.0.5:1080": closed})}
-	ps := ProxyProbes(DefaultConfig(), w)
+	ps := readProxyProbes(DefaultConfig(), w)
 
 	r := identRun(t, identProbe(t, ps, "proxy:reach:proxy.corp.example:3128"))
 	d := r.Details.(*ProxyReachDetails)
@@ -308,17 +377,23 @@ func TestProxyReach(t *testing.T) {
 }
 
 func TestPlanProxyProbesIsPure(t *testing.T) {
-	desk := desktopProxyRead{goos: "linux", supported: true, settings: []ProxySettingsDetails{
+	desk := DesktopProxy{read: true, goos: "linux", supported: true, settings: []ProxySettingsDetails{
 		{Source: "gsettings", Mode: "auto", PACURL: "http://wpad/x.pac", pacRaw: "http://wpad/x.pac"},
-		{Source: "kioslaverc", Mode: "manual", HTTP: "proxy", SOCKS: "[2001:db8::1]:1080"},
+		{Source: "kioslaverc", Mode: "manual", HTTP: "proxy:80", SOCKS: "[2001:db8::1]:1080"},
 	}}
 	w := World{LookupEnv: identEnv(map[string]string{"HTTPS_PROXY": "http://PROXY:80"})}
 	var ids []string
-	for _, p := range planProxyProbes(DefaultConfig(), w, desk) {
+	for _, p := range ProxyProbes(DefaultConfig(), w, desk) {
 		ids = append(ids, p.ID)
 	}
 	want := "proxy:env proxy:desktop proxy:pac proxy:reach:proxy:80 proxy:reach:[2001:db8::1]:1080"
 	if strings.Join(ids, " ") != want {
 		t.Errorf("plan %v\nwant %s", ids, want)
 	}
+}
+
+// readProxyProbes plans the proxy probes as a run does: the desktop
+// settings read first, then the plan.
+func readProxyProbes(cfg Config, w World) []Probe {
+	return ProxyProbes(cfg, w, ReadDesktopProxy(context.Background(), w))
 }

@@ -72,12 +72,12 @@ func ParseScutilProxy(out string) (ProxySettingsDetails, error) {
 		if port == "0" {
 			port = ""
 		}
-		return joinProxyHostPort(top[p+"Proxy"], port)
+		return proxyHostPort(top[p+"Proxy"], port, strings.ToLower(p))
 	}
 	d.HTTP, d.HTTPS, d.SOCKS = hostPort("HTTP"), hostPort("HTTPS"), hostPort("SOCKS")
 	pac := enabled("ProxyAutoConfigEnable") && top["ProxyAutoConfigURLString"] != ""
 	if pac {
-		d.PACURL, d.pacRaw = redactProxyValue(top["ProxyAutoConfigURLString"]), top["ProxyAutoConfigURLString"]
+		d.PACURL, d.pacRaw = sanitize.URL(top["ProxyAutoConfigURLString"]), top["ProxyAutoConfigURLString"]
 	}
 	d.AutoDetect = enabled("ProxyAutoDiscoveryEnable")
 	manual := d.HTTP != "" || d.HTTPS != "" || d.SOCKS != ""

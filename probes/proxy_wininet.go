@@ -70,7 +70,7 @@ func ParseWinINETValues(v WinINETValues) ProxySettingsDetails {
 	}
 	if pac {
 		d.pacRaw = strings.TrimSpace(v.AutoConfigURL)
-		d.PACURL = redactProxyValue(d.pacRaw)
+		d.PACURL = sanitize.URL(d.pacRaw)
 	}
 	switch {
 	case pac:
@@ -82,7 +82,7 @@ func ParseWinINETValues(v WinINETValues) ProxySettingsDetails {
 		d.Mode = "manual"
 	}
 	if d.Mode != "none" {
-		d.Bypass = splitList(v.ProxyOverride, ";")
+		d.Bypass = splitList(v.ProxyOverride)
 	}
 	if d.AutoDetect {
 		d.Notes = append(d.Notes, "Automatically detect settings is on (the Windows default): if this network publishes WPAD, browsers use it")
@@ -93,54 +93,37 @@ func ParseWinINETValues(v WinINETValues) ProxySettingsDetails {
 // ParseWinINETProxyServer splits a ProxyServer value into the HTTP, HTTPS
 // and SOCKS proxies (host:port). A bare "host:port" serves every scheme;
 // per-scheme entries override it for their scheme; "http://" prefixes,
-// which users sometimes type, are dropped.
+// which users sometimes type, are dropped, and every proxy gets a port.
 func ParseWinINETProxyServer(s string) (http, https, socks string) {
 	var all string
 	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == ';' || r == ' ' }) {
 		scheme, val, ok := strings.Cut(part, "=")
 		if !ok {
-			all = cleanProxyHostPort(part)
+			all = proxyHostPort(part, "", "http")
 			continue
 		}
 		switch strings.ToLower(strings.TrimSpace(scheme)) {
 		case "http":
-			http = cleanProxyHostPort(val)
+			http = proxyHostPort(val, "", "http")
 		case "https":
-			https = cleanProxyHostPort(val)
+			https = proxyHostPort(val, "", "https")
 		case "socks":
-			socks = cleanProxyHostPort(val)
+			socks = proxyHostPort(val, "", "socks")
 		}
 	}
-	if all != "" {
-		if http == "" {
-			http = all
-		}
-		if https == "" {
-			https = all
-		}
+	if http == "" {
+		http = all
+	}
+	if https == "" {
+		https = all
 	}
 	return http, https, socks
 }
 
-// cleanProxyHostPort drops a scheme, credentials and path from a proxy
-// host[:port] written by a user or a tool.
-func cleanProxyHostPort(v string) string {
-	v = strings.TrimSpace(v)
-	if i := strings.Index(v, "://"); i >= 0 {
-		v = v[i+3:]
-	}
-	if i := strings.LastIndex(v, "@"); i >= 0 {
-		v = v[i+1:]
-	}
-	if i := strings.Index(v, "/"); i >= 0 {
-		v = v[:i]
-	}
-	return sanitize.LineN(v, 255)
-}
-
-func splitList(s, sep string) []string {
+// splitList splits a ";"-separated Windows bypass list.
+func splitList(s string) []string {
 	var out []string
-	for _, p := range strings.Split(s, sep) {
+	for _, p := range strings.Split(s, ";") {
 		if p = strings.TrimSpace(p); p != "" {
 			out = append(out, sanitize.LineN(p, 255))
 		}
@@ -184,7 +167,7 @@ func ParseNetshWinHTTP(out string) (ProxySettingsDetails, error) {
 		d.HTTP, d.HTTPS, d.SOCKS = ParseWinINETProxyServer(values[0])
 	}
 	if len(values) > 1 && d.Mode == "manual" {
-		d.Bypass = splitList(values[1], ";")
+		d.Bypass = splitList(values[1])
 	}
 	return d, nil
 }

@@ -12,15 +12,8 @@ import (
 // the proxy probe reports where curl and browsers would differ.
 func EnvProxyConfig(w World) *httpproxy.Config {
 	get := func(names ...string) string {
-		for _, n := range names {
-			if w.LookupEnv == nil {
-				return ""
-			}
-			if v, ok := w.LookupEnv(n); ok && v != "" {
-				return v
-			}
-		}
-		return ""
+		v, _ := firstEnv(w, names...)
+		return v
 	}
 	_, cgi := lookup(w, "REQUEST_METHOD")
 	return &httpproxy.Config{

@@ -4,18 +4,29 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"regexp"
 	"strings"
 
 	"github.com/gptdoctor/gptdoctor/internal/sanitize"
 	"golang.org/x/net/http/httpproxy"
 )
 
-// proxyEnvNames are the variables the proxy:env probe reports, in the
-// order it lists them.
-var proxyEnvNames = []string{
+// ProxyEnvNames are the environment variables that decide which proxy a
+// program uses (or, for REQUEST_METHOD, make Go ignore HTTP_PROXY), in the
+// order the proxy:env probe lists them. The lab masks exactly these so the
+// host's own proxy never leaks into a demo.
+var ProxyEnvNames = []string{
 	"HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy",
 	"NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "REQUEST_METHOD",
+}
+
+// isProxyURLVar reports a variable of ProxyEnvNames whose value is a proxy
+// URL (not a bypass list or the CGI marker).
+func isProxyURLVar(name string) bool {
+	switch strings.ToUpper(name) {
+	case "NO_PROXY", "REQUEST_METHOD":
+		return false
+	}
+	return true
 }
 
 // goProxySchemes are the proxy URL schemes net/http's Transport supports.
@@ -35,13 +46,13 @@ func envValue(w World, name string) (string, bool) {
 func runProxyEnvProbe(cfg Config, w World) Result {
 	d := &ProxyEnvDetails{Bypassed: cfg.BypassProxy}
 	_, d.CGI = lookup(w, "REQUEST_METHOD")
-	for _, n := range proxyEnvNames {
+	for _, n := range ProxyEnvNames {
 		v, ok := lookup(w, n)
 		if !ok {
 			continue
 		}
-		val := redactProxyValue(v)
-		if n == "NO_PROXY" || n == "no_proxy" || n == "REQUEST_METHOD" {
+		val := sanitize.URL(v)
+		if !isProxyURLVar(n) {
 			val = sanitize.LineN(v, 512)
 		}
 		d.Vars = append(d.Vars, EnvVar{Name: n, Value: val})
@@ -78,8 +89,8 @@ func runProxyEnvProbe(cfg Config, w World) Result {
 }
 
 func anyProxyVar(w World) bool {
-	for _, n := range []string{"HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"} {
-		if _, ok := envValue(w, n); ok {
+	for _, n := range ProxyEnvNames {
+		if _, ok := envValue(w, n); ok && isProxyURLVar(n) {
 			return true
 		}
 	}
@@ -122,7 +133,7 @@ func proxyEnvConflicts(cfg Config, w World) (conflicts, broken []string) {
 	}
 	for _, n := range []string{"ALL_PROXY", "all_proxy"} {
 		if v, ok := envValue(w, n); ok {
-			conflicts = append(conflicts, fmt.Sprintf("%s is set (%s): Go ignores it, curl uses it for every URL without a scheme-specific proxy", n, redactProxyValue(v)))
+			conflicts = append(conflicts, fmt.Sprintf("%s is set (%s): Go ignores it, curl uses it for every URL without a scheme-specific proxy", n, sanitize.URL(v)))
 			break
 		}
 	}
@@ -134,23 +145,23 @@ func proxyEnvConflicts(cfg Config, w World) (conflicts, broken []string) {
 	if _, cgi := lookup(w, "REQUEST_METHOD"); cgi && httpSet != "" {
 		conflicts = append(conflicts, "REQUEST_METHOD is set (CGI), so Go ignores HTTP_PROXY for http:// URLs")
 	}
-	for _, n := range []string{"HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"} {
+	for _, n := range ProxyEnvNames {
 		v, ok := envValue(w, n)
-		if !ok {
+		if !ok || !isProxyURLVar(n) {
 			continue
 		}
 		used := goUsesVar(w, n)
 		u, err := parseProxyLikeGo(v)
 		switch {
 		case err != nil:
-			msg := fmt.Sprintf("%s is not a valid proxy URL (%s)", n, redactProxyValue(v))
+			msg := fmt.Sprintf("%s is not a valid proxy URL (%s)", n, sanitize.URL(v))
 			if used {
 				broken = append(broken, msg+": every Go request that uses it fails")
 			} else {
 				conflicts = append(conflicts, msg)
 			}
 		case !strings.Contains(v, "://"):
-			conflicts = append(conflicts, fmt.Sprintf("%s has no scheme (%s): Go reads it as http://%s", n, redactProxyValue(v), u.Host))
+			conflicts = append(conflicts, fmt.Sprintf("%s has no scheme (%s): Go reads it as http://%s", n, sanitize.URL(v), u.Host))
 		case used && !goProxySchemes[strings.ToLower(u.Scheme)]:
 			broken = append(broken, fmt.Sprintf("%s uses the scheme %s, which Go's net/http does not support (http, https, socks5, socks5h): every request through it fails", n, sanitize.LineN(u.Scheme, 16)))
 		}
@@ -186,7 +197,7 @@ func redactEnv(name, v string) string {
 	if strings.Contains(strings.ToLower(name), "no_proxy") {
 		return sanitize.LineN(v, 200)
 	}
-	return redactProxyValue(v)
+	return sanitize.URL(v)
 }
 
 func hasHTTPSTarget(cfg Config) bool {
@@ -223,15 +234,10 @@ func parseProxyLikeGo(v string) (*url.URL, error) {
 	return u, nil
 }
 
-// userinfoRe finds "user:password@" anywhere in a value, including where a
-// malformed URL puts it (in the path of "http://http://u:p@host").
-var userinfoRe = regexp.MustCompile(`([^\s/@:]*):([^\s/@]*)@`)
-
 // redactProxyValue shows a configured proxy or PAC value with every
-// password masked, however malformed the value is.
-func redactProxyValue(v string) string {
-	return userinfoRe.ReplaceAllString(sanitize.URL(v), "$1:"+sanitize.Redacted+"@")
-}
+// password masked, however malformed the value is. It is sanitize.URL;
+// the name stays for the captive-portal and PAC probes that still call it.
+func redactProxyValue(v string) string { return sanitize.URL(v) }
 
 // displayProxy shows a proxy variable's value as Go reads it, with the
 // password redacted; an invalid value is masked whole.

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 )
 
 // torSOCKSAddrs are where Tor listens for SOCKS: 9050 for the tor daemon,
@@ -28,14 +27,14 @@ const (
 	socksSpeaks                   // answered 05 00
 )
 
-// probeSOCKS5 connects to addr and sends the SOCKS5 greeting, so that an
-// unrelated program listening on a Tor port is not called Tor. It sends
-// nothing else and closes at once.
-func probeSOCKS5(ctx context.Context, d Dialer, addr string, timeout time.Duration) (socksState, string) {
+// probeSOCKS5 connects to a loopback addr and sends the SOCKS5 greeting,
+// so that an unrelated program listening on a Tor port is not called Tor.
+// It sends nothing else and closes at once, within loopbackSOCKSTimeout.
+func probeSOCKS5(ctx context.Context, d Dialer, addr string) (socksState, string) {
 	if d == nil {
 		return socksClosed, "no dialer configured"
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := context.WithTimeout(ctx, loopbackSOCKSTimeout)
 	defer cancel()
 	c, err := d.DialContext(ctx, "tcp", addr)
 	if err != nil {
@@ -61,11 +60,23 @@ func probeSOCKS5(ctx context.Context, d Dialer, addr string, timeout time.Durati
 // runTorProbe looks for a Tor daemon or Tor Browser and for Tor's SOCKS
 // listeners. Tor itself is not a problem for a ChatGPT user, but traffic
 // sent through it leaves from a Tor exit, which Cloudflare sites often
-// block; a warning lets the rules connect a 1020 with it.
-func runTorProbe(ctx context.Context, w World, hc *hostCache) Result {
+// block; a warning lets the rules connect a 1020 with it. The listeners
+// are asked first: they answer in milliseconds, while the shared process
+// list may take as long as this probe's whole timeout.
+func runTorProbe(ctx context.Context, w World) Result {
 	d := &TorDetails{}
 	var ev []string
-	procs, perr := hc.processes(ctx)
+	for _, addr := range torSOCKSAddrs {
+		st, note := probeSOCKS5(ctx, w.Dialer, addr)
+		switch st {
+		case socksSpeaks:
+			d.Listeners = append(d.Listeners, addr)
+			ev = append(ev, addr+": "+note)
+		case socksOther:
+			ev = append(ev, addr+": "+note+" (not counted as Tor)")
+		}
+	}
+	procs, perr := hostProcesses(ctx, w)
 	if perr != nil {
 		ev = append(ev, "process list unavailable, judged by listeners only: "+errLine(perr))
 	}
@@ -75,16 +86,6 @@ func runTorProbe(ctx context.Context, w World, hc *hostCache) Result {
 			d.Processes = append(d.Processes, fmt.Sprintf("%s (pid %d)", p.Name, p.PID))
 		case isTorBrowser(p):
 			d.Processes = append(d.Processes, fmt.Sprintf("Tor Browser %s (pid %d)", p.Name, p.PID))
-		}
-	}
-	for _, addr := range torSOCKSAddrs {
-		st, note := probeSOCKS5(ctx, w.Dialer, addr, loopbackSOCKSTimeout)
-		switch st {
-		case socksSpeaks:
-			d.Listeners = append(d.Listeners, addr)
-			ev = append(ev, addr+": "+note)
-		case socksOther:
-			ev = append(ev, addr+": "+note+" (not counted as Tor)")
 		}
 	}
 	d.Running = len(d.Processes) > 0 || len(d.Listeners) > 0
@@ -103,6 +104,9 @@ func runTorProbe(ctx context.Context, w World, hc *hostCache) Result {
 		}
 		res.Status = StatusWarn
 		res.Reason = "Tor is running (" + strings.Join(what, "; ") + "): traffic sent through it leaves from a Tor exit, which Cloudflare sites often block"
+	case perr != nil:
+		res.Status = StatusUnknown
+		res.Reason = "no Tor SOCKS listener on " + strings.Join(torSOCKSAddrs, " or ") + ", but the process list could not be read: " + errLine(perr)
 	case ctx.Err() != nil:
 		res.Status, res.Reason = StatusUnknown, "timed out before the Tor checks finished"
 	default:

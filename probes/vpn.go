@@ -17,29 +17,31 @@ var warpProxyAddrs = []string{"127.0.0.1:40000"}
 // tunnel interfaces up, VPN client processes, macOS's VPN server entries
 // and WARP's local proxy. Active follows identity.go: a tunnel carries the
 // default route, or a VPN process runs while a tunnel interface is up.
-func runVPNProbe(ctx context.Context, cfg Config, w World, hc *hostCache) Result {
+func runVPNProbe(ctx context.Context, w World, eg *egressShare) Result {
 	d := &VPNDetails{}
-	ifcs, ierr := hc.interfaces(ctx)
+	ifcs, ierr := hostInterfaces(ctx, w)
 	if ierr != nil {
 		d.Limits = append(d.Limits, "could not list interfaces: "+errLine(ierr))
 	}
-	var nwi *ScutilNWI
-	if w.GOOS == "darwin" {
-		n, err := readScutilNWI(ctx, w)
-		if err != nil {
-			d.Limits = append(d.Limits, "could not read scutil --nwi, so utun interfaces off the default route are not judged: "+commandProblem("scutil", err))
-		} else {
-			nwi = &n
-		}
+	r, err := eg.get(ctx)
+	if err != nil {
+		d.Limits = append(d.Limits, "the route lookup did not finish, so the default route is not judged: "+errLine(err))
+	}
+	if r.nwiErr != nil {
+		d.Limits = append(d.Limits, "could not read scutil --nwi, so utun interfaces off the default route are not judged: "+commandProblem("scutil", r.nwiErr))
 	}
 
-	eg := measureEgress(ctx, cfg, w, ifcs, nwi)
 	tunnelUp := false
+	onEgress := map[string]bool{}
 	for _, f := range []struct {
 		name string
 		p    *EgressPath
-	}{{"IPv4", eg.d.IPv4}, {"IPv6", eg.d.IPv6}} {
-		if f.p == nil || f.p.Tunnel == nil {
+	}{{"IPv4", r.d.IPv4}, {"IPv6", r.d.IPv6}} {
+		if f.p == nil {
+			continue
+		}
+		onEgress[f.p.Interface] = true
+		if f.p.Tunnel == nil {
 			continue
 		}
 		d.OnEgress, tunnelUp = true, true
@@ -49,10 +51,10 @@ func runVPNProbe(ctx context.Context, cfg Config, w World, hc *hostCache) Result
 	}
 
 	for _, ifc := range ifcs {
-		if eg.ifaces[ifc.Name] || hasFlag(ifc, "loopback") || !hasFlag(ifc, "up") {
+		if onEgress[ifc.Name] || hasFlag(ifc, "loopback") || !hasFlag(ifc, "up") {
 			continue
 		}
-		t := classifyTunnel(ifc, tunnelContext{goos: w.GOOS, fsys: w.FS, nwi: nwi})
+		t := classifyTunnel(ifc, tunnelContext{goos: w.GOOS, fsys: w.FS, nwi: r.nwi})
 		if t == nil {
 			continue
 		}
@@ -67,7 +69,7 @@ func runVPNProbe(ctx context.Context, cfg Config, w World, hc *hostCache) Result
 			Evidence: fmt.Sprintf("%s is up, %s: %s", ifc.Name, describeTunnel(t), strings.Join(t.Evidence, "; "))})
 	}
 
-	procs, perr := hc.processes(ctx)
+	procs, perr := hostProcesses(ctx, w)
 	if perr != nil {
 		d.Limits = append(d.Limits, "could not list processes, so VPN clients are not seen: "+errLine(perr))
 	}
@@ -85,7 +87,7 @@ func runVPNProbe(ctx context.Context, cfg Config, w World, hc *hostCache) Result
 	}
 
 	for _, addr := range warpProxyAddrs {
-		if st, _ := probeSOCKS5(ctx, w.Dialer, addr, loopbackSOCKSTimeout); st == socksSpeaks {
+		if st, _ := probeSOCKS5(ctx, w.Dialer, addr); st == socksSpeaks {
 			d.Signals = append(d.Signals, VPNSignal{Source: "listener", Product: "Cloudflare WARP",
 				Evidence: "SOCKS5 proxy answers on " + addr + " (WARP proxy mode): programs set to use it leave through WARP"})
 		}

@@ -24,8 +24,9 @@ var credentialPatterns = []*regexp.Regexp{
 var cookiePattern = regexp.MustCompile(`(?i)\b((?:set-)?cookie:\s*)[^\r\n]+`)
 
 // userinfoPattern is the backstop for URLs the parser misreads
-// ("http://http://user:pw@host"): any user:password@ left in the text.
-var userinfoPattern = regexp.MustCompile(`([A-Za-z0-9._~%!$&'()*+,;=-]+):([^@/\s:]+)@`)
+// ("http://http://user:pw@host"): any user:password@ left in the text,
+// including an empty user name and a password with colons.
+var userinfoPattern = regexp.MustCompile(`([^\s/@:]*):([^\s/@]*)@`)
 
 // Redacted is what a secret is replaced with.
 const Redacted = "[redacted]"
@@ -82,20 +83,41 @@ func Exact(s, secret string) string {
 
 // URL removes the password from a URL ("http://user:[redacted]@proxy:3128")
 // and returns unparsable input masked whole, since it may hold credentials.
+// So does a value whose password the parser split off from the user name
+// (a "/", "#" or "?" in it ends the authority early): it cannot be shown
+// in part without showing some of the password.
 func URL(raw string) string {
 	if raw == "" {
 		return ""
 	}
 	u, err := url.Parse(raw)
+	added := ""
 	if err != nil || (u.Host == "" && u.Opaque != "") {
 		// "user:pass@host:port" without a scheme fails to parse or parses as
 		// scheme "user" with opaque data; read it again with a scheme.
-		if u2, err2 := url.Parse("http://" + raw); err2 == nil && u2.Host != "" {
-			return strings.TrimPrefix(redactedString(u2), "http://")
+		added = "http://"
+		if u, err = url.Parse(added + raw); err != nil || u.Host == "" {
+			return Redacted
 		}
+	}
+	s := strings.TrimPrefix(redactedString(u), added)
+	s = userinfoPattern.ReplaceAllString(s, "${1}:"+Redacted+"@")
+	if u.User == nil && strayUserinfo(s) {
 		return Redacted
 	}
-	return userinfoPattern.ReplaceAllString(redactedString(u), "${1}:"+Redacted+"@")
+	return s
+}
+
+// strayUserinfo reports an "@" that is not the end of redacted userinfo
+// but follows a ":" after the scheme: the rest of a password the parser
+// put in the path, query or fragment ("http://u:pa/ss@host").
+func strayUserinfo(s string) bool {
+	if i := strings.Index(s, "://"); i >= 0 {
+		s = s[i+3:]
+	}
+	s = strings.ReplaceAll(s, ":"+Redacted+"@", "")
+	at := strings.LastIndex(s, "@")
+	return at >= 0 && strings.Contains(s[:at], ":")
 }
 
 // redactedString prints u with any password replaced, without the

@@ -41,13 +41,31 @@ func TestURL(t *testing.T) {
 		{"user:pw@proxy:8080", "user:[redacted]@proxy:8080"},
 		{"", ""},
 		{"http://http://user:pw@host:3128", "http://http://user:[redacted]@host:3128"},
+		// Malformed values keep their password out however the parser
+		// splits them: an empty user name, a password with a character
+		// that ends the authority ("/", "#", "?") or is not allowed in it
+		// (a space).
+		{"http://http://:s3cretpw@proxy:3128", "http://http://:[redacted]@proxy:3128"},
+		{"http://:s3cretpw@proxy:3128", "http://:[redacted]@proxy:3128"},
+		{":s3cretpw@proxy:3128", ":[redacted]@proxy:3128"},
+		{"http://user:pa/ss3cret@proxy:3128", Redacted},
+		{"user:pa/ss3cret@proxy:3128", Redacted},
+		{"http://user:pa#ss3cret@proxy:3128", "http://user:[redacted]@proxy:3128"},
+		{"http://user:pa?ss3cret@proxy:3128", "http://user:[redacted]@proxy:3128"},
+		{"http://user:pa ss3cret@proxy:3128", "http://user:[redacted]@proxy:3128"},
+		{"http://http://user:pa ss3cret@proxy:3128", "http://http://user:[redacted]@proxy:3128"},
+		{"http://http://user:pa/ss3cret@proxy:3128", Redacted},
+		{"http://user@proxy:3128", "http://user@proxy:3128"},
+		{"https://example.com/@someone", "https://example.com/@someone"},
+		{"http://u:pw@[2001:db8::1]:3128", "http://u:[redacted]@[2001:db8::1]:3128"},
 	}
 	for _, tt := range tests {
 		got := URL(tt.in)
 		if got != tt.want {
 			t.Errorf("URL(%q) = %q, want %q", tt.in, got, tt.want)
 		}
-		if strings.Contains(got, "secret") || strings.Contains(got, ":pw@") || strings.Contains(got, ":p@") {
+		if strings.Contains(got, "secret") || strings.Contains(got, ":pw@") || strings.Contains(got, ":p@") ||
+			strings.Contains(got, "s3cret") {
 			t.Errorf("URL(%q) leaked the password: %q", tt.in, got)
 		}
 	}
