@@ -92,12 +92,7 @@ func pageTitle(body []byte) string {
 // keeps scheme, host and path: portals put session tokens and MAC
 // addresses in the query string.
 func redirectTarget(base *url.URL, loc string) string {
-	ru, err := base.Parse(loc)
-	if err != nil {
-		return sanitize.LineN(loc, 120)
-	}
-	ru.User, ru.RawQuery, ru.Fragment, ru.ForceQuery = nil, "", "", false
-	return sanitize.LineN(ru.String(), 256)
+	return sanitize.LineN(bareLocation(base, loc), 256)
 }
 
 // worldHTTPClient is an HTTP client that reaches the network only through

@@ -44,13 +44,19 @@ const excerptRunes = 300
 const clockSkewNotable = time.Minute
 
 // keptHeaders picks the diagnostic headers, lower-cased, values sanitised
-// and passed through clean (which masks the request's secret).
+// and passed through clean (which masks the request's secret). Location
+// loses its query as redirect URLs do (see bareURL).
 func keptHeaders(h http.Header, clean func(string) string) map[string]string {
 	out := map[string]string{}
 	for _, k := range diagnosticHeaders {
-		if vs := h.Values(k); len(vs) > 0 {
-			out[k] = clean(strings.Join(vs, ", "))
+		vs := h.Values(k)
+		if len(vs) == 0 {
+			continue
 		}
+		if k == "location" {
+			vs = []string{bareLocation(nil, vs[0])}
+		}
+		out[k] = clean(strings.Join(vs, ", "))
 	}
 	var extra []string
 	for k := range h {

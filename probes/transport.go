@@ -514,14 +514,9 @@ func sameURL(a, b *url.URL) bool {
 		a.EscapedPath() == b.EscapedPath() && a.RawQuery == b.RawQuery
 }
 
-// shortURL is host plus path, for loop descriptions.
-func shortURL(u *url.URL) string {
-	s := u.Host + u.EscapedPath()
-	if u.RawQuery != "" {
-		s += "?" + u.RawQuery
-	}
-	return s
-}
+// shortURL is host plus path, for loop descriptions; the query is left
+// out as cleanURL leaves it out.
+func shortURL(u *url.URL) string { return u.Host + u.EscapedPath() }
 
 // trace records the phases of each hop.
 func (f *fetcher) trace() *httptrace.ClientTrace {
@@ -724,9 +719,30 @@ func maskSecret(s, secret string) string {
 	return s
 }
 
-// cleanURL prints a URL without credentials, query kept, sanitised.
-func (f *fetcher) cleanURL(u *url.URL) string {
+// cleanURL prints a URL for a result: sanitised, without credentials,
+// query or fragment (a portal's redirect carries session tokens and the
+// machine's MAC address in its query).
+func (f *fetcher) cleanURL(u *url.URL) string { return f.clean(bareURL(u)) }
+
+// bareURL is u without credentials, query and fragment.
+func bareURL(u *url.URL) string {
 	c := *u
-	c.User = nil
-	return f.clean(c.String())
+	c.User, c.RawQuery, c.ForceQuery, c.Fragment, c.RawFragment = nil, "", false, "", ""
+	return c.String()
+}
+
+// bareLocation is a Location header value as bareURL prints it, resolved
+// against base when base is not nil. A value that does not parse is masked
+// whole: it may still hold what bareURL would have dropped.
+func bareLocation(base *url.URL, loc string) string {
+	loc, _, _ = strings.Cut(loc, "#")
+	loc, _, _ = strings.Cut(loc, "?")
+	u, err := url.Parse(strings.TrimSpace(loc))
+	if err != nil {
+		return sanitize.Redacted
+	}
+	if base != nil {
+		u = base.ResolveReference(u)
+	}
+	return bareURL(u)
 }
