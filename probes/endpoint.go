@@ -79,8 +79,8 @@ type EndpointDetails struct {
 	// healthy machine (a 401 missing_api_key from the API without a key).
 	Expected bool `json:"expected"`
 	// Failure is a stable code for a request that got no usable answer, so
-	// rules need not parse reasons: nxdomain, servfail, dns_timeout,
-	// no_address, refused, reset, connect_timeout, unreachable, tls_stall,
+	// rules need not parse reasons: nxdomain, servfail, dns_refused,
+	// dns_error, dns_timeout, no_address, refused, reset, connect_timeout, unreachable, tls_stall,
 	// tls_reset, tls_untrusted, tls_hostname, tls_expired, tls_alert,
 	// proxy_config, proxy_refused, proxy_*, header_timeout, closed,
 	// bad_response, redirect_loop, too_many_redirects, cancelled, budget.

@@ -20,7 +20,8 @@ import (
 type netFailure struct {
 	// Step is dns, connect, proxy, tls, request or read.
 	Step string
-	// Code is a stable class: nxdomain, servfail, dns_timeout, no_address,
+	// Code is a stable class: nxdomain, servfail, dns_refused, dns_error,
+	// dns_timeout, no_address,
 	// refused, reset, connect_timeout, unreachable, host_unreachable,
 	// tls_stall, tls_reset, tls_untrusted, tls_hostname, tls_expired,
 	// tls_alert, proxy_config, proxy_refused, header_timeout, closed,
@@ -70,8 +71,10 @@ func familyLabel(family string) string {
 }
 
 // dnsFailure classifies a failed lookup of host. NXDOMAIN (the name does
-// not exist), SERVFAIL (the resolver could not answer) and a timeout (no
-// answer at all) point at different culprits, so they are kept apart.
+// not exist), SERVFAIL (the resolver could not answer), REFUSED (it would
+// not), a timeout (no answer at all) and other errors (no resolver to ask)
+// point at different culprits, so they are kept apart; systemRCode reads
+// them from the error as it does for the dns:lookup probe.
 func dnsFailure(step, host, family string, err error, limit time.Duration) *netFailure {
 	what := "resolve " + host
 	if step == "proxy" {
@@ -81,25 +84,29 @@ func dnsFailure(step, host, family string, err error, limit time.Duration) *netF
 		what += " (" + familyLabel(family) + ")"
 	}
 	f := &netFailure{Step: step, err: err}
-	var de *net.DNSError
-	errors.As(err, &de)
-	switch {
-	case de != nil && de.IsNotFound:
+	rcode, words := systemRCode(err)
+	if isTimeout(err) {
+		rcode = RCodeTimeout
+	}
+	f.Message = fmt.Sprintf("%s: %s via the system resolver: %s", step, what, words)
+	switch rcode {
+	case RCodeNXDomain:
 		f.Code = "nxdomain"
 		f.Reason = fmt.Sprintf("DNS: %s does not exist according to this machine's resolver (NXDOMAIN)", host)
 		f.Message = fmt.Sprintf("%s: %s via the system resolver: NXDOMAIN", step, what)
-	case (de != nil && de.IsTimeout) || isTimeout(err):
+	case RCodeTimeout:
 		f.Code, f.Timeout = "dns_timeout", true
 		f.Reason = fmt.Sprintf("DNS: no answer for %s within %s (the resolver is unreachable or silent)", host, roundDur(limit))
 		f.Message = fmt.Sprintf("%s: %s via the system resolver: timeout after %s", step, what, roundDur(limit))
-	case de != nil:
+	case RCodeServFail:
 		f.Code = "servfail"
-		f.Reason = fmt.Sprintf("DNS: the resolver failed to answer for %s (SERVFAIL: %s)", host, de.Err)
-		f.Message = fmt.Sprintf("%s: %s via the system resolver: %s", step, what, de.Err)
+		f.Reason = fmt.Sprintf("DNS: the resolver failed to answer for %s: %s", host, words)
+	case RCodeRefused:
+		f.Code = "dns_refused"
+		f.Reason = fmt.Sprintf("DNS: the resolver would not answer for %s: %s", host, words)
 	default:
 		f.Code = "dns_error"
-		f.Reason = fmt.Sprintf("DNS: could not resolve %s: %v", host, err)
-		f.Message = fmt.Sprintf("%s: %s via the system resolver: %v", step, what, err)
+		f.Reason = fmt.Sprintf("DNS: could not resolve %s: %s", host, words)
 	}
 	if step == "proxy" {
 		f.Code = "proxy_" + f.Code

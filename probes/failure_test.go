@@ -47,7 +47,10 @@ func TestDNSFailure(t *testing.T) {
 		timeoutSet bool
 	}{
 		{&net.DNSError{Err: "no such host", Name: "chatgpt.com", IsNotFound: true}, "nxdomain", "dns: resolve chatgpt.com (IPv6) via the system resolver: NXDOMAIN", "dns", FamilyIPv6, false},
-		{&net.DNSError{Err: "server misbehaving", Name: "chatgpt.com", IsTemporary: true}, "servfail", "dns: resolve chatgpt.com via the system resolver: server misbehaving", "dns", FamilyAny, false},
+		{&net.DNSError{Err: "server misbehaving", Name: "chatgpt.com", IsTemporary: true}, "servfail", "dns: resolve chatgpt.com via the system resolver: server failure (SERVFAIL)", "dns", FamilyAny, false},
+		{&net.DNSError{Err: "server misbehaving", Name: "chatgpt.com"}, "dns_refused", "dns: resolve chatgpt.com via the system resolver: the server refused the query (REFUSED or another error code)", "dns", FamilyAny, false},
+		{&net.DNSError{Err: "read udp 127.0.0.1:53: connection refused", Name: "chatgpt.com"}, "dns_error", "dns: resolve chatgpt.com via the system resolver: no DNS server answers (connection refused): read udp 127.0.0.1:53: connection refused", "dns", FamilyAny, false},
+		{&net.DNSError{Err: "Temporary failure in name resolution", Name: "chatgpt.com", IsTemporary: true}, "servfail", "dns: resolve chatgpt.com via the system resolver: temporary failure in name resolution (the server failed or did not answer)", "dns", FamilyAny, false},
 		{&net.DNSError{Err: "i/o timeout", Name: "chatgpt.com", IsTimeout: true}, "dns_timeout", "dns: resolve chatgpt.com (IPv4) via the system resolver: timeout after 2s", "dns", FamilyIPv4, true},
 		{&net.DNSError{Err: "no such host", Name: "proxy.corp", IsNotFound: true}, "proxy_nxdomain", "proxy: resolve proxy host proxy.corp via the system resolver: NXDOMAIN", "proxy", FamilyAny, false},
 	}
