@@ -103,7 +103,11 @@ func worldHTTPClient(w World, proxy func(*http.Request) (*url.URL, error)) *http
 	tr := &http.Transport{
 		Proxy: proxy,
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			return dialViaWorld(ctx, w, network, addr)
+			c, nf := dialViaWorld(ctx, w, addr, false, timeoutsFor(0))
+			if nf != nil {
+				return nil, nf
+			}
+			return c, nil
 		},
 		TLSClientConfig:   &tls.Config{RootCAs: w.Trust.System},
 		DisableKeepAlives: true,
@@ -112,26 +116,17 @@ func worldHTTPClient(w World, proxy func(*http.Request) (*url.URL, error)) *http
 	return &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 
-// resolveError marks a failure to resolve, so messages can say "dns".
-type resolveError struct {
-	host string
-	err  error
-}
-
-func (e *resolveError) Error() string { return "resolve " + e.host + ": " + e.err.Error() }
-func (e *resolveError) Unwrap() error { return e.err }
-
 // classifyFetchError names the step an HTTP fetch broke at and a short
 // message.
 func classifyFetchError(err error) (step, msg string) {
-	var re *resolveError
+	var nf *netFailure
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err
 	}
 	switch {
-	case errors.As(err, &re):
-		return "dns", errLine(re)
+	case errors.As(err, &nf):
+		return nf.Step, errLine(nf)
 	case isTimeout(err):
 		return "connect", "timed out"
 	}

@@ -53,7 +53,11 @@ func newDoHClient(w World, raw string) (*dohClient, error) {
 	tr := &http.Transport{
 		Proxy: nil,
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			return dialViaWorld(ctx, w, network, addr)
+			c, nf := dialViaWorld(ctx, w, addr, false, timeoutsFor(0))
+			if nf != nil {
+				return nil, nf
+			}
+			return c, nil
 		},
 		TLSClientConfig: &tls.Config{
 			MinVersion: tls.VersionTLS12,

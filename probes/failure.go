@@ -235,6 +235,31 @@ func rootErr(err error) string {
 	}
 }
 
+// ctxFailure explains a probe context that ended during step: cancelled
+// by the run, cut by the run budget (both unknown: the network was not at
+// fault), or the probe's own limit, which ends at own after limit (a
+// timeout in the step that was running).
+func ctxFailure(ctx context.Context, step, what string, own time.Time, limit time.Duration) *netFailure {
+	if step == "" || step == "read" {
+		step = "request"
+	}
+	if errors.Is(ctx.Err(), context.Canceled) {
+		return &netFailure{Step: step, Code: "cancelled", Cancelled: true,
+			Message: fmt.Sprintf("%s: %s: cancelled", step, what), Reason: "cancelled before it finished"}
+	}
+	// The engine starts the probe's clock a moment before Run starts its
+	// own; a deadline more than a tenth of the probe's limit early came
+	// from the run budget, not from this probe's limit.
+	if dl, ok := ctx.Deadline(); ok && dl.Before(own.Add(-limit/10)) {
+		return &netFailure{Step: step, Code: "budget", Cancelled: true, Timeout: true,
+			Message: fmt.Sprintf("%s: %s: the run budget ran out", step, what),
+			Reason:  fmt.Sprintf("the run budget ran out during %s", stepWords(step))}
+	}
+	return &netFailure{Step: step, Code: timeoutCode(step), Timeout: true,
+		Message: fmt.Sprintf("%s: %s: no progress within the probe's %s limit", step, what, roundDur(limit)),
+		Reason:  fmt.Sprintf("timed out during %s (%s)", stepWords(step), what)}
+}
+
 // roundDur prints a limit the way people read it ("3s", "750ms").
 func roundDur(d time.Duration) string {
 	if d >= time.Second {

@@ -1,6 +1,7 @@
 package probes
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -297,13 +298,31 @@ func TestProxyReach(t *testing.T) {
 		strings.Join(d.Sources, ",") != "HTTPS_PROXY,https_proxy" {
 		t.Errorf("open: %s %s %+v", r.Status, r.Reason, d)
 	}
+	// Failures are classified as the endpoint probes classify a proxy's
+	// (step proxy), so refused is recognised by errno on every platform.
 	r = identRun(t, identProbe(t, ps, "proxy:reach:10.0.0.5:1080"))
-	if r.Status != StatusFail || r.Reason != "proxy 10.0.0.5:1080 refused the connection: every proxied request will fail" {
-		t.Errorf("closed: %s %s", r.Status, r.Reason)
+	if r.Status != StatusFail || r.Error == nil || r.Error.Step != "proxy" ||
+		r.Reason != "connection to the proxy at 10.0.0.5:1080 refused (nothing listens there, or a firewall rejects it): every proxied request will fail" {
+		t.Errorf("closed: %s %s %+v", r.Status, r.Reason, r.Error)
 	}
 	r = identRun(t, identProbe(t, ps, "proxy:reach:ghost.corp.example:80"))
-	if r.Status != StatusFail || r.Error == nil || r.Error.Step != "dns" || !strings.Contains(r.Reason, "ghost.corp.example does not resolve") {
+	if r.Status != StatusFail || r.Error == nil || r.Error.Step != "proxy" || !strings.Contains(r.Reason, "ghost.corp.example does not exist") {
 		t.Errorf("dns: %s %s %+v", r.Status, r.Reason, r.Error)
+	}
+}
+
+// TestProxyReachBudget: when the run budget ends the wait for a silent
+// proxy, the result is unknown; the proxy is not blamed for a limit it
+// was never given.
+func TestProxyReachBudget(t *testing.T) {
+	env := map[string]string{"HTTPS_PROXY": "http://10.0.0.6:3128"}
+	w := World{GOOS: "plan9", LookupEnv: identEnv(env), Resolver: identResolver{}, Dialer: hangDialer{addr: "10.0.0.6:3128"}}
+	p := identProbe(t, ProxyProbes(DefaultConfig(), w), "proxy:reach:10.0.0.6:3128")
+	ctx, cancel := context.WithTimeout(context.Background(), proxyReachTimeout/4)
+	defer cancel()
+	r := p.Run(ctx)
+	if r.Status != StatusUnknown || r.Error == nil || r.Error.Step != "proxy" || !strings.Contains(r.Reason, "budget") {
+		t.Errorf("budget: %s %s %+v", r.Status, r.Reason, r.Error)
 	}
 }
 
