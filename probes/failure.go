@@ -112,6 +112,9 @@ func dnsFailure(step, host, family string, err error, limit time.Duration) *netF
 		f.Code = "proxy_" + f.Code
 		f.Reason = "proxy " + f.Reason
 	}
+	if f.Timeout {
+		f.Code = timeoutCode(step)
+	}
 	return f
 }
 
@@ -152,7 +155,10 @@ func connectFailure(step, addr string, ipv6Cell bool, err error, limit time.Dura
 		f.Reason = fmt.Sprintf("could not connect to %s: %v", who, rootErr(err))
 	}
 	f.Message = fmt.Sprintf("%s: connect to %s: %s", step, addr, errText(kind, err))
-	if step == "proxy" {
+	switch {
+	case f.Timeout:
+		f.Code = timeoutCode(step)
+	case step == "proxy":
 		f.Code = "proxy_" + f.Code
 	}
 	return f

@@ -53,6 +53,8 @@ func TestDNSFailure(t *testing.T) {
 		{&net.DNSError{Err: "Temporary failure in name resolution", Name: "chatgpt.com", IsTemporary: true}, "servfail", "dns: resolve chatgpt.com via the system resolver: temporary failure in name resolution (the server failed or did not answer)", "dns", FamilyAny, false},
 		{&net.DNSError{Err: "i/o timeout", Name: "chatgpt.com", IsTimeout: true}, "dns_timeout", "dns: resolve chatgpt.com (IPv4) via the system resolver: timeout after 2s", "dns", FamilyIPv4, true},
 		{&net.DNSError{Err: "no such host", Name: "proxy.corp", IsNotFound: true}, "proxy_nxdomain", "proxy: resolve proxy host proxy.corp via the system resolver: NXDOMAIN", "proxy", FamilyAny, false},
+		// A stall on the way to the proxy has one code, whichever limit saw it.
+		{&net.DNSError{Err: "i/o timeout", Name: "proxy.corp", IsTimeout: true}, "proxy_timeout", "proxy: resolve proxy host proxy.corp via the system resolver: timeout after 2s", "proxy", FamilyAny, true},
 	}
 	for _, tc := range cases {
 		host := "chatgpt.com"
@@ -78,6 +80,14 @@ func TestConnectFailure(t *testing.T) {
 	f = connectFailure("proxy", "10.0.0.8:3128", false, &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}, time.Second)
 	if f.Code != "proxy_refused" || f.Message != "proxy: connect to 10.0.0.8:3128: connection refused" {
 		t.Errorf("proxy refused: %+v", f)
+	}
+	f = connectFailure("proxy", "10.0.0.8:3128", false, &net.OpError{Op: "dial", Err: context.DeadlineExceeded}, time.Second)
+	if f.Code != "proxy_timeout" || f.Code != timeoutCode("proxy") || !f.Timeout {
+		t.Errorf("proxy connect timeout: %+v", f)
+	}
+	f = connectFailure("connect", "104.18.32.47:443", false, &net.OpError{Op: "dial", Err: context.DeadlineExceeded}, time.Second)
+	if f.Code != "connect_timeout" || f.Code != timeoutCode("connect") {
+		t.Errorf("connect timeout: %+v", f)
 	}
 }
 

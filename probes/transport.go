@@ -454,7 +454,11 @@ func (f *fetcher) explain(ctx context.Context, err error) *netFailure {
 			Message: fmt.Sprintf("tls: handshake with %s: %s", host, detail),
 			Reason:  fmt.Sprintf("the TLS handshake with %s failed: %s", host, detail)}
 	case "proxy":
-		return &netFailure{Step: "proxy", Code: "proxy_error", Timeout: kind == "timeout", err: err,
+		code := "proxy_error"
+		if kind == "timeout" {
+			code = timeoutCode("proxy")
+		}
+		return &netFailure{Step: "proxy", Code: code, Timeout: kind == "timeout", err: err,
 			Message: fmt.Sprintf("proxy: CONNECT %s via %s: %s", host, proxy, detail),
 			Reason:  fmt.Sprintf("the proxy %s failed to connect to %s: %s", proxy, host, detail)}
 	case "request", "connect", "read":
@@ -499,7 +503,8 @@ func (f *fetcher) ctxFailure(ctx context.Context, step, what string) *netFailure
 }
 
 // timeoutCode is the failure code of a stall in a step, the same whichever
-// limit (the phase's or the probe's) noticed it first.
+// limit (the phase's or the probe's) noticed it first. Everything on the
+// way to a proxy (its name, its connect, its CONNECT) is the proxy step.
 func timeoutCode(step string) string {
 	switch step {
 	case "dns":

@@ -31,7 +31,7 @@ func TestDialViaWorldSplitsTheConnectLimit(t *testing.T) {
 	// before the context ends.
 	w.Resolver = identResolver{"wpad.corp.example": {netip.MustParseAddr("10.1.2.3")}}
 	_, nf = dialViaWorld(ctx, w, "wpad.corp.example:80", true, tm)
-	if nf == nil || nf.Code != "proxy_connect_timeout" || nf.Step != "proxy" || ctx.Err() != nil {
+	if nf == nil || nf.Code != "proxy_timeout" || nf.Step != "proxy" || ctx.Err() != nil {
 		t.Errorf("blackholed proxy: %+v", nf)
 	}
 }
