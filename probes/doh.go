@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -50,6 +49,10 @@ func newDoHClient(w World, raw string) (*dohClient, error) {
 		return nil, fmt.Errorf("doh: %q carries credentials; not used", sanitize.URL(raw))
 	}
 	host := u.Hostname()
+	clock := w.Clock
+	if clock == nil {
+		clock = SystemClock{}
+	}
 	tr := &http.Transport{
 		Proxy: nil,
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
@@ -61,10 +64,10 @@ func newDoHClient(w World, raw string) (*dohClient, error) {
 		},
 		TLSClientConfig: &tls.Config{
 			MinVersion: tls.VersionTLS12,
-			// Verification happens in VerifyConnection so that a chain
-			// to either the system store or the user's roots passes.
+			// Verification happens in VerifyConnection, by the policy
+			// every probe request follows (judgeChain).
 			InsecureSkipVerify: true,
-			VerifyConnection:   verifyAgainst(host, w.Trust),
+			VerifyConnection:   verifyOwnTrust(host, w.Trust, clock),
 		},
 		ForceAttemptHTTP2:      true,
 		TLSHandshakeTimeout:    dohTimeout,
@@ -87,32 +90,6 @@ func newDoHClient(w World, raw string) (*dohClient, error) {
 
 // close releases idle connections.
 func (c *dohClient) close() { c.tr.CloseIdleConnections() }
-
-// verifyAgainst checks the server's chain for host against the system store
-// (World.Trust.System, nil meaning the OS store) and then the user's roots.
-func verifyAgainst(host string, trust Trust) func(tls.ConnectionState) error {
-	return func(cs tls.ConnectionState) error {
-		if len(cs.PeerCertificates) == 0 {
-			return errors.New("no certificate")
-		}
-		inter := x509.NewCertPool()
-		for _, c := range cs.PeerCertificates[1:] {
-			inter.AddCert(c)
-		}
-		opts := x509.VerifyOptions{DNSName: host, Intermediates: inter, Roots: trust.System}
-		_, err := cs.PeerCertificates[0].Verify(opts)
-		if err == nil {
-			return nil
-		}
-		if trust.User != nil {
-			opts.Roots = trust.User
-			if _, uerr := cs.PeerCertificates[0].Verify(opts); uerr == nil {
-				return nil
-			}
-		}
-		return err
-	}
-}
 
 // exchange sends one query as POST application/dns-message (RFC 8484
 // section 4.1) with ID 0, as the RFC recommends for caching.

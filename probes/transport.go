@@ -299,7 +299,13 @@ func (f *fetcher) dial(ctx context.Context, _, addr string) (net.Conn, error) {
 // verify is the TLS VerifyConnection hook: it judges the chain and aborts
 // the handshake when this machine's own trust rejects it.
 func (f *fetcher) verify(cs tls.ConnectionState) error {
-	d, err := judgeChain(cs, f.w.Trust, f.clock.Now(), f.spec.ExpectCloudflare)
+	host := cs.ServerName
+	if host == "" { // an IP address: no SNI was sent
+		f.mu.Lock()
+		host = f.host
+		f.mu.Unlock()
+	}
+	d, err := judgeChain(cs, host, f.w.Trust, f.clock.Now(), f.spec.ExpectCloudflare)
 	for i := range d.Chain {
 		d.Chain[i].Subject = f.clean(d.Chain[i].Subject)
 	}
