@@ -2,9 +2,12 @@ package probes
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -339,5 +342,50 @@ func TestPlanProxyProbesIsPure(t *testing.T) {
 	want := "proxy:env proxy:desktop proxy:pac proxy:reach:proxy:80 proxy:reach:[2001:db8::1]:1080"
 	if strings.Join(ids, " ") != want {
 		t.Errorf("plan %v\nwant %s", ids, want)
+	}
+}
+
+// TestPACProbeFollowsRedirects: browsers follow a PAC URL's redirect, and
+// so does the probe.
+func TestPACProbeFollowsRedirects(t *testing.T) {
+	w := pacWorld(t, http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/proxy.pac" {
+			http.Redirect(rw, r, "/v2/proxy.pac", http.StatusFound)
+			return
+		}
+		_, _ = fmt.Fprint(rw, `function FindProxyForURL(u, h) { return "PROXY proxy.corp.example:3128"; }`)
+	}))
+	r := identRun(t, identProbe(t, ProxyProbes(DefaultConfig(), w), "proxy:pac"))
+	if d := r.Details.(*PACDetails); r.Status != StatusPass || d.StatusCode != 200 || len(d.Directives) != 1 {
+		t.Errorf("%s %s %+v", r.Status, r.Reason, d)
+	}
+}
+
+// TestPACProbeTrustsDeclaredRoots: a PAC script served over HTTPS with a
+// certificate from the user's --ca-file root is fetched, as every other
+// request of the probes accepts that root.
+func TestPACProbeTrustsDeclaredRoots(t *testing.T) {
+	corp := testCAs().corp
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		_, _ = fmt.Fprint(rw, `return "DIRECT";`)
+	}))
+	srv.TLS = &tls.Config{Certificates: []tls.Certificate{corp.leaf("wpad.corp.example")}}
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshake is the point
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	scutil := strings.Replace(readTestdataString(t, "proxy", "scutil-proxy", "pac.txt"), "http://wpad", "https://wpad", 1)
+	w := World{GOOS: "darwin",
+		Runner:   &identRunner{out: map[string]string{"scutil --proxy": scutil}},
+		Resolver: identResolver{"wpad.corp.example": {netip.MustParseAddr("10.1.2.3")}},
+		Dialer:   identMapped(map[string]string{"10.1.2.3:443": srv.Listener.Addr().String()}),
+		Trust:    Trust{System: testCAs().public.pool(), User: corp.pool()}}
+	r := identRun(t, identProbe(t, ProxyProbes(DefaultConfig(), w), "proxy:pac"))
+	if d := r.Details.(*PACDetails); r.Status != StatusPass || d.StatusCode != 200 {
+		t.Errorf("with the root declared: %s %s %+v", r.Status, r.Reason, d)
+	}
+	w.Trust.User = nil
+	r = identRun(t, identProbe(t, ProxyProbes(DefaultConfig(), w), "proxy:pac"))
+	if r.Status != StatusFail || r.Error == nil || r.Error.Step != "tls" {
+		t.Errorf("without it: %s %s %+v", r.Status, r.Reason, r.Error)
 	}
 }
