@@ -189,7 +189,7 @@ func runTrace(ctx context.Context, host, traceURL, route string, w World, tm tim
 		res.Evidence = failureEvidence(&fr.Details)
 		return res
 	}
-	verdict := cleanVerdict(Classify(ClassifyInput{Status: fr.Details.StatusCode, Header: fr.Header, Body: fr.Body, ExpectCloudflare: true}), defaultClean)
+	verdict := Classify(ClassifyInput{Status: fr.Details.StatusCode, Header: fr.Header, Body: fr.Body, ExpectCloudflare: true})
 	d.Verdict = verdict
 	if fields := ParseTrace(fr.Body); fr.Details.StatusCode == 200 && fr.Cut == "" && looksLikeTrace(fields) {
 		fillTrace(d, fields, fr.ReceivedAt)

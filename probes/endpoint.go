@@ -322,7 +322,7 @@ func runEndpoint(ctx context.Context, t Target, v Variant, w World, tm timeouts)
 		return res
 	}
 
-	verdict := cleanVerdict(Classify(ClassifyInput{Status: d.StatusCode, Header: fr.Header, Body: fr.Body, ExpectCloudflare: t.ExpectCloudflare}), defaultClean)
+	verdict := Classify(ClassifyInput{Status: d.StatusCode, Header: fr.Header, Body: fr.Body, ExpectCloudflare: t.ExpectCloudflare})
 	d.Verdict = verdict
 	d.Expected = t.IsHealthy(verdict.Kind) && fr.Cut == ""
 	res.Evidence = responseEvidence(&d, fr.BodyNote)

@@ -91,31 +91,6 @@ func excerpt(body []byte, secret string) string {
 	return strings.TrimSpace(maskSecret(sanitize.Secrets(sanitize.Text(s, excerptRunes)), secret))
 }
 
-// cleanVerdict passes every string of a verdict through clean. The
-// classifier already sanitises; this also masks the request's own secret
-// (an API key the server echoed into an error message).
-func cleanVerdict(v Verdict, clean func(string) string) Verdict {
-	v.Summary = clean(v.Summary)
-	v.ChallengeType = clean(v.ChallengeType)
-	v.RayID = clean(v.RayID)
-	v.Colo = clean(v.Colo)
-	v.ClientIP = clean(v.ClientIP)
-	v.Country = clean(v.Country)
-	if len(v.Markers) > 0 {
-		m := make([]string, len(v.Markers))
-		for i, s := range v.Markers {
-			m[i] = clean(s)
-		}
-		v.Markers = m
-	}
-	if v.OpenAI != nil {
-		o := *v.OpenAI
-		o.Code, o.Type, o.Message, o.RequestID = clean(o.Code), clean(o.Type), clean(o.Message), clean(o.RequestID)
-		v.OpenAI = &o
-	}
-	return v
-}
-
 // responseEvidence lists what a response showed: status line, the edge
 // headers, classifier markers, the certificate issuer, redirects, timings.
 func responseEvidence(d *EndpointDetails, bodyNote string) []string {

@@ -285,3 +285,25 @@ func cleanFailure(f *netFailure, clean func(string) string) *netFailure {
 
 // defaultClean is the sanitiser for strings that carry no known secret.
 func defaultClean(s string) string { return sanitize.Secrets(sanitize.Line(s)) }
+
+// cleanerFor is the sanitiser for strings of a request that holds secret
+// (the API key): defaultClean, then the secret masked as sent and as a URL
+// would carry it.
+func cleanerFor(secret string) func(string) string {
+	if secret == "" {
+		return defaultClean
+	}
+	return func(s string) string { return maskSecret(defaultClean(s), secret) }
+}
+
+// maskSecret masks a known secret as sent and as a URL would carry it.
+func maskSecret(s, secret string) string {
+	if secret == "" {
+		return s
+	}
+	s = sanitize.Exact(s, secret)
+	if q := url.QueryEscape(secret); q != secret {
+		s = sanitize.Exact(s, q)
+	}
+	return s
+}

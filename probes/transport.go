@@ -67,8 +67,11 @@ type fetchResult struct {
 // fetcher carries the state of one request chain: the phase it is in and
 // what each hook saw, so a failure can be named by the step it happened in.
 type fetcher struct {
-	w     World
-	spec  fetchSpec
+	w    World
+	spec fetchSpec
+	// clean sanitises remote or user text for a result and masks the
+	// spec's secret.
+	clean func(string) string
 	clock Clock
 	start time.Time
 	// own is this probe's own deadline; a context deadline well before it
@@ -101,7 +104,7 @@ type fetcher struct {
 // through the World's resolver, addresses dialled through its dialer, the
 // chain judged against its trust stores, no connection reused.
 func fetch(ctx context.Context, w World, spec fetchSpec) fetchResult {
-	f := &fetcher{w: w, spec: spec, clock: w.Clock, start: time.Now(), tlsByHost: map[string]*TLSDetails{}}
+	f := &fetcher{w: w, spec: spec, clean: cleanerFor(spec.Secret), clock: w.Clock, start: time.Now(), tlsByHost: map[string]*TLSDetails{}}
 	if f.clock == nil {
 		f.clock = SystemClock{}
 	}
@@ -537,23 +540,6 @@ func stepWords(step string) string {
 		return "the TLS handshake"
 	}
 	return "the request"
-}
-
-// clean sanitises remote or user text for a result and masks the secret.
-func (f *fetcher) clean(s string) string {
-	return maskSecret(sanitize.Secrets(sanitize.Line(s)), f.spec.Secret)
-}
-
-// maskSecret masks a known secret as sent and as a URL would carry it.
-func maskSecret(s, secret string) string {
-	if secret == "" {
-		return s
-	}
-	s = sanitize.Exact(s, secret)
-	if q := url.QueryEscape(secret); q != secret {
-		s = sanitize.Exact(s, q)
-	}
-	return s
 }
 
 // cleanURL prints a URL for a result: sanitised, without credentials,
