@@ -146,6 +146,9 @@ func fetch(ctx context.Context, w World, spec fetchSpec) fetchResult {
 		MaxResponseHeaderBytes: maxHeaderBytes,
 		OnProxyConnectResponse: f.onProxyConnect,
 	}
+	// After a cancelled request net/http may go on dialling in the
+	// background, its hooks still calling into f; CloseIdleConnections
+	// cancels such a detached dial too.
 	defer tr.CloseIdleConnections()
 	client := &http.Client{Transport: tr, CheckRedirect: f.checkRedirect}
 
@@ -397,13 +400,12 @@ func (f *fetcher) trace() *httptrace.ClientTrace {
 			f.phase = "tls"
 			f.mu.Unlock()
 		},
-		TLSHandshakeDone: func(cs tls.ConnectionState, err error) {
+		// Version and ALPN are not taken here: judgeChain read them from
+		// the same state in VerifyConnection, and writing into its
+		// TLSDetails here could race with a result already handed back.
+		TLSHandshakeDone: func(_ tls.ConnectionState, err error) {
 			f.mu.Lock()
 			f.tlsDur = time.Since(f.tlsStart)
-			if d := f.tlsByHost[cs.ServerName]; d != nil && cs.Version != 0 {
-				d.Version = tls.VersionName(cs.Version)
-				d.ALPN = sanitize.Line(cs.NegotiatedProtocol)
-			}
 			if err == nil {
 				f.phase = "request"
 			}
