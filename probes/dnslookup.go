@@ -52,7 +52,7 @@ func dnsLookupHosts(targets []Target) []dnsLookupHost {
 }
 
 // dnsLookupProbe is dns:lookup:<host>.
-func dnsLookupProbe(cfg Config, w World, h dnsLookupHost) Probe {
+func dnsLookupProbe(cfg Config, w World, h dnsLookupHost, doh dohLookup) Probe {
 	return Probe{
 		ID:      "dns:lookup:" + h.Host,
 		Kind:    KindDNS,
@@ -60,14 +60,14 @@ func dnsLookupProbe(cfg Config, w World, h dnsLookupHost) Probe {
 		Title:   "DNS answers for " + h.Host,
 		Timeout: dnsLookupTimeout,
 		Run: func(ctx context.Context) Result {
-			return lookupHost(ctx, cfg, w, h)
+			return lookupHost(ctx, cfg, w, h, doh)
 		},
 	}
 }
 
 // lookupHost asks the system resolver, every independent UDP resolver and
-// the DoH endpoint at once, then compares.
-func lookupHost(ctx context.Context, cfg Config, w World, h dnsLookupHost) Result {
+// the DoH endpoint (doh, nil for none) at once, then compares.
+func lookupHost(ctx context.Context, cfg Config, w World, h dnsLookupHost, doh dohLookup) Result {
 	empty := &DNSLookupDetails{Host: sanitize.LineN(h.Host, 253), RangesDate: CloudflareRangesDate, ExpectCloudflare: h.ExpectCloudflare}
 	host, err := lookupName(h.Host)
 	if err != nil {
@@ -83,15 +83,8 @@ func lookupHost(ctx context.Context, cfg Config, w World, h dnsLookupHost) Resul
 	for _, server := range cfg.Resolvers {
 		jobs = append(jobs, func(ctx context.Context) ResolverAnswer { return udpAnswer(ctx, w.Dialer, server, h.Host) })
 	}
-	if cfg.DoHURL != "" {
-		doh, err := newDoHClient(w, cfg.DoHURL)
-		if err != nil {
-			bad := ResolverAnswer{Resolver: sanitize.URL(cfg.DoHURL), Transport: "doh", RCode: RCodeError, Error: err.Error()}
-			jobs = append(jobs, func(context.Context) ResolverAnswer { return bad })
-		} else {
-			defer doh.close()
-			jobs = append(jobs, func(ctx context.Context) ResolverAnswer { return dohAnswer(ctx, doh, h.Host) })
-		}
+	if doh != nil {
+		jobs = append(jobs, func(ctx context.Context) ResolverAnswer { return doh(ctx, h.Host) })
 	}
 	answers := make([]ResolverAnswer, len(jobs))
 	var wg sync.WaitGroup

@@ -8,8 +8,9 @@ package probes
 // run.
 func DNSProbes(cfg Config, w World) []Probe {
 	probes := []Probe{dnsConfigProbe(w)}
+	doh := newDoHLookup(w, cfg.DoHURL) // one DoH connection for every lookup
 	for _, h := range dnsLookupHosts(cfg.Targets) {
-		probes = append(probes, dnsLookupProbe(cfg, w, h))
+		probes = append(probes, dnsLookupProbe(cfg, w, h, doh))
 	}
 	return append(probes, dnsWhoamiProbe(cfg, w))
 }

@@ -23,6 +23,12 @@ import (
 // covers that on a slow link; the UDP resolvers answer in parallel.
 const dohTimeout = 4 * time.Second
 
+// dohIdleTimeout closes the DoH connection once a run is done with it. The
+// lookups of one run start together and each ends within dohTimeout, so a
+// connection idle that long will not be used again; nothing else closes
+// the client, which every lookup of the run shares.
+const dohIdleTimeout = dohTimeout
+
 // maxDoHResponse caps a DoH response body: a DNS message is at most 64 KiB
 // by its own length field, and an A or AAAA answer is a few hundred bytes.
 const maxDoHResponse = 64 << 10
@@ -36,7 +42,24 @@ type dohClient struct {
 	url    string
 	host   string
 	client *http.Client
-	tr     *http.Transport
+}
+
+// dohLookup asks the DoH endpoint for a host's A and AAAA records.
+type dohLookup func(ctx context.Context, host string) ResolverAnswer
+
+// newDoHLookup builds a run's DoH lookup, which every dns:lookup probe of
+// the run shares (with its connection); nil when no DoH URL is configured.
+// A URL that cannot be used gives every host an answer saying why.
+func newDoHLookup(w World, raw string) dohLookup {
+	if raw == "" {
+		return nil
+	}
+	c, err := newDoHClient(w, raw)
+	if err != nil {
+		bad := ResolverAnswer{Resolver: sanitize.URL(raw), Transport: "doh", RCode: RCodeError, Error: err.Error()}
+		return func(context.Context, string) ResolverAnswer { return bad }
+	}
+	return func(ctx context.Context, host string) ResolverAnswer { return dohAnswer(ctx, c, host) }
 }
 
 // newDoHClient checks the endpoint URL and builds its client.
@@ -69,7 +92,11 @@ func newDoHClient(w World, raw string) (*dohClient, error) {
 			InsecureSkipVerify: true,
 			VerifyConnection:   verifyOwnTrust(host, w.Trust, clock),
 		},
-		ForceAttemptHTTP2:      true,
+		ForceAttemptHTTP2: true,
+		// One connection carries every query of the run (HTTP/2 shares
+		// it): the DoH server's name is resolved and dialled once.
+		MaxConnsPerHost:        1,
+		IdleConnTimeout:        dohIdleTimeout,
 		TLSHandshakeTimeout:    dohTimeout,
 		ResponseHeaderTimeout:  dohTimeout,
 		MaxResponseHeaderBytes: 64 << 10,
@@ -78,7 +105,6 @@ func newDoHClient(w World, raw string) (*dohClient, error) {
 	return &dohClient{
 		url:  u.String(),
 		host: host,
-		tr:   tr,
 		client: &http.Client{
 			Transport: tr,
 			CheckRedirect: func(*http.Request, []*http.Request) error {
@@ -87,9 +113,6 @@ func newDoHClient(w World, raw string) (*dohClient, error) {
 		},
 	}, nil
 }
-
-// close releases idle connections.
-func (c *dohClient) close() { c.tr.CloseIdleConnections() }
 
 // exchange sends one query as POST application/dns-message (RFC 8484
 // section 4.1) with ID 0, as the RFC recommends for caching.
