@@ -230,9 +230,9 @@ func keyOutcome(v Verdict, status int, env string) (string, Status, string) {
 		return KeyServerError, StatusWarn, fmt.Sprintf("the API failed on its side (HTTP %d), so the key could not be judged%s", status, msg)
 	}
 	if v.Blocked() {
-		return KeyUnknown, StatusFail, fmt.Sprintf("the key could not be checked: %s (HTTP %d)", verdictSummary(v), status)
+		return KeyUnknown, StatusFail, "the key could not be checked: " + withStatus(verdictSummary(v), status)
 	}
-	return KeyUnknown, StatusUnknown, fmt.Sprintf("the key could not be judged from the answer: %s (HTTP %d)", verdictSummary(v), status)
+	return KeyUnknown, StatusUnknown, "the key could not be judged from the answer: " + withStatus(verdictSummary(v), status)
 }
 
 func apiKeyEvidence(d *APIKeyDetails, fr fetchResult) []string {

@@ -215,7 +215,7 @@ func runTrace(ctx context.Context, host, traceURL, route string, w World, tm tim
 		d.FromBlockPage = true
 		d.IP, d.Loc, d.Colo = verdict.ClientIP, verdict.Country, verdict.Colo
 		res.Status = StatusFail
-		res.Reason = fmt.Sprintf("even the trace on %s was blocked: %s (HTTP %d)", host, verdictSummary(verdict), status)
+		res.Reason = fmt.Sprintf("even the trace on %s was blocked: %s", host, withStatus(verdictSummary(verdict), status))
 		if d.IP != "" || d.Loc != "" {
 			res.Reason += fmt.Sprintf("; the block page says Cloudflare saw %s", strings.TrimSpace(d.IP+" "+inCountry(d.Loc)))
 		}
@@ -224,7 +224,7 @@ func runTrace(ctx context.Context, host, traceURL, route string, w World, tm tim
 		res.Reason = host + " is not behind Cloudflare (no trace, and a 404 without Cloudflare markers)"
 	default:
 		res.Status = StatusFail
-		res.Reason = fmt.Sprintf("no Cloudflare trace from %s: %s (HTTP %d)", host, verdictSummary(verdict), status)
+		res.Reason = fmt.Sprintf("no Cloudflare trace from %s: %s", host, withStatus(verdictSummary(verdict), status))
 	}
 	return res
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
 )
 
@@ -337,7 +338,7 @@ func runEndpoint(ctx context.Context, t Target, v Variant, w World, tm timeouts)
 		if verdict.Kind == VerdictOK {
 			res.Reason = fmt.Sprintf("%s answered normally (HTTP %d)", host, d.StatusCode)
 		} else {
-			res.Reason = fmt.Sprintf("%s answered as expected: %s (HTTP %d)", host, verdictSummary(verdict), d.StatusCode)
+			res.Reason = host + " answered as expected: " + withStatus(verdictSummary(verdict), d.StatusCode)
 		}
 		if d.TLS != nil && d.TLS.Intercepted {
 			res.Status = StatusWarn
@@ -348,7 +349,7 @@ func runEndpoint(ctx context.Context, t Target, v Variant, w World, tm timeouts)
 		res.Reason = fmt.Sprintf("Cloudflare challenge from %s (HTTP %d): a browser with JavaScript and cookies is needed, which is not a block", host, d.StatusCode)
 	default:
 		res.Status = StatusFail
-		res.Reason = fmt.Sprintf("%s (HTTP %d)", verdictSummary(verdict), d.StatusCode)
+		res.Reason = withStatus(verdictSummary(verdict), d.StatusCode)
 	}
 	return res
 }
@@ -358,6 +359,17 @@ func verdictSummary(v Verdict) string {
 		return v.Summary
 	}
 	return string(v.Kind)
+}
+
+// withStatus is a reason naming the HTTP status once: summary as it is when
+// it already names the status (most classifier summaries do), otherwise
+// with "(HTTP 403)" appended.
+func withStatus(summary string, status int) string {
+	tag := fmt.Sprintf("HTTP %d", status)
+	if strings.Contains(summary, tag) {
+		return summary
+	}
+	return summary + " (" + tag + ")"
 }
 
 func interceptorWords(t *TLSDetails) string {

@@ -501,3 +501,27 @@ func TestRedirectsDropQueryStrings(t *testing.T) {
 		t.Errorf("not followed: location %q, cut %q", fr.Details.Headers["location"], fr.Cut)
 	}
 }
+
+// TestReasonNamesStatusOnce: a classifier summary that already names the
+// status gets no second "(HTTP 403)".
+func TestReasonNamesStatusOnce(t *testing.T) {
+	if got := withStatus("HTTP 403 through Cloudflare with no recognisable error page", 403); got != "HTTP 403 through Cloudflare with no recognisable error page" {
+		t.Errorf("named: %q", got)
+	}
+	if got := withStatus("Cloudflare error 1020: access denied", 403); got != "Cloudflare error 1020: access denied (HTTP 403)" {
+		t.Errorf("not named: %q", got)
+	}
+	tw := newTestWorld(t)
+	srv := tw.serve(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		cfHeaders(w)
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusForbidden)
+		_, _ = io.WriteString(w, "<html><body>nope</body></html>")
+	}))
+	tw.host("chatgpt.com", cgV4, "", addr(srv))
+	cfg := configFor(WebTarget("https://chatgpt.com/"))
+	r := runProbe(t, probeByID(t, TargetProbes(cfg.Targets[0], cfg, tw.World()), "endpoint:chatgpt.com:direct-ipv4-plain"))
+	if r.Status != StatusFail || strings.Count(r.Reason, "HTTP 403") != 1 {
+		t.Errorf("%s %q", r.Status, r.Reason)
+	}
+}
