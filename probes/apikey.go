@@ -92,7 +92,7 @@ func APIKeyProbe(cfg Config, w World) Probe {
 			return skip("no " + env + " set")
 		}
 		if u, err := url.Parse(target.URL); err != nil || u.Scheme != "https" {
-			return skip("the API key is only sent over HTTPS, and " + defaultClean(hostOf(target.URL)) + " is not an https URL")
+			return skip("the API key is only sent over HTTPS, and " + defaultClean(target.Host()) + " is not an https URL")
 		}
 		route := RouteDirect
 		if proxyApplies(target.URL, cfg, w) {

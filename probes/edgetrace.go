@@ -144,7 +144,7 @@ func TraceProbes(cfg Config, w World) []Probe {
 			routes = append(routes, RouteProxy)
 		}
 		for _, route := range routes {
-			host, route := u.Hostname(), route
+			host := u.Hostname()
 			title := "Cloudflare trace for " + host
 			if route == RouteProxy {
 				title += " through the proxy"
@@ -253,7 +253,7 @@ func fillTrace(d *TraceDetails, f map[string]string, localNow time.Time) {
 }
 
 func traceReason(d *TraceDetails) string {
-	s := "Cloudflare sees this machine as " + orUnknown(d.IP)
+	s := "Cloudflare sees this machine as " + orWords(d.IP, "an unknown IP")
 	if d.Loc != "" {
 		s += " in " + d.Loc
 	}
@@ -269,13 +269,6 @@ func traceReason(d *TraceDetails) string {
 	}
 	if len(extra) > 0 {
 		s += " (" + strings.Join(extra, ", ") + ")"
-	}
-	return s
-}
-
-func orUnknown(s string) string {
-	if s == "" {
-		return "an unknown IP"
 	}
 	return s
 }

@@ -314,7 +314,7 @@ func runEndpoint(ctx context.Context, t Target, v Variant, w World, tm timeouts)
 	fr := fetch(ctx, w, spec)
 	d := fr.Details
 	res := Result{Details: &d}
-	host := defaultClean(hostOf(t.URL))
+	host := defaultClean(t.Host())
 	if fr.Fail != nil {
 		res.Status = fr.Fail.status()
 		res.Reason = fr.Fail.Reason

@@ -169,10 +169,7 @@ func fetch(ctx context.Context, w World, spec fetchSpec) fetchResult {
 	}
 	defer resp.Body.Close()
 
-	deadline := f.own
-	if dl, ok := ctx.Deadline(); ok && dl.Before(deadline) {
-		deadline = dl
-	}
+	deadline, _ := ctx.Deadline() // the earlier of the probe's limit and the caller's
 	body := readBody(resp, spec.BodyLimit, deadline.Add(-spec.Timeouts.BodyReserve), spec.DecodeBody)
 	res.Header = resp.Header
 	res.Body = body.Data
