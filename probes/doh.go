@@ -40,7 +40,6 @@ const maxDoHResponse = 64 << 10
 // against the system store and the user's declared roots.
 type dohClient struct {
 	url    string
-	host   string
 	client *http.Client
 }
 
@@ -103,8 +102,7 @@ func newDoHClient(w World, raw string) (*dohClient, error) {
 		DisableCompression:     true,
 	}
 	return &dohClient{
-		url:  u.String(),
-		host: host,
+		url: u.String(),
 		client: &http.Client{
 			Transport: tr,
 			CheckRedirect: func(*http.Request, []*http.Request) error {
