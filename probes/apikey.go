@@ -92,7 +92,7 @@ func APIKeyProbe(cfg Config, w World) Probe {
 			return skip("no " + env + " set")
 		}
 		if u, err := url.Parse(target.URL); err != nil || u.Scheme != "https" {
-			return skip("the API key is only sent over HTTPS, and " + defaultClean(hostOf(target.URL)) + " is not an https URL")
+			return skip("the API key is only sent over HTTPS, and " + defaultClean(target.Host()) + " is not an https URL")
 		}
 		route := RouteDirect
 		if proxyApplies(target.URL, cfg, w) {
@@ -105,7 +105,11 @@ func APIKeyProbe(cfg Config, w World) Probe {
 	return p
 }
 
-func runAPIKey(ctx context.Context, t Target, env, key, route string, w World, tm timeouts) Result {
+// runAPIKey makes the authenticated request and judges the answer. Every
+// way out of it passes through sealAPIKey, so the key is masked in all the
+// result holds.
+func runAPIKey(ctx context.Context, t Target, env, key, route string, w World, tm timeouts) (res Result) {
+	defer func() { res = sealAPIKey(res, key) }()
 	fr := fetch(ctx, w, fetchSpec{
 		URL:          t.URL,
 		Variant:      Variant{Route: route, Family: FamilyAny, Headers: HeadersPlain},
@@ -115,9 +119,8 @@ func runAPIKey(ctx context.Context, t Target, env, key, route string, w World, t
 		Secret:       key,
 		Timeouts:     tm,
 	})
-	clean := func(s string) string { return maskSecret(defaultClean(s), key) }
 	d := &APIKeyDetails{URL: fr.Details.URL, EnvVar: env, Outcome: KeyUnknown}
-	res := Result{Details: d}
+	res = Result{Details: d}
 	if fr.Fail != nil {
 		d.Failure = fr.Fail.Code
 		res.Status = StatusUnknown
@@ -135,7 +138,7 @@ func runAPIKey(ctx context.Context, t Target, env, key, route string, w World, t
 			d.RateLimit[k] = v
 		}
 	}
-	verdict := cleanVerdict(Classify(ClassifyInput{Status: d.StatusCode, Header: fr.Header, Body: fr.Body, ExpectCloudflare: t.ExpectCloudflare}), clean)
+	verdict := Classify(ClassifyInput{Status: d.StatusCode, Header: fr.Header, Body: fr.Body, ExpectCloudflare: t.ExpectCloudflare})
 	d.Verdict = verdict
 	if d.RequestID == "" && verdict.OpenAI != nil {
 		d.RequestID = verdict.OpenAI.RequestID
@@ -148,10 +151,25 @@ func runAPIKey(ctx context.Context, t Target, env, key, route string, w World, t
 		return res
 	}
 	d.Outcome, res.Status, res.Reason = keyOutcome(verdict, d.StatusCode, env)
-	scrubSecret(d, key)
+	return res
+}
+
+// sealAPIKey masks the key everywhere in a finished result: the details
+// through their JSON form (scrubSecret), reason, evidence and error text
+// with the request's cleaner.
+func sealAPIKey(res Result, key string) Result {
+	if d, ok := res.Details.(*APIKeyDetails); ok {
+		scrubSecret(d, key)
+	}
+	clean := cleanerFor(key)
 	res.Reason = clean(res.Reason)
 	for i, e := range res.Evidence {
 		res.Evidence[i] = clean(e)
+	}
+	if res.Error != nil {
+		e := *res.Error
+		e.Message = clean(e.Message)
+		res.Error = &e
 	}
 	return res
 }
@@ -212,9 +230,9 @@ func keyOutcome(v Verdict, status int, env string) (string, Status, string) {
 		return KeyServerError, StatusWarn, fmt.Sprintf("the API failed on its side (HTTP %d), so the key could not be judged%s", status, msg)
 	}
 	if v.Blocked() {
-		return KeyUnknown, StatusFail, fmt.Sprintf("the key could not be checked: %s (HTTP %d)", verdictSummary(v), status)
+		return KeyUnknown, StatusFail, "the key could not be checked: " + withStatus(verdictSummary(v), status)
 	}
-	return KeyUnknown, StatusUnknown, fmt.Sprintf("the key could not be judged from the answer: %s (HTTP %d)", verdictSummary(v), status)
+	return KeyUnknown, StatusUnknown, "the key could not be judged from the answer: " + withStatus(verdictSummary(v), status)
 }
 
 func apiKeyEvidence(d *APIKeyDetails, fr fetchResult) []string {

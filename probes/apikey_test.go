@@ -137,19 +137,22 @@ func TestKeyOutcome(t *testing.T) {
 	}
 }
 
-func TestCleanVerdictMasksSecret(t *testing.T) {
+// TestSealAPIKeyMasksEverything: the last step of the key probe masks the
+// key in every string of the result, whichever field a server echoed it in.
+func TestSealAPIKeyMasksEverything(t *testing.T) {
 	const key = "plainkey-0123456789abcdef"
-	clean := func(s string) string { return maskSecret(defaultClean(s), key) }
-	v := cleanVerdict(Verdict{
-		Summary: "bad key " + key, Markers: []string{"body: " + key, "ok"}, RayID: "\x1b[31m8a1b",
-		OpenAI: &OpenAIError{Message: "Incorrect API key provided: " + key, RequestID: "req_" + key},
-	}, clean)
-	b, _ := json.Marshal(v)
-	if strings.Contains(string(b), key) || strings.Contains(string(b), `\u001b`) {
-		t.Errorf("verdict still holds the key or an escape: %s", b)
+	d := &APIKeyDetails{URL: "https://api.openai.com/v1/models", Verdict: Verdict{
+		Summary: "bad key " + key, Category: key, Markers: []string{"body: " + key, "ok"},
+		OpenAI: &OpenAIError{Message: "Incorrect API key provided: " + key, Param: key, RequestID: "req_" + key},
+	}}
+	r := sealAPIKey(Result{Reason: "reason " + key, Evidence: []string{"ev " + url.QueryEscape(key)}, Details: d,
+		Error: &StepError{Step: "request", Message: "request: " + key}}, key)
+	b, _ := json.Marshal(r)
+	if strings.Contains(string(b), key) {
+		t.Errorf("result still holds the key: %s", b)
 	}
-	if v.Markers[1] != "ok" || v.RayID != "8a1b" {
-		t.Errorf("verdict mangled: %+v", v)
+	if got := r.Details.(*APIKeyDetails).Verdict.Markers[1]; got != "ok" {
+		t.Errorf("verdict mangled: %q", got)
 	}
 }
 
@@ -166,4 +169,28 @@ func TestScrubSecretCoversEveryField(t *testing.T) {
 	if d.Outcome != KeyInvalid || d.Verdict.Kind != VerdictOpenAIInvalidKey || d.RateLimit["x-ratelimit-limit-requests"] != "v[redacted]" {
 		t.Errorf("details damaged: %+v", d)
 	}
+}
+
+// TestAPIKeyNeverInResultOnRedirect: a redirect stops the key check early;
+// what the redirect carried is masked on that path too. The server puts
+// the key in a Cloudflare structured error's category, a verdict field no
+// per-field cleaning covered.
+func TestAPIKeyNeverInResultOnRedirect(t *testing.T) {
+	const key = "plaintoken-0123456789abcdef"
+	tw := newTestWorld(t)
+	srv := tw.serve(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		echo := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+		cfHeaders(w)
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Location", "https://login.example.net/")
+		w.WriteHeader(http.StatusFound)
+		_, _ = io.WriteString(w, `{"cloudflare_error":true,"error_code":1020,"error_name":"access_denied","error_category":"`+echo+`"}`)
+	}))
+	tw.host("api.openai.com", apiV4, "", addr(srv))
+	tw.setEnv("OPENAI_API_KEY", key)
+	r := runProbe(t, APIKeyProbe(DefaultConfig(), tw.World()))
+	if d := r.Details.(*APIKeyDetails); d.Failure != "redirect_not_followed" {
+		t.Fatalf("not the redirect path: %s %s %+v", r.Status, r.Reason, d)
+	}
+	assertClean(t, r, key)
 }

@@ -103,25 +103,11 @@ func readStopped(out bodyRead, err error, expired bool, encoding string) bodyRea
 }
 
 // readCapped reads up to limit bytes; capped reports that more followed.
+// A read error comes back with the bytes that arrived before it.
 func readCapped(r io.Reader, limit int64) (data []byte, capped bool, err error) {
-	buf := make([]byte, 0, min(limit+1, 32<<10))
-	lr := io.LimitReader(r, limit+1)
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, rerr := lr.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if rerr == io.EOF {
-			break
-		}
-		if rerr != nil {
-			err = rerr
-			break
-		}
+	data, err = io.ReadAll(io.LimitReader(r, limit+1))
+	if int64(len(data)) > limit {
+		return data[:limit], true, nil
 	}
-	if int64(len(buf)) > limit {
-		return buf[:limit], true, nil
-	}
-	return buf, false, err
+	return data, false, err
 }

@@ -77,7 +77,7 @@ func acceptLanguage(lookupEnv func(string) (string, bool)) string {
 	loc, _, _ = strings.Cut(loc, ".")
 	loc, _, _ = strings.Cut(loc, "@")
 	lang, region, _ := strings.Cut(loc, "_")
-	if !isAlpha(lang, 2, 3) || lang == "C" {
+	if !isAlpha(lang, 2, 3) { // also "C" and "POSIX"
 		return fallback
 	}
 	lang = strings.ToLower(lang)

@@ -2,14 +2,9 @@ package probes
 
 import (
 	"context"
-	"crypto/tls"
-	"errors"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 
 	"github.com/gptdoctor/gptdoctor/internal/sanitize"
@@ -31,37 +26,37 @@ func runCaptiveProbe(ctx context.Context, cfg Config, w World) Result {
 		return Result{Status: StatusUnknown, Reason: "captive-portal check URL is not an http URL: " + d.URL, Details: d,
 			Error: &StepError{Step: "config", Message: "captive: bad URL " + d.URL}}
 	}
-	client := worldHTTPClient(w, nil)
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
-	if err != nil {
-		return Result{Status: StatusUnknown, Reason: "could not build the request", Details: d,
-			Error: &StepError{Step: "request", Message: "captive: " + errLine(err)}}
+	tm := timeoutsFor(cfg.Budget)
+	tm.Probe = captiveProbeTimeout
+	fr := fetch(ctx, w, fetchSpec{
+		URL:          u.String(),
+		Variant:      Variant{Route: RouteDirect, Family: FamilyAny, Headers: HeadersPlain},
+		Header:       http.Header{"Cache-Control": {"no-cache"}},
+		MaxRedirects: 0, // a portal's redirect is the answer
+		BodyLimit:    captiveBodyCap,
+		Timeouts:     tm,
+	})
+	if f := fr.Fail; f != nil {
+		return Result{Status: StatusUnknown, Reason: "no answer to the captive-portal check, so a portal cannot be ruled out: " + f.Reason,
+			Details: d, Error: &StepError{Step: f.Step, Message: "captive: " + f.Message, Timeout: f.Timeout}}
 	}
-	req.Header.Set("Cache-Control", "no-cache")
-	resp, err := client.Do(req)
-	if err != nil {
-		step, msg := classifyFetchError(err)
-		return Result{Status: StatusUnknown, Reason: fmt.Sprintf("could not reach %s, so a portal cannot be ruled out: %s", u.Host, msg),
-			Details: d, Error: &StepError{Step: step, Message: fmt.Sprintf("captive: %s %s: %s", step, u.Host, msg), Timeout: isTimeout(err)}}
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, captiveBodyCap))
-	d.StatusCode = resp.StatusCode
-	d.BodyBytes = len(body)
-	ev := []string{fmt.Sprintf("GET %s answered %s with %d body bytes", d.URL, resp.Status, len(body))}
-	if resp.StatusCode == http.StatusNoContent && len(body) == 0 {
+	code := fr.Details.StatusCode
+	d.StatusCode = code
+	d.BodyBytes = len(fr.Body)
+	ev := []string{fmt.Sprintf("GET %s answered %d %s with %d body bytes", d.URL, code, http.StatusText(code), len(fr.Body))}
+	if code == http.StatusNoContent && len(fr.Body) == 0 {
 		return Result{Status: StatusPass, Reason: "no captive portal: the check URL answered 204 as expected", Details: d, Evidence: ev}
 	}
 	d.Portal = true
-	if loc := resp.Header.Get("Location"); loc != "" {
+	if loc := fr.Header.Get("Location"); loc != "" {
 		d.RedirectTo = redirectTarget(u, loc)
 		ev = append(ev, "Location: "+d.RedirectTo)
 	}
-	d.Title = pageTitle(body)
+	d.Title = readResponse(ClassifyInput{Status: code, Header: fr.Header, Body: fr.Body}).title
 	if d.Title != "" {
 		ev = append(ev, "page title: "+d.Title)
 	}
-	reason := fmt.Sprintf("something on this network answered the captive-portal check with %d instead of 204", resp.StatusCode)
+	reason := fmt.Sprintf("something on this network answered the captive-portal check with %d instead of 204", code)
 	switch {
 	case d.RedirectTo != "":
 		host := d.RedirectTo
@@ -69,7 +64,7 @@ func runCaptiveProbe(ctx context.Context, cfg Config, w World) Result {
 			host = ru.Host
 		}
 		reason = fmt.Sprintf("a captive portal redirects plain HTTP to %s: sign in to this network first", host)
-	case resp.StatusCode == http.StatusNetworkAuthenticationRequired:
+	case code == http.StatusNetworkAuthenticationRequired:
 		reason = "the network requires sign-in (511 Network Authentication Required)"
 	case d.Title != "":
 		reason = fmt.Sprintf("a page titled %q answered instead of the internet: likely a captive portal or filter", d.Title)
@@ -77,74 +72,11 @@ func runCaptiveProbe(ctx context.Context, cfg Config, w World) Result {
 	return Result{Status: StatusFail, Reason: reason, Details: d, Evidence: ev}
 }
 
-var titleRe = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
-
-// pageTitle returns the sanitised <title> of an HTML body, if any.
-func pageTitle(body []byte) string {
-	m := titleRe.FindSubmatch(body)
-	if m == nil {
-		return ""
-	}
-	return sanitize.LineN(string(m[1]), 120)
-}
-
 // redirectTarget resolves a Location header against the request URL and
 // keeps scheme, host and path: portals put session tokens and MAC
 // addresses in the query string.
 func redirectTarget(base *url.URL, loc string) string {
-	ru, err := base.Parse(loc)
-	if err != nil {
-		return sanitize.LineN(loc, 120)
-	}
-	ru.User, ru.RawQuery, ru.Fragment, ru.ForceQuery = nil, "", "", false
-	return sanitize.LineN(ru.String(), 256)
-}
-
-// worldHTTPClient is an HTTP client that reaches the network only through
-// the world: names resolved by w.Resolver, connections opened by w.Dialer,
-// TLS judged against w.Trust.System, never an environment proxy, never a
-// redirect followed (the caller records it instead).
-func worldHTTPClient(w World, proxy func(*http.Request) (*url.URL, error)) *http.Client {
-	tr := &http.Transport{
-		Proxy: proxy,
-		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			return dialViaWorld(ctx, w, network, addr)
-		},
-		TLSClientConfig:   &tls.Config{RootCAs: w.Trust.System},
-		DisableKeepAlives: true,
-		ForceAttemptHTTP2: false,
-	}
-	return &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-}
-
-// resolveError marks a failure to resolve, so messages can say "dns".
-type resolveError struct {
-	host string
-	err  error
-}
-
-func (e *resolveError) Error() string { return "resolve " + e.host + ": " + e.err.Error() }
-func (e *resolveError) Unwrap() error { return e.err }
-
-// classifyFetchError names the step an HTTP fetch broke at and a short
-// message.
-func classifyFetchError(err error) (step, msg string) {
-	var re *resolveError
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		err = ue.Err
-	}
-	switch {
-	case errors.As(err, &re):
-		return "dns", errLine(re)
-	case isTimeout(err):
-		return "connect", "timed out"
-	}
-	var oe *net.OpError
-	if errors.As(err, &oe) && oe.Op == "dial" {
-		return "connect", errLine(err)
-	}
-	return "request", errLine(err)
+	return sanitize.LineN(bareLocation(base, loc), 256)
 }
 
 // hostOnly returns the host of a URL for messages.

@@ -191,7 +191,7 @@ const (
 // they were read; this is the backstop that makes "every string is safe" a
 // property of Classify rather than of each extractor) and tidies Markers.
 func finish(v Verdict) Verdict {
-	v.Summary = sanitize.Line(v.Summary)
+	v.Summary = sanitize.Line(sanitize.Secrets(v.Summary))
 	v.ChallengeType = sanitize.LineN(v.ChallengeType, 32)
 	v.Category = sanitize.LineN(v.Category, 64)
 	v.RayID = sanitize.LineN(v.RayID, 16)

@@ -63,8 +63,8 @@ func dnsLookupHosts(targets []Target) []dnsLookupHost {
 
 // dnsLookupProbe is dns:lookup:<host>. hosts reads the hosts file; the
 // lookup probes of one run share it, so the file is read once, when the
-// first of them runs.
-func dnsLookupProbe(cfg Config, w World, h dnsLookupHost, hosts func() hostsFile) Probe {
+// first of them runs. doh is the run's shared DoH client (nil for none).
+func dnsLookupProbe(cfg Config, w World, h dnsLookupHost, hosts func() hostsFile, doh dohLookup) Probe {
 	return Probe{
 		ID:      "dns:lookup:" + h.Host,
 		Kind:    KindDNS,
@@ -72,15 +72,15 @@ func dnsLookupProbe(cfg Config, w World, h dnsLookupHost, hosts func() hostsFile
 		Title:   "DNS answers for " + h.Host,
 		Timeout: dnsLookupTimeout,
 		Run: func(ctx context.Context) Result {
-			return lookupHost(ctx, cfg, w, h, hosts())
+			return lookupHost(ctx, cfg, w, h, hosts(), doh)
 		},
 	}
 }
 
 // lookupHost asks the system resolver, every independent UDP resolver and
-// the DoH endpoint at once, then compares, and looks for the host in the
-// hosts file.
-func lookupHost(ctx context.Context, cfg Config, w World, h dnsLookupHost, hosts hostsFile) Result {
+// the DoH endpoint (doh, nil for none) at once, then compares, and looks
+// for the host in the hosts file.
+func lookupHost(ctx context.Context, cfg Config, w World, h dnsLookupHost, hosts hostsFile, doh dohLookup) Result {
 	empty := &DNSLookupDetails{Host: sanitize.LineN(h.Host, 253), RangesDate: CloudflareRangesDate, ExpectCloudflare: h.ExpectCloudflare}
 	host, err := lookupName(h.Host)
 	if err != nil {
@@ -97,15 +97,8 @@ func lookupHost(ctx context.Context, cfg Config, w World, h dnsLookupHost, hosts
 	for _, server := range cfg.Resolvers {
 		jobs = append(jobs, func(ctx context.Context) ResolverAnswer { return udpAnswer(ctx, w.Dialer, server, h.Host) })
 	}
-	if cfg.DoHURL != "" {
-		doh, err := newDoHClient(w, cfg.DoHURL)
-		if err != nil {
-			bad := ResolverAnswer{Resolver: sanitize.URL(cfg.DoHURL), Transport: "doh", RCode: RCodeError, Error: err.Error()}
-			jobs = append(jobs, func(context.Context) ResolverAnswer { return bad })
-		} else {
-			defer doh.close()
-			jobs = append(jobs, func(ctx context.Context) ResolverAnswer { return dohAnswer(ctx, doh, h.Host) })
-		}
+	if doh != nil {
+		jobs = append(jobs, func(ctx context.Context) ResolverAnswer { return doh(ctx, h.Host) })
 	}
 	answers := make([]ResolverAnswer, len(jobs))
 	var wg sync.WaitGroup

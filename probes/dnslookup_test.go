@@ -52,7 +52,7 @@ func TestDNSProbesPlan(t *testing.T) {
 
 func runLookup(t *testing.T, lab *dnsLab, h dnsLookupHost) (Result, *DNSLookupDetails) {
 	t.Helper()
-	res := lookupHost(context.Background(), lab.cfg, lab.world, h, readHostsFile(lab.world))
+	res := lookupHost(context.Background(), lab.cfg, lab.world, h, readHostsFile(lab.world), newDoHLookup(lab.world, lab.cfg.DoHURL))
 	d, ok := res.Details.(*DNSLookupDetails)
 	if !ok {
 		t.Fatalf("details %T: %+v", res.Details, res)
@@ -271,7 +271,7 @@ func TestLookupHonoursCancellation(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(200*time.Millisecond, cancel)
 	start := time.Now()
-	res := lookupHost(ctx, lab.cfg, lab.world, chatgpt(), hostsFile{})
+	res := lookupHost(ctx, lab.cfg, lab.world, chatgpt(), hostsFile{}, newDoHLookup(lab.world, lab.cfg.DoHURL))
 	if el := time.Since(start); el > 2*time.Second {
 		t.Fatalf("returned %v after cancellation", el)
 	}

@@ -11,8 +11,9 @@ import "sync"
 func DNSProbes(cfg Config, w World) []Probe {
 	probes := []Probe{dnsConfigProbe(w)}
 	hosts := sync.OnceValue(func() hostsFile { return readHostsFile(w) })
+	doh := newDoHLookup(w, cfg.DoHURL) // one DoH connection for every lookup
 	for _, h := range dnsLookupHosts(cfg.Targets) {
-		probes = append(probes, dnsLookupProbe(cfg, w, h, hosts))
+		probes = append(probes, dnsLookupProbe(cfg, w, h, hosts, doh))
 	}
 	return append(probes, dnsWhoamiProbe(cfg, w))
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -24,6 +23,12 @@ import (
 // covers that on a slow link; the UDP resolvers answer in parallel.
 const dohTimeout = 4 * time.Second
 
+// dohIdleTimeout closes the DoH connection once a run is done with it. The
+// lookups of one run start together and each ends within dohTimeout, so a
+// connection idle that long will not be used again; nothing else closes
+// the client, which every lookup of the run shares.
+const dohIdleTimeout = dohTimeout
+
 // maxDoHResponse caps a DoH response body: a DNS message is at most 64 KiB
 // by its own length field, and an A or AAAA answer is a few hundred bytes.
 const maxDoHResponse = 64 << 10
@@ -35,9 +40,25 @@ const maxDoHResponse = 64 << 10
 // against the system store and the user's declared roots.
 type dohClient struct {
 	url    string
-	host   string
 	client *http.Client
-	tr     *http.Transport
+}
+
+// dohLookup asks the DoH endpoint for a host's A and AAAA records.
+type dohLookup func(ctx context.Context, host string) ResolverAnswer
+
+// newDoHLookup builds a run's DoH lookup, which every dns:lookup probe of
+// the run shares (with its connection); nil when no DoH URL is configured.
+// A URL that cannot be used gives every host an answer saying why.
+func newDoHLookup(w World, raw string) dohLookup {
+	if raw == "" {
+		return nil
+	}
+	c, err := newDoHClient(w, raw)
+	if err != nil {
+		bad := ResolverAnswer{Resolver: sanitize.URL(raw), Transport: "doh", RCode: RCodeError, Error: err.Error()}
+		return func(context.Context, string) ResolverAnswer { return bad }
+	}
+	return func(ctx context.Context, host string) ResolverAnswer { return dohAnswer(ctx, c, host) }
 }
 
 // newDoHClient checks the endpoint URL and builds its client.
@@ -50,28 +71,38 @@ func newDoHClient(w World, raw string) (*dohClient, error) {
 		return nil, fmt.Errorf("doh: %q carries credentials; not used", sanitize.URL(raw))
 	}
 	host := u.Hostname()
+	clock := w.Clock
+	if clock == nil {
+		clock = SystemClock{}
+	}
 	tr := &http.Transport{
 		Proxy: nil,
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			return dialViaWorld(ctx, w, network, addr)
+			c, nf := dialViaWorld(ctx, w, addr, false, timeoutsFor(0))
+			if nf != nil {
+				return nil, nf
+			}
+			return c, nil
 		},
 		TLSClientConfig: &tls.Config{
 			MinVersion: tls.VersionTLS12,
-			// Verification happens in VerifyConnection so that a chain
-			// to either the system store or the user's roots passes.
+			// Verification happens in VerifyConnection, by the policy
+			// every probe request follows (judgeChain).
 			InsecureSkipVerify: true,
-			VerifyConnection:   verifyAgainst(host, w.Trust),
+			VerifyConnection:   verifyOwnTrust(host, w.Trust, clock),
 		},
-		ForceAttemptHTTP2:      true,
+		ForceAttemptHTTP2: true,
+		// One connection carries every query of the run (HTTP/2 shares
+		// it): the DoH server's name is resolved and dialled once.
+		MaxConnsPerHost:        1,
+		IdleConnTimeout:        dohIdleTimeout,
 		TLSHandshakeTimeout:    dohTimeout,
 		ResponseHeaderTimeout:  dohTimeout,
 		MaxResponseHeaderBytes: 64 << 10,
 		DisableCompression:     true,
 	}
 	return &dohClient{
-		url:  u.String(),
-		host: host,
-		tr:   tr,
+		url: u.String(),
 		client: &http.Client{
 			Transport: tr,
 			CheckRedirect: func(*http.Request, []*http.Request) error {
@@ -79,35 +110,6 @@ func newDoHClient(w World, raw string) (*dohClient, error) {
 			},
 		},
 	}, nil
-}
-
-// close releases idle connections.
-func (c *dohClient) close() { c.tr.CloseIdleConnections() }
-
-// verifyAgainst checks the server's chain for host against the system store
-// (World.Trust.System, nil meaning the OS store) and then the user's roots.
-func verifyAgainst(host string, trust Trust) func(tls.ConnectionState) error {
-	return func(cs tls.ConnectionState) error {
-		if len(cs.PeerCertificates) == 0 {
-			return errors.New("no certificate")
-		}
-		inter := x509.NewCertPool()
-		for _, c := range cs.PeerCertificates[1:] {
-			inter.AddCert(c)
-		}
-		opts := x509.VerifyOptions{DNSName: host, Intermediates: inter, Roots: trust.System}
-		_, err := cs.PeerCertificates[0].Verify(opts)
-		if err == nil {
-			return nil
-		}
-		if trust.User != nil {
-			opts.Roots = trust.User
-			if _, uerr := cs.PeerCertificates[0].Verify(opts); uerr == nil {
-				return nil
-			}
-		}
-		return err
-	}
 }
 
 // exchange sends one query as POST application/dns-message (RFC 8484

@@ -144,7 +144,7 @@ func TraceProbes(cfg Config, w World) []Probe {
 			routes = append(routes, RouteProxy)
 		}
 		for _, route := range routes {
-			host, route := u.Hostname(), route
+			host := u.Hostname()
 			title := "Cloudflare trace for " + host
 			if route == RouteProxy {
 				title += " through the proxy"
@@ -189,7 +189,7 @@ func runTrace(ctx context.Context, host, traceURL, route string, w World, tm tim
 		res.Evidence = failureEvidence(&fr.Details)
 		return res
 	}
-	verdict := cleanVerdict(Classify(ClassifyInput{Status: fr.Details.StatusCode, Header: fr.Header, Body: fr.Body, ExpectCloudflare: true}), defaultClean)
+	verdict := Classify(ClassifyInput{Status: fr.Details.StatusCode, Header: fr.Header, Body: fr.Body, ExpectCloudflare: true})
 	d.Verdict = verdict
 	if fields := ParseTrace(fr.Body); fr.Details.StatusCode == 200 && fr.Cut == "" && looksLikeTrace(fields) {
 		fillTrace(d, fields, fr.ReceivedAt)
@@ -215,7 +215,7 @@ func runTrace(ctx context.Context, host, traceURL, route string, w World, tm tim
 		d.FromBlockPage = true
 		d.IP, d.Loc, d.Colo = verdict.ClientIP, verdict.Country, verdict.Colo
 		res.Status = StatusFail
-		res.Reason = fmt.Sprintf("even the trace on %s was blocked: %s (HTTP %d)", host, verdictSummary(verdict), status)
+		res.Reason = fmt.Sprintf("even the trace on %s was blocked: %s", host, withStatus(verdictSummary(verdict), status))
 		if d.IP != "" || d.Loc != "" {
 			res.Reason += fmt.Sprintf("; the block page says Cloudflare saw %s", strings.TrimSpace(d.IP+" "+inCountry(d.Loc)))
 		}
@@ -224,7 +224,7 @@ func runTrace(ctx context.Context, host, traceURL, route string, w World, tm tim
 		res.Reason = host + " is not behind Cloudflare (no trace, and a 404 without Cloudflare markers)"
 	default:
 		res.Status = StatusFail
-		res.Reason = fmt.Sprintf("no Cloudflare trace from %s: %s (HTTP %d)", host, verdictSummary(verdict), status)
+		res.Reason = fmt.Sprintf("no Cloudflare trace from %s: %s", host, withStatus(verdictSummary(verdict), status))
 	}
 	return res
 }
@@ -253,7 +253,7 @@ func fillTrace(d *TraceDetails, f map[string]string, localNow time.Time) {
 }
 
 func traceReason(d *TraceDetails) string {
-	s := "Cloudflare sees this machine as " + orUnknown(d.IP)
+	s := "Cloudflare sees this machine as " + orWords(d.IP, "an unknown IP")
 	if d.Loc != "" {
 		s += " in " + d.Loc
 	}
@@ -269,13 +269,6 @@ func traceReason(d *TraceDetails) string {
 	}
 	if len(extra) > 0 {
 		s += " (" + strings.Join(extra, ", ") + ")"
-	}
-	return s
-}
-
-func orUnknown(s string) string {
-	if s == "" {
-		return "an unknown IP"
 	}
 	return s
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
 )
 
@@ -79,8 +80,8 @@ type EndpointDetails struct {
 	// healthy machine (a 401 missing_api_key from the API without a key).
 	Expected bool `json:"expected"`
 	// Failure is a stable code for a request that got no usable answer, so
-	// rules need not parse reasons: nxdomain, servfail, dns_timeout,
-	// no_address, refused, reset, connect_timeout, unreachable, tls_stall,
+	// rules need not parse reasons: nxdomain, servfail, dns_refused,
+	// dns_error, dns_timeout, no_address, refused, reset, connect_timeout, unreachable, tls_stall,
 	// tls_reset, tls_untrusted, tls_hostname, tls_expired, tls_alert,
 	// proxy_config, proxy_refused, proxy_*, header_timeout, closed,
 	// bad_response, redirect_loop, too_many_redirects, cancelled, budget.
@@ -313,7 +314,7 @@ func runEndpoint(ctx context.Context, t Target, v Variant, w World, tm timeouts)
 	fr := fetch(ctx, w, spec)
 	d := fr.Details
 	res := Result{Details: &d}
-	host := defaultClean(hostOf(t.URL))
+	host := defaultClean(t.Host())
 	if fr.Fail != nil {
 		res.Status = fr.Fail.status()
 		res.Reason = fr.Fail.Reason
@@ -322,7 +323,7 @@ func runEndpoint(ctx context.Context, t Target, v Variant, w World, tm timeouts)
 		return res
 	}
 
-	verdict := cleanVerdict(Classify(ClassifyInput{Status: d.StatusCode, Header: fr.Header, Body: fr.Body, ExpectCloudflare: t.ExpectCloudflare}), defaultClean)
+	verdict := Classify(ClassifyInput{Status: d.StatusCode, Header: fr.Header, Body: fr.Body, ExpectCloudflare: t.ExpectCloudflare})
 	d.Verdict = verdict
 	d.Expected = t.IsHealthy(verdict.Kind) && fr.Cut == ""
 	res.Evidence = responseEvidence(&d, fr.BodyNote)
@@ -337,7 +338,7 @@ func runEndpoint(ctx context.Context, t Target, v Variant, w World, tm timeouts)
 		if verdict.Kind == VerdictOK {
 			res.Reason = fmt.Sprintf("%s answered normally (HTTP %d)", host, d.StatusCode)
 		} else {
-			res.Reason = fmt.Sprintf("%s answered as expected: %s (HTTP %d)", host, verdictSummary(verdict), d.StatusCode)
+			res.Reason = host + " answered as expected: " + withStatus(verdictSummary(verdict), d.StatusCode)
 		}
 		if d.TLS != nil && d.TLS.Intercepted {
 			res.Status = StatusWarn
@@ -348,7 +349,7 @@ func runEndpoint(ctx context.Context, t Target, v Variant, w World, tm timeouts)
 		res.Reason = fmt.Sprintf("Cloudflare challenge from %s (HTTP %d): a browser with JavaScript and cookies is needed, which is not a block", host, d.StatusCode)
 	default:
 		res.Status = StatusFail
-		res.Reason = fmt.Sprintf("%s (HTTP %d)", verdictSummary(verdict), d.StatusCode)
+		res.Reason = withStatus(verdictSummary(verdict), d.StatusCode)
 	}
 	return res
 }
@@ -358,6 +359,17 @@ func verdictSummary(v Verdict) string {
 		return v.Summary
 	}
 	return string(v.Kind)
+}
+
+// withStatus is a reason naming the HTTP status once: summary as it is when
+// it already names the status (most classifier summaries do), otherwise
+// with "(HTTP 403)" appended.
+func withStatus(summary string, status int) string {
+	tag := fmt.Sprintf("HTTP %d", status)
+	if strings.Contains(summary, tag) {
+		return summary
+	}
+	return summary + " (" + tag + ")"
 }
 
 func interceptorWords(t *TLSDetails) string {

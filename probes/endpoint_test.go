@@ -464,3 +464,64 @@ func TestEndpointNoIPv6Route(t *testing.T) {
 		t.Errorf("any-family request: %s %q %q", r.Status, r.Reason, d.Failure)
 	}
 }
+
+// TestRedirectsDropQueryStrings: a portal's redirect carries a session and
+// the machine's MAC address in its query; neither may reach the result, not
+// in Redirects, the evidence, a redirect-loop message nor the kept Location
+// header.
+func TestRedirectsDropQueryStrings(t *testing.T) {
+	tw := newTestWorld(t)
+	// The body stays empty: the finding is about the URLs this client
+	// records, not about text a page happens to carry.
+	redirect := func(w http.ResponseWriter, to string) {
+		w.Header().Set("Location", to)
+		w.WriteHeader(http.StatusFound)
+	}
+	portal := tw.serve(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/login":
+			redirect(w, "https://chat.openai.com/again?session=portalsess1&mac=aa-bb-cc-dd-ee-ff#frag")
+		default:
+			redirect(w, "https://chat.openai.com/login?session=portalsess1&mac=aa-bb-cc-dd-ee-ff")
+		}
+	}))
+	tw.host("chat.openai.com", chatV4, "", addr(portal))
+	cfg := configFor(WebTarget("https://chat.openai.com/"))
+	r := runProbe(t, probeByID(t, TargetProbes(cfg.Targets[0], cfg, tw.World()), "endpoint:chat.openai.com:direct-ipv4-plain"))
+	d := endpointDetails(t, r)
+	if d.Failure != "redirect_loop" || len(d.Redirects) != 2 || d.Redirects[0].To != "https://chat.openai.com/login" {
+		t.Errorf("loop: failure %q redirects %+v (%s)", d.Failure, d.Redirects, r.Reason)
+	}
+	assertClean(t, r, "portalsess1", "aa-bb-cc", "frag")
+
+	// Not followed: the Location header is kept, without its query.
+	fr := fetch(context.Background(), tw.World(), fetchSpec{URL: "https://chat.openai.com/", Variant: Variant{RouteDirect, FamilyAny, HeadersPlain},
+		BodyLimit: maxBody, Timeouts: timeoutsFor(0)})
+	if fr.Details.Headers["location"] != "https://chat.openai.com/login" || !strings.Contains(fr.Cut, "https://chat.openai.com/login instead") {
+		t.Errorf("not followed: location %q, cut %q", fr.Details.Headers["location"], fr.Cut)
+	}
+}
+
+// TestReasonNamesStatusOnce: a classifier summary that already names the
+// status gets no second "(HTTP 403)".
+func TestReasonNamesStatusOnce(t *testing.T) {
+	if got := withStatus("HTTP 403 through Cloudflare with no recognisable error page", 403); got != "HTTP 403 through Cloudflare with no recognisable error page" {
+		t.Errorf("named: %q", got)
+	}
+	if got := withStatus("Cloudflare error 1020: access denied", 403); got != "Cloudflare error 1020: access denied (HTTP 403)" {
+		t.Errorf("not named: %q", got)
+	}
+	tw := newTestWorld(t)
+	srv := tw.serve(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		cfHeaders(w)
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusForbidden)
+		_, _ = io.WriteString(w, "<html><body>nope</body></html>")
+	}))
+	tw.host("chatgpt.com", cgV4, "", addr(srv))
+	cfg := configFor(WebTarget("https://chatgpt.com/"))
+	r := runProbe(t, probeByID(t, TargetProbes(cfg.Targets[0], cfg, tw.World()), "endpoint:chatgpt.com:direct-ipv4-plain"))
+	if r.Status != StatusFail || strings.Count(r.Reason, "HTTP 403") != 1 {
+		t.Errorf("%s %q", r.Status, r.Reason)
+	}
+}

@@ -137,16 +137,16 @@ func (e *Engine) Start(ctx context.Context, plan Plan) *Run {
 		got := make([]Result, 0, len(plan.Probes))
 		for res := range internal {
 			got = append(got, res)
-			run.emit(res)
+			run.results <- res
 		}
 		sortByPlan(got, order)
-		for _, d := range plan.Derive {
-			for _, res := range safeDerive(d, got[:len(got):len(got)]) {
+		for i, d := range plan.Derive {
+			for _, res := range safeDerive(i, d, got[:len(got):len(got)]) {
 				res.RunID = run.ID
 				if res.Started.IsZero() {
 					res.Started = clock.Now()
 				}
-				run.emit(res)
+				run.results <- res
 				got = append(got, res)
 			}
 		}
@@ -157,13 +157,6 @@ func (e *Engine) Start(ctx context.Context, plan Plan) *Run {
 		close(run.results)
 	}()
 	return run
-}
-
-func (r *Run) emit(res Result) {
-	r.mu.Lock()
-	r.collected = append(r.collected, res)
-	r.mu.Unlock()
-	r.results <- res
 }
 
 // runOne runs a probe under its own timeout and returns exactly one result,
@@ -241,10 +234,20 @@ func safeRun(ctx context.Context, p Probe) (res Result) {
 	return p.Run(ctx)
 }
 
-func safeDerive(d Derivation, results []Result) (out []Result) {
+// safeDerive runs the i-th derivation of a plan. One that panics yields
+// an unknown result saying so, as a probe that panics does, rather than
+// vanishing from the run.
+func safeDerive(i int, d Derivation, results []Result) (out []Result) {
 	defer func() {
 		if v := recover(); v != nil {
-			out = nil
+			id := fmt.Sprintf("derive:%d", i+1)
+			out = []Result{{
+				ID:     id,
+				Title:  "Cross-check of the results",
+				Status: StatusUnknown,
+				Reason: fmt.Sprintf("cross-check crashed: %v", v),
+				Error:  &StepError{Step: "internal", Message: fmt.Sprintf("%s: panic: %v", id, v)},
+			}}
 		}
 	}()
 	return d(results)

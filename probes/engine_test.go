@@ -209,6 +209,26 @@ func TestEngineDerivationsSeeAllResults(t *testing.T) {
 	}
 }
 
+// TestEngineDerivationPanicIsReported: a derivation that panics leaves an
+// unknown result naming the panic; the other derivations still run.
+func TestEngineDerivationPanicIsReported(t *testing.T) {
+	plan := Plan{
+		Probes: []Probe{sleepy("a", 0)},
+		Derive: []Derivation{
+			func([]Result) []Result { panic("index out of range") },
+			func([]Result) []Result { return []Result{{ID: "fine", Kind: KindIdentity, Status: StatusPass}} },
+		},
+	}
+	snap := (&Engine{Budget: time.Minute}).Start(context.Background(), plan).Wait()
+	d, ok := snap.Get("derive:1")
+	if !ok || d.Status != StatusUnknown || !strings.Contains(d.Reason, "index out of range") || d.Error == nil || d.RunID == "" {
+		t.Errorf("crashed derivation: %+v (found %v)", d, ok)
+	}
+	if _, ok := snap.Get("fine"); !ok || len(snap.Results) != 3 {
+		t.Errorf("results %+v", snap.Results)
+	}
+}
+
 func TestStatusRank(t *testing.T) {
 	order := []Status{StatusPass, StatusSkipped, StatusUnknown, StatusWarn, StatusFail}
 	for i := 1; i < len(order); i++ {

@@ -44,13 +44,19 @@ const excerptRunes = 300
 const clockSkewNotable = time.Minute
 
 // keptHeaders picks the diagnostic headers, lower-cased, values sanitised
-// and passed through clean (which masks the request's secret).
+// and passed through clean (which masks the request's secret). Location
+// loses its query as redirect URLs do (see bareURL).
 func keptHeaders(h http.Header, clean func(string) string) map[string]string {
 	out := map[string]string{}
 	for _, k := range diagnosticHeaders {
-		if vs := h.Values(k); len(vs) > 0 {
-			out[k] = clean(strings.Join(vs, ", "))
+		vs := h.Values(k)
+		if len(vs) == 0 {
+			continue
 		}
+		if k == "location" {
+			vs = []string{bareLocation(nil, vs[0])}
+		}
+		out[k] = clean(strings.Join(vs, ", "))
 	}
 	var extra []string
 	for k := range h {
@@ -83,31 +89,6 @@ func excerpt(body []byte, secret string) string {
 	// leave its first half behind.
 	s := maskSecret(sanitize.Secrets(string(body)), secret)
 	return strings.TrimSpace(maskSecret(sanitize.Secrets(sanitize.Text(s, excerptRunes)), secret))
-}
-
-// cleanVerdict passes every string of a verdict through clean. The
-// classifier already sanitises; this also masks the request's own secret
-// (an API key the server echoed into an error message).
-func cleanVerdict(v Verdict, clean func(string) string) Verdict {
-	v.Summary = clean(v.Summary)
-	v.ChallengeType = clean(v.ChallengeType)
-	v.RayID = clean(v.RayID)
-	v.Colo = clean(v.Colo)
-	v.ClientIP = clean(v.ClientIP)
-	v.Country = clean(v.Country)
-	if len(v.Markers) > 0 {
-		m := make([]string, len(v.Markers))
-		for i, s := range v.Markers {
-			m[i] = clean(s)
-		}
-		v.Markers = m
-	}
-	if v.OpenAI != nil {
-		o := *v.OpenAI
-		o.Code, o.Type, o.Message, o.RequestID = clean(o.Code), clean(o.Type), clean(o.Message), clean(o.RequestID)
-		v.OpenAI = &o
-	}
-	return v
 }
 
 // responseEvidence lists what a response showed: status line, the edge

@@ -20,7 +20,8 @@ import (
 type netFailure struct {
 	// Step is dns, connect, proxy, tls, request or read.
 	Step string
-	// Code is a stable class: nxdomain, servfail, dns_timeout, no_address,
+	// Code is a stable class: nxdomain, servfail, dns_refused, dns_error,
+	// dns_timeout, no_address,
 	// refused, reset, connect_timeout, unreachable, host_unreachable,
 	// tls_stall, tls_reset, tls_untrusted, tls_hostname, tls_expired,
 	// tls_alert, proxy_config, proxy_refused, header_timeout, closed,
@@ -70,8 +71,10 @@ func familyLabel(family string) string {
 }
 
 // dnsFailure classifies a failed lookup of host. NXDOMAIN (the name does
-// not exist), SERVFAIL (the resolver could not answer) and a timeout (no
-// answer at all) point at different culprits, so they are kept apart.
+// not exist), SERVFAIL (the resolver could not answer), REFUSED (it would
+// not), a timeout (no answer at all) and other errors (no resolver to ask)
+// point at different culprits, so they are kept apart; systemRCode reads
+// them from the error as it does for the dns:lookup probe.
 func dnsFailure(step, host, family string, err error, limit time.Duration) *netFailure {
 	what := "resolve " + host
 	if step == "proxy" {
@@ -81,29 +84,36 @@ func dnsFailure(step, host, family string, err error, limit time.Duration) *netF
 		what += " (" + familyLabel(family) + ")"
 	}
 	f := &netFailure{Step: step, err: err}
-	var de *net.DNSError
-	errors.As(err, &de)
-	switch {
-	case de != nil && de.IsNotFound:
+	rcode, words := systemRCode(err)
+	if isTimeout(err) {
+		rcode = RCodeTimeout
+	}
+	f.Message = fmt.Sprintf("%s: %s via the system resolver: %s", step, what, words)
+	switch rcode {
+	case RCodeNXDomain:
 		f.Code = "nxdomain"
 		f.Reason = fmt.Sprintf("DNS: %s does not exist according to this machine's resolver (NXDOMAIN)", host)
 		f.Message = fmt.Sprintf("%s: %s via the system resolver: NXDOMAIN", step, what)
-	case (de != nil && de.IsTimeout) || isTimeout(err):
+	case RCodeTimeout:
 		f.Code, f.Timeout = "dns_timeout", true
 		f.Reason = fmt.Sprintf("DNS: no answer for %s within %s (the resolver is unreachable or silent)", host, roundDur(limit))
 		f.Message = fmt.Sprintf("%s: %s via the system resolver: timeout after %s", step, what, roundDur(limit))
-	case de != nil:
+	case RCodeServFail:
 		f.Code = "servfail"
-		f.Reason = fmt.Sprintf("DNS: the resolver failed to answer for %s (SERVFAIL: %s)", host, de.Err)
-		f.Message = fmt.Sprintf("%s: %s via the system resolver: %s", step, what, de.Err)
+		f.Reason = fmt.Sprintf("DNS: the resolver failed to answer for %s: %s", host, words)
+	case RCodeRefused:
+		f.Code = "dns_refused"
+		f.Reason = fmt.Sprintf("DNS: the resolver would not answer for %s: %s", host, words)
 	default:
 		f.Code = "dns_error"
-		f.Reason = fmt.Sprintf("DNS: could not resolve %s: %v", host, err)
-		f.Message = fmt.Sprintf("%s: %s via the system resolver: %v", step, what, err)
+		f.Reason = fmt.Sprintf("DNS: could not resolve %s: %s", host, words)
 	}
 	if step == "proxy" {
 		f.Code = "proxy_" + f.Code
 		f.Reason = "proxy " + f.Reason
+	}
+	if f.Timeout {
+		f.Code = timeoutCode(step)
 	}
 	return f
 }
@@ -145,7 +155,10 @@ func connectFailure(step, addr string, ipv6Cell bool, err error, limit time.Dura
 		f.Reason = fmt.Sprintf("could not connect to %s: %v", who, rootErr(err))
 	}
 	f.Message = fmt.Sprintf("%s: connect to %s: %s", step, addr, errText(kind, err))
-	if step == "proxy" {
+	switch {
+	case f.Timeout:
+		f.Code = timeoutCode(step)
+	case step == "proxy":
 		f.Code = "proxy_" + f.Code
 	}
 	return f
@@ -228,6 +241,31 @@ func rootErr(err error) string {
 	}
 }
 
+// ctxFailure explains a probe context that ended during step: cancelled
+// by the run, cut by the run budget (both unknown: the network was not at
+// fault), or the probe's own limit, which ends at own after limit (a
+// timeout in the step that was running).
+func ctxFailure(ctx context.Context, step, what string, own time.Time, limit time.Duration) *netFailure {
+	if step == "" || step == "read" {
+		step = "request"
+	}
+	if errors.Is(ctx.Err(), context.Canceled) {
+		return &netFailure{Step: step, Code: "cancelled", Cancelled: true,
+			Message: fmt.Sprintf("%s: %s: cancelled", step, what), Reason: "cancelled before it finished"}
+	}
+	// The engine starts the probe's clock a moment before Run starts its
+	// own; a deadline more than a tenth of the probe's limit early came
+	// from the run budget, not from this probe's limit.
+	if dl, ok := ctx.Deadline(); ok && dl.Before(own.Add(-limit/10)) {
+		return &netFailure{Step: step, Code: "budget", Cancelled: true, Timeout: true,
+			Message: fmt.Sprintf("%s: %s: the run budget ran out", step, what),
+			Reason:  fmt.Sprintf("the run budget ran out during %s", stepWords(step))}
+	}
+	return &netFailure{Step: step, Code: timeoutCode(step), Timeout: true,
+		Message: fmt.Sprintf("%s: %s: no progress within the probe's %s limit", step, what, roundDur(limit)),
+		Reason:  fmt.Sprintf("timed out during %s (%s)", stepWords(step), what)}
+}
+
 // roundDur prints a limit the way people read it ("3s", "750ms").
 func roundDur(d time.Duration) string {
 	if d >= time.Second {
@@ -247,3 +285,25 @@ func cleanFailure(f *netFailure, clean func(string) string) *netFailure {
 
 // defaultClean is the sanitiser for strings that carry no known secret.
 func defaultClean(s string) string { return sanitize.Secrets(sanitize.Line(s)) }
+
+// cleanerFor is the sanitiser for strings of a request that holds secret
+// (the API key): defaultClean, then the secret masked as sent and as a URL
+// would carry it.
+func cleanerFor(secret string) func(string) string {
+	if secret == "" {
+		return defaultClean
+	}
+	return func(s string) string { return maskSecret(defaultClean(s), secret) }
+}
+
+// maskSecret masks a known secret as sent and as a URL would carry it.
+func maskSecret(s, secret string) string {
+	if secret == "" {
+		return s
+	}
+	s = sanitize.Exact(s, secret)
+	if q := url.QueryEscape(secret); q != secret {
+		s = sanitize.Exact(s, q)
+	}
+	return s
+}

@@ -47,9 +47,14 @@ func TestDNSFailure(t *testing.T) {
 		timeoutSet bool
 	}{
 		{&net.DNSError{Err: "no such host", Name: "chatgpt.com", IsNotFound: true}, "nxdomain", "dns: resolve chatgpt.com (IPv6) via the system resolver: NXDOMAIN", "dns", FamilyIPv6, false},
-		{&net.DNSError{Err: "server misbehaving", Name: "chatgpt.com", IsTemporary: true}, "servfail", "dns: resolve chatgpt.com via the system resolver: server misbehaving", "dns", FamilyAny, false},
+		{&net.DNSError{Err: "server misbehaving", Name: "chatgpt.com", IsTemporary: true}, "servfail", "dns: resolve chatgpt.com via the system resolver: server failure (SERVFAIL)", "dns", FamilyAny, false},
+		{&net.DNSError{Err: "server misbehaving", Name: "chatgpt.com"}, "dns_refused", "dns: resolve chatgpt.com via the system resolver: the server refused the query (REFUSED or another error code)", "dns", FamilyAny, false},
+		{&net.DNSError{Err: "read udp 127.0.0.1:53: connection refused", Name: "chatgpt.com"}, "dns_error", "dns: resolve chatgpt.com via the system resolver: no DNS server answers (connection refused): read udp 127.0.0.1:53: connection refused", "dns", FamilyAny, false},
+		{&net.DNSError{Err: "Temporary failure in name resolution", Name: "chatgpt.com", IsTemporary: true}, "servfail", "dns: resolve chatgpt.com via the system resolver: temporary failure in name resolution (the server failed or did not answer)", "dns", FamilyAny, false},
 		{&net.DNSError{Err: "i/o timeout", Name: "chatgpt.com", IsTimeout: true}, "dns_timeout", "dns: resolve chatgpt.com (IPv4) via the system resolver: timeout after 2s", "dns", FamilyIPv4, true},
 		{&net.DNSError{Err: "no such host", Name: "proxy.corp", IsNotFound: true}, "proxy_nxdomain", "proxy: resolve proxy host proxy.corp via the system resolver: NXDOMAIN", "proxy", FamilyAny, false},
+		// A stall on the way to the proxy has one code, whichever limit saw it.
+		{&net.DNSError{Err: "i/o timeout", Name: "proxy.corp", IsTimeout: true}, "proxy_timeout", "proxy: resolve proxy host proxy.corp via the system resolver: timeout after 2s", "proxy", FamilyAny, true},
 	}
 	for _, tc := range cases {
 		host := "chatgpt.com"
@@ -75,6 +80,14 @@ func TestConnectFailure(t *testing.T) {
 	f = connectFailure("proxy", "10.0.0.8:3128", false, &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}, time.Second)
 	if f.Code != "proxy_refused" || f.Message != "proxy: connect to 10.0.0.8:3128: connection refused" {
 		t.Errorf("proxy refused: %+v", f)
+	}
+	f = connectFailure("proxy", "10.0.0.8:3128", false, &net.OpError{Op: "dial", Err: context.DeadlineExceeded}, time.Second)
+	if f.Code != "proxy_timeout" || f.Code != timeoutCode("proxy") || !f.Timeout {
+		t.Errorf("proxy connect timeout: %+v", f)
+	}
+	f = connectFailure("connect", "104.18.32.47:443", false, &net.OpError{Op: "dial", Err: context.DeadlineExceeded}, time.Second)
+	if f.Code != "connect_timeout" || f.Code != timeoutCode("connect") {
+		t.Errorf("connect timeout: %+v", f)
 	}
 }
 

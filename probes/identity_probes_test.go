@@ -469,6 +469,37 @@ func TestCaptivePortal(t *testing.T) {
 	}
 }
 
+// TestCaptiveServerStalls: a check server that accepts the request and
+// never answers was reached; the result says so, and which step stalled.
+func TestCaptiveServerStalls(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	w, cfg := captiveWorld(t, http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	cfg.Budget = DefaultBudget / 4 // the phase limits shrink with the budget
+	r := identRun(t, identProbe(t, IdentityProbes(cfg, w), "identity:captive"))
+	if r.Status != StatusUnknown || r.Error == nil || r.Error.Step != "request" || !r.Error.Timeout ||
+		!strings.Contains(r.Reason, "accepted the request but sent no response") {
+		t.Errorf("%s %s %+v", r.Status, r.Reason, r.Error)
+	}
+}
+
+// TestCaptiveTitleIsUnescaped: the page title is read as the classifier
+// reads it, entities decoded.
+func TestCaptiveTitleIsUnescaped(t *testing.T) {
+	w, cfg := captiveWorld(t, http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		_, _ = rw.Write([]byte("<html><head><title>Sign in &amp; connect</title></head></html>"))
+	}))
+	r := identRun(t, identProbe(t, IdentityProbes(cfg, w), "identity:captive"))
+	if d := r.Details.(*CaptiveDetails); d.Title != "Sign in & connect" {
+		t.Errorf("title %q", d.Title)
+	}
+}
+
 func TestCaptiveIgnoresProxyEnvironment(t *testing.T) {
 	w, cfg := captiveWorld(t, http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) { rw.WriteHeader(204) }))
 	w.LookupEnv = identEnv(map[string]string{"HTTP_PROXY": "http://127.0.0.1:1"})

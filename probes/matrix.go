@@ -6,13 +6,6 @@ import (
 	"strings"
 )
 
-// maxMatrixCells caps the cells of one web target. Every cell is one
-// connection to the target within a second or two; six (two families × two
-// header sets direct, plus two header sets through a proxy) stays well
-// below what a rate limiter treats as a burst and keeps a two-target run to
-// a dozen connections.
-const maxMatrixCells = 6
-
 // planCells lists the variant matrix of a web target: direct over IPv4 and
 // IPv6, each with Go's plain headers and with a browser's, plus both header
 // sets through the proxy when one applies (the proxy picks the family
@@ -31,9 +24,6 @@ func planCells(proxied bool) []Variant {
 			cells = append(cells, Variant{Route: RouteProxy, Family: FamilyAny, Headers: hs})
 		}
 	}
-	if len(cells) > maxMatrixCells {
-		cells = cells[:maxMatrixCells]
-	}
 	return cells
 }
 
@@ -49,10 +39,10 @@ func parseVariant(s string) (Variant, bool) {
 // targetLabel is the name a target's probe IDs carry: its host, or host and
 // path when another configured target shares the host, so IDs stay unique.
 func targetLabel(t Target, cfg Config) string {
-	host := hostOf(t.URL)
+	host := t.Host()
 	shared := 0
 	for _, o := range cfg.Targets {
-		if hostOf(o.URL) == host {
+		if o.Host() == host {
 			shared++
 		}
 	}
@@ -64,14 +54,6 @@ func targetLabel(t Target, cfg Config) string {
 		return host
 	}
 	return host + u.EscapedPath()
-}
-
-func hostOf(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return raw
-	}
-	return u.Hostname()
 }
 
 // MatrixDerivation summarises each web target's cells into one KindMatrix

@@ -22,8 +22,12 @@ func TestPlanCells(t *testing.T) {
 	if want := "direct-ipv4-plain direct-ipv4-browser direct-ipv6-plain direct-ipv6-browser proxy-any-plain proxy-any-browser"; names(got) != want {
 		t.Errorf("with proxy: %s, want %s", names(got), want)
 	}
-	if len(got) > maxMatrixCells {
-		t.Errorf("%d cells exceed the cap %d", len(got), maxMatrixCells)
+	// Every cell is one connection to the target within a second or two;
+	// six (two families × two header sets direct, plus two header sets
+	// through a proxy) stays well below what a rate limiter treats as a
+	// burst and keeps a two-target run to a dozen connections.
+	if len(got) > 6 {
+		t.Errorf("%d cells: more than a rate limiter should see", len(got))
 	}
 	for _, v := range got {
 		back, ok := parseVariant(v.String())

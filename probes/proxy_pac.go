@@ -73,20 +73,19 @@ func pacMentionsOpenAI(script string) bool {
 }
 
 // runPACProbe fetches the PAC script the desktop settings name (directly,
-// as browsers do, through the world's resolver and dialer; file: URLs
-// through the world's file system) and reports what it can return. Status:
-// fail when it cannot be fetched (browsers then fall back or fail), warn
-// when it names OpenAI hosts (browsers may route ChatGPT specially), pass
-// otherwise.
+// as browsers do, following redirects as they do; file: URLs through the
+// world's file system) and reports what it can return. Status: fail when
+// it cannot be fetched (browsers then fall back or fail), warn when it
+// names OpenAI hosts (browsers may route ChatGPT specially), pass
+// otherwise; unknown when the run ended first.
 func runPACProbe(ctx context.Context, w World, pacURL string) Result {
 	d := &PACDetails{URL: redactProxyValue(pacURL)}
-	body, status, err := fetchPAC(ctx, w, pacURL)
+	body, status, nf := fetchPAC(ctx, w, pacURL)
 	d.StatusCode = status
-	if err != nil {
-		step, msg := classifyFetchError(err)
-		return Result{Status: StatusFail, Details: d,
-			Reason: fmt.Sprintf("the PAC script %s cannot be fetched (%s): browsers that use it fall back to direct or fail", d.URL, msg),
-			Error:  &StepError{Step: step, Message: fmt.Sprintf("pac: %s %s: %s", step, d.URL, msg), Timeout: isTimeout(err)}}
+	if nf != nil {
+		return Result{Status: nf.status(), Details: d,
+			Reason: fmt.Sprintf("the PAC script %s cannot be fetched (%s): browsers that use it fall back to direct or fail", d.URL, nf.Reason),
+			Error:  &StepError{Step: nf.Step, Message: "pac: " + nf.Message, Timeout: nf.Timeout}}
 	}
 	if status != 0 && status != http.StatusOK {
 		return Result{Status: StatusFail, Details: d,
@@ -123,41 +122,57 @@ func runPACProbe(ctx context.Context, w World, pacURL string) Result {
 	return res
 }
 
-// fetchPAC reads up to pacMaxBytes+1 bytes of the script. status is 0 for
-// file: URLs.
-func fetchPAC(ctx context.Context, w World, raw string) ([]byte, int, error) {
+// fetchPAC reads up to pacMaxBytes+1 bytes of the script: over http(s)
+// with fetch, from a file: URL through the world's file system. status is
+// 0 for file: URLs.
+func fetchPAC(ctx context.Context, w World, raw string) ([]byte, int, *netFailure) {
+	fail := func(step, msg string) *netFailure {
+		return &netFailure{Step: step, Code: "pac_" + step, Message: step + ": " + msg, Reason: msg}
+	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, 0, fmt.Errorf("unparsable PAC URL")
+		return nil, 0, fail("config", "the PAC URL does not parse")
 	}
 	switch strings.ToLower(u.Scheme) {
 	case "file":
 		if w.FS == nil {
-			return nil, 0, fmt.Errorf("no file system to read %s from", sanitize.LineN(u.Path, 200))
+			return nil, 0, fail("read", "no file system to read "+sanitize.LineN(u.Path, 200)+" from")
 		}
 		p := strings.TrimPrefix(u.Path, "/")
 		if !fs.ValidPath(p) {
-			return nil, 0, fmt.Errorf("bad PAC file path %s", sanitize.LineN(u.Path, 200))
+			return nil, 0, fail("read", "bad PAC file path "+sanitize.LineN(u.Path, 200))
 		}
 		f, err := w.FS.Open(p)
 		if err != nil {
-			return nil, 0, err
+			return nil, 0, fail("read", errLine(err))
 		}
 		defer f.Close()
 		b, err := io.ReadAll(io.LimitReader(f, pacMaxBytes+1))
-		return b, 0, err
+		if err != nil {
+			return nil, 0, fail("read", errLine(err))
+		}
+		return b, 0, nil
 	case "http", "https":
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
-		if err != nil {
-			return nil, 0, err
+		tm := timeoutsFor(0)
+		tm.Probe = pacFetchTimeout
+		fr := fetch(ctx, w, fetchSpec{
+			URL:          u.String(),
+			Variant:      Variant{Route: RouteDirect, Family: FamilyAny, Headers: HeadersPlain},
+			MaxRedirects: MaxRedirects,
+			BodyLimit:    pacMaxBytes + 1,
+			Timeouts:     tm,
+		})
+		status := fr.Details.StatusCode
+		switch {
+		case fr.Fail != nil:
+			return nil, 0, fr.Fail
+		case fr.Cut != "":
+			return nil, status, fail("request", fr.Cut)
+		case fr.Details.BodyTruncated && len(fr.Body) <= pacMaxBytes:
+			// Stopped before the script ended, not at the cap.
+			return nil, status, fail("read", fr.BodyNote)
 		}
-		resp, err := worldHTTPClient(w, nil).Do(req)
-		if err != nil {
-			return nil, 0, err
-		}
-		defer resp.Body.Close()
-		b, err := io.ReadAll(io.LimitReader(resp.Body, pacMaxBytes+1))
-		return b, resp.StatusCode, err
+		return fr.Body, status, nil
 	}
-	return nil, 0, fmt.Errorf("PAC URL scheme %q is not fetched", sanitize.LineN(u.Scheme, 16))
+	return nil, 0, fail("config", fmt.Sprintf("PAC URL scheme %q is not fetched", sanitize.LineN(u.Scheme, 16)))
 }

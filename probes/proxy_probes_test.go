@@ -2,9 +2,12 @@ package probes
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -366,13 +369,31 @@ func TestProxyReach(t *testing.T) {
 		strings.Join(d.Sources, ",") != "HTTPS_PROXY,https_proxy" {
 		t.Errorf("open: %s %s %+v", r.Status, r.Reason, d)
 	}
+	// Failures are classified as the endpoint probes classify a proxy's
+	// (step proxy), so refused is recognised by errno on every platform.
 	r = identRun(t, identProbe(t, ps, "proxy:reach:10.0.0.5:1080"))
-	if r.Status != StatusFail || r.Reason != "proxy 10.0.0.5:1080 refused the connection: every proxied request will fail" {
-		t.Errorf("closed: %s %s", r.Status, r.Reason)
+	if r.Status != StatusFail || r.Error == nil || r.Error.Step != "proxy" ||
+		r.Reason != "connection to the proxy at 10.0.0.5:1080 refused (nothing listens there, or a firewall rejects it): every proxied request will fail" {
+		t.Errorf("closed: %s %s %+v", r.Status, r.Reason, r.Error)
 	}
 	r = identRun(t, identProbe(t, ps, "proxy:reach:ghost.corp.example:80"))
-	if r.Status != StatusFail || r.Error == nil || r.Error.Step != "dns" || !strings.Contains(r.Reason, "ghost.corp.example does not resolve") {
+	if r.Status != StatusFail || r.Error == nil || r.Error.Step != "proxy" || !strings.Contains(r.Reason, "ghost.corp.example does not exist") {
 		t.Errorf("dns: %s %s %+v", r.Status, r.Reason, r.Error)
+	}
+}
+
+// TestProxyReachBudget: when the run budget ends the wait for a silent
+// proxy, the result is unknown; the proxy is not blamed for a limit it
+// was never given.
+func TestProxyReachBudget(t *testing.T) {
+	env := map[string]string{"HTTPS_PROXY": "http://10.0.0.6:3128"}
+	w := World{GOOS: "plan9", LookupEnv: identEnv(env), Resolver: identResolver{}, Dialer: hangDialer{addr: "10.0.0.6:3128"}}
+	p := identProbe(t, readProxyProbes(DefaultConfig(), w), "proxy:reach:10.0.0.6:3128")
+	ctx, cancel := context.WithTimeout(context.Background(), proxyReachTimeout/4)
+	defer cancel()
+	r := p.Run(ctx)
+	if r.Status != StatusUnknown || r.Error == nil || r.Error.Step != "proxy" || !strings.Contains(r.Reason, "budget") {
+		t.Errorf("budget: %s %s %+v", r.Status, r.Reason, r.Error)
 	}
 }
 
@@ -396,4 +417,49 @@ func TestPlanProxyProbesIsPure(t *testing.T) {
 // settings read first, then the plan.
 func readProxyProbes(cfg Config, w World) []Probe {
 	return ProxyProbes(cfg, w, ReadDesktopProxy(context.Background(), w))
+}
+
+// TestPACProbeFollowsRedirects: browsers follow a PAC URL's redirect, and
+// so does the probe.
+func TestPACProbeFollowsRedirects(t *testing.T) {
+	w := pacWorld(t, http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/proxy.pac" {
+			http.Redirect(rw, r, "/v2/proxy.pac", http.StatusFound)
+			return
+		}
+		_, _ = fmt.Fprint(rw, `function FindProxyForURL(u, h) { return "PROXY proxy.corp.example:3128"; }`)
+	}))
+	r := identRun(t, identProbe(t, readProxyProbes(DefaultConfig(), w), "proxy:pac"))
+	if d := r.Details.(*PACDetails); r.Status != StatusPass || d.StatusCode != 200 || len(d.Directives) != 1 {
+		t.Errorf("%s %s %+v", r.Status, r.Reason, d)
+	}
+}
+
+// TestPACProbeTrustsDeclaredRoots: a PAC script served over HTTPS with a
+// certificate from the user's --ca-file root is fetched, as every other
+// request of the probes accepts that root.
+func TestPACProbeTrustsDeclaredRoots(t *testing.T) {
+	corp := testCAs().corp
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		_, _ = fmt.Fprint(rw, `return "DIRECT";`)
+	}))
+	srv.TLS = &tls.Config{Certificates: []tls.Certificate{corp.leaf("wpad.corp.example")}}
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshake is the point
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	scutil := strings.Replace(readTestdataString(t, "proxy", "scutil-proxy", "pac.txt"), "http://wpad", "https://wpad", 1)
+	w := World{GOOS: "darwin",
+		Runner:   &identRunner{out: map[string]string{"scutil --proxy": scutil}},
+		Resolver: identResolver{"wpad.corp.example": {netip.MustParseAddr("10.1.2.3")}},
+		Dialer:   identMapped(map[string]string{"10.1.2.3:443": srv.Listener.Addr().String()}),
+		Trust:    Trust{System: testCAs().public.pool(), User: corp.pool()}}
+	r := identRun(t, identProbe(t, readProxyProbes(DefaultConfig(), w), "proxy:pac"))
+	if d := r.Details.(*PACDetails); r.Status != StatusPass || d.StatusCode != 200 {
+		t.Errorf("with the root declared: %s %s %+v", r.Status, r.Reason, d)
+	}
+	w.Trust.User = nil
+	r = identRun(t, identProbe(t, readProxyProbes(DefaultConfig(), w), "proxy:pac"))
+	if r.Status != StatusFail || r.Error == nil || r.Error.Step != "tls" {
+		t.Errorf("without it: %s %s %+v", r.Status, r.Reason, r.Error)
+	}
 }

@@ -35,17 +35,22 @@ type chainError struct {
 
 func (e *chainError) Error() string { return "tls: " + e.Host + ": " + e.Detail }
 
-// judgeChain checks the presented chain three ways: against this machine's
-// store (Trust.System, nil meaning the OS store) or the user's declared
-// roots, against the public reference roots, and against the user's roots
+// judgeChain checks the chain presented for host three ways: against this
+// machine's store (Trust.System, nil meaning the OS store) or the user's
+// declared roots, against the public reference roots (Trust.Public; none,
+// and nothing is called interception), and against the user's roots
 // alone. It returns what it found and, when the machine's own trust
-// rejects the chain, a *chainError that aborts the handshake.
-func judgeChain(cs tls.ConnectionState, trust Trust, now time.Time, expectCloudflare bool) (*TLSDetails, error) {
-	host := cs.ServerName
+// rejects the chain, a *chainError that aborts the handshake. host is
+// passed apart from cs because no SNI (cs.ServerName) is sent for an IP
+// address, which must still be checked against the certificate.
+//
+// It is the one TLS policy of every request the probes make: fetch judges
+// with it, and helper requests accept a chain by it (verifyOwnTrust).
+func judgeChain(cs tls.ConnectionState, host string, trust Trust, now time.Time, expectCloudflare bool) (*TLSDetails, error) {
 	d := &TLSDetails{
 		Version:    tls.VersionName(cs.Version),
 		ALPN:       sanitize.Line(cs.NegotiatedProtocol),
-		ServerName: sanitize.Line(host),
+		ServerName: sanitize.Line(cs.ServerName),
 	}
 	certs := cs.PeerCertificates
 	if len(certs) > maxChainCerts {
@@ -83,12 +88,6 @@ func judgeChain(cs tls.ConnectionState, trust Trust, now time.Time, expectCloudf
 	d.SystemVerified = sysErr == nil || d.UserTrusted
 
 	public := trust.Public
-	if public == nil {
-		var err error
-		if public, err = PublicRoots(); err != nil {
-			d.PublicError = sanitize.Line(err.Error())
-		}
-	}
 	if public != nil {
 		_, pubErr := verify(public)
 		d.PublicVerified = pubErr == nil
@@ -122,6 +121,17 @@ func judgeChain(cs tls.ConnectionState, trust Trust, now time.Time, expectCloudf
 	}
 	d.SystemError = sanitize.Line(verifyDetail(sysErr, host, certs, now))
 	return d, &chainError{Host: host, Code: verifyCode(sysErr), Detail: d.SystemError}
+}
+
+// verifyOwnTrust is the VerifyConnection hook of the probes' helper
+// requests (DoH): judgeChain's verdict for host by this machine's own
+// trust, the public reference left out since nothing is recorded.
+func verifyOwnTrust(host string, trust Trust, clock Clock) func(tls.ConnectionState) error {
+	own := Trust{System: trust.System, User: trust.User}
+	return func(cs tls.ConnectionState) error {
+		_, err := judgeChain(cs, host, own, clock.Now(), false)
+		return err
+	}
 }
 
 // verifyCode is the stable failure code for a verification error.

@@ -79,28 +79,60 @@ func TestJudgeChain(t *testing.T) {
 	// Publicly trusted, issuer outside Cloudflare's CAs: a note, not a verdict.
 	other := newTestCA("Other CA", "Some Other Trust Ltd")
 	sys := other.pool()
-	d, err := judgeChain(state(other, "chatgpt.com"), Trust{System: sys, Public: other.pool()}, now, true)
+	d, err := judgeChain(state(other, "chatgpt.com"), "chatgpt.com", Trust{System: sys, Public: other.pool()}, now, true)
 	if err != nil || !d.SystemVerified || !d.PublicVerified || d.Intercepted || !strings.Contains(d.IssuerNote, "Some Other Trust Ltd") {
 		t.Errorf("other public CA: %+v %v", d, err)
 	}
 
 	// Expired at this machine's time: a wrong clock shows up as such.
-	d, err = judgeChain(state(cas.public, "chatgpt.com"), Trust{System: cas.public.pool(), Public: cas.public.pool()}, now.Add(72*time.Hour), true)
+	d, err = judgeChain(state(cas.public, "chatgpt.com"), "chatgpt.com", Trust{System: cas.public.pool(), Public: cas.public.pool()}, now.Add(72*time.Hour), true)
 	var ce *chainError
 	if err == nil || !asChainError(err, &ce) || ce.Code != "tls_expired" || !strings.Contains(d.SystemError, "at this machine's time") {
 		t.Errorf("expired: %+v %v", d, err)
 	}
 
 	// No certificate at all.
-	if _, err := judgeChain(tls.ConnectionState{ServerName: "chatgpt.com"}, Trust{}, now, true); err == nil {
+	if _, err := judgeChain(tls.ConnectionState{ServerName: "chatgpt.com"}, "chatgpt.com", Trust{}, now, true); err == nil {
 		t.Error("empty chain accepted")
 	}
 
-	// Without a Public pool the bundled Mozilla roots are the reference,
-	// and a test CA is not among them.
-	d, err = judgeChain(state(cas.public, "chatgpt.com"), Trust{System: cas.public.pool()}, now, true)
+	// Against the bundled Mozilla roots a test CA is not public.
+	mozilla, err := PublicRoots()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err = judgeChain(state(cas.public, "chatgpt.com"), "chatgpt.com", Trust{System: cas.public.pool(), Public: mozilla}, now, true)
 	if err != nil || d.PublicVerified || !d.Intercepted || d.InterceptedBy != "Test GTS Root R4" {
 		t.Errorf("bundled reference: %+v %v", d, err)
+	}
+	// Without a public reference nothing is called interception.
+	d, err = judgeChain(state(cas.public, "chatgpt.com"), "chatgpt.com", Trust{System: cas.public.pool()}, now, true)
+	if err != nil || d.PublicVerified || d.Intercepted || !d.SystemVerified {
+		t.Errorf("no reference: %+v %v", d, err)
+	}
+
+	// An IP address sends no SNI; the certificate is still checked
+	// against the host asked for.
+	noSNI := state(cas.public, "chatgpt.com")
+	noSNI.ServerName = ""
+	if _, err := judgeChain(noSNI, "104.18.32.47", Trust{System: cas.public.pool()}, now, false); !asChainError(err, &ce) || ce.Code != "tls_hostname" {
+		t.Errorf("IP host without SNI: %v", err)
+	}
+}
+
+// TestVerifyOwnTrust: helper requests (DoH) accept a chain by judgeChain's
+// rules: the system store or the user's --ca-file roots, nothing else.
+func TestVerifyOwnTrust(t *testing.T) {
+	cas := testCAs()
+	c := cas.corp.leaf("cloudflare-dns.com")
+	leaf, _ := x509.ParseCertificate(c.Certificate[0])
+	cs := tls.ConnectionState{Version: tls.VersionTLS13, ServerName: "cloudflare-dns.com", PeerCertificates: []*x509.Certificate{leaf}}
+	if err := verifyOwnTrust("cloudflare-dns.com", Trust{System: cas.public.pool(), User: cas.corp.pool()}, SystemClock{})(cs); err != nil {
+		t.Errorf("user root refused: %v", err)
+	}
+	var ce *chainError
+	if err := verifyOwnTrust("cloudflare-dns.com", Trust{System: cas.public.pool(), Public: cas.corp.pool()}, SystemClock{})(cs); !asChainError(err, &ce) || ce.Code != "tls_untrusted" {
+		t.Errorf("untrusted chain: %v", err)
 	}
 }
 

@@ -8,9 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptrace"
-	"net/netip"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -23,11 +21,6 @@ import (
 // may add one or two. More than five is a loop or a captive portal bouncing
 // the client, and every hop costs a connection inside the probe's limit.
 const MaxRedirects = 5
-
-// maxDialAttempts bounds the addresses tried per connection. Cloudflare
-// publishes two addresses per family; trying more only spends the connect
-// limit on addresses that fail the same way.
-const maxDialAttempts = 4
 
 // maxHeaderBytes bounds the response headers read. Block pages carry a few
 // KiB of headers; a server sending megabytes of them is cut off.
@@ -74,8 +67,11 @@ type fetchResult struct {
 // fetcher carries the state of one request chain: the phase it is in and
 // what each hook saw, so a failure can be named by the step it happened in.
 type fetcher struct {
-	w     World
-	spec  fetchSpec
+	w    World
+	spec fetchSpec
+	// clean sanitises remote or user text for a result and masks the
+	// spec's secret.
+	clean func(string) string
 	clock Clock
 	start time.Time
 	// own is this probe's own deadline; a context deadline well before it
@@ -95,7 +91,7 @@ type fetcher struct {
 	remote    string
 	tlsByHost map[string]*TLSDetails
 	lastTLS   *TLSDetails
-	proxies   map[string]string // canonical proxy host:port -> redacted URL
+	viaProxy  bool // the hop being dialled goes through the proxy
 	usedProxy string
 	connectSt int
 	connectTx string
@@ -108,7 +104,7 @@ type fetcher struct {
 // through the World's resolver, addresses dialled through its dialer, the
 // chain judged against its trust stores, no connection reused.
 func fetch(ctx context.Context, w World, spec fetchSpec) fetchResult {
-	f := &fetcher{w: w, spec: spec, clock: w.Clock, start: time.Now(), tlsByHost: map[string]*TLSDetails{}, proxies: map[string]string{}}
+	f := &fetcher{w: w, spec: spec, clean: cleanerFor(spec.Secret), clock: w.Clock, start: time.Now(), tlsByHost: map[string]*TLSDetails{}}
 	if f.clock == nil {
 		f.clock = SystemClock{}
 	}
@@ -150,6 +146,9 @@ func fetch(ctx context.Context, w World, spec fetchSpec) fetchResult {
 		MaxResponseHeaderBytes: maxHeaderBytes,
 		OnProxyConnectResponse: f.onProxyConnect,
 	}
+	// After a cancelled request net/http may go on dialling in the
+	// background, its hooks still calling into f; CloseIdleConnections
+	// cancels such a detached dial too.
 	defer tr.CloseIdleConnections()
 	client := &http.Client{Transport: tr, CheckRedirect: f.checkRedirect}
 
@@ -170,10 +169,7 @@ func fetch(ctx context.Context, w World, spec fetchSpec) fetchResult {
 	}
 	defer resp.Body.Close()
 
-	deadline := f.own
-	if dl, ok := ctx.Deadline(); ok && dl.Before(deadline) {
-		deadline = dl
-	}
+	deadline, _ := ctx.Deadline() // the earlier of the probe's limit and the caller's
 	body := readBody(resp, spec.BodyLimit, deadline.Add(-spec.Timeouts.BodyReserve), spec.DecodeBody)
 	res.Header = resp.Header
 	res.Body = body.Data
@@ -242,30 +238,15 @@ func (f *fetcher) proxyFor(req *http.Request) (*url.URL, error) {
 			Message: "proxy: the proxy variable for " + req.URL.Scheme + " is not a valid URL",
 			Reason:  "the proxy setting (HTTPS_PROXY / HTTP_PROXY) is not a valid URL"}
 	}
+	f.mu.Lock()
+	// The transport asks before it dials each hop, one hop at a time, so
+	// dial can tell a connection to the proxy from one to the target.
+	f.viaProxy = pu != nil
 	if pu != nil {
-		f.mu.Lock()
-		f.proxies[canonicalProxyAddr(pu)] = sanitize.URL(pu.String())
 		f.usedProxy = sanitize.URL(pu.String())
-		f.mu.Unlock()
 	}
+	f.mu.Unlock()
 	return pu, nil
-}
-
-// canonicalProxyAddr is the host:port the transport dials for a proxy URL,
-// with the scheme's default port filled in as net/http does.
-func canonicalProxyAddr(u *url.URL) string {
-	port := u.Port()
-	if port == "" {
-		switch u.Scheme {
-		case "https":
-			port = "443"
-		case "socks5", "socks5h":
-			port = "1080"
-		default:
-			port = "80"
-		}
-	}
-	return net.JoinHostPort(u.Hostname(), port)
 }
 
 // dial resolves the host through the World's resolver (in the cell's
@@ -277,7 +258,7 @@ func (f *fetcher) dial(ctx context.Context, _, addr string) (net.Conn, error) {
 		return nil, &netFailure{Step: "connect", Code: "bad_address", Message: "connect: bad address " + addr, Reason: "bad address " + addr, err: err}
 	}
 	f.mu.Lock()
-	_, isProxy := f.proxies[addr]
+	isProxy := f.viaProxy
 	f.phase = "dns"
 	f.mu.Unlock()
 	step, family := "dns", f.spec.Variant.Family
@@ -286,175 +267,48 @@ func (f *fetcher) dial(ctx context.Context, _, addr string) (net.Conn, error) {
 	}
 
 	t0 := time.Now()
-	ips, nf := f.resolve(ctx, step, host, family)
+	ips, nf := resolveAddrs(ctx, f.w.Resolver, step, host, family, f.spec.Timeouts.DNS)
 	f.mu.Lock()
 	f.dnsDur = time.Since(t0)
 	f.phase = "connect"
 	f.mu.Unlock()
 	if nf != nil {
+		if ctx.Err() != nil {
+			return nil, f.ctxFailure(ctx, step, "resolving "+host)
+		}
 		return nil, nf
 	}
 	if step == "dns" {
 		step = "connect"
 	}
-	conn, nf := f.connect(ctx, step, ips, port)
-	if nf != nil {
-		return nil, nf
-	}
-	if isProxy {
-		f.mu.Lock()
-		f.phase = "proxy"
-		f.mu.Unlock()
-	}
-	return conn, nil
-}
-
-// resolve looks host up in the family the cell asks for. "No address in
-// this family" and "no such name" look the same in a Go lookup, so a
-// failed family lookup asks once more for any address to tell them apart.
-func (f *fetcher) resolve(ctx context.Context, step, host, family string) ([]netip.Addr, *netFailure) {
-	if ip, err := netip.ParseAddr(host); err == nil {
-		ip = ip.Unmap()
-		if !familyMatches(ip, family) {
-			return nil, &netFailure{Step: step, Code: "no_address", NotApplicable: true,
-				Message: fmt.Sprintf("%s: %s is not an %s address", step, host, familyLabel(family)),
-				Reason:  fmt.Sprintf("%s is not an %s address", host, familyLabel(family))}
-		}
-		return []netip.Addr{ip}, nil
-	}
-	dctx, cancel := context.WithTimeout(ctx, f.spec.Timeouts.DNS)
-	defer cancel()
-	addrs, err := f.w.Resolver.LookupNetIP(dctx, lookupNetwork(family), host)
-	ips := make([]netip.Addr, 0, len(addrs))
-	for _, a := range addrs {
-		if a = a.Unmap(); familyMatches(a, family) {
-			ips = append(ips, a)
-		}
-	}
-	if len(ips) > 0 {
-		return ips, nil
-	}
-	if ctx.Err() != nil {
-		return nil, f.ctxFailure(ctx, step, "resolving "+host)
-	}
-	var de *net.DNSError
-	notFound := err == nil || (errors.As(err, &de) && de.IsNotFound)
-	if family != FamilyAny && notFound {
-		if other, oerr := f.w.Resolver.LookupNetIP(dctx, "ip", host); oerr == nil && len(other) > 0 {
-			return nil, &netFailure{Step: step, Code: "no_address", NotApplicable: step == "dns",
-				Message: fmt.Sprintf("%s: resolve %s (%s): no %s address", step, host, familyLabel(family), familyLabel(family)),
-				Reason:  fmt.Sprintf("%s has no %s address", host, familyLabel(family))}
-		}
-	}
-	if err == nil {
-		err = &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
-	}
-	return nil, dnsFailure(step, host, family, err, f.spec.Timeouts.DNS)
-}
-
-func lookupNetwork(family string) string {
-	switch family {
-	case FamilyIPv4:
-		return "ip4"
-	case FamilyIPv6:
-		return "ip6"
-	}
-	return "ip"
-}
-
-func familyMatches(ip netip.Addr, family string) bool {
-	switch family {
-	case FamilyIPv4:
-		return ip.Is4()
-	case FamilyIPv6:
-		return ip.Is6()
-	}
-	return true
-}
-
-// connect dials the addresses in turn, alternating families the way a
-// browser's happy-eyeballs ordering does, splitting the connect limit so a
-// blackholed first address leaves time for the next.
-func (f *fetcher) connect(ctx context.Context, step string, ips []netip.Addr, port string) (net.Conn, *netFailure) {
-	ips = interleaveFamilies(ips)
-	if len(ips) > maxDialAttempts {
-		ips = ips[:maxDialAttempts]
-	}
-	p, err := strconv.ParseUint(port, 10, 16)
+	t0 = time.Now()
+	conn, err := dialAddrs(ctx, f.w.Dialer, ips, port, f.spec.Timeouts.Connect)
 	if err != nil {
-		return nil, &netFailure{Step: step, Code: "bad_address", Message: step + ": bad port " + port, Reason: "bad port " + port}
-	}
-	deadline := time.Now().Add(f.spec.Timeouts.Connect)
-	var first *netFailure
-	for i, ip := range ips {
-		remaining := time.Until(deadline)
-		if remaining <= 0 {
-			break
-		}
-		per := remaining
-		if len(ips)-i > 1 {
-			per = remaining / 2
-		}
-		addr := netip.AddrPortFrom(ip, uint16(p)).String()
-		network := "tcp4"
-		if ip.Is6() {
-			network = "tcp6"
-		}
-		actx, cancel := context.WithTimeout(ctx, per)
-		t0 := time.Now()
-		conn, err := f.w.Dialer.DialContext(actx, network, addr)
-		cancel()
-		if err == nil {
-			f.mu.Lock()
-			f.connDur = time.Since(t0)
-			f.remote = conn.RemoteAddr().String()
-			f.mu.Unlock()
-			return conn, nil
-		}
 		if ctx.Err() != nil {
 			return nil, f.ctxFailure(ctx, step, "connecting to "+addr)
 		}
-		if first == nil {
-			first = connectFailure(step, addr, f.spec.Variant.Family == FamilyIPv6 && step == "connect", err, per)
-		}
+		return nil, connectFailed(step, f.spec.Variant.Family == FamilyIPv6, err)
 	}
-	if first == nil {
-		first = &netFailure{Step: step, Code: "connect_timeout", Timeout: true,
-			Message: step + ": connect: no time left to connect", Reason: "no time left to connect"}
+	f.mu.Lock()
+	f.connDur = time.Since(t0)
+	f.remote = conn.RemoteAddr().String()
+	if isProxy {
+		f.phase = "proxy"
 	}
-	return nil, first
-}
-
-// interleaveFamilies orders addresses alternately by family, starting with
-// the family of the first (the resolver's preference).
-func interleaveFamilies(ips []netip.Addr) []netip.Addr {
-	if len(ips) < 2 {
-		return ips
-	}
-	var a, b []netip.Addr
-	for _, ip := range ips {
-		if ip.Is4() == ips[0].Is4() {
-			a = append(a, ip)
-		} else {
-			b = append(b, ip)
-		}
-	}
-	out := make([]netip.Addr, 0, len(ips))
-	for i := 0; i < len(a) || i < len(b); i++ {
-		if i < len(a) {
-			out = append(out, a[i])
-		}
-		if i < len(b) {
-			out = append(out, b[i])
-		}
-	}
-	return out
+	f.mu.Unlock()
+	return conn, nil
 }
 
 // verify is the TLS VerifyConnection hook: it judges the chain and aborts
 // the handshake when this machine's own trust rejects it.
 func (f *fetcher) verify(cs tls.ConnectionState) error {
-	d, err := judgeChain(cs, f.w.Trust, f.clock.Now(), f.spec.ExpectCloudflare)
+	host := cs.ServerName
+	if host == "" { // an IP address: no SNI was sent
+		f.mu.Lock()
+		host = f.host
+		f.mu.Unlock()
+	}
+	d, err := judgeChain(cs, host, f.w.Trust, f.clock.Now(), f.spec.ExpectCloudflare)
 	for i := range d.Chain {
 		d.Chain[i].Subject = f.clean(d.Chain[i].Subject)
 	}
@@ -514,14 +368,9 @@ func sameURL(a, b *url.URL) bool {
 		a.EscapedPath() == b.EscapedPath() && a.RawQuery == b.RawQuery
 }
 
-// shortURL is host plus path, for loop descriptions.
-func shortURL(u *url.URL) string {
-	s := u.Host + u.EscapedPath()
-	if u.RawQuery != "" {
-		s += "?" + u.RawQuery
-	}
-	return s
-}
+// shortURL is host plus path, for loop descriptions; the query is left
+// out as cleanURL leaves it out.
+func shortURL(u *url.URL) string { return u.Host + u.EscapedPath() }
 
 // trace records the phases of each hop.
 func (f *fetcher) trace() *httptrace.ClientTrace {
@@ -548,13 +397,12 @@ func (f *fetcher) trace() *httptrace.ClientTrace {
 			f.phase = "tls"
 			f.mu.Unlock()
 		},
-		TLSHandshakeDone: func(cs tls.ConnectionState, err error) {
+		// Version and ALPN are not taken here: judgeChain read them from
+		// the same state in VerifyConnection, and writing into its
+		// TLSDetails here could race with a result already handed back.
+		TLSHandshakeDone: func(_ tls.ConnectionState, err error) {
 			f.mu.Lock()
 			f.tlsDur = time.Since(f.tlsStart)
-			if d := f.tlsByHost[cs.ServerName]; d != nil && cs.Version != 0 {
-				d.Version = tls.VersionName(cs.Version)
-				d.ALPN = sanitize.Line(cs.NegotiatedProtocol)
-			}
 			if err == nil {
 				f.phase = "request"
 			}
@@ -614,7 +462,11 @@ func (f *fetcher) explain(ctx context.Context, err error) *netFailure {
 			Message: fmt.Sprintf("tls: handshake with %s: %s", host, detail),
 			Reason:  fmt.Sprintf("the TLS handshake with %s failed: %s", host, detail)}
 	case "proxy":
-		return &netFailure{Step: "proxy", Code: "proxy_error", Timeout: kind == "timeout", err: err,
+		code := "proxy_error"
+		if kind == "timeout" {
+			code = timeoutCode("proxy")
+		}
+		return &netFailure{Step: "proxy", Code: code, Timeout: kind == "timeout", err: err,
 			Message: fmt.Sprintf("proxy: CONNECT %s via %s: %s", host, proxy, detail),
 			Reason:  fmt.Sprintf("the proxy %s failed to connect to %s: %s", proxy, host, detail)}
 	case "request", "connect", "read":
@@ -653,32 +505,14 @@ func malformedDetail(detail string) string {
 	return detail
 }
 
-// ctxFailure explains a probe context that ended: cancelled by the run,
-// cut by the run budget (both unknown: the network was not at fault), or
-// this probe's own limit (a timeout in the step that was running).
+// ctxFailure explains the probe context that ended during step.
 func (f *fetcher) ctxFailure(ctx context.Context, step, what string) *netFailure {
-	if step == "" || step == "read" {
-		step = "request"
-	}
-	if errors.Is(ctx.Err(), context.Canceled) {
-		return &netFailure{Step: step, Code: "cancelled", Cancelled: true,
-			Message: fmt.Sprintf("%s: %s: cancelled", step, what), Reason: "cancelled before it finished"}
-	}
-	// The engine starts the probe's clock a moment before Run starts its
-	// own; a deadline more than a tenth of the probe's limit early came
-	// from the run budget, not from this probe's limit.
-	if dl, ok := ctx.Deadline(); ok && dl.Before(f.own.Add(-f.spec.Timeouts.Probe/10)) {
-		return &netFailure{Step: step, Code: "budget", Cancelled: true, Timeout: true,
-			Message: fmt.Sprintf("%s: %s: the run budget ran out", step, what),
-			Reason:  fmt.Sprintf("the run budget ran out during %s", stepWords(step))}
-	}
-	return &netFailure{Step: step, Code: timeoutCode(step), Timeout: true,
-		Message: fmt.Sprintf("%s: %s: no progress within the probe's %s limit", step, what, roundDur(f.spec.Timeouts.Probe)),
-		Reason:  fmt.Sprintf("timed out during %s (%s)", stepWords(step), what)}
+	return ctxFailure(ctx, step, what, f.own, f.spec.Timeouts.Probe)
 }
 
 // timeoutCode is the failure code of a stall in a step, the same whichever
-// limit (the phase's or the probe's) noticed it first.
+// limit (the phase's or the probe's) noticed it first. Everything on the
+// way to a proxy (its name, its connect, its CONNECT) is the proxy step.
 func timeoutCode(step string) string {
 	switch step {
 	case "dns":
@@ -707,26 +541,30 @@ func stepWords(step string) string {
 	return "the request"
 }
 
-// clean sanitises remote or user text for a result and masks the secret.
-func (f *fetcher) clean(s string) string {
-	return maskSecret(sanitize.Secrets(sanitize.Line(s)), f.spec.Secret)
-}
+// cleanURL prints a URL for a result: sanitised, without credentials,
+// query or fragment (a portal's redirect carries session tokens and the
+// machine's MAC address in its query).
+func (f *fetcher) cleanURL(u *url.URL) string { return f.clean(bareURL(u)) }
 
-// maskSecret masks a known secret as sent and as a URL would carry it.
-func maskSecret(s, secret string) string {
-	if secret == "" {
-		return s
-	}
-	s = sanitize.Exact(s, secret)
-	if q := url.QueryEscape(secret); q != secret {
-		s = sanitize.Exact(s, q)
-	}
-	return s
-}
-
-// cleanURL prints a URL without credentials, query kept, sanitised.
-func (f *fetcher) cleanURL(u *url.URL) string {
+// bareURL is u without credentials, query and fragment.
+func bareURL(u *url.URL) string {
 	c := *u
-	c.User = nil
-	return f.clean(c.String())
+	c.User, c.RawQuery, c.ForceQuery, c.Fragment, c.RawFragment = nil, "", false, "", ""
+	return c.String()
+}
+
+// bareLocation is a Location header value as bareURL prints it, resolved
+// against base when base is not nil. A value that does not parse is masked
+// whole: it may still hold what bareURL would have dropped.
+func bareLocation(base *url.URL, loc string) string {
+	loc, _, _ = strings.Cut(loc, "#")
+	loc, _, _ = strings.Cut(loc, "?")
+	u, err := url.Parse(strings.TrimSpace(loc))
+	if err != nil {
+		return sanitize.Redacted
+	}
+	if base != nil {
+		u = base.ResolveReference(u)
+	}
+	return bareURL(u)
 }

@@ -78,7 +78,7 @@ func Exact(s, secret string) string {
 	if len(secret) < 4 {
 		return s
 	}
-	return regexp.MustCompile(regexp.QuoteMeta(secret)).ReplaceAllString(s, Redacted)
+	return strings.ReplaceAll(s, secret, Redacted)
 }
 
 // URL removes the password from a URL ("http://user:[redacted]@proxy:3128")
