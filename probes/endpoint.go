@@ -35,6 +35,24 @@ const (
 // String names the cell ("direct-ipv4-browser").
 func (v Variant) String() string { return v.Route + "-" + v.Family + "-" + v.Headers }
 
+// Words names the cell for people ("direct, IPv6, browser headers"), the
+// way probe titles and findings' evidence describe a request.
+func (v Variant) Words() string {
+	route := "direct"
+	if v.Route == RouteProxy {
+		route = "through the proxy"
+	}
+	fam := ""
+	if v.Family != FamilyAny {
+		fam = ", " + familyLabel(v.Family)
+	}
+	hs := "plain Go client"
+	if v.Headers == HeadersBrowser {
+		hs = "browser headers"
+	}
+	return route + fam + ", " + hs
+}
+
 // EndpointDetails is everything one HTTP request to a target revealed.
 type EndpointDetails struct {
 	// URL is the URL requested, without credentials; Redirects lists any hops
@@ -150,6 +168,10 @@ type TLSDetails struct {
 	Intercepted   bool   `json:"intercepted,omitempty"`
 	InterceptedBy string `json:"intercepted_by,omitempty"`
 	Product       string `json:"product,omitempty"`
+	// Corporate says Product is run by an organisation (Zscaler, Netskope,
+	// a firewall's inspection), not by the user: only IT can exempt a
+	// domain from it, so the advice differs from an antivirus's.
+	Corporate bool `json:"corporate,omitempty"`
 	// IssuerNote is set when a publicly trusted chain for a Cloudflare host
 	// comes from a CA Cloudflare does not use: a hint worth showing, not a
 	// verdict (the public-root check decides interception).
@@ -262,22 +284,8 @@ func proxyApplies(rawURL string, cfg Config, w World) bool {
 	return err != nil || p != nil
 }
 
-// variantWords is a cell in words ("direct, IPv6, browser headers").
-func variantWords(v Variant) string {
-	route := "direct"
-	if v.Route == RouteProxy {
-		route = "through the proxy"
-	}
-	fam := ""
-	if v.Family != FamilyAny {
-		fam = ", " + familyLabel(v.Family)
-	}
-	hs := "plain Go client"
-	if v.Headers == HeadersBrowser {
-		hs = "browser headers"
-	}
-	return route + fam + ", " + hs
-}
+// variantWords is Variant.Words, for the probe titles.
+func variantWords(v Variant) string { return v.Words() }
 
 func endpointProbe(t Target, id, title string, v Variant, w World, tm timeouts) Probe {
 	return Probe{

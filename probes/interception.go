@@ -12,6 +12,11 @@ type interceptor struct {
 	// Patterns are lower-case substrings matched against the common name
 	// and organisation of every certificate in the presented chain.
 	Patterns []string
+	// Corporate marks products organisations run on their networks
+	// (gateways, inspection appliances): the person at the keyboard cannot
+	// turn them off, only IT can exempt a domain. Antivirus suites and
+	// debugging proxies are the user's own.
+	Corporate bool
 }
 
 // interceptors names the antivirus suites, corporate gateways and debugging
@@ -22,29 +27,33 @@ type interceptor struct {
 // admins name themselves (Palo Alto, Check Point, Sophos UTM) are matched on
 // the vendor name they usually keep.
 var interceptors = []interceptor{
-	{"Kaspersky", []string{"kaspersky"}},
-	{"ESET", []string{"eset ssl filter", "eset, spol"}},
-	{"Avast", []string{"avast web/mail shield", "avast antivirus", "avast software"}},
-	{"AVG", []string{"avg web/mail shield", "avg technologies"}},
-	{"Norton", []string{"norton web/mail shield", "nortonlifelock"}},
-	{"Bitdefender", []string{"bitdefender"}},
-	{"Sophos", []string{"sophos"}},
-	{"Dr.Web", []string{"doctor web", "dr.web"}},
-	{"AdGuard", []string{"adguard"}},
-	{"Zscaler", []string{"zscaler"}},
-	{"Netskope", []string{"netskope", "goskope.com"}},
-	{"Fortinet", []string{"fortinet", "fortigate"}},
-	{"Palo Alto Networks", []string{"palo alto networks"}},
-	{"Cisco Umbrella", []string{"cisco umbrella"}},
-	{"Blue Coat", []string{"blue coat", "bluecoat", "proxysg"}},
-	{"Check Point", []string{"check point", "checkpoint"}},
-	{"Forcepoint", []string{"forcepoint", "websense"}},
-	{"McAfee", []string{"mcafee", "skyhigh"}},
-	{"Cloudflare Gateway", []string{"cloudflare for teams", "cloudflare gateway"}},
-	{"mitmproxy", []string{"mitmproxy"}},
-	{"Charles", []string{"charles proxy", "xk72"}},
-	{"Fiddler", []string{"fiddler", "do_not_trust"}},
-	{"Burp Suite", []string{"portswigger"}},
+	{"Kaspersky", []string{"kaspersky"}, false},
+	{"ESET", []string{"eset ssl filter", "eset, spol"}, false},
+	{"Avast", []string{"avast web/mail shield", "avast antivirus", "avast software"}, false},
+	{"AVG", []string{"avg web/mail shield", "avg technologies"}, false},
+	{"Norton", []string{"norton web/mail shield", "nortonlifelock"}, false},
+	{"Bitdefender", []string{"bitdefender"}, false},
+	// "Sophos SSL CA" is its endpoint client's, consumer (Sophos Home)
+	// and business alike; its firewalls' CAs are named by their admins.
+	{"Sophos", []string{"sophos"}, false},
+	{"Dr.Web", []string{"doctor web", "dr.web"}, false},
+	{"AdGuard", []string{"adguard"}, false},
+	{"Zscaler", []string{"zscaler"}, true},
+	{"Netskope", []string{"netskope", "goskope.com"}, true},
+	{"Fortinet", []string{"fortinet", "fortigate"}, true},
+	{"Palo Alto Networks", []string{"palo alto networks"}, true},
+	{"Cisco Umbrella", []string{"cisco umbrella"}, true},
+	{"Blue Coat", []string{"blue coat", "bluecoat", "proxysg"}, true},
+	{"Check Point", []string{"check point", "checkpoint"}, true},
+	{"Forcepoint", []string{"forcepoint", "websense"}, true},
+	// The McAfee CA known to re-sign TLS is its (now Skyhigh's) Web
+	// Gateway's.
+	{"McAfee", []string{"mcafee", "skyhigh"}, true},
+	{"Cloudflare Gateway", []string{"cloudflare for teams", "cloudflare gateway"}, true},
+	{"mitmproxy", []string{"mitmproxy"}, false},
+	{"Charles", []string{"charles proxy", "xk72"}, false},
+	{"Fiddler", []string{"fiddler", "do_not_trust"}, false},
+	{"Burp Suite", []string{"portswigger"}, false},
 }
 
 // interceptionProduct names the product whose CA signed any certificate of
@@ -78,6 +87,17 @@ func matchInterceptor(names []string) string {
 		}
 	}
 	return ""
+}
+
+// corporateProduct reports whether a product the table names is run by an
+// organisation rather than the user (TLSDetails.Corporate).
+func corporateProduct(product string) bool {
+	for _, ic := range interceptors {
+		if ic.Product == product {
+			return ic.Corporate
+		}
+	}
+	return false
 }
 
 // cloudflareCAOrgs are the organisations whose CAs issue Cloudflare's edge

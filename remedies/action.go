@@ -87,8 +87,8 @@ func confirmationsFor(r Risk) int {
 }
 
 // Action is one safe local fix, planned for this machine: the exact argv it
-// runs (never a shell string), what it needs and risks, and the probes to
-// re-run afterwards to prove whether it worked.
+// runs (never a shell string), what it needs and risks, and whether the
+// checks run again afterwards to prove whether it worked.
 type Action struct {
 	ID          string     `json:"id"`
 	Title       string     `json:"title"`
@@ -104,11 +104,11 @@ type Action struct {
 	// Scope says what the action touches ("this machine's DNS cache",
 	// "this one check; no setting changes").
 	Scope string `json:"scope"`
-	// Reprobe lists the probe families whose results the action can change;
-	// Fix re-runs the probes afterwards and compares.
-	Reprobe []probes.Kind `json:"reprobe,omitempty"`
-	// Confirmations is how many times the user must agree (0, 1, or 2 for
-	// disruptive actions).
+	// Recheck says Fix runs the checks again afterwards (all of them: a
+	// fix can change more than the probes it targets) and compares.
+	Recheck bool `json:"recheck,omitempty"`
+	// Confirmations is how many times the user must agree: at least what
+	// the risk demands (0, 1, or 2 for disruptive actions).
 	Confirmations int `json:"confirmations"`
 	// Instructions are the steps for instruction-only actions, and extra
 	// advice for the others.
@@ -135,8 +135,8 @@ type ActionEnv struct {
 	// Getenv reads environment variables (WAYLAND_DISPLAY, ProgramFiles,
 	// LOCALAPPDATA); nil means none are set.
 	Getenv func(key string) string
-	// StatusPage is the human status page to open; empty means the page of
-	// the configured status API, or https://status.openai.com/.
+	// StatusPage is the human status page to open (StatusPageFor of the
+	// configured status API); empty means DefaultStatusPage.
 	StatusPage string
 	// TargetURL is the page to open in a private window; empty means the
 	// first web target in the snapshot, or https://chatgpt.com/.
@@ -205,31 +205,26 @@ func (e ActionEnv) targetURL(s probes.Snapshot) string {
 	return "https://chatgpt.com/"
 }
 
+// planners plan each action from the snapshot and the machine.
+var planners = map[string]func(probes.Snapshot, ActionEnv) Action{
+	ActionFlushDNS:      planFlushDNS,
+	ActionOpenStatus:    planOpenStatus,
+	ActionPrivateWindow: planPrivateWindow,
+	ActionBypassProxy:   planBypassProxy,
+	ActionRetry:         planRetry,
+	ActionCopyTicket:    planCopyTicket,
+	ActionRenewDHCP:     planRenewDHCP,
+	ActionWinsockReset:  planWinsockReset,
+	ActionIPReset:       planIPReset,
+}
+
 // PlanActions plans every action for this machine and snapshot, in
 // ActionIDs order. Actions that cannot run here are still returned, with
 // Unavailable saying why, so fix --list can explain them.
 func PlanActions(s probes.Snapshot, env ActionEnv) []Action {
-	planners := map[string]func(probes.Snapshot, ActionEnv) Action{
-		ActionFlushDNS:      planFlushDNS,
-		ActionOpenStatus:    planOpenStatus,
-		ActionPrivateWindow: planPrivateWindow,
-		ActionBypassProxy:   planBypassProxy,
-		ActionRetry:         planRetry,
-		ActionCopyTicket:    planCopyTicket,
-		ActionRenewDHCP:     planRenewDHCP,
-		ActionWinsockReset:  planWinsockReset,
-		ActionIPReset:       planIPReset,
-	}
 	out := make([]Action, 0, len(ActionIDs))
 	for _, id := range ActionIDs {
-		a := planners[id](s, env)
-		a.ID = id
-		if a.Confirmations == 0 {
-			a.Confirmations = confirmationsFor(a.Risk)
-		}
-		if a.Privilege == "" {
-			a.Privilege = PrivilegeNone
-		}
+		a, _ := PlanAction(s, env, id)
 		out = append(out, a)
 	}
 	return out
@@ -237,12 +232,23 @@ func PlanActions(s probes.Snapshot, env ActionEnv) []Action {
 
 // PlanAction plans one action by ID.
 func PlanAction(s probes.Snapshot, env ActionEnv, id string) (Action, bool) {
-	for _, a := range PlanActions(s, env) {
-		if a.ID == id {
-			return a, true
-		}
+	plan, ok := planners[id]
+	if !ok {
+		return Action{}, false
 	}
-	return Action{}, false
+	return completed(id, plan(s, env)), true
+}
+
+// completed fills what every planned action has: its ID, a privilege, and
+// never fewer confirmations than its risk demands, so a disruptive action
+// cannot drop to one question whatever its planner set.
+func completed(id string, a Action) Action {
+	a.ID = id
+	a.Confirmations = max(a.Confirmations, confirmationsFor(a.Risk))
+	if a.Privilege == "" {
+		a.Privilege = PrivilegeNone
+	}
+	return a
 }
 
 // CommandLine renders an argv for people to read and copy, quoted for the
@@ -281,8 +287,8 @@ func quoteArg(goos, a string) string {
 	return "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
 }
 
-// SudoArgv is argv run through sudo, the way the dashboard hands the
-// terminal to sudo: "--" ends sudo's options so argv cannot be read as one.
+// SudoArgv is argv run through sudo, which then reads the password from the
+// terminal: "--" ends sudo's options so argv cannot be read as one.
 func SudoArgv(argv []string) []string {
 	return append([]string{"sudo", "--"}, argv...)
 }

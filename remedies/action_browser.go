@@ -133,19 +133,6 @@ func (e ActionEnv) browsers() []foundBrowser {
 	return out
 }
 
-// InstalledBrowsers lists the browser keys found on this machine, for
-// remedy steps (Remedy.StepsFor). On macOS Safari is always listed.
-func InstalledBrowsers(env ActionEnv) []string {
-	var out []string
-	for _, b := range env.browsers() {
-		out = append(out, b.Browser)
-	}
-	if env.GOOS == osDarwin {
-		out = append(out, "safari")
-	}
-	return uniq(out)
-}
-
 // privateArgv is the argv that opens u privately in b.
 func (b foundBrowser) privateArgv(u string) []string {
 	if b.OS == osDarwin {

@@ -125,7 +125,7 @@ func planFlushDNS(s probes.Snapshot, env ActionEnv) Action {
 		Kind:        KindCommand,
 		Risk:        RiskReversible,
 		Scope:       "this machine's DNS cache (it refills on the next lookups)",
-		Reprobe:     []probes.Kind{probes.KindDNS, probes.KindEndpoint, probes.KindEdgeTrace},
+		Recheck:     true,
 		Instructions: []string{
 			"Browsers keep their own DNS cache: in Chrome, Edge or Brave open chrome://net-internals/#dns (edge://, brave://) and Clear host cache; in Firefox open about:networking#dns and Clear DNS Cache.",
 		},

@@ -42,7 +42,7 @@ func planBypassProxy(s probes.Snapshot, _ ActionEnv) Action {
 		Kind:        KindReprobe,
 		Risk:        RiskNoChange,
 		Scope:       "this one check; no setting changes",
-		Reprobe:     []probes.Kind{probes.KindEndpoint, probes.KindMatrix, probes.KindEdgeTrace, probes.KindAPIKey},
+		Recheck:     true,
 		Mutate:      func(c *probes.Config) { c.BypassProxy = true },
 		Instructions: []string{
 			"If it works without the proxy, turn the proxy off (see the bypass-proxy remedy's steps) or ask whoever runs it.",
@@ -55,24 +55,10 @@ func planBypassProxy(s probes.Snapshot, _ ActionEnv) Action {
 }
 
 // quotaExhausted: the API said the quota is gone, which waiting does not
-// fix.
+// fix (the quota-exhausted rule's evidence).
 func quotaExhausted(s probes.Snapshot) bool {
-	for _, r := range s.Results {
-		if !usable(r) {
-			continue
-		}
-		switch d := r.Details.(type) {
-		case *probes.APIKeyDetails:
-			if d.Outcome == probes.KeyQuotaExhausted {
-				return true
-			}
-		case *probes.EndpointDetails:
-			if d.Verdict.Kind == probes.VerdictOpenAIQuota {
-				return true
-			}
-		}
-	}
-	return false
+	answers, keys := newFacts(s, DiagnoseContext{}).quotaSymptoms()
+	return len(answers)+len(keys) > 0
 }
 
 func planRetry(s probes.Snapshot, _ ActionEnv) Action {
@@ -85,7 +71,7 @@ func planRetry(s probes.Snapshot, _ ActionEnv) Action {
 		Kind:    KindRetry,
 		Risk:    RiskNoChange,
 		Scope:   "waits and re-checks; nothing on the machine changes",
-		Reprobe: []probes.Kind{probes.KindEndpoint, probes.KindMatrix, probes.KindAPIKey, probes.KindStatusPage},
+		Recheck: true,
 	}
 	switch {
 	case quotaExhausted(s):
@@ -169,7 +155,7 @@ func planRenewDHCP(s probes.Snapshot, env ActionEnv) Action {
 		Risk:      RiskDisruptive,
 		Privilege: PrivilegeAdmin,
 		Scope:     "the network connection of one interface; it drops for a few seconds",
-		Reprobe:   []probes.Kind{probes.KindIdentity, probes.KindDNS, probes.KindEndpoint, probes.KindEdgeTrace},
+		Recheck:   true,
 		Warning:   "The connection drops for a few seconds: SSH sessions, calls, downloads and VPNs on it are interrupted.",
 	}
 	iface, tunnel := egressInterface(s)

@@ -149,17 +149,6 @@ func Remedies() []Remedy {
 	return out
 }
 
-// CauseByID finds a cause (a copy).
-func CauseByID(id string) (Cause, bool) {
-	for _, c := range causes {
-		if c.ID == id {
-			c.Remedies = slices.Clone(c.Remedies)
-			return c, true
-		}
-	}
-	return Cause{}, false
-}
-
 // RemedyByID finds a remedy (a copy).
 func RemedyByID(id string) (Remedy, bool) {
 	for _, r := range remedies {
@@ -172,22 +161,20 @@ func RemedyByID(id string) (Remedy, bool) {
 	return Remedy{}, false
 }
 
-// causeIndex is the position of a cause in the catalogue, the last tie-break
-// when ranking findings.
+// causeIndex is the position of a cause in the catalogue (len(causes)
+// when unknown), the last tie-break when ranking findings.
 func causeIndex(id string) int {
-	for i, c := range causes {
-		if c.ID == id {
-			return i
-		}
+	if i := slices.IndexFunc(causes, func(c Cause) bool { return c.ID == id }); i >= 0 {
+		return i
 	}
 	return len(causes)
 }
 
+// causeOf is the catalogue's entry for a cause; an unknown ID (a rule's
+// typo, which the catalogue tests catch) still gets a title.
 func causeOf(id string) Cause {
-	for _, c := range causes {
-		if c.ID == id {
-			return c
-		}
+	if i := causeIndex(id); i < len(causes) {
+		return causes[i]
 	}
 	return Cause{ID: id, Title: id, Severity: Advisory}
 }

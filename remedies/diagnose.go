@@ -36,18 +36,6 @@ type Finding struct {
 	Remedies []string `json:"remedies"`
 }
 
-// Actions returns the IDs of the actions behind the finding's remedies, in
-// remedy order: what a dashboard offers on a keypress.
-func (f Finding) Actions() []string {
-	var out []string
-	for _, id := range f.Remedies {
-		if r, ok := RemedyByID(id); ok && r.Action != "" && !slices.Contains(out, r.Action) {
-			out = append(out, r.Action)
-		}
-	}
-	return out
-}
-
 // DiagnoseContext is what the rules need besides the snapshot. It holds no
 // I/O: the caller fills it from flags and the environment.
 type DiagnoseContext struct {

@@ -11,9 +11,10 @@
 // argv (never a shell string) with the privilege, risk and scope each needs;
 // Fix applies one through a Runner and re-probes to show before and after.
 //
-// Data flows one way: probes -> remedies -> ui/report. This package imports
-// probes and never the other way round, and it does no I/O except through
-// its Runner (and the Probe and Confirm callbacks the caller hands to Fix).
+// Data flows one way: probes -> remedies -> report (and a future
+// dashboard). This package imports probes and never the other way round,
+// and it does no I/O except through its Runner (and the Probe and Confirm
+// callbacks the caller hands to Fix).
 //
 // docs/causes.md is generated from the catalogue; a test fails when it
 // drifts. Regenerate it with:

@@ -2,6 +2,7 @@ package remedies
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -24,30 +25,6 @@ type Evidence struct {
 // a terminal and into support tickets.
 func ev(r probes.Result, format string, args ...any) Evidence {
 	return Evidence{ResultID: r.ID, Text: sanitize.Line(sanitize.Secrets(fmt.Sprintf(format, args...)))}
-}
-
-// variantWords describes a matrix cell the way a person would.
-func variantWords(v probes.Variant) string {
-	var parts []string
-	switch v.Route {
-	case probes.RouteProxy:
-		parts = append(parts, "via proxy")
-	case probes.RouteDirect:
-		parts = append(parts, "direct")
-	}
-	switch v.Family {
-	case probes.FamilyIPv4:
-		parts = append(parts, "IPv4")
-	case probes.FamilyIPv6:
-		parts = append(parts, "IPv6")
-	}
-	switch v.Headers {
-	case probes.HeadersBrowser:
-		parts = append(parts, "browser headers")
-	case probes.HeadersPlain:
-		parts = append(parts, "plain client")
-	}
-	return strings.Join(parts, ", ")
 }
 
 // verdictWords is a short name for what answered: "Cloudflare 1020",
@@ -111,9 +88,7 @@ func httpText(code int) string {
 func obsLine(o obs) Evidence {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s", o.host)
-	if w := variantWords(o.d.Variant); w != "" {
-		fmt.Fprintf(&b, " (%s)", w)
-	}
+	fmt.Fprintf(&b, " (%s)", o.d.Variant.Words())
 	b.WriteString(": ")
 	v := o.d.Verdict
 	switch {
@@ -149,41 +124,58 @@ func obsLine(o obs) Evidence {
 }
 
 // obsLines is obsLine for up to max observations. Requests to the same host
-// that got the same answer are folded into one line with a count, so a
-// matrix of four identical blocks reads as one fact.
+// that got the same answer (or failed the same way) are folded into one
+// line with a count, so a matrix of four identical blocks reads as one
+// fact. Every host in list keeps at least one line, beyond max if need be:
+// the evidence is what says which hosts a finding is about.
 func obsLines(list []obs, max int) []Evidence {
 	type group struct {
+		key   string
 		first obs
 		n     int
 	}
 	var groups []group
 	for _, o := range list {
-		key := o.host + "\x00" + verdictWords(o)
-		found := false
-		for i := range groups {
-			if groups[i].first.host+"\x00"+verdictWords(groups[i].first) == key {
-				groups[i].n++
-				found = true
-				break
-			}
+		key := o.host + "\x00" + sameAnswer(o)
+		i := slices.IndexFunc(groups, func(g group) bool { return g.key == key })
+		if i < 0 {
+			groups = append(groups, group{key, o, 1})
+			continue
 		}
-		if !found {
-			groups = append(groups, group{o, 1})
-		}
+		groups[i].n++
 	}
 	var out []Evidence
+	shown, left := map[string]bool{}, 0
+	var more obs
 	for i, g := range groups {
-		if i == max {
-			out = append(out, Evidence{ResultID: g.first.r.ID, Text: fmt.Sprintf("… and %d more answers like these", len(groups)-max)})
-			break
+		if i >= max && shown[g.first.host] {
+			if left == 0 {
+				more = g.first
+			}
+			left++
+			continue
 		}
+		shown[g.first.host] = true
 		e := obsLine(g.first)
 		if g.n > 1 {
 			e.Text += fmt.Sprintf(" (the same for %d other requests to %s)", g.n-1, g.first.host)
 		}
 		out = append(out, e)
 	}
+	if left > 0 {
+		out = append(out, Evidence{ResultID: more.r.ID, Text: fmt.Sprintf("… and %d more answers like these", left)})
+	}
 	return out
+}
+
+// sameAnswer is what makes two requests' outcomes the same for folding:
+// the failure code of a request that got no answer (its message differs in
+// addresses and times), otherwise the answer in words.
+func sameAnswer(o obs) string {
+	if !o.answered() && o.d.Failure != "" {
+		return o.transportStep() + "/" + o.d.Failure
+	}
+	return verdictWords(o)
 }
 
 // traceLine says what Cloudflare itself saw: the IP and country a block rule

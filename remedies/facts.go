@@ -3,7 +3,7 @@ package remedies
 import (
 	"net/url"
 	"slices"
-	"strings"
+	"sync"
 
 	"github.com/gptdoctor/gptdoctor/probes"
 )
@@ -143,25 +143,13 @@ func cf5xxCode(o obs) int {
 	return o.d.StatusCode
 }
 
-// hostOf names the host an endpoint result measured.
-func hostOf(r probes.Result, urls ...string) string {
-	for _, raw := range urls {
-		if u, err := url.Parse(raw); err == nil && u.Hostname() != "" {
-			return u.Hostname()
-		}
+// hostOf names the host a result's URL points at (the URL itself when it
+// does not parse, so the result is still named).
+func hostOf(raw string) string {
+	if u, err := url.Parse(raw); err == nil && u.Hostname() != "" {
+		return u.Hostname()
 	}
-	if r.Target != "" {
-		if u, err := url.Parse(r.Target); err == nil && u.Hostname() != "" {
-			return u.Hostname()
-		}
-		return r.Target
-	}
-	// "endpoint:chatgpt.com:direct-ipv4-browser": the middle part.
-	parts := strings.Split(r.ID, ":")
-	if len(parts) >= 2 {
-		return parts[1]
-	}
-	return r.ID
+	return raw
 }
 
 // facts is the snapshot indexed once for the rules.
@@ -190,12 +178,24 @@ type facts struct {
 	// their connections meet (a block page's certificate, a refusal) is
 	// the hijack's doing, not the path's.
 	hijacked map[string]bool
+	// splits are the matrix probe's conclusions by host.
+	splits map[string]split
+	// healthy says, per host, whether it works from here (hostHealthy);
+	// failing lists the hosts that do not, in hosts order.
+	healthy map[string]bool
+	failing []string
+
+	// Signals several rules weigh, found on first use (only a diagnosis
+	// needs them). Callers must not modify the slices.
+	interceptions    func() []interception
+	vpnTorWarp       func() []pathSignal
+	corporateSignals func() []pathSignal
 }
 
 func newFacts(s probes.Snapshot, ctx DiagnoseContext) *facts {
 	f := &facts{s: s, ctx: ctx}
 	for _, m := range allOf[probes.EndpointDetails](s) {
-		o := obs{r: m.r, d: m.d, host: hostOf(m.r, m.d.URL)}
+		o := obs{r: m.r, d: m.d, host: hostOf(m.d.URL)}
 		f.obs = append(f.obs, o)
 		if !slices.Contains(f.hosts, o.host) {
 			f.hosts = append(f.hosts, o.host)
@@ -221,6 +221,22 @@ func newFacts(s probes.Snapshot, ctx DiagnoseContext) *facts {
 			f.hijacked[l.d.Host] = true
 		}
 	}
+	f.splits = map[string]split{}
+	for _, m := range f.matrices {
+		if m.d.Split != "" && m.d.BlockedWhen != "" {
+			f.splits[hostOf(m.d.URL)] = split{m.d.Split, m.d.BlockedWhen, m.r}
+		}
+	}
+	f.healthy = map[string]bool{}
+	for _, h := range f.hosts {
+		f.healthy[h] = f.hostHealthy(h)
+		if !f.healthy[h] {
+			f.failing = append(f.failing, h)
+		}
+	}
+	f.interceptions = sync.OnceValue(f.findInterceptions)
+	f.vpnTorWarp = sync.OnceValue(f.findVPNTorWarp)
+	f.corporateSignals = sync.OnceValue(f.findCorporateSignals)
 	return f
 }
 
@@ -235,9 +251,36 @@ func (f *facts) where(keep func(obs) bool) []obs {
 	return out
 }
 
+// ofKind returns the answered observations whose verdict is one of kinds.
+func (f *facts) ofKind(kinds ...probes.VerdictKind) []obs {
+	return f.where(func(o obs) bool { return o.answered() && slices.Contains(kinds, o.kind()) })
+}
+
+// keysWith returns the API key checks whose outcome is one of outcomes.
+func (f *facts) keysWith(outcomes ...string) []measured[probes.APIKeyDetails] {
+	var out []measured[probes.APIKeyDetails]
+	for _, k := range f.apiKeys {
+		if slices.Contains(outcomes, k.d.Outcome) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
 // ofHost returns the observations of one host.
 func (f *facts) ofHost(host string) []obs {
 	return f.where(func(o obs) bool { return o.host == host })
+}
+
+// firstOf returns the host's first observation that is healthy (or, with
+// healthy false, the first that is not).
+func (f *facts) firstOf(host string, healthy bool) (obs, bool) {
+	for _, o := range f.ofHost(host) {
+		if o.healthy() == healthy {
+			return o, true
+		}
+	}
+	return obs{}, false
 }
 
 // isWeb says whether a host is a browser-facing page (judged as a matrix)
@@ -249,7 +292,7 @@ func (f *facts) isWeb(host string) bool {
 		}
 	}
 	for _, m := range f.matrices {
-		if hostOf(m.r, m.d.URL) == host {
+		if hostOf(m.d.URL) == host {
 			return true
 		}
 	}
@@ -261,12 +304,12 @@ func (f *facts) isWeb(host string) bool {
 	return false
 }
 
-// hostHealthy says whether a host works from here the way its users use it.
-// A web page is healthy when every browser-header request succeeded: a
-// challenge for requests without browser headers is Cloudflare treating a
-// script as a script. One address family failing to connect while the other
-// works is not a failure either: browsers fall back (the IPv6 rule reports
-// it separately).
+// hostHealthy judges whether a host works from here the way its users use
+// it (newFacts keeps the answer in healthy). A web page is healthy when
+// every browser-header request succeeded: a challenge for requests without
+// browser headers is Cloudflare treating a script as a script. One address
+// family failing to connect while the other works is not a failure either:
+// browsers fall back (the IPv6 rule reports it separately).
 func (f *facts) hostHealthy(host string) bool {
 	all := f.ofHost(host)
 	if len(all) == 0 {
@@ -306,15 +349,36 @@ func familyFallback(o obs, healthyFamilies map[string]bool) bool {
 	return false
 }
 
-// failingHosts lists the hosts that do not work from here.
-func (f *facts) failingHosts() []string {
-	var out []string
-	for _, h := range f.hosts {
-		if !f.hostHealthy(h) {
-			out = append(out, h)
-		}
+// quotaSymptoms are the answers saying the API quota is used up, which
+// waiting does not fix.
+func (f *facts) quotaSymptoms() ([]obs, []measured[probes.APIKeyDetails]) {
+	return f.ofKind(probes.VerdictOpenAIQuota), f.keysWith(probes.KeyQuotaExhausted)
+}
+
+// notePath adds the VPN, proxy, Tor and WARP evidence to fnd with the
+// sentence saying what it means for this cause; it reports whether there
+// was any, so the caller can reorder the remedies.
+func (f *facts) notePath(fnd *Finding, sentence string) bool {
+	signals := f.vpnTorWarp()
+	if len(signals) == 0 {
+		return false
 	}
-	return out
+	fnd.Summary += " " + sentence
+	for _, s := range signals {
+		fnd.Evidence = append(fnd.Evidence, s.ev)
+	}
+	return true
+}
+
+// markedConfidence is how sure a rule is of answers that name their cause:
+// confirmed when one carries a marker (a Cloudflare code, an OpenAI error)
+// or a key check agrees, likely when all are unmarked answers through
+// Cloudflare.
+func markedConfidence(list []obs, keyChecks int) Confidence {
+	if keyChecks > 0 || slices.ContainsFunc(list, func(o obs) bool { return o.kind() != probes.VerdictCFUnknown }) {
+		return Confirmed
+	}
+	return Likely
 }
 
 // trace returns the usable edge trace for a route ("direct" or "proxy"),

@@ -38,6 +38,10 @@ func fixErr(kind error, format string, args ...any) error {
 	return &FixError{Kind: kind, Msg: fmt.Sprintf(format, args...)}
 }
 
+// cleanErr is an error's message fit to print and record: a command's
+// error can quote its output, which may hold escape sequences or secrets.
+func cleanErr(err error) string { return sanitize.Line(sanitize.Secrets(err.Error())) }
+
 // FixOptions are the user's flags.
 type FixOptions struct {
 	// Yes answers the first confirmation; a disruptive action's second one
@@ -98,7 +102,7 @@ func Fix(ctx context.Context, id string, opts FixOptions, deps FixDeps) (ActionR
 		rec.Outcome = o
 		rec.Duration = probes.Millis(deps.Now().Sub(rec.Started))
 		if err != nil {
-			rec.Err = sanitize.Line(err.Error())
+			rec.Err = cleanErr(err)
 		}
 		if deps.Session != nil {
 			deps.Session.Add(rec)
@@ -188,11 +192,11 @@ func Fix(ctx context.Context, id string, opts FixOptions, deps FixDeps) (ActionR
 			}
 			rec.Output = sanitize.Text(sanitize.Secrets(strings.Join(outputs, "\n")), maxRecordOutput)
 			if err != nil {
-				fmt.Fprintf(out, "%s failed: %v\n", CommandLine(env.GOOS, c), err)
+				fmt.Fprintf(out, "%s failed: %s\n", CommandLine(env.GOOS, c), cleanErr(err))
 				if errors.Is(err, ErrToolMissing) {
 					return finish(OutcomeFailed, missingTool(a, c[0]))
 				}
-				return finish(OutcomeFailed, fixErr(ErrCommandFailed, "%s failed: %v", CommandLine(env.GOOS, c), err))
+				return finish(OutcomeFailed, fixErr(ErrCommandFailed, "%s failed: %s", CommandLine(env.GOOS, c), cleanErr(err)))
 			}
 			fmt.Fprintf(out, "ran %s: exit %d\n", CommandLine(env.GOOS, c), res.ExitCode)
 		}
@@ -211,7 +215,7 @@ func Fix(ctx context.Context, id string, opts FixOptions, deps FixDeps) (ActionR
 		return retryLoop(ctx, out, a, &rec, deps, finish)
 	}
 
-	if len(a.Reprobe) == 0 || deps.Probe == nil {
+	if !a.Recheck || deps.Probe == nil {
 		if a.Kind == KindReprobe {
 			return finish(OutcomeNotRechecked, fixErr(ErrUnavailable, "%s needs a re-check, and none is available here", id))
 		}
@@ -219,8 +223,7 @@ func Fix(ctx context.Context, id string, opts FixOptions, deps FixDeps) (ActionR
 	}
 	fmt.Fprintln(out, "re-checking …")
 	after := deps.Probe(ctx, a.Mutate)
-	o := recordChange(out, &rec, deps.Before, after)
-	return finish(o, nil)
+	return finish(recordChange(out, &rec, newRecheck(deps.Before, after)), nil)
 }
 
 func (d FixDeps) withDefaults() FixDeps {
@@ -272,12 +275,8 @@ func describe(out io.Writer, a Action, goos string) {
 		fmt.Fprintf(out, "  runs:       %s\n", CommandLine(goos, c))
 	}
 	fmt.Fprintf(out, "  privilege:  %s\n  risk:       %s\n  scope:      %s\n", a.Privilege, a.Risk, a.Scope)
-	if len(a.Reprobe) > 0 {
-		var kinds []string
-		for _, k := range a.Reprobe {
-			kinds = append(kinds, string(k))
-		}
-		fmt.Fprintf(out, "  afterwards: re-checks %s\n", strings.Join(kinds, ", "))
+	if a.Recheck {
+		fmt.Fprintln(out, "  afterwards: runs the checks again and compares")
 	}
 	if a.Warning != "" {
 		fmt.Fprintf(out, "  warning:    %s\n", a.Warning)
@@ -388,9 +387,9 @@ func missingTool(a Action, tool string) error {
 }
 
 // recordChange fills before/after and prints them.
-func recordChange(out io.Writer, rec *ActionRecord, before, after probes.Snapshot) Outcome {
-	rec.Before, rec.After = Summarize(before), Summarize(after)
-	o := Compare(before, after)
+func recordChange(out io.Writer, rec *ActionRecord, c recheck) Outcome {
+	rec.Before, rec.After = c.before.summary(c.before.hosts), c.after.summary(c.hosts())
+	o := c.outcome()
 	fmt.Fprintf(out, "before: %s\nafter:  %s\nresult: %s\n", rec.Before, rec.After, o)
 	return o
 }
@@ -403,19 +402,19 @@ func retryLoop(ctx context.Context, out io.Writer, a Action, rec *ActionRecord, 
 		return finish(OutcomeNotRechecked, fixErr(ErrUnavailable, "%s needs a re-check, and none is available here", a.ID))
 	}
 	sched := Backoff(retryHint(deps.Before), retryAttempts)
-	after := deps.Before
+	c := newRecheck(deps.Before, deps.Before)
 	for i, wait := range sched {
 		fmt.Fprintf(out, "waiting %s (attempt %d of %d) …\n", humanDuration(wait), i+1, len(sched))
 		if err := deps.Sleep(ctx, wait); err != nil {
-			rec.Before, rec.After = Summarize(deps.Before), Summarize(after)
+			rec.Before, rec.After = c.before.summary(c.before.hosts), c.after.summary(c.hosts())
 			return finish(OutcomeNotRechecked, fixErr(ErrDeclined, "%s stopped after %d attempt(s): %v", a.ID, i, err))
 		}
-		after = deps.Probe(ctx, nil)
-		fmt.Fprintf(out, "  %s\n", Summarize(after))
-		if healthyNow(after) {
+		c.after = newFacts(deps.Probe(ctx, nil), DiagnoseContext{})
+		fmt.Fprintf(out, "  %s\n", c.after.summary(c.hosts()))
+		if c.healthy() {
 			break
 		}
 	}
 	rec.ExitCode = 0
-	return finish(recordChange(out, rec, deps.Before, after), nil)
+	return finish(recordChange(out, rec, c), nil)
 }

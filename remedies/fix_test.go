@@ -86,14 +86,14 @@ func TestFixFlushDNSAsRoot(t *testing.T) {
 	if len(h.probes) != 1 || h.probes[0].BypassProxy {
 		t.Errorf("re-check: %+v", h.probes)
 	}
-	if rec.Outcome != OutcomeFixed || rec.Before != "chatgpt.com: Cloudflare 1020 direct" || rec.After != "chatgpt.com: 200 OK direct" || rec.ExitCode != 0 || rec.Escalated {
+	if rec.Outcome != OutcomeFixed || rec.Before != "chatgpt.com: Cloudflare 1020, direct, IPv4, browser headers" || rec.After != "chatgpt.com: 200 OK, direct, IPv4, browser headers" || rec.ExitCode != 0 || rec.Escalated {
 		t.Errorf("record: %+v", rec)
 	}
 	if len(h.session.Records) != 1 || h.session.Records[0].Action != ActionFlushDNS {
 		t.Errorf("session: %+v", h.session)
 	}
 	out := h.out.String()
-	for _, want := range []string{"runs:       resolvectl flush-caches", "privilege:  admin", "risk:       reversible", "before: chatgpt.com: Cloudflare 1020 direct", "after:  chatgpt.com: 200 OK direct", "result: fixed"} {
+	for _, want := range []string{"runs:       resolvectl flush-caches", "privilege:  admin", "risk:       reversible", "afterwards: runs the checks again", "before: chatgpt.com: Cloudflare 1020, direct, IPv4, browser headers", "after:  chatgpt.com: 200 OK, direct, IPv4, browser headers", "result: fixed"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
@@ -266,9 +266,10 @@ func TestFixFailures(t *testing.T) {
 	})
 	t.Run("command fails: exit code and redacted output kept", func(t *testing.T) {
 		h := &fixHarness{runner: newFake("resolvectl"), admin: true}
+		stderr := "Failed to flush caches: Access denied (token sk-proj-abcdefghijklmnop)\x1b[31m"
 		h.runner.results["resolvectl flush-caches"] = fakeResult{
-			out: Output{Stderr: "Failed to flush caches: Access denied (token sk-proj-abcdefghijklmnop)\x1b[31m", ExitCode: 1},
-			err: &ExitError{Argv: []string{"resolvectl", "flush-caches"}, Code: 1, Stderr: "Failed to flush caches: Access denied"},
+			out: Output{Stderr: stderr, ExitCode: 1},
+			err: &ExitError{Argv: []string{"resolvectl", "flush-caches"}, Code: 1, Stderr: stderr},
 		}
 		rec, err := Fix(context.Background(), ActionFlushDNS, FixOptions{Yes: true}, h.deps("linux", blockedDirect))
 		if !errors.Is(err, ErrCommandFailed) || !strings.Contains(err.Error(), "exited with status 1: Failed to flush caches") {
@@ -276,6 +277,11 @@ func TestFixFailures(t *testing.T) {
 		}
 		if rec.ExitCode != 1 || strings.Contains(rec.Output, "sk-proj") || strings.Contains(rec.Output, "\x1b") || !strings.Contains(rec.Output, "Access denied") {
 			t.Errorf("record output %q exit %d", rec.Output, rec.ExitCode)
+		}
+		for what, text := range map[string]string{"error": err.Error(), "record": rec.Err, "output": h.out.String()} {
+			if strings.Contains(text, "sk-proj") || strings.Contains(text, "\x1b") {
+				t.Errorf("%s keeps the secret or the escape: %q", what, text)
+			}
 		}
 		if len(h.probes) != 0 {
 			t.Error("re-checked after a failed command")
@@ -293,6 +299,36 @@ func TestFixFailures(t *testing.T) {
 	})
 }
 
+func TestExitErrorIsClean(t *testing.T) {
+	e := &ExitError{Argv: []string{"nmcli"}, Code: 4, Stderr: "Error: \x1b]0;owned\x07 token sk-proj-abcdefghijklmnopqrstu\nsecond line"}
+	msg := e.Error()
+	if strings.ContainsAny(msg, "\x1b\x07\n") || strings.Contains(msg, "sk-proj-abc") || !strings.HasPrefix(msg, "nmcli exited with status 4: Error:") {
+		t.Errorf("ExitError = %q", msg)
+	}
+}
+
+// TestFixRecheckMissingAHost: a re-check that did not measure a host that
+// failed before proves nothing about it, and says so.
+func TestFixRecheckMissingAHost(t *testing.T) {
+	before := snap(concat(web("chatgpt.com", v1020), one(epFail("api.openai.com", "default", "connect", "connect: 104.18.32.47:443: timeout"),
+		dnsConfig("systemd-resolved (stub)")))...)
+	h := &fixHarness{runner: newFake("resolvectl"), admin: true, after: []probes.Snapshot{fineDirect}}
+	rec, err := Fix(context.Background(), ActionFlushDNS, FixOptions{Yes: true}, h.deps("linux", before))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Outcome != OutcomeNotRechecked || !strings.HasSuffix(rec.After, "; api.openai.com: not measured") {
+		t.Errorf("record: %q -> %q (%s)", rec.Before, rec.After, rec.Outcome)
+	}
+
+	// Retrying does not stop at a re-check that left the API out.
+	h = &fixHarness{runner: newFake(), after: []probes.Snapshot{fineDirect, snap(concat(web("chatgpt.com", vOK), one(ep("api.openai.com", "default", vMissing)))...)}}
+	rec, err = Fix(context.Background(), ActionRetry, FixOptions{}, h.deps("linux", before))
+	if err != nil || len(h.probes) != 2 || rec.Outcome != OutcomeFixed {
+		t.Errorf("err %v probes %d outcome %s", err, len(h.probes), rec.Outcome)
+	}
+}
+
 func TestFixBypassProxy(t *testing.T) {
 	before := snap(ep("chatgpt.com", "proxy-any-browser", v1020), ep("api.openai.com", "proxy-any-plain", v1020), proxyEnv("http://proxy.example:3128"))
 	after := snap(ep("chatgpt.com", "direct-ipv4-browser", vOK), ep("api.openai.com", "default", vMissing))
@@ -304,11 +340,11 @@ func TestFixBypassProxy(t *testing.T) {
 	if len(h.probes) != 1 || !h.probes[0].BypassProxy {
 		t.Fatalf("the re-check must bypass the proxy: %+v", h.probes)
 	}
-	if rec.Before != "chatgpt.com: Cloudflare 1020 via proxy; api.openai.com: Cloudflare 1020 via proxy" ||
-		rec.After != "chatgpt.com: 200 OK direct; api.openai.com: 401 (API reachable, no key sent) direct" || rec.Outcome != OutcomeFixed {
+	if rec.Before != "chatgpt.com: Cloudflare 1020, through the proxy, browser headers; api.openai.com: Cloudflare 1020, through the proxy, plain Go client" ||
+		rec.After != "chatgpt.com: 200 OK, direct, IPv4, browser headers; api.openai.com: 401 (API reachable, no key sent), direct, plain Go client" || rec.Outcome != OutcomeFixed {
 		t.Errorf("record: %q -> %q (%s)", rec.Before, rec.After, rec.Outcome)
 	}
-	if line := rec.Line(); !strings.Contains(line, "bypass-proxy: re-checked; chatgpt.com: Cloudflare 1020 via proxy") || !strings.HasSuffix(line, "(fixed)") {
+	if line := rec.Line(); !strings.Contains(line, "bypass-proxy: re-checked; chatgpt.com: Cloudflare 1020, through the proxy") || !strings.HasSuffix(line, "(fixed)") {
 		t.Errorf("Line = %q", line)
 	}
 	// The probe configuration outside the re-check is untouched.
@@ -330,7 +366,7 @@ func TestFixRetry(t *testing.T) {
 		if !slices.Equal(h.sleeps, want) || len(h.probes) != 3 {
 			t.Errorf("sleeps %v probes %d", h.sleeps, len(h.probes))
 		}
-		if rec.Outcome != OutcomeFixed || rec.After != "chatgpt.com: 200 OK direct" {
+		if rec.Outcome != OutcomeFixed || rec.After != "chatgpt.com: 200 OK, direct, IPv4, browser headers" {
 			t.Errorf("record %+v", rec)
 		}
 	})

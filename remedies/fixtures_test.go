@@ -1,6 +1,7 @@
 package remedies
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -101,6 +102,10 @@ func withTLS(t probes.TLSDetails) epOpt {
 	return func(_ *probes.Result, d *probes.EndpointDetails) { d.TLS = &t }
 }
 
+func withFailure(code string) epOpt {
+	return func(_ *probes.Result, d *probes.EndpointDetails) { d.Failure = code }
+}
+
 func withSkew(skew time.Duration) epOpt {
 	return func(_ *probes.Result, d *probes.EndpointDetails) { m := probes.Millis(skew); d.ClockSkew = &m }
 }
@@ -123,13 +128,24 @@ func web(host string, v probes.Verdict, opts ...epOpt) []probes.Result {
 	return out
 }
 
+// matrix is the matrix probe's result for a host whose blocked cells split
+// on one axis (none when split is empty), worded as the probe words it.
 func matrix(host, split, when string) probes.Result {
-	st := probes.StatusPass
+	st, reason := probes.StatusPass, host+" did not block any of 4 answered cells"
 	if split != "" {
-		st = probes.StatusFail
+		st = probes.StatusWarn
+		reason = fmt.Sprintf("%s blocked 2 of 4 answered cells: only when %s is %s", host, split, when)
 	}
-	return probes.Result{ID: "matrix:" + host, Kind: probes.KindMatrix, Target: "https://" + host + "/", Status: st,
+	return probes.Result{ID: "matrix:" + host, Kind: probes.KindMatrix, Target: "https://" + host + "/", Status: st, Reason: reason,
 		Details: &probes.MatrixDetails{URL: "https://" + host + "/", Split: split, BlockedWhen: when}}
+}
+
+// challengeMatrix is the matrix probe's result for a host that challenged
+// (and did not block) the cells on one side of an axis.
+func challengeMatrix(host, split, when string) probes.Result {
+	return probes.Result{ID: "matrix:" + host, Kind: probes.KindMatrix, Target: "https://" + host + "/", Status: probes.StatusWarn,
+		Reason:  fmt.Sprintf("%s served a Cloudflare challenge in 1 of 2 answered cells (only when %s is %s); a browser can pass a challenge", host, split, when),
+		Details: &probes.MatrixDetails{URL: "https://" + host + "/", ChallengeSplit: split, ChallengedWhen: when}}
 }
 
 type traceOpt func(*probes.TraceDetails)

@@ -1,6 +1,7 @@
 package remedies
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/gptdoctor/gptdoctor/probes"
@@ -22,8 +23,8 @@ const (
 	// OutcomeDone: the action ran and there was nothing to re-check
 	// (opening a page, copying the ticket).
 	OutcomeDone Outcome = "done"
-	// OutcomeNotRechecked: the action ran but the re-check measured
-	// nothing (or no re-check was available).
+	// OutcomeNotRechecked: the action ran but the re-check did not
+	// measure every target measured before (or no re-check was available).
 	OutcomeNotRechecked Outcome = "not-rechecked"
 	// OutcomeDryRun: shown, not run.
 	OutcomeDryRun Outcome = "dry-run"
@@ -36,13 +37,24 @@ const (
 )
 
 // Summarize describes each measured target in a few words, the way the
-// before/after of an action reads: "chatgpt.com: Cloudflare 1020 via
-// proxy; api.openai.com: 401 (API reachable, no key sent) via proxy".
+// before/after of an action reads: "chatgpt.com: Cloudflare 1020, through
+// the proxy, browser headers; api.openai.com: 401 (API reachable, no key
+// sent), through the proxy, plain Go client".
 func Summarize(s probes.Snapshot) string {
 	f := newFacts(s, DiagnoseContext{})
+	return f.summary(f.hosts)
+}
+
+// summary describes hosts in order; a host this snapshot has no usable
+// result for reads "not measured".
+func (f *facts) summary(hosts []string) string {
 	var parts []string
-	for _, h := range f.hosts {
-		parts = append(parts, h+": "+f.hostState(h))
+	for _, h := range hosts {
+		state := "not measured"
+		if len(f.ofHost(h)) > 0 {
+			state = f.hostState(h)
+		}
+		parts = append(parts, h+": "+state)
 	}
 	if len(parts) == 0 {
 		return "nothing measured"
@@ -50,22 +62,19 @@ func Summarize(s probes.Snapshot) string {
 	return strings.Join(parts, "; ")
 }
 
-// hostState is the one observation that best describes a host: a failure
-// when it fails (an answered one before a silent one), otherwise a healthy
-// answer, preferring browser-like requests.
+// hostState is the one observation that best describes a measured host: a
+// failure when it fails (an answered one before a silent one), otherwise a
+// healthy answer, preferring browser-like requests.
 func (f *facts) hostState(h string) string {
 	all := f.ofHost(h)
-	var pick obs
-	switch {
-	case f.hostHealthy(h):
-		pick = all[0]
+	pick := all[0]
+	if f.healthy[h] {
 		for _, o := range all {
 			if o.healthy() && (!pick.healthy() || o.d.Variant.Headers == probes.HeadersBrowser && pick.d.Variant.Headers != probes.HeadersBrowser) {
 				pick = o
 			}
 		}
-	default:
-		pick = all[0]
+	} else {
 		for _, o := range all {
 			if o.healthy() {
 				continue
@@ -75,28 +84,51 @@ func (f *facts) hostState(h string) string {
 			}
 		}
 	}
-	return verdictWords(pick) + " " + pathWords(pick)
+	return verdictWords(pick) + ", " + pick.d.Variant.Words()
 }
 
-func pathWords(o obs) string {
-	w := "direct"
-	if o.viaProxy() {
-		w = "via proxy"
-	}
-	if o.d.Variant.Family == probes.FamilyIPv6 {
-		w += " over IPv6"
-	}
-	return w
+// recheck compares a re-check with the snapshot before an action.
+type recheck struct {
+	before, after *facts
 }
 
-// Compare judges after against before by the number of targets that fail.
-func Compare(before, after probes.Snapshot) Outcome {
-	fa := newFacts(after, DiagnoseContext{})
-	if len(fa.obs) == 0 {
+func newRecheck(before, after probes.Snapshot) recheck {
+	return recheck{newFacts(before, DiagnoseContext{}), newFacts(after, DiagnoseContext{})}
+}
+
+// complete: the re-check measured every host measured before (and at
+// least one).
+func (c recheck) complete() bool {
+	if len(c.after.obs) == 0 {
+		return false
+	}
+	for _, h := range c.before.hosts {
+		if len(c.after.ofHost(h)) == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// hosts are the hosts of before, then any the re-check added.
+func (c recheck) hosts() []string {
+	out := slices.Clone(c.before.hosts)
+	for _, h := range c.after.hosts {
+		if !slices.Contains(out, h) {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// outcome judges after against before by the number of hosts that fail. A
+// re-check that did not measure every host measured before proves nothing
+// about the ones it missed, so it is never "fixed".
+func (c recheck) outcome() Outcome {
+	if !c.complete() {
 		return OutcomeNotRechecked
 	}
-	nb := len(newFacts(before, DiagnoseContext{}).failingHosts())
-	na := len(fa.failingHosts())
+	nb, na := len(c.before.failing), len(c.after.failing)
 	switch {
 	case na == 0 && nb > 0:
 		return OutcomeFixed
@@ -108,9 +140,13 @@ func Compare(before, after probes.Snapshot) Outcome {
 	return OutcomeUnchanged
 }
 
-// healthyNow reports whether every measured target works: the retry loop
-// stops there.
-func healthyNow(s probes.Snapshot) bool {
-	f := newFacts(s, DiagnoseContext{})
-	return len(f.obs) > 0 && len(f.failingHosts()) == 0
+// healthy: every host measured before was measured again and works.
+func (c recheck) healthy() bool {
+	return c.complete() && len(c.after.failing) == 0
+}
+
+// Compare judges after against before by the number of targets that fail;
+// OutcomeNotRechecked when after did not measure every target before did.
+func Compare(before, after probes.Snapshot) Outcome {
+	return newRecheck(before, after).outcome()
 }

@@ -98,7 +98,7 @@ var rules = []rule{
 		{CauseBrowserState, "every target answers normally from here and nothing blocking was found: the problem is in the browser", "possible"},
 	}},
 	{name: "unexplained", eval: ruleUnexplained, docs: []ruleDoc{
-		{CauseOriginError, "a target fails with an answer no other rule explains (so a failure is never left unreported)", "possible"},
-		{CauseNoConnectivity, "a target gets no answer and no other rule explains it", "possible"},
+		{CauseOriginError, "a target fails with an answer and no other finding cites it (so a failure is never left unreported)", "possible"},
+		{CauseNoConnectivity, "a target gets no answer and no other finding cites it", "possible"},
 	}},
 }

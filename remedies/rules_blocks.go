@@ -2,7 +2,6 @@ package remedies
 
 import (
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 
@@ -13,91 +12,19 @@ import (
 // firewall blocks and who to blame for them, signatures, geography,
 // challenges, corporate networks, and the all-clear.
 
-// split is the single axis that separates blocked from working requests to
-// one web host: "route" blocked when "proxy", "family" when "ipv6",
-// "headers" when "plain".
+// split is the matrix probe's conclusion for one web host: the single
+// axis that separates blocked from working requests, "route" blocked when
+// "proxy", "family" when "ipv6", "headers" when "plain". r is the matrix
+// result, whose reason says it in words.
 type split struct {
 	axis, when string
 	r          probes.Result
 }
 
-// splitOf returns the host's split: the matrix probe's conclusion when it
-// ran, otherwise the same computation over the host's endpoint results.
-func (f *facts) splitOf(host string) (split, bool) {
-	matrixRan := false
-	for _, m := range f.matrices {
-		if hostOf(m.r, m.d.URL) != host {
-			continue
-		}
-		matrixRan = true
-		if m.d.Split != "" && m.d.BlockedWhen != "" {
-			return split{m.d.Split, m.d.BlockedWhen, m.r}, true
-		}
-	}
-	if matrixRan {
-		return split{}, false
-	}
-	cells := f.where(func(o obs) bool { return o.host == host && o.answered() })
-	axes := []struct {
-		name string
-		of   func(probes.Variant) string
-	}{
-		{"route", func(v probes.Variant) string { return v.Route }},
-		{"family", func(v probes.Variant) string { return v.Family }},
-		{"headers", func(v probes.Variant) string { return v.Headers }},
-	}
-	for _, ax := range axes {
-		values := map[string]bool{}
-		for _, o := range cells {
-			values[ax.of(o.d.Variant)] = true
-		}
-		for _, v := range slices.Sorted(maps.Keys(values)) {
-			if v == "" || v == probes.FamilyAny {
-				continue
-			}
-			in, out, ok := 0, 0, true
-			for _, o := range cells {
-				blocked := o.verdict().Blocked()
-				if ax.of(o.d.Variant) == v {
-					in++
-					ok = ok && blocked
-				} else {
-					out++
-					ok = ok && !blocked
-				}
-			}
-			if ok && in > 0 && out > 0 {
-				return split{ax.name, v, cells[0].r}, true
-			}
-		}
-	}
-	return split{}, false
-}
-
-// words says what the split means: "blocked through the proxy, answered
-// directly".
-func (sp split) words() string {
-	switch sp.axis + "/" + sp.when {
-	case "route/" + probes.RouteProxy:
-		return "blocked through the proxy, answered directly"
-	case "route/" + probes.RouteDirect:
-		return "blocked directly, answered through the proxy"
-	case "family/" + probes.FamilyIPv6:
-		return "blocked over IPv6, answered over IPv4"
-	case "family/" + probes.FamilyIPv4:
-		return "blocked over IPv4, answered over IPv6"
-	case "headers/" + probes.HeadersPlain:
-		return "blocked without browser headers, answered with them"
-	case "headers/" + probes.HeadersBrowser:
-		return "blocked with browser headers, answered without them"
-	}
-	return fmt.Sprintf("blocked only when %s is %s", sp.axis, sp.when)
-}
-
 // explainedBySplit: the request is on the blocked side of a route, family
 // or header split, which the path rule reports on its own.
 func (f *facts) explainedBySplit(o obs) bool {
-	sp, ok := f.splitOf(o.host)
+	sp, ok := f.splits[o.host]
 	if !ok {
 		return false
 	}
@@ -116,17 +43,20 @@ func rulePathDifferential(f *facts, _ []Finding) []Finding {
 	var out []Finding
 	for _, host := range f.hosts {
 		all := f.ofHost(host)
-		sp, ok := f.splitOf(host)
-		if ok {
+		if sp, ok := f.splits[host]; ok {
+			// Blocked as the matrix counts it: a challenge is not a block.
 			var bad, good []obs
 			for _, o := range all {
-				if o.answered() && o.verdict().Blocked() {
+				if o.answered() && o.verdict().Blocked() && !o.challenged() {
 					bad = append(bad, o)
 				} else if o.healthy() {
 					good = append(good, o)
 				}
 			}
-			evs := []Evidence{ev(sp.r, "%s: %s", host, sp.words())}
+			var evs []Evidence
+			if sp.r.Reason != "" {
+				evs = append(evs, ev(sp.r, "%s", sp.r.Reason))
+			}
 			evs = append(evs, obsLines(bad, 2)...)
 			evs = append(evs, obsLines(good, 1)...)
 			switch {
@@ -142,7 +72,7 @@ func rulePathDifferential(f *facts, _ []Finding) []Finding {
 				out = append(out, newFinding(CauseIPv6Path, Confirmed,
 					fmt.Sprintf("%s is blocked over IPv6 and works over IPv4. Browsers prefer IPv6, so they hit the block: your IPv6 address is the one Cloudflare distrusts.", host),
 					evs...))
-			case sp.axis == "headers" && sp.when == probes.HeadersPlain && !allChallenges(bad):
+			case sp.axis == "headers" && sp.when == probes.HeadersPlain && len(bad) > 0:
 				out = append(out, newFinding(CauseBrowserSignature, Likely,
 					fmt.Sprintf("%s blocks requests that do not look like a browser and lets browser-like ones through: the block is on the client's signature. A browser that is blocked is sending something unusual (user-agent switcher, privacy extension, headless mode).", host),
 					evs...))
@@ -152,15 +82,6 @@ func rulePathDifferential(f *facts, _ []Finding) []Finding {
 		out = append(out, f.brokenIPv6(host, all)...)
 	}
 	return out
-}
-
-func allChallenges(list []obs) bool {
-	for _, o := range list {
-		if !o.challenged() {
-			return false
-		}
-	}
-	return true
 }
 
 func proxyName(list []obs) string {
@@ -257,7 +178,7 @@ func (f *facts) brokenIPv6(host string, all []obs) []Finding {
 }
 
 func ruleSignature(f *facts, _ []Finding) []Finding {
-	list := f.where(func(o obs) bool { return o.kind() == probes.VerdictCFBrowserSignature })
+	list := f.ofKind(probes.VerdictCFBrowserSignature)
 	if len(list) == 0 {
 		return nil
 	}
@@ -275,15 +196,10 @@ func hostsOf(list []obs) []string {
 }
 
 func ruleGeo(f *facts, _ []Finding) []Finding {
-	blocked := f.where(func(o obs) bool {
-		k := o.kind()
-		return k == probes.VerdictCFCountryBlock || k == probes.VerdictOpenAIRegion
-	})
+	blocked := f.ofKind(probes.VerdictCFCountryBlock, probes.VerdictOpenAIRegion)
 	var keyEv []Evidence
-	for _, k := range f.apiKeys {
-		if k.d.Outcome == probes.KeyRegion {
-			keyEv = append(keyEv, ev(k.r, "API key check: HTTP %d unsupported_country_region_territory", k.d.StatusCode))
-		}
+	for _, k := range f.keysWith(probes.KeyRegion) {
+		keyEv = append(keyEv, ev(k.r, "API key check: HTTP %d unsupported_country_region_territory", k.d.StatusCode))
 	}
 	country, listDate := "", ""
 	var unsupported []Evidence
@@ -330,7 +246,7 @@ func ruleGeo(f *facts, _ []Finding) []Finding {
 		if len(unsupported) > 0 {
 			summary += fmt.Sprintf(" %s is also missing from OpenAI's supported list (list of %s).", where, listDate)
 		}
-	case len(f.failingHosts()) > 0:
+	case len(f.failing) > 0:
 		conf = Likely
 		summary = fmt.Sprintf("Cloudflare places your IP in %s, which is not on OpenAI's list of supported countries (list of %s); that explains the refusals.", where, listDate)
 	default:
@@ -338,9 +254,7 @@ func ruleGeo(f *facts, _ []Finding) []Finding {
 		summary = fmt.Sprintf("Cloudflare places your IP in %s, which is not on OpenAI's list of supported countries (list of %s). Requests pass for now, but sign-in or the API may refuse you.", where, listDate)
 	}
 	fnd := newFinding(CauseGeoRestricted, conf, summary, evs...)
-	if signals := f.localPathSignals(); len(signals) > 0 {
-		fnd.Summary += " A VPN, proxy or Tor is in the path: its exit decides the country, so turn it off or pick an exit in your own country."
-		fnd.Evidence = append(fnd.Evidence, signals...)
+	if f.notePath(&fnd, "A VPN, proxy or Tor is in the path: its exit decides the country, so turn it off or pick an exit in your own country.") {
 		fnd.Remedies = []string{"disable-vpn", "check-location", "contact-support"}
 	}
 	return []Finding{fnd}
@@ -353,7 +267,7 @@ func ruleChallenge(f *facts, _ []Finding) []Finding {
 		}
 		// A challenge for the plain client on a web page whose browser
 		// requests pass is Cloudflare treating a script as a script.
-		return !f.isWeb(o.host) || o.d.Variant.Headers != probes.HeadersPlain || !f.hostHealthy(o.host)
+		return !f.isWeb(o.host) || o.d.Variant.Headers != probes.HeadersPlain || !f.healthy[o.host]
 	})
 	if len(list) == 0 {
 		return nil
@@ -373,9 +287,7 @@ func ruleChallenge(f *facts, _ []Finding) []Finding {
 		fnd.Summary += fmt.Sprintf(" For %s, which programs call, a challenge works like a block: Cloudflare distrusts this IP, so change network or turn off the VPN.", joinWords(apis))
 		fnd.Remedies = []string{"change-network", "disable-vpn", "use-real-browser", "sync-clock"}
 	}
-	if signals := f.localPathSignals(); len(signals) > 0 {
-		fnd.Evidence = append(fnd.Evidence, signals...)
-		fnd.Summary += " A VPN, proxy or Tor exit makes challenges more frequent."
+	if f.notePath(&fnd, "A VPN, proxy or Tor exit makes challenges more frequent.") {
 		fnd.Remedies = append(fnd.Remedies, "disable-vpn")
 	}
 	return []Finding{fnd}
@@ -388,8 +300,9 @@ type pathSignal struct {
 	ev   Evidence
 }
 
-// vpnTorWarp lists the VPN, Tor and WARP signals of usable results.
-func (f *facts) vpnTorWarp() []pathSignal {
+// findVPNTorWarp lists the VPN, Tor and WARP signals of usable results
+// (facts.vpnTorWarp).
+func (f *facts) findVPNTorWarp() []pathSignal {
 	var out []pathSignal
 	for _, v := range f.vpn {
 		if !v.d.Active && !v.d.OnEgress {
@@ -449,18 +362,10 @@ func productSuffix(p string) string {
 	return " (" + p + ")"
 }
 
-// localPathSignals is the evidence of vpnTorWarp.
-func (f *facts) localPathSignals() []Evidence {
-	var out []Evidence
-	for _, s := range f.vpnTorWarp() {
-		out = append(out, s.ev)
-	}
-	return out
-}
-
-// corporateSignals lists signs of a managed network: Cloudflare Gateway,
-// proxy auto-configuration, corporate TLS inspection, handshakes cut.
-func (f *facts) corporateSignals() []pathSignal {
+// findCorporateSignals lists signs of a managed network: Cloudflare
+// Gateway, proxy auto-configuration, corporate TLS inspection, handshakes
+// cut (facts.corporateSignals).
+func (f *facts) findCorporateSignals() []pathSignal {
 	var out []pathSignal
 	for _, t := range f.traces {
 		if t.d.Gateway == "on" {
@@ -511,7 +416,7 @@ func whatOf(signals []pathSignal) string {
 
 func ruleCorporate(f *facts, _ []Finding) []Finding {
 	signals := f.corporateSignals()
-	failing := f.failingHosts()
+	failing := f.failing
 	if len(signals) == 0 || len(failing) == 0 {
 		return nil
 	}
@@ -520,11 +425,8 @@ func ruleCorporate(f *facts, _ []Finding) []Finding {
 		evs = append(evs, s.ev)
 	}
 	for _, h := range failing {
-		for _, o := range f.ofHost(h) {
-			if !o.healthy() {
-				evs = append(evs, obsLine(o))
-				break
-			}
+		if o, ok := f.firstOf(h, false); ok {
+			evs = append(evs, obsLine(o))
 		}
 	}
 	verb := "fails"
@@ -585,7 +487,7 @@ func ruleBlocks(f *facts, _ []Finding) []Finding {
 			proxySignals = append(proxySignals, pathSignal{"the proxy" + proxyName([]obs{o}), obsLine(o)})
 		}
 	}
-	local := append(f.vpnTorWarp(), proxySignals...)
+	local := append(slices.Clone(f.vpnTorWarp()), proxySignals...)
 
 	var out []Finding
 	var banned, malicious []obs
@@ -623,7 +525,7 @@ func ruleBlocks(f *facts, _ []Finding) []Finding {
 		fmt.Sprintf("Cloudflare blocks %s and nothing on this machine explains it: %s is flagged or shared (a university, company, carrier or cloud network, or past abuse from it). Try another network, such as a phone hotspot.",
 			blockWords(blocks), ipWords),
 		evs...)
-	if sp, ok := f.splitOf(blocks[0].host); ok && sp.axis == "family" && sp.when == probes.FamilyIPv4 {
+	if sp, ok := f.splits[blocks[0].host]; ok && sp.axis == "family" && sp.when == probes.FamilyIPv4 {
 		fnd.Summary += " Only IPv4 is blocked: your IPv4 address is the flagged one."
 	}
 	if len(malicious) > 0 {
@@ -647,7 +549,7 @@ func ruleBlocks(f *facts, _ []Finding) []Finding {
 }
 
 func ruleAllPass(f *facts, sofar []Finding) []Finding {
-	if len(f.obs) == 0 || len(f.failingHosts()) > 0 {
+	if len(f.obs) == 0 || len(f.failing) > 0 {
 		return nil
 	}
 	for _, s := range sofar {
@@ -658,12 +560,9 @@ func ruleAllPass(f *facts, sofar []Finding) []Finding {
 	var evs []Evidence
 	var words []string
 	for _, h := range f.hosts {
-		for _, o := range f.ofHost(h) {
-			if o.healthy() {
-				evs = append(evs, obsLine(o))
-				words = append(words, fmt.Sprintf("%s %s", h, verdictWords(o)))
-				break
-			}
+		if o, ok := f.firstOf(h, true); ok {
+			evs = append(evs, obsLine(o))
+			words = append(words, fmt.Sprintf("%s %s", h, verdictWords(o)))
 		}
 	}
 	for _, o := range f.obs {
@@ -684,17 +583,25 @@ func ruleAllPass(f *facts, sofar []Finding) []Finding {
 		evs...)}
 }
 
-// ruleUnexplained makes sure a failure never goes unreported: when hosts
-// fail and no rule found a cause, it says so with the evidence, as an
-// error page (answered) or missing connectivity (silent), at the lowest
-// confidence.
+// ruleUnexplained makes sure a failure never goes unreported: for every
+// failing host that no finding so far cites in its evidence, it says so
+// with the evidence, as an error page (answered) or missing connectivity
+// (silent), at the lowest confidence. An unrelated finding (a degraded
+// status page, a challenge on another host) does not hide a failing host.
 func ruleUnexplained(f *facts, sofar []Finding) []Finding {
-	failing := f.failingHosts()
-	if len(sofar) > 0 || len(failing) == 0 {
-		return nil
+	cited := map[string]bool{}
+	for _, fnd := range sofar {
+		for _, e := range fnd.Evidence {
+			if h, ok := f.hostOfResult(e.ResultID); ok {
+				cited[h] = true
+			}
+		}
 	}
 	var answered, silent []obs
-	for _, h := range failing {
+	for _, h := range f.failing {
+		if cited[h] {
+			continue
+		}
 		for _, o := range f.ofHost(h) {
 			switch {
 			case o.healthy():
@@ -718,4 +625,25 @@ func ruleUnexplained(f *facts, sofar []Finding) []Finding {
 			obsLines(silent, 3)...))
 	}
 	return out
+}
+
+// hostOfResult names the host a result is about, for the results that are
+// about one host: endpoint requests, matrices and DNS lookups.
+func (f *facts) hostOfResult(id string) (string, bool) {
+	for _, o := range f.obs {
+		if o.r.ID == id {
+			return o.host, true
+		}
+	}
+	for _, m := range f.matrices {
+		if m.r.ID == id {
+			return hostOf(m.d.URL), true
+		}
+	}
+	for _, l := range f.lookups {
+		if l.r.ID == id {
+			return l.d.Host, true
+		}
+	}
+	return "", false
 }

@@ -2,6 +2,7 @@ package remedies
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -30,7 +31,7 @@ func ruleCaptive(f *facts, _ []Finding) []Finding {
 		}
 		evs = append(evs, ev(c.r, "%s", line))
 	}
-	portals := f.where(func(o obs) bool { return o.kind() == probes.VerdictCaptivePortal })
+	portals := f.ofKind(probes.VerdictCaptivePortal)
 	evs = append(evs, obsLines(portals, 2)...)
 	if len(evs) == 0 {
 		return nil
@@ -132,7 +133,7 @@ func ruleDNS(f *facts, _ []Finding) []Finding {
 				evs...)
 			fnd.Remedies = []string{"use-independent-dns", "flush-dns", "check-connection", "reset-network"}
 			out = append(out, fnd)
-		case !d.Consistent && hasSys && answered(sys) && !f.hostHealthy(d.Host) && len(f.ofHost(d.Host)) > 0:
+		case !d.Consistent && hasSys && answered(sys) && slices.Contains(f.failing, d.Host):
 			out = append(out, newFinding(CauseDNSHijack, Possible,
 				fmt.Sprintf("Resolvers disagree about %s and it fails from here: a stale cache or a filtering resolver may be involved.", d.Host),
 				evs...))
@@ -160,19 +161,19 @@ func ruleNoConnectivity(f *facts, _ []Finding) []Finding {
 	// Does any resolver answer? Independent ones answering means the
 	// network carries traffic: failed lookups are then the resolver's
 	// fault (the DNS rule says so), failed connections a firewall's.
-	dnsWorks, lookups := false, 0
-	for _, l := range f.lookups {
-		lookups++
-		for _, a := range l.d.Answers {
-			dnsWorks = dnsWorks || answered(a)
+	var resolved *measured[probes.DNSLookupDetails] // a lookup some resolver answered
+	for i := range f.lookups {
+		if slices.ContainsFunc(f.lookups[i].d.Answers, answered) {
+			resolved = &f.lookups[i]
+			break
 		}
 	}
-	if dnsWorks && onlyDNS {
+	if resolved != nil && onlyDNS {
 		return nil
 	}
 	evs := obsLines(direct, 3)
-	if dnsWorks {
-		evs = append(evs, ev(f.lookups[0].r, "DNS answers: %s resolves", f.lookups[0].d.Host))
+	if resolved != nil {
+		evs = append(evs, ev(resolved.r, "DNS answers: %s resolves", resolved.d.Host))
 		return []Finding{newFinding(CauseNoConnectivity, Likely,
 			"Names resolve, but no connection to OpenAI's servers opens: a firewall blocks HTTPS, or the network fails beyond DNS.",
 			evs...)}
@@ -184,11 +185,11 @@ func ruleNoConnectivity(f *facts, _ []Finding) []Finding {
 			evs = append(evs, ev(e.r, "no route out over IPv4 or IPv6"))
 		}
 	}
-	if lookups > 0 {
+	if len(f.lookups) > 0 {
 		evs = append(evs, ev(f.lookups[0].r, "no resolver answered, the independent ones included"))
 	}
 	conf := Likely
-	if noRoute || lookups > 0 || len(f.hosts) >= 2 {
+	if noRoute || len(f.lookups) > 0 || len(f.hosts) >= 2 {
 		conf = Confirmed
 	}
 	return []Finding{newFinding(CauseNoConnectivity, conf,
@@ -196,9 +197,11 @@ func ruleNoConnectivity(f *facts, _ []Finding) []Finding {
 		evs...)}
 }
 
-// certTimeError matches Go's x509 message for a certificate outside its
-// validity period, which a wrong clock produces on every host.
-const certTimeError = "expired or is not yet valid"
+// failureCertTime is the probes' EndpointDetails.Failure code (see
+// probes/endpoint.go) for a chain this machine rejects because a
+// certificate is outside its validity period at this machine's time: a
+// wrong clock produces it on every host.
+const failureCertTime = "tls_expired"
 
 func ruleClockSkew(f *facts, _ []Finding) []Finding {
 	type reading struct {
@@ -217,7 +220,7 @@ func ruleClockSkew(f *facts, _ []Finding) []Finding {
 		if o.d.ClockSkew != nil {
 			fromDate = append(fromDate, reading{o.r, o.d.ClockSkew.D(), "the Date header of " + o.host})
 		}
-		if !o.answered() && o.r.Error != nil && strings.Contains(o.r.Error.Message, certTimeError) {
+		if !o.answered() && o.d.Failure == failureCertTime {
 			certErrs = append(certErrs, o)
 		}
 	}
@@ -288,30 +291,6 @@ func signedDuration(skew time.Duration) string {
 	return humanDuration(skew) + " (this clock is behind)"
 }
 
-// corporateProducts are TLS-inspection products run by organisations, not
-// individuals: an employee cannot turn them off, IT can exempt domains.
-var corporateProducts = []string{
-	"zscaler", "netskope", "fortinet", "fortigate", "palo alto", "cisco umbrella", "umbrella",
-	"blue coat", "bluecoat", "proxysg", "symantec", "check point", "checkpoint", "forcepoint",
-	"websense", "mcafee web gateway", "skyhigh", "cloudflare for teams", "cloudflare gateway",
-	"cloudflare zero trust", "sophos",
-}
-
-func isCorporate(names ...string) bool {
-	for _, n := range names {
-		n = strings.ToLower(n)
-		if n == "" {
-			continue
-		}
-		for _, p := range corporateProducts {
-			if strings.Contains(n, p) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // interception is one issuer seen re-signing TLS.
 type interception struct {
 	issuer, product string
@@ -330,20 +309,22 @@ func (i interception) name() string {
 	return fmt.Sprintf("%q", i.issuer)
 }
 
-// interceptions groups the endpoint results whose TLS was re-signed, by
-// issuer. Trusted ones were accepted by this machine (Intercepted);
-// untrusted ones broke the handshake with a chain no public root accepts.
-func (f *facts) interceptions() []interception {
+// findInterceptions groups the endpoint results whose TLS was re-signed,
+// by issuer (facts.interceptions). Trusted ones were accepted by this
+// machine (Intercepted); untrusted ones broke the handshake with a chain no
+// public root accepts, for a reason other than the clock.
+func (f *facts) findInterceptions() []interception {
 	var out []interception
-	add := func(o obs, issuer, product string, trusted bool) {
+	add := func(o obs, issuer string, trusted bool) {
+		t := o.d.TLS
 		for i := range out {
-			if out[i].issuer == issuer && out[i].product == product && out[i].trusted == trusted {
+			if out[i].issuer == issuer && out[i].product == t.Product && out[i].trusted == trusted {
 				out[i].obs = append(out[i].obs, o)
 				return
 			}
 		}
-		out = append(out, interception{issuer: issuer, product: product, trusted: trusted,
-			corporate: isCorporate(issuer, product), obs: []obs{o}})
+		out = append(out, interception{issuer: issuer, product: t.Product, trusted: trusted,
+			corporate: t.Corporate, obs: []obs{o}})
 	}
 	for _, o := range f.obs {
 		t := o.d.TLS
@@ -356,14 +337,14 @@ func (f *facts) interceptions() []interception {
 			if issuer == "" && len(t.Chain) > 0 {
 				issuer = t.Chain[0].IssuerCN
 			}
-			add(o, issuer, t.Product, true)
+			add(o, issuer, true)
 		case !o.answered() && o.transportStep() == "tls" && !t.SystemVerified && !t.PublicVerified &&
-			!t.UserTrusted && len(t.Chain) > 0 && !strings.Contains(t.PublicError, certTimeError) && !f.hijacked[o.host]:
+			!t.UserTrusted && len(t.Chain) > 0 && o.d.Failure != failureCertTime && !f.hijacked[o.host]:
 			issuer := t.Chain[0].IssuerCN
 			if t.Chain[0].IssuerOrg != "" {
 				issuer += ", " + t.Chain[0].IssuerOrg
 			}
-			add(o, issuer, t.Product, false)
+			add(o, issuer, false)
 		}
 	}
 	return out

@@ -11,27 +11,18 @@ import (
 // Rules about OpenAI's side of the line: outages, server errors, rate limits,
 // quota and API keys.
 
-// statusLevel reads a status page: "outage" for a major or critical
-// indicator or a ChatGPT/API component in partial or full outage, "degraded"
-// for a minor indicator or degraded or maintenance components, "" when all
+// statusLevel is the status probe's own grading of the page: "outage"
+// when it failed the page (a major or critical indicator, ChatGPT or the
+// API in a partial or major outage), "degraded" when it warned, "" when all
 // is operational.
-func statusLevel(d *probes.StatusPageDetails) string {
-	worst := ""
-	for _, c := range []string{d.ChatGPT, d.API} {
-		switch c {
-		case "partial_outage", "major_outage", "full_outage":
-			return "outage"
-		case "degraded_performance", "under_maintenance":
-			worst = "degraded"
-		}
-	}
-	switch d.Indicator {
-	case "major", "critical":
+func statusLevel(m measured[probes.StatusPageDetails]) string {
+	switch m.r.Status {
+	case probes.StatusFail:
 		return "outage"
-	case "minor":
-		worst = "degraded"
+	case probes.StatusWarn:
+		return "degraded"
 	}
-	return worst
+	return ""
 }
 
 func statusLine(m measured[probes.StatusPageDetails]) Evidence {
@@ -60,19 +51,13 @@ func statusLine(m measured[probes.StatusPageDetails]) Evidence {
 // key checks that said server_error.
 func (f *facts) serverSymptoms() ([]obs, []measured[probes.APIKeyDetails]) {
 	list := f.where(func(o obs) bool { return o.serverError() || o.originUnreachable() })
-	var keys []measured[probes.APIKeyDetails]
-	for _, k := range f.apiKeys {
-		if k.d.Outcome == probes.KeyServerError {
-			keys = append(keys, k)
-		}
-	}
-	return list, keys
+	return list, f.keysWith(probes.KeyServerError)
 }
 
 func ruleOutage(f *facts, _ []Finding) []Finding {
 	var out []Finding
 	for _, m := range f.status {
-		level := statusLevel(m.d)
+		level := statusLevel(m)
 		if level == "" {
 			continue
 		}
@@ -104,7 +89,7 @@ func ruleOutage(f *facts, _ []Finding) []Finding {
 			summary = "OpenAI's status page reports an outage. Requests from here did not fail with server errors, but sign-in or chats may still be affected."
 		default:
 			conf = Possible
-			summary = "OpenAI's status page reports degraded service; requests from here did not fail because of it."
+			summary = "OpenAI's status page reports degraded service; no server errors were seen from here."
 		}
 		out = append(out, newFinding(CauseOutage, conf, summary, evs...))
 	}
@@ -113,26 +98,17 @@ func ruleOutage(f *facts, _ []Finding) []Finding {
 
 func ruleServerError(f *facts, _ []Finding) []Finding {
 	symptoms := f.where(obs.serverError)
-	var keys []measured[probes.APIKeyDetails]
-	for _, k := range f.apiKeys {
-		if k.d.Outcome == probes.KeyServerError {
-			keys = append(keys, k)
-		}
-	}
+	keys := f.keysWith(probes.KeyServerError)
 	if len(symptoms)+len(keys) == 0 {
 		return nil
 	}
-	conf := Likely
+	conf := markedConfidence(symptoms, len(keys))
 	var words []string
 	for _, o := range symptoms {
-		if o.kind() != probes.VerdictCFUnknown {
-			conf = Confirmed
-		}
 		words = append(words, o.host+" "+verdictWords(o))
 	}
 	evs := obsLines(symptoms, 3)
 	for _, k := range keys {
-		conf = Confirmed
 		words = append(words, fmt.Sprintf("the API key check HTTP %d", k.d.StatusCode))
 		evs = append(evs, ev(k.r, "API key check: HTTP %d server error%s", k.d.StatusCode, requestSuffix(k.d.RequestID)))
 	}
@@ -196,25 +172,11 @@ func ruleRate(f *facts, _ []Finding) []Finding {
 		}
 		return false
 	})
-	var rateKeys, quotaKeys []measured[probes.APIKeyDetails]
-	for _, k := range f.apiKeys {
-		switch k.d.Outcome {
-		case probes.KeyRateLimited:
-			rateKeys = append(rateKeys, k)
-		case probes.KeyQuotaExhausted:
-			quotaKeys = append(quotaKeys, k)
-		}
-	}
+	rateKeys := f.keysWith(probes.KeyRateLimited)
 	if len(rate)+len(rateKeys) > 0 {
-		conf := Likely
+		conf := markedConfidence(rate, len(rateKeys))
 		evs := obsLines(rate, 3)
-		for _, o := range rate {
-			if o.kind() != probes.VerdictCFUnknown {
-				conf = Confirmed
-			}
-		}
 		for _, k := range rateKeys {
-			conf = Confirmed
 			evs = append(evs, ev(k.r, "API key check: HTTP %d rate_limit_exceeded%s", k.d.StatusCode, rateLimitSuffix(k.d.RateLimit)))
 		}
 		wait := retryHint(f.s)
@@ -223,13 +185,10 @@ func ruleRate(f *facts, _ []Finding) []Finding {
 			summary = fmt.Sprintf("Requests are being rate limited; the server asks to wait %s before retrying. Retrying sooner can extend the limit.", humanDuration(wait))
 		}
 		fnd := newFinding(CauseRateLimited, conf, summary, evs...)
-		if vpn := f.localPathSignals(); len(vpn) > 0 {
-			fnd.Summary += " A VPN, proxy or Tor shares its exit IP with many others, whose requests count against the same limit."
-			fnd.Evidence = append(fnd.Evidence, vpn...)
-		}
+		f.notePath(&fnd, "A VPN, proxy or Tor shares its exit IP with many others, whose requests count against the same limit.")
 		out = append(out, fnd)
 	}
-	quota := f.where(func(o obs) bool { return o.kind() == probes.VerdictOpenAIQuota })
+	quota, quotaKeys := f.quotaSymptoms()
 	if len(quota)+len(quotaKeys) > 0 {
 		evs := obsLines(quota, 3)
 		for _, k := range quotaKeys {
@@ -257,8 +216,8 @@ func rateLimitSuffix(h map[string]string) string {
 
 func ruleAPIKey(f *facts, _ []Finding) []Finding {
 	var out []Finding
-	invalid := f.where(func(o obs) bool { return o.kind() == probes.VerdictOpenAIInvalidKey })
-	ipDenied := f.where(func(o obs) bool { return o.kind() == probes.VerdictOpenAIIPNotAuthorized })
+	invalid := f.ofKind(probes.VerdictOpenAIInvalidKey)
+	ipDenied := f.ofKind(probes.VerdictOpenAIIPNotAuthorized)
 	invEv, ipEv, missEv := obsLines(invalid, 2), obsLines(ipDenied, 2), []Evidence(nil)
 	envVar := ""
 	for _, k := range f.apiKeys {

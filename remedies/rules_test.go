@@ -42,7 +42,7 @@ func TestDiagnoseRules(t *testing.T) {
 			s: snap(concat(one(
 				ep("chatgpt.com", "direct-ipv4-browser", vOK),
 				ep("chatgpt.com", "direct-ipv4-plain", vChall),
-				matrix("chatgpt.com", "headers", "plain"),
+				challengeMatrix("chatgpt.com", "headers", "plain"),
 				ep("api.openai.com", "default", vMissing)))...),
 			top: CauseBrowserState, topConf: Possible, only: true,
 			says: map[string][]string{CauseBrowserState: {"challenges clients without browser headers"}},
@@ -119,12 +119,6 @@ func TestDiagnoseRules(t *testing.T) {
 				proxyEnv("http://proxy.example:3128")),
 			top: CauseProxyPath, topConf: Confirmed, only: true,
 			says: map[string][]string{CauseProxyPath: {"blocked through the proxy http://proxy.example:3128", "8a1b2c3d4e5f6a7b", "198.51.100.9"}},
-		},
-		{
-			name: "route split computed when the matrix probe did not run",
-			s: snap(ep("chatgpt.com", "proxy-any-browser", v1020), ep("chatgpt.com", "direct-ipv4-browser", vOK),
-				ep("chatgpt.com", "direct-ipv6-browser", vOK)),
-			top: CauseProxyPath, topConf: Confirmed, not: []string{CauseVPNProxyTor, CauseFlaggedIP},
 		},
 		{
 			name: "blocked over IPv6 only: the IPv6 path",
@@ -310,17 +304,25 @@ func TestDiagnoseRules(t *testing.T) {
 		},
 		{
 			name: "corporate TLS inspection with blocks: corporate policy and IT",
-			s:    snap(concat(web("chatgpt.com", v1020, withTLS(probes.TLSDetails{SystemVerified: true, Intercepted: true, InterceptedBy: "Zscaler Intermediate Root CA", Product: "Zscaler"})))...),
+			s:    snap(concat(web("chatgpt.com", v1020, withTLS(probes.TLSDetails{SystemVerified: true, Intercepted: true, InterceptedBy: "Zscaler Intermediate Root CA", Product: "Zscaler", Corporate: true})))...),
 			top:  CauseCorporatePolicy, topConf: Likely, has: map[string]Confidence{CauseSecuritySoftware: Likely, CauseFlaggedIP: Possible},
 			says: map[string][]string{CauseCorporatePolicy: {"Zscaler"}},
 		},
 		{
 			name: "a middlebox re-signing with an untrusted CA breaks TLS",
-			s: snap(epFail("chatgpt.com", "direct-ipv4-browser", "tls", "tls: chatgpt.com: x509: certificate signed by unknown authority",
-				withTLS(probes.TLSDetails{Chain: []probes.CertInfo{{Subject: "CN=chatgpt.com", IssuerCN: "FortiGate CA", IssuerOrg: "Fortinet"}}}))),
+			s: snap(epFail("chatgpt.com", "direct-ipv4-browser", "tls", "tls: chatgpt.com: certificate signed by unknown authority 'FortiGate CA'",
+				withFailure("tls_untrusted"),
+				withTLS(probes.TLSDetails{Chain: []probes.CertInfo{{Subject: "CN=chatgpt.com", IssuerCN: "FortiGate CA", IssuerOrg: "Fortinet"}}, Product: "Fortinet", Corporate: true}))),
 			top: CauseCorporatePolicy, topConf: Likely, has: map[string]Confidence{CauseSecuritySoftware: Likely},
 			not:  []string{CauseNoConnectivity},
 			says: map[string][]string{CauseSecuritySoftware: {"FortiGate CA", "does not trust"}},
+		},
+		{
+			name: "an endpoint suite re-signing TLS (Sophos) is the user's software, not IT's",
+			s:    snap(concat(web("chatgpt.com", v1020, withTLS(probes.TLSDetails{SystemVerified: true, Intercepted: true, InterceptedBy: "Sophos SSL CA", Product: "Sophos"})))...),
+			top:  CauseSecuritySoftware, topConf: Likely, has: map[string]Confidence{CauseFlaggedIP: Possible},
+			not:  []string{CauseCorporatePolicy},
+			says: map[string][]string{CauseSecuritySoftware: {"Sophos"}},
 		},
 		{
 			name: "a consumer filter re-signing with an untrusted CA: security software",
@@ -400,6 +402,21 @@ func TestDiagnoseRules(t *testing.T) {
 			says: map[string][]string{CauseNoConnectivity: {"Names resolve", "104.18.32.47:443: timeout"}},
 		},
 		{
+			name: "an unrelated finding does not hide a failing host",
+			s: snap(concat(web("chatgpt.com", vOK), one(
+				epFail("api.openai.com", "default", "connect", "connect: 104.18.32.47:443: connection reset by peer", withFailure("reset")),
+				statusPage("minor", "degraded_performance", "operational", probes.StatusWarn)))...),
+			top: CauseOutage, topConf: Possible, has: map[string]Confidence{CauseNoConnectivity: Possible}, only: true,
+			says: map[string][]string{CauseNoConnectivity: {"api.openai.com", "connection reset"}, CauseOutage: {"no server errors were seen from here"}},
+		},
+		{
+			name: "a maintenance the status probe warns about is reported",
+			s: snap(ep("chatgpt.com", "direct-ipv4-browser", vOK), ep("api.openai.com", "default", vMissing),
+				statusPage("maintenance", "operational", "operational", probes.StatusWarn)),
+			top: CauseOutage, topConf: Possible, has: map[string]Confidence{CauseBrowserState: Possible}, only: true,
+			says: map[string][]string{CauseOutage: {"degraded service"}},
+		},
+		{
 			name: "a failure no rule explains is still reported",
 			s:    snap(ep("api.openai.com", "default", probes.Verdict{Kind: probes.VerdictOpenAIOther, Status: 404, Summary: "OpenAI: not found", Cloudflare: true})),
 			top:  CauseOriginError, topConf: Possible, only: true,
@@ -429,9 +446,11 @@ func TestDiagnoseRules(t *testing.T) {
 		},
 		{
 			name: "certificates 'expired' on two hosts: the clock",
-			s: snap(epFail("chatgpt.com", "direct-ipv4-browser", "tls", "tls: chatgpt.com: x509: certificate has expired or is not yet valid"),
-				epFail("api.openai.com", "default", "tls", "tls: api.openai.com: x509: certificate has expired or is not yet valid")),
-			top: CauseClockSkew, topConf: Confirmed,
+			s: snap(epFail("chatgpt.com", "direct-ipv4-browser", "tls", "tls: chatgpt.com: certificate chatgpt.com is outside its validity (2026-01-01T00:00:00Z to 2026-04-01T00:00:00Z) at this machine's time 2029-11-26T09:30:00Z",
+				withFailure("tls_expired"), withTLS(probes.TLSDetails{Chain: []probes.CertInfo{{Subject: "CN=chatgpt.com", IssuerCN: "WE1", IssuerOrg: "Google Trust Services"}}})),
+				epFail("api.openai.com", "default", "tls", "tls: api.openai.com: certificate api.openai.com is outside its validity (2026-01-01T00:00:00Z to 2026-04-01T00:00:00Z) at this machine's time 2029-11-26T09:30:00Z",
+					withFailure("tls_expired"), withTLS(probes.TLSDetails{Chain: []probes.CertInfo{{Subject: "CN=api.openai.com", IssuerCN: "WE1", IssuerOrg: "Google Trust Services"}}}))),
+			top: CauseClockSkew, topConf: Confirmed, only: true,
 		},
 
 		// Challenges, corporate networks, proxies, IPv6.
@@ -526,8 +545,8 @@ func TestDiagnoseRules(t *testing.T) {
 func checkInvariants(t *testing.T, s probes.Snapshot, got []Finding) {
 	t.Helper()
 	for i, f := range got {
-		c, ok := CauseByID(f.Cause)
-		if !ok {
+		c := causeOf(f.Cause)
+		if causeIndex(f.Cause) == len(causes) {
 			t.Errorf("finding %d: unknown cause %q", i, f.Cause)
 		}
 		if f.Title != c.Title || f.Severity != c.Severity {
@@ -617,14 +636,6 @@ func TestDiagnoseRemediesFollowOS(t *testing.T) {
 	}
 }
 
-func TestFindingActions(t *testing.T) {
-	got := Diagnose(snap(concat(web("chatgpt.com", v1020), one(trace("direct", "203.0.113.7", "DE")))...), DiagnoseContext{GOOS: "linux"})
-	f, _ := findCause(got, CauseAccountFlag)
-	if acts := f.Actions(); !slices.Equal(acts, []string{ActionCopyTicket, ActionPrivateWindow}) {
-		t.Errorf("account-flag actions = %v", acts)
-	}
-}
-
 func TestDiagnoseIsDeterministic(t *testing.T) {
 	s := snap(concat(web("chatgpt.com", v1020), one(vpnResult(true, probes.StatusWarn), torResult(),
 		trace("direct", "203.0.113.7", "DE", traceSkew(time.Hour)), captiveResult(false)))...)
@@ -641,5 +652,46 @@ func TestGeoNamesTheListOnlyWhenKnown(t *testing.T) {
 	f, ok := findCause(got, CauseGeoRestricted)
 	if !ok || strings.Contains(f.Summary, "list of") {
 		t.Errorf("without the public-ip result no list is named: %q", f.Summary)
+	}
+}
+
+// TestProxySplitEvidenceLeavesOutChallenges: the matrix does not count a
+// challenge as a block, so neither does the evidence of its split.
+func TestProxySplitEvidenceLeavesOutChallenges(t *testing.T) {
+	s := snap(ep("chatgpt.com", "proxy-any-browser", v1020), ep("chatgpt.com", "proxy-any-plain", v1020),
+		ep("chatgpt.com", "direct-ipv4-browser", vOK), ep("chatgpt.com", "direct-ipv4-plain", vChall),
+		matrix("chatgpt.com", "route", "proxy"))
+	got := Diagnose(s, DiagnoseContext{})
+	f, ok := findCause(got, CauseProxyPath)
+	if !ok || f.Confidence != Confirmed {
+		t.Fatalf("no confirmed proxy-path\n%s", dump(got))
+	}
+	for _, e := range f.Evidence {
+		if e.ResultID == "endpoint:chatgpt.com:direct-ipv4-plain" {
+			t.Errorf("a challenge is shown as blocked: %s", e.Text)
+		}
+	}
+}
+
+// TestNoConnectivityCitesTheLookupThatAnswered: "names resolve" points at
+// a lookup some resolver answered, not at the first one.
+func TestNoConnectivityCitesTheLookupThatAnswered(t *testing.T) {
+	s := snap(epFail("chatgpt.com", "direct-ipv4-browser", "connect", "connect: 104.18.32.47:443: timeout"),
+		epFail("api.openai.com", "default", "connect", "connect: 104.18.32.47:443: timeout"),
+		lookup("chatgpt.com", false, answer("system", "system", "SERVFAIL")),
+		lookup("api.openai.com", false, answer("system", "system", "NOERROR", cfAddr)))
+	got := Diagnose(s, DiagnoseContext{})
+	f, ok := findCause(got, CauseNoConnectivity)
+	if !ok {
+		t.Fatalf("no no-connectivity\n%s", dump(got))
+	}
+	cited := false
+	for _, e := range f.Evidence {
+		if strings.HasPrefix(e.Text, "DNS answers:") {
+			cited = e.ResultID == "dns:lookup:api.openai.com" && strings.Contains(e.Text, "api.openai.com resolves")
+		}
+	}
+	if !cited {
+		t.Errorf("evidence does not cite the lookup that answered:\n%s", dump(got))
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/gptdoctor/gptdoctor/internal/sanitize"
 )
 
 // Runner is the only way this package touches the machine: it runs argvs
@@ -57,12 +59,15 @@ type ExitError struct {
 	Stderr string
 }
 
+// Error names the command and quotes the first line of its stderr,
+// sanitised (a tool's output can hold escape sequences) and with secrets
+// masked: the message is printed and kept in records.
 func (e *ExitError) Error() string {
 	msg := fmt.Sprintf("%s exited with status %d", e.Argv[0], e.Code)
 	if s := strings.TrimSpace(e.Stderr); s != "" {
 		msg += ": " + firstLine(s)
 	}
-	return msg
+	return sanitize.Line(sanitize.Secrets(msg))
 }
 
 func firstLine(s string) string {
@@ -89,7 +94,10 @@ const (
 )
 
 // ExecRunner runs real commands with exec.CommandContext: no shell, output
-// captured and capped, a timeout per command.
+// captured and capped, a timeout per command. Unlike the probes' runner it
+// starts no process group of its own: a command run through sudo must stay
+// in the terminal's foreground process group, or sudo cannot read the
+// password from the terminal.
 type ExecRunner struct {
 	// Timeout bounds each command whose ctx has no deadline; zero means
 	// DefaultCommandTimeout. A deadline on ctx is the caller's decision and

@@ -87,8 +87,8 @@ func (r ActionRecord) Line() string {
 
 // Session keeps every action and outcome of one gptdoctor session, for the
 // report and for "steps already tried" in the support ticket. It is plain
-// data; the owner (the dashboard's root model or the fix command) appends
-// to it from one goroutine.
+// data; its owner (the fix command, or a future dashboard) appends to it
+// from one goroutine.
 type Session struct {
 	Records []ActionRecord `json:"records"`
 }

@@ -23,7 +23,7 @@ func SupportTicket(s probes.Snapshot, findings []Finding, session Session) strin
 	var b strings.Builder
 	line := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
 
-	failing := f.failingHosts()
+	failing := f.failing
 	subject := "Cannot use ChatGPT from my connection"
 	if len(failing) > 0 {
 		subject = fmt.Sprintf("Cannot reach %s: %s", failing[0], f.hostState(failing[0]))
@@ -159,7 +159,7 @@ func (f *facts) rayIDs() []string {
 	}
 	for _, o := range f.obs {
 		if o.answered() && !o.healthy() {
-			add(o.d.Verdict.RayID, o.d.Verdict.Colo, o.host+", "+variantWords(o.d.Variant), o.r.Started)
+			add(o.d.Verdict.RayID, o.d.Verdict.Colo, o.host+", "+o.d.Variant.Words(), o.r.Started)
 		}
 	}
 	for _, t := range f.traces {

@@ -27,11 +27,11 @@ func osList(list []string) string {
 	return strings.Join(w, ", ")
 }
 
-// CatalogueMarkdown renders the catalogue, the rules and the actions as the
+// catalogueMarkdown renders the catalogue, the rules and the actions as the
 // reference a support person reads (docs/causes.md). Everything in it comes
-// from the data the program runs on, so the two cannot drift; a test fails
-// when the committed file differs.
-func CatalogueMarkdown() string {
+// from the data the program runs on, so the two cannot drift: TestCausesDoc
+// fails when the committed file differs.
+func catalogueMarkdown() string {
 	var b strings.Builder
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
 
@@ -122,16 +122,12 @@ func CatalogueMarkdown() string {
 	p("probes and prints before and after. `--dry-run` shows what would run and runs nothing. Without the privilege an action needs,")
 	p("gptdoctor says so and offers the exact `sudo -- …` command (on Windows: run it from an elevated terminal); it never escalates silently.")
 	p("")
-	p("| ID | kind | risk | privilege | confirmations | re-checks |")
+	p("| ID | kind | risk | privilege | confirmations | checks again afterwards |")
 	p("|---|---|---|---|---|---|")
 	for _, a := range docActions() {
-		var kinds []string
-		for _, k := range a.Reprobe {
-			kinds = append(kinds, string(k))
-		}
-		re := strings.Join(kinds, ", ")
-		if re == "" {
-			re = "none"
+		re := "no"
+		if a.Recheck {
+			re = "yes"
 		}
 		p("| `%s` | %s | %s | %s | %d | %s |", a.ID, a.Kind, a.Risk, a.Privilege, a.Confirmations, re)
 	}
