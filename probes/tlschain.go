@@ -102,6 +102,7 @@ func judgeChain(cs tls.ConnectionState, host string, trust Trust, now time.Time,
 		if d.Product == "" {
 			d.Product = rootProduct(sysChains, userChains)
 		}
+		d.Corporate = corporateProduct(d.Product)
 	}
 	// Without a public reference set nothing can be called interception.
 	d.Intercepted = sysErr == nil && public != nil && !d.PublicVerified && !d.UserTrusted

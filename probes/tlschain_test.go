@@ -105,6 +105,16 @@ func TestJudgeChain(t *testing.T) {
 	if err != nil || d.PublicVerified || !d.Intercepted || d.InterceptedBy != "Test GTS Root R4" {
 		t.Errorf("bundled reference: %+v %v", d, err)
 	}
+	// A corporate inspection product is marked as such; an antivirus is not.
+	zscaler := newTestCA("Zscaler Intermediate Root CA (zscalerthree.net)", "Zscaler Inc.")
+	d, err = judgeChain(state(zscaler, "chatgpt.com"), "chatgpt.com", Trust{System: zscaler.pool(), Public: cas.public.pool()}, now, true)
+	if err != nil || !d.Intercepted || d.Product != "Zscaler" || !d.Corporate {
+		t.Errorf("zscaler: %+v %v", d, err)
+	}
+	d, err = judgeChain(state(cas.intercept, "chatgpt.com"), "chatgpt.com", Trust{System: cas.intercept.pool(), Public: cas.public.pool()}, now, true)
+	if err != nil || !d.Intercepted || d.Product != "Kaspersky" || d.Corporate {
+		t.Errorf("kaspersky: %+v %v", d, err)
+	}
 	// Without a public reference nothing is called interception.
 	d, err = judgeChain(state(cas.public, "chatgpt.com"), "chatgpt.com", Trust{System: cas.public.pool()}, now, true)
 	if err != nil || d.PublicVerified || d.Intercepted || !d.SystemVerified {

@@ -36,7 +36,7 @@ func TestLabClockYearsAhead(t *testing.T) {
 	cfg := l.Config()
 	ctx, cancel := context.WithTimeout(context.Background(), labTimeout)
 	defer cancel()
-	s := (&probes.Engine{Clock: w.Clock, Budget: cfg.Budget}).Start(ctx, probes.BuildPlan(cfg, w)).Wait()
+	s := (&probes.Engine{Clock: w.Clock, Budget: cfg.Budget}).Start(ctx, probes.BuildPlan(cfg, w, probes.DesktopProxy{})).Wait()
 
 	got := Diagnose(s, DiagnoseContext{GOOS: "linux", Targets: cfg.Targets})
 	if len(got) != 1 || got[0].Cause != CauseClockSkew || got[0].Confidence != Confirmed {
