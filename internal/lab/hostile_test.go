@@ -214,8 +214,8 @@ func TestSlow(t *testing.T) {
 	}
 }
 
-// TestErrorFormats: Cloudflare's error negotiation (detection.md §2.7) and
-// the plain-text body non-browsers get.
+// TestErrorFormats: Cloudflare's documented error negotiation and the
+// plain-text body non-browsers get.
 func TestErrorFormats(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
@@ -238,6 +238,9 @@ func TestErrorFormats(t *testing.T) {
 		{"country-1009", browserAccept, true, "text/html; charset=UTF-8", []string{"cf-error-code\">1009<", "is in (RU)"}},
 		{"origin-5xx", "", false, "text/html; charset=UTF-8", []string{"chatgpt.com | 522: Connection timed out", "cf-error-code\">522<"}},
 		{"origin-5xx", "application/json", false, "application/json; charset=utf-8", []string{`"error_name": "connection_timeout"`, `"retry_after": 120`}},
+		// q=0 means "not acceptable": JSON is refused, so the default.
+		{"block-1020", "application/json;q=0", false, "text/plain; charset=UTF-8", []string{"error code: 1020"}},
+		{"block-1020", "application/json;q=0, text/markdown;q=0.5", false, "text/markdown; charset=utf-8", []string{"error_code: 1020"}},
 		{"challenge", "application/json", false, "text/html; charset=UTF-8", []string{"window._cf_chl_opt", "cType: 'managed'", "cZone: 'chatgpt.com'", "/cdn-cgi/challenge-platform/h/b/orchestrate/chl_page/v1?ray=", "Enable JavaScript and cookies to continue"}},
 	}
 	for _, c := range cases {
