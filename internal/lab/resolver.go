@@ -111,6 +111,38 @@ func (r stubResolver) query(ctx context.Context, name string, qtype uint16) ([]d
 	if _, ok := dns.IsDomainName(name); !ok || name == "" {
 		return nil, e
 	}
+	resp, err := r.ask(ctx, name, qtype)
+	if err != nil {
+		e.IsNotFound, e.IsTemporary = false, true
+		switch {
+		case errors.Is(ctx.Err(), context.Canceled):
+			e.Err, e.UnwrapErr = "operation was canceled", ctx.Err()
+		case ctx.Err() != nil || isTimeout(err):
+			e.Err, e.UnwrapErr, e.IsTimeout = "i/o timeout", ctx.Err(), true
+		default:
+			e.Err = err.Error()
+		}
+		return nil, e
+	}
+	if resp.Rcode != dns.RcodeSuccess && resp.Rcode != dns.RcodeNameError {
+		e.Err, e.IsNotFound, e.IsTemporary = "server misbehaving", false, resp.Rcode == dns.RcodeServerFailure
+		return nil, e
+	}
+	var rrs []dns.RR
+	for _, rr := range resp.Answer {
+		if rr.Header().Rrtype == qtype {
+			rrs = append(rrs, rr)
+		}
+	}
+	if len(rrs) == 0 {
+		return nil, e
+	}
+	return rrs, nil
+}
+
+// ask sends the question over UDP, again after a timeout, and over TCP
+// when the answer comes back truncated.
+func (r stubResolver) ask(ctx context.Context, name string, qtype uint16) (*dns.Msg, error) {
 	q := new(dns.Msg)
 	q.SetQuestion(dns.Fqdn(name), qtype)
 	var resp *dns.Msg
@@ -123,35 +155,7 @@ func (r stubResolver) query(ctx context.Context, name string, qtype uint16) ([]d
 			break
 		}
 	}
-	e.IsNotFound = false
-	switch {
-	case err != nil && errors.Is(ctx.Err(), context.Canceled):
-		e.Err, e.UnwrapErr, e.IsTemporary = "operation was canceled", ctx.Err(), true
-		return nil, e
-	case err != nil && (ctx.Err() != nil || isTimeout(err)):
-		e.Err, e.UnwrapErr, e.IsTimeout, e.IsTemporary = "i/o timeout", ctx.Err(), true, true
-		return nil, e
-	case err != nil:
-		e.Err, e.IsTemporary = err.Error(), true
-		return nil, e
-	case resp.Rcode == dns.RcodeServerFailure:
-		e.Err, e.IsTemporary = "server misbehaving", true
-		return nil, e
-	case resp.Rcode != dns.RcodeSuccess && resp.Rcode != dns.RcodeNameError:
-		e.Err = "server misbehaving"
-		return nil, e
-	}
-	var rrs []dns.RR
-	for _, rr := range resp.Answer {
-		if rr.Header().Rrtype == qtype {
-			rrs = append(rrs, rr)
-		}
-	}
-	if len(rrs) == 0 {
-		e.IsNotFound = true
-		return nil, e
-	}
-	return rrs, nil
+	return resp, err
 }
 
 // isTimeout reports a network timeout.
