@@ -44,8 +44,8 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) (int,
 	if len(pos) > 1 {
 		return 0, usagef("demo: one scenario at a time (got %s)", strings.Join(pos, ", "))
 	}
-	if df.latency < 0 || df.latency > time.Minute {
-		return 0, usagef("--latency %s: want a duration between 0 and 1m", df.latency)
+	if df.latency < 0 || df.latency > lab.MaxLatency {
+		return 0, usagef("--latency %s: want a duration between 0 and %s", df.latency, lab.MaxLatency)
 	}
 	name := pos[0]
 	if _, ok := lab.Lookup(name); !ok {
@@ -65,6 +65,10 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) (int,
 	defer l.Close()
 
 	cfg := l.Config()
+	if !p.setFlags()["timeout"] {
+		// The slow scenario needs more than the default budget.
+		o.cfg.Budget = max(o.cfg.Budget, cfg.Budget)
+	}
 	cfg.Budget = o.cfg.Budget
 	o.cfg = cfg
 	s := &session{mode: "demo", scenario: name, opts: o, world: l.World(l.Machine())}

@@ -7,7 +7,8 @@ import (
 )
 
 // BenchmarkStartClose measures bringing a lab up and down: keys,
-// certificates, DNS servers, edge listeners, temp files.
+// certificates, DNS servers, edge listeners (CA files wait for Args or
+// Env).
 func BenchmarkStartClose(b *testing.B) {
 	for _, name := range []string{"healthy", "proxy", "dns-hijack", "tls-intercepted"} {
 		b.Run(name, func(b *testing.B) {

@@ -212,11 +212,6 @@ func classifyFailure(err error) string {
 	return "other: " + err.Error()
 }
 
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
-}
-
 var (
 	reCodePlain  = regexp.MustCompile(`^\s*error code:\s*(\d{3,5})\s*$`)
 	reCodeLabel  = regexp.MustCompile(`code-label">\s*Error code\s*<span>(\d{3,5})</span>`)

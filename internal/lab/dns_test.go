@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -18,19 +19,16 @@ import (
 	"github.com/gptdoctor/gptdoctor/probes"
 )
 
-// exchange asks one lab resolver a question with miekg/dns. server
-// "system" is the system resolver (as World.Resolver dials it); anything
-// else is an IP:port dialled through World.Dialer, as a probe would.
+// exchange asks one lab resolver a question with miekg/dns through
+// World.Dialer, as a probe would. server "system" is the system resolver
+// (the address World.Resolver asks); anything else is an IP:port.
 func exchange(w probes.World, l *Lab, server, network, name string, qtype, qclass uint16, timeout time.Duration) (*dns.Msg, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	var conn net.Conn
-	var err error
 	if server == "system" {
-		conn, err = loopbackDialer{}.DialContext(ctx, network, l.systemDNS)
-	} else {
-		conn, err = w.Dialer.DialContext(ctx, network, server)
+		server = l.systemDNS
 	}
+	conn, err := w.Dialer.DialContext(ctx, network, server)
 	if err != nil {
 		return nil, err
 	}
@@ -280,6 +278,71 @@ func TestDoH(t *testing.T) {
 			if res.status != b.want {
 				t.Errorf("%s %s %s: %d, want %d", name, b.method, b.url, res.status, b.want)
 			}
+		}
+	}
+}
+
+// TestSystemResolverIsTheLabs: World.Resolver asks the lab's system DNS
+// and nothing else: names the host's /etc/hosts knows (localhost, the
+// host's own name) do not exist in the lab, and failures carry Go's
+// *net.DNSError flags, which probes read the outcome from.
+func TestSystemResolverIsTheLabs(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	l := startLab(t, "healthy", Options{})
+	w := l.World(probes.World{})
+	hostname, _ := os.Hostname()
+	for _, name := range []string{"localhost", "ip6-localhost", hostname, "nope.invalid"} {
+		if name == "" {
+			continue
+		}
+		if got, err := w.Resolver.LookupNetIP(ctx, "ip", name); !isNotFound(err) {
+			t.Errorf("%s: %v %v, want no such host", name, got, err)
+		}
+	}
+	// A name with records of one family only: the other is "no such host".
+	if _, err := w.Resolver.LookupNetIP(ctx, "ip6", hostWhoamiAka); !isNotFound(err) {
+		t.Errorf("AAAA of a TXT-only name: %v", err)
+	}
+	if got, err := w.Resolver.LookupNetIP(ctx, "ip", "1.1.1.1"); err != nil || !slices.Equal(got, []netip.Addr{mustAddr("1.1.1.1")}) {
+		t.Errorf("an IP literal: %v %v", got, err)
+	}
+
+	var de *net.DNSError
+	sf := startLab(t, "servfail", Options{})
+	_, err := sf.World(probes.World{}).Resolver.LookupNetIP(ctx, "ip4", hostChatGPT)
+	if !errors.As(err, &de) || de.Err != "server misbehaving" || !de.IsTemporary || de.IsNotFound || de.IsTimeout {
+		t.Errorf("SERVFAIL: %#v", err)
+	}
+	nx := startLab(t, "nxdomain", Options{})
+	_, err = nx.World(probes.World{}).Resolver.LookupTXT(ctx, hostAPI)
+	if !errors.As(err, &de) || !de.IsNotFound || de.Name != hostAPI {
+		t.Errorf("NXDOMAIN: %#v", err)
+	}
+
+	// A server that never answers: a timeout, and the caller's deadline
+	// shows through.
+	silent, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	r := stubResolver{dialer: allowDialer{silent.LocalAddr().String(): true}, server: silent.LocalAddr().String()}
+	sctx, scancel := context.WithTimeout(ctx, 300*time.Millisecond)
+	defer scancel()
+	_, err = r.LookupNetIP(sctx, "ip4", hostChatGPT)
+	if !errors.As(err, &de) || !de.IsTimeout || !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("silent server: %#v", err)
+	}
+}
+
+func TestUnescapeTXT(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain": "plain", `\027]0;pwned\007`: "\x1b]0;pwned\x07", `a\"b\\c`: `a"b\c`, `\255x`: "\xffx", `end\`: `end\`,
+	} {
+		if got := unescapeTXT(in); got != want {
+			t.Errorf("unescapeTXT(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

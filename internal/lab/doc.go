@@ -56,7 +56,12 @@
 // Every address the lab hands out (records, hijack answers, 0.0.0.0,
 // resolvers, DoH, the captive-portal host) has a connect-to rule to a
 // loopback listener or to a loopback port that refuses connections (held
-// by the lab, so no other listener can take it). The World's base dialer
-// refuses anything that is not loopback ("lab: no route to 198.51.100.9:443"),
-// so a probe that forgets a rule fails loudly instead of leaving the machine.
+// by the lab, so no other listener can take it), and so do the local
+// ports the Tor and VPN probes knock on (127.0.0.1:9050, 9150, 40000), so
+// the developer's own Tor or WARP stays out of a demo. The World's base
+// dialer reaches only the lab's own listeners ("lab: no route to
+// 198.51.100.9:443" for anything else, loopback included), and its
+// resolver asks only the lab's DNS, never the host's /etc/hosts; the
+// proxy tunnels only to the edge. A probe that forgets a rule fails loudly
+// instead of leaving the lab.
 package lab

@@ -51,13 +51,9 @@ func (e *edge) dohQuery(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "malformed DNS message", http.StatusBadRequest)
 		return
 	}
-	m := e.doh.answer(req)
-	if m == nil {
-		m = new(dns.Msg)
-		m.SetRcode(req, dns.RcodeServerFailure)
-	}
-	// RFC 8484 §4.1: the ID is 0 in DoH; echo what was asked.
-	out, err := m.Pack()
+	// RFC 8484 §4.1: the ID is 0 in DoH; echo what was asked. The DoH
+	// view is honest, so it always answers.
+	out, err := e.doh.answer(req).Pack()
 	if err != nil {
 		http.Error(w, "cannot pack answer", http.StatusInternalServerError)
 		return

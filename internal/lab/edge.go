@@ -4,6 +4,8 @@ import (
 	"context"
 	"net"
 	"net/http"
+	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -15,6 +17,13 @@ import (
 // diagnosis stays within the default budget.
 const DefaultLatency = 400 * time.Millisecond
 
+// MaxLatency is the longest delay Options.Latency accepts. The endpoint
+// probe gives one request chain 6 s, and chat.openai.com takes two delayed
+// round trips (its redirect, then chatgpt.com); at 2 s each, 2 s remain for
+// lookups, connections and handshakes. Longer, and the probes time out and
+// the slow scenario reads as no connectivity at all.
+const MaxLatency = 2 * time.Second
+
 // edge is the Cloudflare edge: one handler for every edge listener,
 // routing by Host (falling back to SNI) and answering according to the
 // scenario and the identity the request arrived as.
@@ -25,10 +34,9 @@ type edge struct {
 	// return at once.
 	done    <-chan struct{}
 	started time.Time
-	track   *group
 	doh     *dnsView
-	// hugeServed counts body bytes the huge-body page wrote, so tests can
-	// show the server streams rather than allocates.
+	// hugeServed counts body bytes the huge-body page wrote, so
+	// TestHugeBody can show the server streams rather than allocates.
 	hugeServed atomic.Int64
 }
 
@@ -61,12 +69,6 @@ func requestHost(r *http.Request) string {
 }
 
 func (e *edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if !e.track.enter() {
-		http.Error(w, "lab closed", http.StatusServiceUnavailable)
-		return
-	}
-	defer e.track.leave()
-
 	id := identityOf(r)
 	host := requestHost(r)
 	ray := rayID(e.spec.name, id.path, host, r.URL.Path)
@@ -90,7 +92,7 @@ func (e *edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if code, ok := strings.CutPrefix(r.URL.Path, "/cdn-cgi/error/"); ok {
 		// Cloudflare's test endpoint renders any error page on request,
-		// negotiated like the real thing (detection.md §2.7).
+		// negotiated like the real thing.
 		if n, err := strconv.Atoi(code); err == nil && cfErrors[n].status != 0 {
 			e.cfError(w, r, id, ray, host, n)
 			return
@@ -99,35 +101,31 @@ func (e *edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	secure := r.TLS != nil
-	switch host {
-	case hostChatGPT:
+	switch {
+	case host == hostChatGPT:
 		if !secure {
 			redirect(w, "https://"+hostChatGPT+r.URL.RequestURI(), http.StatusMovedPermanently)
 			return
 		}
 		e.chatgpt(w, r, id, ray)
-	case hostChat:
+	case host == hostChat:
 		// chat.openai.com has sent everyone to chatgpt.com since 2024.
 		redirect(w, "https://"+hostChatGPT+r.URL.RequestURI(), http.StatusPermanentRedirect)
-	case hostAPI:
+	case host == hostAPI:
 		if !secure {
 			redirect(w, "https://"+hostAPI+r.URL.RequestURI(), http.StatusMovedPermanently)
 			return
 		}
 		e.api(w, r)
-	case hostStatus:
+	case host == hostStatus:
 		e.status(w, r)
-	case hostDoH, hostOneOneOne, "1.1.1.1", "1.0.0.1", "2606:4700:4700::1111", "2606:4700:4700::1001":
+	case host == hostDoH, host == hostOneOneOne, isCloudflareResolver(host):
 		e.resolverSite(w, r)
-	case hostCloudflare:
+	case host == hostCloudflare:
 		page(w, http.StatusOK, "text/html; charset=utf-8", "<!DOCTYPE html><html><head><title>Cloudflare</title></head><body><h1>Cloudflare</h1></body></html>\n")
-	case hostCaptive:
-		if r.URL.Path == "/generate_204" {
-			h.Set("Cache-Control", "no-cache")
-			w.WriteHeader(http.StatusNoContent)
-			return
-		}
-		e.cfError(w, r, id, ray, host, 1001)
+	case host == hostCaptive && r.URL.Path == "/generate_204":
+		h.Set("Cache-Control", "no-cache")
+		w.WriteHeader(http.StatusNoContent)
 	default:
 		// A name Cloudflare does not serve: error 1001.
 		e.cfError(w, r, id, ray, host, 1001)
@@ -137,7 +135,7 @@ func (e *edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // chatgpt is chatgpt.com: the zone's firewall first, then the origin.
 func (e *edge) chatgpt(w http.ResponseWriter, r *http.Request, id identity, ray string) {
 	if g := e.spec.gate; g != nil && g.fires(id, r) {
-		if g.challenge {
+		if g.code == 0 {
 			e.challenge(w, ray)
 			return
 		}
@@ -169,19 +167,17 @@ func (e *edge) chatgpt(w http.ResponseWriter, r *http.Request, id identity, ray 
 
 // fires reports whether the rule matches this request.
 func (g *gate) fires(id identity, r *http.Request) bool {
-	if g.paths != nil {
-		hit := false
-		for _, p := range g.paths {
-			hit = hit || p == id.path
-		}
-		if !hit {
-			return false
-		}
-	}
-	if g.plainOnly && browserLike(r) {
+	if g.paths != nil && !slices.Contains(g.paths, id.path) {
 		return false
 	}
-	return true
+	return g.code != 1010 || !browserLike(r)
+}
+
+// isCloudflareResolver reports whether host is one of 1.1.1.1's addresses,
+// which Cloudflare's edge serves as the resolver's site.
+func isCloudflareResolver(host string) bool {
+	a, err := netip.ParseAddr(host)
+	return err == nil && slices.Contains(cloudflareResolvers, a.Unmap())
 }
 
 // browserLike is the lab's browser-signature check: a Mozilla user agent

@@ -28,7 +28,9 @@ func (g *group) enter() bool {
 
 func (g *group) leave() { g.wg.Done() }
 
-// goFunc runs fn in a tracked goroutine, unless the lab is closing.
+// goFunc runs fn in a tracked goroutine, unless the lab is closing. It
+// cannot be while Start runs, so the servers Start launches ignore the
+// result.
 func (g *group) goFunc(fn func()) bool {
 	if !g.enter() {
 		return false

@@ -1,7 +1,6 @@
 package lab
 
 import (
-	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -79,44 +78,30 @@ func (e *edge) drip(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// holdMode is what a hostile listener does with a connection.
-type holdMode int
-
-const (
-	holdBlackhole holdMode = iota // accept, never read or write
-	holdTLSStall                  // read the ClientHello, send half a record, stall
-	holdReset                     // RST at once (SO_LINGER 0, then close)
-)
-
-// serveHold accepts on ln until it closes and treats each connection per
-// mode. Held connections live until the lab closes.
-func serveHold(ln net.Listener, mode holdMode, g *group) {
-	for {
-		c, err := ln.Accept()
-		if err != nil {
-			if errors.Is(err, net.ErrClosed) {
-				return
-			}
-			continue
-		}
-		switch mode {
-		case holdReset:
-			if tc, ok := c.(*net.TCPConn); ok {
-				_ = tc.SetLinger(0)
-			}
-			_ = c.Close()
-		case holdBlackhole:
-			if !g.hold(c) {
-				_ = c.Close()
-			}
-		case holdTLSStall:
-			if !g.hold(c) {
-				_ = c.Close()
-				continue
-			}
-			g.goFunc(func() { stallTLS(c) })
-		}
+// holdHandler is what a hostile listener does with each connection in
+// the scenario's transport mode: blackhole, tls-stall or reset.
+func holdHandler(mode connMode) func(net.Conn) {
+	switch mode {
+	case connTLSStall:
+		return stallTLS
+	case connReset:
+		return resetConn
 	}
+	return blackhole
+}
+
+// blackhole accepts and never answers: it reads and drops whatever comes
+// until the client or the lab closes the connection.
+func blackhole(c net.Conn) {
+	_, _ = io.Copy(io.Discard, c)
+}
+
+// resetConn sends an RST at once: SO_LINGER 0, then close.
+func resetConn(c net.Conn) {
+	if tc, ok := c.(*net.TCPConn); ok {
+		_ = tc.SetLinger(0)
+	}
+	_ = c.Close()
 }
 
 // stallTLS reads the client's first flight and answers with the header of
@@ -131,6 +116,6 @@ func stallTLS(c net.Conn) {
 	if _, err := c.Write([]byte{0x16, 0x03, 0x03, 0x00, 0x7a, 0x02}); err != nil {
 		return
 	}
-	// Drain until the client or the lab closes the connection.
-	_, _ = io.Copy(io.Discard, c)
+	// Then silence until the client or the lab closes the connection.
+	blackhole(c)
 }

@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -214,8 +215,8 @@ func TestSlow(t *testing.T) {
 	}
 }
 
-// TestErrorFormats: Cloudflare's error negotiation (detection.md §2.7) and
-// the plain-text body non-browsers get.
+// TestErrorFormats: Cloudflare's documented error negotiation and the
+// plain-text body non-browsers get.
 func TestErrorFormats(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
@@ -238,6 +239,9 @@ func TestErrorFormats(t *testing.T) {
 		{"country-1009", browserAccept, true, "text/html; charset=UTF-8", []string{"cf-error-code\">1009<", "is in (RU)"}},
 		{"origin-5xx", "", false, "text/html; charset=UTF-8", []string{"chatgpt.com | 522: Connection timed out", "cf-error-code\">522<"}},
 		{"origin-5xx", "application/json", false, "application/json; charset=utf-8", []string{`"error_name": "connection_timeout"`, `"retry_after": 120`}},
+		// q=0 means "not acceptable": JSON is refused, so the default.
+		{"block-1020", "application/json;q=0", false, "text/plain; charset=UTF-8", []string{"error code: 1020"}},
+		{"block-1020", "application/json;q=0, text/markdown;q=0.5", false, "text/markdown; charset=utf-8", []string{"error_code: 1020"}},
 		{"challenge", "application/json", false, "text/html; charset=UTF-8", []string{"window._cf_chl_opt", "cType: 'managed'", "cZone: 'chatgpt.com'", "/cdn-cgi/challenge-platform/h/b/orchestrate/chl_page/v1?ray=", "Enable JavaScript and cookies to continue"}},
 	}
 	for _, c := range cases {
@@ -284,5 +288,83 @@ func TestErrorFormats(t *testing.T) {
 	res := fetch(t, l.World(probes.World{}), "https://chatgpt.com/", fetchOpts{variant: variant(probes.RouteDirect, probes.FamilyIPv4, probes.HeadersPlain)})
 	if res.header.Get("Retry-After") != "30" {
 		t.Errorf("1015 Retry-After %q", res.header.Get("Retry-After"))
+	}
+}
+
+// TestHostileListenersLetGo: a blackhole or stalled handshake holds a
+// connection only while the client does; once the client hangs up, the
+// lab closes its end and forgets it, instead of keeping every connection
+// until Close.
+func TestHostileListenersLetGo(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"blackhole", "tls-stall"} {
+		l := startLab(t, name, Options{})
+		w := l.World(probes.World{})
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		for range 20 {
+			c, err := w.Dialer.DialContext(ctx, "tcp", "104.18.32.47:443")
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The stall answers the first flight; the blackhole drops it.
+			_, _ = c.Write([]byte{0x16, 0x03, 0x01, 0x00, 0x01, 0x01})
+			c.Close()
+		}
+		cancel()
+		held := -1
+		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+			l.group.mu.Lock()
+			held = len(l.group.conns)
+			l.group.mu.Unlock()
+			if held == 0 {
+				break
+			}
+		}
+		if held != 0 {
+			t.Errorf("%s: %d of 20 connections still held after their clients closed", name, held)
+		}
+	}
+}
+
+// failingListener fails every Accept, as a listener out of file
+// descriptors does, until it is closed.
+type failingListener struct {
+	accepts atomic.Int64
+	closed  chan struct{}
+}
+
+func (f *failingListener) Accept() (net.Conn, error) {
+	select {
+	case <-f.closed:
+		return nil, net.ErrClosed
+	default:
+	}
+	f.accepts.Add(1)
+	return nil, &net.OpError{Op: "accept", Net: "tcp", Err: syscall.EMFILE}
+}
+func (f *failingListener) Close() error   { close(f.closed); return nil }
+func (f *failingListener) Addr() net.Addr { return &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)} }
+
+// TestAcceptLoopBacksOff: failed accepts pause, 5 ms doubling, instead of
+// spinning a core; closing the listener ends the loop.
+func TestAcceptLoopBacksOff(t *testing.T) {
+	t.Parallel()
+	ln := &failingListener{closed: make(chan struct{})}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		acceptLoop(ln, &group{}, func(net.Conn) { t.Error("handled a connection that was never accepted") })
+	}()
+	time.Sleep(300 * time.Millisecond)
+	ln.Close()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("acceptLoop outlived its listener")
+	}
+	// 5+10+20+40+80+160 ms: at most 7 tries in 300 ms; a spinning loop
+	// makes millions.
+	if n := ln.accepts.Load(); n > 10 {
+		t.Errorf("%d accepts in 300 ms: the loop spins", n)
 	}
 }

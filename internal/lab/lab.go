@@ -14,7 +14,8 @@ import (
 // Options tune a lab.
 type Options struct {
 	// Latency is the slow scenario's delay before each edge response's
-	// headers; 0 means DefaultLatency. Other scenarios ignore it.
+	// headers; 0 means DefaultLatency, at most MaxLatency. Other scenarios
+	// ignore it.
 	Latency time.Duration
 }
 
@@ -30,11 +31,11 @@ type Lab struct {
 	// rules are the connect-to rules, logical IP:port -> 127.0.0.1:port.
 	rules     map[string]string
 	systemDNS string // the system resolver, 127.0.0.1:port (UDP and TCP)
-	proxyURL  string // HTTPS_PROXY value, empty when the scenario has none
-	dir       string // temp dir holding the CA files
-	publicCA  string // file: the public root (--public-ca-file)
-	machineCA string // file: the machine's roots (SSL_CERT_FILE)
-	emptyDir  string // SSL_CERT_DIR: an empty directory (see Env)
+	proxyAddr string // the CONNECT proxy, 127.0.0.1:port; empty when the scenario has none
+
+	// files are the CA files for the real binary, written on first use.
+	filesOnce sync.Once
+	files     caFiles
 
 	done      chan struct{}
 	group     *group
@@ -51,8 +52,8 @@ func Start(name string, opts Options) (*Lab, error) {
 	if !ok {
 		return nil, fmt.Errorf("lab: unknown scenario %q; valid scenarios: %s", name, strings.Join(names(), ", "))
 	}
-	if opts.Latency < 0 {
-		return nil, fmt.Errorf("lab: latency %v is negative", opts.Latency)
+	if opts.Latency < 0 || opts.Latency > MaxLatency {
+		return nil, fmt.Errorf("lab: latency %v: want between 0 and %v", opts.Latency, MaxLatency)
 	}
 	l := &Lab{spec: s, scenario: s.scenario(), latency: opts.Latency, done: make(chan struct{}), group: &group{}}
 	if l.latency == 0 {
@@ -76,15 +77,12 @@ func (l *Lab) start() error {
 	honest := func(egress string) *dnsView {
 		return &dnsView{zone: zone, egress: egress, client: s.ids.v4.ip, escape: s.escape}
 	}
-	l.edge = &edge{spec: s, latency: l.latency, done: l.done, started: now, track: l.group,
+	l.edge = &edge{spec: s, latency: l.latency, done: l.done, started: now,
 		doh: honest(cloudflareResolverEgress)}
 
 	// Resolvers: the system one (the ISP's, or whatever the scenario
 	// breaks) and the independent ones behind 1.1.1.1 and 8.8.8.8.
-	sys := honest(s.sysEgress)
-	if sys.egress == "" {
-		sys.egress = ispResolverEgress
-	}
+	sys := honest(s.sysEgress())
 	cf, google := honest(cloudflareResolverEgress), honest(googleResolverEgress)
 	switch s.dns {
 	case dnsHijack:
@@ -93,7 +91,8 @@ func (l *Lab) start() error {
 		sys.nxOpenAI = true
 	case dnsServfail:
 		sys.mode = viewServfail
-	case dnsOffline:
+	}
+	if s.conn == connOffline {
 		sys.mode, cf.mode, google.mode = viewServfail, viewSilent, viewRefused
 	}
 	ls := listeners{edgeTLS: map[string]string{}, edgeHTTP: map[string]string{}}
@@ -108,11 +107,18 @@ func (l *Lab) start() error {
 	}
 
 	// The edge: an HTTPS and a plain-HTTP listener per identity.
+	var edgeProtocols *http.Protocols
+	if s.api == apiMalformed {
+		// The malformed API answer takes its connection over, which
+		// HTTP/2 cannot.
+		edgeProtocols = new(http.Protocols)
+		edgeProtocols.SetHTTP1(true)
+	}
 	for _, id := range s.ids.all() {
-		if ls.edgeTLS[id.path], err = l.startHTTP(l.edge, withIdentity(id), &tls.Config{GetCertificate: l.pki.certFor}); err != nil {
+		if ls.edgeTLS[id.path], err = l.startHTTP(l.edge, withIdentity(id), &tls.Config{GetCertificate: l.pki.certFor}, edgeProtocols); err != nil {
 			return err
 		}
-		if ls.edgeHTTP[id.path], err = l.startHTTP(l.edge, withIdentity(id), nil); err != nil {
+		if ls.edgeHTTP[id.path], err = l.startHTTP(l.edge, withIdentity(id), nil, nil); err != nil {
 			return err
 		}
 	}
@@ -120,60 +126,80 @@ func (l *Lab) start() error {
 		return err
 	}
 	switch s.conn {
-	case connBlackhole:
-		ls.hold, err = l.startHold(holdBlackhole)
-	case connTLSStall:
-		ls.hold, err = l.startHold(holdTLSStall)
-	case connReset:
-		ls.hold, err = l.startHold(holdReset)
+	case connBlackhole, connTLSStall, connReset:
+		ls.hold, err = l.serve(holdHandler(s.conn))
 	case connCaptive:
-		ls.portal, err = l.startHTTP(http.HandlerFunc(portal), nil, nil)
+		ls.portal, err = l.startHTTP(http.HandlerFunc(portal), nil, nil, nil)
 	}
 	if err != nil {
 		return err
 	}
 	if s.dns == dnsHijack {
-		if ls.ispHTTP, err = l.startHTTP(http.HandlerFunc(ispBlockPage), nil, nil); err != nil {
+		if ls.ispHTTP, err = l.startHTTP(http.HandlerFunc(ispBlockPage), nil, nil, nil); err != nil {
 			return err
 		}
-		if ls.ispTLS, err = l.startHTTP(http.HandlerFunc(ispBlockPage), nil, &tls.Config{Certificates: []tls.Certificate{l.pki.isp}}); err != nil {
+		if ls.ispTLS, err = l.startHTTP(http.HandlerFunc(ispBlockPage), nil, &tls.Config{Certificates: []tls.Certificate{l.pki.isp}}, nil); err != nil {
 			return err
 		}
 	}
 	l.rules = routes(s, zone, ls)
 
 	if s.proxy {
-		if err := l.startProxy(proxyRoutes(zone, ls.edgeTLS[pathProxy], ls.edgeHTTP[pathProxy]), ls.cloudflareDNS); err != nil {
+		p := &connectProxy{zone: zone, edgeTLS: ls.edgeTLS[pathProxy], edgeHTTP: ls.edgeHTTP[pathProxy], group: l.group}
+		if l.proxyAddr, err = l.serve(p.handle); err != nil {
 			return err
 		}
-	}
-	return l.writeFiles()
-}
-
-// writeFiles writes the CA files the real binary needs.
-func (l *Lab) writeFiles() error {
-	dir, err := os.MkdirTemp("", "gptdoctor-lab-")
-	if err != nil {
-		return fmt.Errorf("lab: temp dir: %w", err)
-	}
-	l.dir = dir
-	l.publicCA = filepath.Join(dir, "public-roots.pem")
-	l.machineCA = filepath.Join(dir, "machine-roots.pem")
-	l.emptyDir = filepath.Join(dir, "no-system-certs")
-	if err := os.WriteFile(l.publicCA, l.pki.publicPEM, 0o600); err != nil {
-		return fmt.Errorf("lab: write %s: %w", l.publicCA, err)
-	}
-	if err := os.WriteFile(l.machineCA, l.pki.machinePEM, 0o600); err != nil {
-		return fmt.Errorf("lab: write %s: %w", l.machineCA, err)
-	}
-	if err := os.Mkdir(l.emptyDir, 0o700); err != nil {
-		return fmt.Errorf("lab: mkdir %s: %w", l.emptyDir, err)
 	}
 	return nil
 }
 
-// Close stops every server, ends every goroutine and connection the lab
-// started, and removes its temporary files. It is safe to call twice.
+// caFiles are the CA files the real binary reads, in one temporary
+// directory.
+type caFiles struct {
+	dir      string
+	public   string // the public root (--public-ca-file)
+	machine  string // the machine's roots (SSL_CERT_FILE)
+	emptyDir string // SSL_CERT_DIR: an empty directory (see Env)
+}
+
+// caFiles writes the CA files on first use; see Env for why a failure
+// panics.
+func (l *Lab) caFiles() caFiles {
+	l.filesOnce.Do(func() {
+		f, err := writeCAFiles(l.pki)
+		if err != nil {
+			panic(err)
+		}
+		l.files = f
+	})
+	return l.files
+}
+
+func writeCAFiles(p *pki) (caFiles, error) {
+	dir, err := os.MkdirTemp("", "gptdoctor-lab-")
+	if err != nil {
+		return caFiles{}, fmt.Errorf("lab: temp dir: %w", err)
+	}
+	f := caFiles{dir: dir, public: filepath.Join(dir, "public-roots.pem"),
+		machine: filepath.Join(dir, "machine-roots.pem"), emptyDir: filepath.Join(dir, "no-system-certs")}
+	err = os.WriteFile(f.public, p.publicPEM, 0o600)
+	if err == nil {
+		err = os.WriteFile(f.machine, p.machinePEM, 0o600)
+	}
+	if err == nil {
+		err = os.Mkdir(f.emptyDir, 0o700)
+	}
+	if err != nil {
+		_ = os.RemoveAll(dir)
+		return caFiles{}, fmt.Errorf("lab: write CA files: %w", err)
+	}
+	return f, nil
+}
+
+// Close stops every server and connection the lab started, waits for its
+// handlers and its own goroutines to return, and removes its temporary
+// files. The HTTP servers' per-connection goroutines end moments later,
+// once they see their connection closed. It is safe to call twice.
 func (l *Lab) Close() error {
 	l.closeOnce.Do(func() {
 		close(l.done)
@@ -181,8 +207,11 @@ func (l *Lab) Close() error {
 			l.closers[i]()
 		}
 		l.group.shutdown()
-		if l.dir != "" {
-			l.closeErr = os.RemoveAll(l.dir)
+		// No file is written after this: a concurrent first Args or Env
+		// finishes before, a later one finds the Once spent.
+		l.filesOnce.Do(func() {})
+		if l.files.dir != "" {
+			l.closeErr = os.RemoveAll(l.files.dir)
 		}
 	})
 	return l.closeErr

@@ -5,11 +5,14 @@ import (
 	"context"
 	"crypto/x509"
 	"encoding/pem"
+	"errors"
 	"net"
 	"net/netip"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -26,11 +29,12 @@ func TestCloseLeavesNothing(t *testing.T) {
 	before := runtime.NumGoroutine()
 	var dirs []string
 	for _, name := range []string{"proxy", "drip-body", "blackhole", "tls-stall", "slow", "dns-hijack", "captive-portal", "offline", "escapes", "huge-body"} {
-		l, err := Start(name, Options{Latency: time.Hour})
+		l, err := Start(name, Options{Latency: MaxLatency})
 		if err != nil {
 			t.Fatal(err)
 		}
-		dirs = append(dirs, l.dir)
+		_ = l.Args() // writes the CA files
+		dirs = append(dirs, l.files.dir)
 		w := l.World(probes.World{})
 		v := variant(probes.RouteDirect, probes.FamilyIPv4, probes.HeadersBrowser)
 		if name == "proxy" {
@@ -46,7 +50,7 @@ func TestCloseLeavesNothing(t *testing.T) {
 		}()
 		<-started
 		// Let the request get past DNS: a UDP query the resolver is
-		// shutting down on is lost, and Go's resolver waits 5 s for it.
+		// shutting down on is lost, and the resolver waits 5 s for it.
 		// Requests that do not finish by then are held by the server,
 		// which is the point.
 		select {
@@ -109,7 +113,8 @@ func TestTwoLabsAtOnce(t *testing.T) {
 	if ra.status != 200 || rb.status != 403 {
 		t.Fatalf("healthy %d (%v), block-1020 %d (%v)", ra.status, ra.err, rb.status, rb.err)
 	}
-	if a.systemDNS == b.systemDNS || a.dir == b.dir {
+	_, _ = a.Env(), b.Env()
+	if a.systemDNS == b.systemDNS || a.files.dir == b.files.dir {
 		t.Error("two labs share a resolver or a temp dir")
 	}
 	// Each lab's certificates are its own.
@@ -276,13 +281,17 @@ func TestEveryAddressIsMapped(t *testing.T) {
 	}
 }
 
-func TestLoopbackOnly(t *testing.T) {
+// TestWorldReachesOnlyTheLab: the World dials the lab's listeners and
+// nothing else, not even a service of the developer's on loopback, and the
+// local Tor and WARP ports are refused rather than the host's.
+func TestWorldReachesOnlyTheLab(t *testing.T) {
 	t.Parallel()
+	host := hostService(t)
 	l := startLab(t, "healthy", Options{})
 	w := l.World(probes.World{})
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	for _, addr := range []string{"198.51.100.9:443", "[2001:db8::1]:443", "example.com:443", "10.0.0.1:53"} {
+	for _, addr := range []string{"198.51.100.9:443", "[2001:db8::1]:443", "example.com:443", "10.0.0.1:53", host} {
 		c, err := w.Dialer.DialContext(ctx, "tcp", addr)
 		if err == nil {
 			c.Close()
@@ -290,6 +299,15 @@ func TestLoopbackOnly(t *testing.T) {
 		}
 		if !strings.Contains(err.Error(), "lab: no route to "+addr) {
 			t.Errorf("dial %s: %v", addr, err)
+		}
+	}
+	for _, addr := range []string{"127.0.0.1:9050", "127.0.0.1:9150", "127.0.0.1:40000"} {
+		c, err := w.Dialer.DialContext(ctx, "tcp", addr)
+		if err == nil {
+			c.Close()
+		}
+		if !errors.Is(err, syscall.ECONNREFUSED) {
+			t.Errorf("dial %s: %v, want connection refused", addr, err)
 		}
 	}
 	// Mapped addresses dial, and report the logical address.
@@ -300,6 +318,65 @@ func TestLoopbackOnly(t *testing.T) {
 	defer c.Close()
 	if c.RemoteAddr().String() != "104.18.32.47:443" {
 		t.Errorf("remote %s", c.RemoteAddr())
+	}
+}
+
+// hostService stands in for a developer's own service on loopback (a web
+// server, a SOCKS proxy): it accepts and closes connections until the test
+// ends. It returns its address.
+func hostService(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	return ln.Addr().String()
+}
+
+// TestCAFilesOnDemand: only the real binary reads CA files, so a lab used
+// in process writes none and its World names none; Args and Env write them
+// once, and Close removes them.
+func TestCAFilesOnDemand(t *testing.T) {
+	t.Parallel()
+	l, err := Start("healthy", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := l.World(probes.World{})
+	for _, k := range []string{"SSL_CERT_FILE", "SSL_CERT_DIR"} {
+		if v, ok := w.LookupEnv(k); ok {
+			t.Errorf("World sets %s=%s", k, v)
+		}
+	}
+	if l.files.dir != "" {
+		t.Errorf("Start wrote %s", l.files.dir)
+	}
+	args, env := l.Args(), l.Env()
+	dir := l.files.dir
+	if dir == "" || !slices.Contains(args, l.files.public) || !slices.Contains(env, "SSL_CERT_FILE="+l.files.machine) {
+		t.Fatalf("Args %q and Env %q do not name the files in %q", args, env, dir)
+	}
+	if _, err := os.Stat(l.files.public); err != nil {
+		t.Error(err)
+	}
+	if _ = l.Args(); l.files.dir != dir {
+		t.Error("a second call wrote the files again")
+	}
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("Close left %s (%v)", dir, err)
 	}
 }
 
@@ -348,8 +425,8 @@ func TestConfig(t *testing.T) {
 	if c.Budget != d.Budget || c.StatusURL != d.StatusURL || len(c.Targets) != len(d.Targets) {
 		t.Errorf("healthy config differs from the default: %+v", c)
 	}
-	s := startLab(t, "slow", Options{Latency: 2 * time.Second})
-	if got := s.Config().Budget; got != probes.DefaultBudget+8*time.Second {
+	s := startLab(t, "slow", Options{Latency: MaxLatency})
+	if got := s.Config().Budget; got != probes.DefaultBudget+4*MaxLatency {
 		t.Errorf("slow budget %v", got)
 	}
 	if !bytes.Contains(s.pki.publicPEM, []byte("BEGIN CERTIFICATE")) {

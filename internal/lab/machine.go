@@ -12,8 +12,9 @@ import (
 // with a resolv.conf, a few interfaces and processes. The demo runs the
 // local probes (DNS configuration, VPN, Tor, desktop proxy) against it
 // instead of the user's real machine, so a demo is the same everywhere and
-// never tries the user's own proxies; vpn-exit adds a running Cloudflare
-// WARP client and its tunnel so the VPN evidence has something to find.
+// never tries the user's own proxies; a scenario whose exit is WARP
+// (vpn-exit) adds a running Cloudflare WARP client and its tunnel so the
+// VPN evidence has something to find.
 // Layer it under World: lab.World(lab.Machine()).
 func (l *Lab) Machine() probes.World {
 	host := stagedHost{
@@ -40,7 +41,7 @@ func (l *Lab) Machine() probes.World {
 		"sys/class/net/wlan0/uevent":    {Data: []byte("DEVTYPE=wlan\nINTERFACE=wlan0\nIFINDEX=2\n")},
 		"sys/class/net/wlan0/operstate": {Data: []byte("up\n")},
 	}
-	if l.spec.name == "vpn-exit" {
+	if l.spec.ids.v4.warp == "on" {
 		host.ifaces = append(host.ifaces, probes.Interface{Index: 5, Name: "CloudflareWARP", MTU: 1280,
 			Flags: []string{"up", "pointtopoint", "multicast"}, Addrs: []string{"172.16.0.2/32", "2606:4700:110:8a1c::2/128"}})
 		host.procs = append(host.procs, probes.Process{PID: 977, Name: "warp-svc", Exe: "/usr/bin/warp-svc"})

@@ -1,7 +1,6 @@
 package lab
 
 import (
-	"bufio"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -11,9 +10,9 @@ import (
 	"strings"
 )
 
-// api is api.openai.com. Bodies and headers follow what OpenAI sends
-// (detection.md §5.3): a JSON {"error":{…}} with message, type, param and
-// code, and an x-request-id on every answer.
+// api is api.openai.com. Bodies and headers follow what OpenAI sends: a
+// JSON {"error":{…}} with message, type, param and code, and an
+// x-request-id on every answer.
 func (e *edge) api(w http.ResponseWriter, r *http.Request) {
 	reqID := "req_" + randomHex(16)
 	if e.spec.api == apiMalformed {
@@ -129,8 +128,8 @@ func modelList() map[string]any {
 }
 
 // malformedAPI answers with a raw ESC inside a header line, which Go's
-// HTTP/1 client refuses to parse. The escapes scenario serves HTTP/1.1 only
-// so the connection can be taken over.
+// HTTP/1 client refuses to parse. The edge serves HTTP/1.1 only in this
+// scenario so the connection can be taken over.
 func malformedAPI(w http.ResponseWriter, reqID string) {
 	hj, ok := w.(http.Hijacker)
 	if !ok {
@@ -143,11 +142,7 @@ func malformedAPI(w http.ResponseWriter, reqID string) {
 	}
 	defer conn.Close()
 	body := `{"error":{"message":"\u001b[2J\u001b]0;pwned\u0007boom","type":"server_error","param":null,"code":null}}`
-	writeRaw(buf, "HTTP/1.1 500 Internal Server Error\r\nServer: cloudflare\r\nX-Request-Id: "+reqID+"\x1b[2J\x1b]0;pwned\x07\r\nContent-Type: application/json\r\nContent-Length: "+strconv.Itoa(len(body))+"\r\nConnection: close\r\n\r\n"+body)
-}
-
-func writeRaw(buf *bufio.ReadWriter, s string) {
-	_, _ = buf.WriteString(s)
+	_, _ = buf.WriteString("HTTP/1.1 500 Internal Server Error\r\nServer: cloudflare\r\nX-Request-Id: " + reqID + "\x1b[2J\x1b]0;pwned\x07\r\nContent-Type: application/json\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\nConnection: close\r\n\r\n" + body)
 	_ = buf.Flush()
 }
 

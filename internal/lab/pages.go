@@ -12,7 +12,7 @@ import (
 )
 
 // cfErrorInfo describes one Cloudflare-generated error as its pages and
-// structured bodies state it (detection.md §2.2, §2.6, §2.7).
+// structured (JSON, Markdown) bodies state it.
 type cfErrorInfo struct {
 	status   int
 	title    string
@@ -60,10 +60,11 @@ const (
 
 // negotiate picks the error format Cloudflare's documented negotiation
 // picks for an Accept header: the highest q wins, the first listed on a
-// tie; JSON for application/json, application/problem+json; Markdown for
-// text/markdown and text/*; HTML for text/html, */* or no Accept.
+// tie, and q=0 means "not acceptable" (RFC 9110 §12.4.2); JSON for
+// application/json, application/problem+json; Markdown for text/markdown
+// and text/*; HTML for text/html, */*, no Accept or nothing acceptable.
 func negotiate(accept string) pageFormat {
-	best, bestQ := formatHTML, -1.0
+	best, bestQ := formatHTML, 0.0
 	for _, part := range strings.Split(accept, ",") {
 		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
 		if err != nil {
@@ -74,6 +75,9 @@ func negotiate(accept string) pageFormat {
 			if v, err := strconv.ParseFloat(s, 64); err == nil {
 				q = v
 			}
+		}
+		if q <= 0 {
+			continue
 		}
 		var f pageFormat
 		switch mt {
@@ -187,13 +191,13 @@ func errorMarkdown(code int, info cfErrorInfo, ray, host string, now time.Time) 
 
 // jsdSnippet is Cloudflare's JavaScript Detections script, injected into
 // ordinary pages and block pages alike: seeing challenge-platform in a body
-// does not mean a challenge (detection.md §0.4).
+// does not mean a challenge.
 func jsdSnippet(ray string) string {
 	return `<script>(function(){function c(){var b=a.contentDocument||a.contentWindow.document;if(b){var d=b.createElement('script');d.innerHTML="window.__CF$cv$params={r:'` + ray + `',t:'MTc2MjM0NTY3OC4wMDAwMDA='};var a=document.createElement('script');a.nonce='';a.src='/cdn-cgi/challenge-platform/scripts/jsd/main.js';document.getElementsByTagName('head')[0].appendChild(a);";b.getElementsByTagName('head')[0].appendChild(d)}}var a=document.createElement('iframe');a.height=1;a.width=1;a.style.position='absolute';a.style.top=0;a.style.left=0;a.style.border='none';a.style.visibility='hidden';document.body.appendChild(a);c()})();</script>`
 }
 
-// page1020 is the "errors.css" access-denied template Cloudflare used for
-// 1020 (detection.md §2.3 family B).
+// page1020 is the "errors.css" access-denied template Cloudflare uses for
+// 1020.
 func page1020(host, ray string, id identity, now time.Time) string {
 	hh := html.EscapeString(host)
 	return `<!DOCTYPE html>
@@ -230,8 +234,8 @@ func page1020(host, ray string, id identity, now time.Time) string {
 `
 }
 
-// pageClassic is the classic cf-wrapper template used for 1009, 1010,
-// 1015, 1001 and the 5xx pages (detection.md §2.3 family A).
+// pageClassic is the classic cf-wrapper template Cloudflare uses for 1009,
+// 1010, 1015, 1001 and the 5xx pages.
 func pageClassic(code int, info cfErrorInfo, host, ray string, id identity, now time.Time) string {
 	hh := html.EscapeString(host)
 	title := "Access denied | " + hh + " used Cloudflare to restrict access"
@@ -303,7 +307,7 @@ func pageClassic(code int, info cfErrorInfo, host, ray string, id identity, now 
 
 // challenge writes the OpenAI-branded managed challenge chatgpt.com serves:
 // 403, cf-mitigated: challenge, no <title>, window._cf_chl_opt and the
-// orchestrate script (detection.md §2.5). It is HTML whatever was asked.
+// orchestrate script. It is HTML whatever was asked.
 func (e *edge) challenge(w http.ResponseWriter, ray string) {
 	h := w.Header()
 	h.Set("Cf-Mitigated", "challenge")

@@ -11,7 +11,7 @@ import (
 	"encoding/pem"
 	"fmt"
 	"math/big"
-	"net"
+	"net/netip"
 	"time"
 )
 
@@ -24,7 +24,6 @@ const labOU = "gptdoctor lab: throwaway test certificate, not a real CA"
 // checks see a legitimate issuer; the interception root imitates an
 // antivirus product that re-signs every site it scans.
 type pki struct {
-	publicRoot *x509.Certificate
 	// machine is the store this machine trusts (World.Trust.System);
 	// public is the reference set (World.Trust.Public).
 	machine, public *x509.CertPool
@@ -48,14 +47,13 @@ const (
 // as Cloudflare issues them: one certificate per zone.
 var edgeNames = []struct {
 	dns []string
-	ips []string
+	ips []netip.Addr
 }{
 	{dns: []string{"chatgpt.com", "*.chatgpt.com"}},
 	{dns: []string{"openai.com", "*.openai.com"}},
 	// The real cloudflare-dns.com certificate carries the resolver IPs,
 	// which is what makes https://1.1.1.1/ work.
-	{dns: []string{"cloudflare-dns.com", "*.cloudflare-dns.com", "one.one.one.one"},
-		ips: []string{"1.1.1.1", "1.0.0.1", "2606:4700:4700::1111", "2606:4700:4700::1001"}},
+	{dns: []string{hostDoH, "*." + hostDoH, hostOneOneOne}, ips: cloudflareResolvers},
 	{dns: []string{"cloudflare.com", "*.cloudflare.com"}},
 }
 
@@ -72,7 +70,6 @@ func newPKI(now time.Time, intercept, isp bool) (*pki, error) {
 	if err != nil {
 		return nil, err
 	}
-	p.publicRoot = root
 	interKey, err := newKey()
 	if err != nil {
 		return nil, err
@@ -147,12 +144,12 @@ func newPKI(now time.Time, intercept, isp bool) (*pki, error) {
 }
 
 // certFor picks the edge certificate for an SNI name, as Cloudflare does;
-// no SNI (a request to https://1.1.1.1/) gets the resolver certificate with
-// IP SANs.
+// no SNI (a request to https://1.1.1.1/) gets the resolver's certificate,
+// the one whose IP SANs make that work.
 func (p *pki) certFor(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
 	name := hello.ServerName
 	if name == "" {
-		return &p.edge[2], nil
+		name = hostDoH
 	}
 	for i := range p.edge {
 		if p.edge[i].Leaf.VerifyHostname(name) == nil {
@@ -182,7 +179,7 @@ func selfSigned(key *ecdsa.PrivateKey, subject pkix.Name, now time.Time) (*x509.
 	return issue(tmpl, &key.PublicKey, tmpl, key)
 }
 
-func leafTemplate(dnsNames, ips []string, now time.Time) *x509.Certificate {
+func leafTemplate(dnsNames []string, ips []netip.Addr, now time.Time) *x509.Certificate {
 	t := &x509.Certificate{
 		Subject:   pkix.Name{OrganizationalUnit: []string{labOU}},
 		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(leafLifetime),
@@ -191,7 +188,7 @@ func leafTemplate(dnsNames, ips []string, now time.Time) *x509.Certificate {
 		DNSNames:    dnsNames,
 	}
 	for _, ip := range ips {
-		t.IPAddresses = append(t.IPAddresses, net.ParseIP(ip))
+		t.IPAddresses = append(t.IPAddresses, ip.AsSlice())
 	}
 	return t
 }

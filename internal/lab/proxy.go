@@ -3,16 +3,13 @@ package lab
 import (
 	"bufio"
 	"context"
-	"errors"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/netip"
+	"slices"
 	"strconv"
 	"time"
-
-	"github.com/gptdoctor/gptdoctor/probes"
 )
 
 // Proxy timeouts. The lab proxy only talks to loopback, so anything slower
@@ -21,44 +18,23 @@ const (
 	// proxyRequestTimeout bounds reading the CONNECT request, so a client
 	// that connects and says nothing does not pin a goroutine.
 	proxyRequestTimeout = 10 * time.Second
-	// proxyDialTimeout bounds resolving and dialling the upstream.
+	// proxyDialTimeout bounds dialling the upstream edge listener.
 	proxyDialTimeout = 5 * time.Second
 )
 
 // connectProxy is an HTTP CONNECT proxy, like the local Clash/Squid a user
-// points HTTPS_PROXY at. It resolves names with the lab's honest DNS and
-// connects to the edge listeners of the proxy identity, so the edge sees
-// the proxy's egress address.
+// points HTTPS_PROXY at. Whatever Cloudflare serves (a zone name, a zone
+// or resolver address) it tunnels to the edge listeners of the proxy
+// identity, so the edge sees the proxy's egress address; anything else
+// gets 502.
 type connectProxy struct {
-	resolver *net.Resolver
-	dialer   probes.Dialer
-	group    *group
+	zone              []record
+	edgeTLS, edgeHTTP string // the proxy identity's edge listeners
+	group             *group
 }
 
-func (p *connectProxy) serve(ln net.Listener) {
-	for {
-		c, err := ln.Accept()
-		if err != nil {
-			if errors.Is(err, net.ErrClosed) {
-				return
-			}
-			continue
-		}
-		if !p.group.hold(c) {
-			_ = c.Close()
-			continue
-		}
-		if !p.group.goFunc(func() { p.handle(c) }) {
-			_ = c.Close()
-		}
-	}
-}
-
+// handle serves one client connection; acceptLoop closes it.
 func (p *connectProxy) handle(c net.Conn) {
-	defer func() {
-		_ = c.Close()
-		p.group.release(c)
-	}()
 	_ = c.SetReadDeadline(time.Now().Add(proxyRequestTimeout))
 	br := bufio.NewReader(c)
 	req, err := http.ReadRequest(br)
@@ -78,15 +54,26 @@ func (p *connectProxy) handle(c net.Conn) {
 		writeProxyError(c, http.StatusBadRequest, "CONNECT target must be host:port")
 		return
 	}
-	if port != "443" && port != "80" {
+	var to string
+	switch port {
+	case "443":
+		to = p.edgeTLS
+	case "80":
+		to = p.edgeHTTP
+	default:
 		writeProxyError(c, http.StatusForbidden, "CONNECT to port "+port+" is not allowed")
 		return
 	}
+	if !p.serves(host) {
+		writeProxyError(c, http.StatusBadGateway, "lab: no route to "+req.Host)
+		return
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), proxyDialTimeout)
-	upstream, err := p.dial(ctx, host, port)
+	var d net.Dialer
+	upstream, err := d.DialContext(ctx, "tcp", to)
 	cancel()
 	if err != nil {
-		writeProxyError(c, http.StatusBadGateway, err.Error())
+		writeProxyError(c, http.StatusBadGateway, "proxy: connect "+req.Host+": "+err.Error())
 		return
 	}
 	if !p.group.hold(upstream) {
@@ -117,30 +104,17 @@ func (p *connectProxy) handle(c net.Conn) {
 	<-done
 }
 
-// dial resolves host with the lab DNS and connects through the proxy
-// identity's rules.
-func (p *connectProxy) dial(ctx context.Context, host, port string) (net.Conn, error) {
-	var addrs []netip.Addr
-	if ip, err := netip.ParseAddr(host); err == nil {
-		addrs = []netip.Addr{ip}
-	} else {
-		addrs, err = p.resolver.LookupNetIP(ctx, "ip", host)
-		if err != nil {
-			return nil, fmt.Errorf("proxy: resolve %s: %v", host, err)
-		}
+// serves reports whether host is Cloudflare's in this lab: a name of the
+// zone, one of its addresses, or a Cloudflare resolver address.
+func (p *connectProxy) serves(host string) bool {
+	a, err := netip.ParseAddr(host)
+	if err != nil {
+		_, ok := lookupRecord(p.zone, host)
+		return ok
 	}
-	var last error
-	for _, a := range addrs {
-		c, err := p.dialer.DialContext(ctx, "tcp", net.JoinHostPort(a.Unmap().String(), port))
-		if err == nil {
-			return c, nil
-		}
-		last = err
-	}
-	if last == nil {
-		last = errors.New("no addresses")
-	}
-	return nil, fmt.Errorf("proxy: connect %s:%s: %v", host, port, last)
+	a = a.Unmap()
+	return slices.Contains(cloudflareResolvers, a) ||
+		slices.ContainsFunc(p.zone, func(r record) bool { return r.a == a || r.aaaa == a })
 }
 
 func writeProxyError(c net.Conn, status int, msg string) {

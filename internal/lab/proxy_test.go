@@ -96,12 +96,22 @@ func TestProxy(t *testing.T) {
 			t.Errorf("%q: %s Allow=%q, want %d Allow=%q", strings.SplitN(c.request, "\r\n", 2)[0], resp.Status, resp.Header.Get("Allow"), c.status, c.header)
 		}
 	}
-	// The proxy refuses to leave loopback: the unknown address above
-	// produced a clear error.
-	resp, conn, br := proxyRoundTrip(t, w, "CONNECT 203.0.113.99:443 HTTP/1.1\r\nHost: x\r\n\r\n")
-	msg, _ := io.ReadAll(io.LimitReader(br, 512))
-	conn.Close()
-	if resp.StatusCode != 502 || !strings.Contains(string(msg), "lab: no route to 203.0.113.99:443") {
-		t.Errorf("off-loopback CONNECT: %s %q", resp.Status, msg)
+	// The proxy tunnels only to the edge: an address Cloudflare does not
+	// serve, or a service on loopback, gets a clear 502.
+	for _, target := range []string{"203.0.113.99:443", "127.0.0.1:443", "localhost:443"} {
+		resp, conn, br := proxyRoundTrip(t, w, "CONNECT "+target+" HTTP/1.1\r\nHost: x\r\n\r\n")
+		msg, _ := io.ReadAll(io.LimitReader(br, 512))
+		conn.Close()
+		if resp.StatusCode != 502 || !strings.Contains(string(msg), "lab: no route to "+target) {
+			t.Errorf("CONNECT %s: %s %q", target, resp.Status, msg)
+		}
+	}
+	// Resolver addresses and IPv6 literals are Cloudflare's too.
+	for _, target := range []string{"1.1.1.1:443", "[2606:4700::6812:202f]:443", "chatgpt.com:80"} {
+		resp, conn, _ := proxyRoundTrip(t, w, "CONNECT "+target+" HTTP/1.1\r\nHost: x\r\n\r\n")
+		conn.Close()
+		if resp.StatusCode != 200 {
+			t.Errorf("CONNECT %s: %s", target, resp.Status)
+		}
 	}
 }

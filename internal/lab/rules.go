@@ -22,7 +22,8 @@ type listeners struct {
 // resolvers, DoH and configuration can hand out, the loopback listener it
 // leads to. A records lead to the IPv4 identity, AAAA records to the IPv6
 // one; the scenario's transport mode diverts OpenAI hosts (blackhole,
-// stall, reset) or everything (captive portal, offline).
+// stall, reset) or everything (captive portal, offline). The local proxy
+// ports lead to the refused port.
 func routes(s spec, zone []record, ls listeners) map[string]string {
 	rules := map[string]string{}
 	set := func(a netip.Addr, port uint16, to string) { rules[netip.AddrPortFrom(a, port).String()] = to }
@@ -64,10 +65,8 @@ func routes(s spec, zone []record, ls listeners) map[string]string {
 		addEdge(r.a, r.openai)
 		addEdge(r.aaaa, r.openai)
 	}
-	for _, a := range edgeExtras() {
-		addEdge(a, false)
-	}
 	for _, a := range cloudflareResolvers {
+		addEdge(a, false)
 		set(a, 53, ls.cloudflareDNS)
 	}
 	for _, a := range googleResolvers {
@@ -81,42 +80,35 @@ func routes(s spec, zone []record, ls listeners) map[string]string {
 			set(a, 443, ls.refused)
 		}
 	}
-	return rules
-}
-
-// proxyRoutes are the proxy's own rules: every edge address leads to the
-// proxy identity's listeners, so the edge sees the proxy's egress.
-func proxyRoutes(zone []record, edgeTLS, edgeHTTP string) map[string]string {
-	rules := map[string]string{}
-	add := func(a netip.Addr) {
-		if a.IsValid() {
-			rules[netip.AddrPortFrom(a, 443).String()] = edgeTLS
-			rules[netip.AddrPortFrom(a, 80).String()] = edgeHTTP
-		}
-	}
-	for _, r := range zone {
-		add(r.a)
-		add(r.aaaa)
-	}
-	for _, a := range edgeExtras() {
-		add(a)
+	for _, ap := range localProxyPorts {
+		rules[ap.String()] = ls.refused
 	}
 	return rules
 }
 
-func edgeExtras() []netip.Addr {
-	return append(append([]netip.Addr(nil), edgeExtraV4...), edgeExtraV6...)
+// localProxyPorts are the loopback ports the Tor and VPN probes knock on:
+// Tor's SOCKS port (9050), Tor Browser's (9150) and Cloudflare WARP's
+// proxy mode (40000). The staged machine runs none of them, so they lead
+// to the refused port; without these rules the real binary would find the
+// developer's own Tor or WARP.
+var localProxyPorts = []netip.AddrPort{
+	netip.MustParseAddrPort("127.0.0.1:9050"),
+	netip.MustParseAddrPort("127.0.0.1:9150"),
+	netip.MustParseAddrPort("127.0.0.1:40000"),
 }
 
-// loopbackDialer is the lab's safety net: it dials only loopback
-// addresses, so a probe that would leave the machine fails with a clear
-// error instead.
-type loopbackDialer struct{}
+// allowDialer is the lab's safety net: it dials only the lab's own
+// listeners, so a probe that would leave the machine, or reach one of the
+// developer's own services on loopback, fails with a clear error instead.
+type allowDialer map[string]bool
 
-// DialContext refuses anything that is not a loopback IP:port.
-func (loopbackDialer) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
-	ap, err := netip.ParseAddrPort(addr)
-	if err != nil || !ap.Addr().Unmap().IsLoopback() {
+// DialContext refuses any address not on the list.
+func (a allowDialer) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
+	key := addr
+	if ap, err := netip.ParseAddrPort(addr); err == nil {
+		key = ap.String()
+	}
+	if !a[key] {
 		return nil, &net.OpError{Op: "dial", Net: network, Err: fmt.Errorf("lab: no route to %s", addr)}
 	}
 	var d net.Dialer

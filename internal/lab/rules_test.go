@@ -54,9 +54,12 @@ func TestRoutes(t *testing.T) {
 	if _, ok := plan("healthy")["10.64.0.1:80"]; ok {
 		t.Error("healthy routes the portal address")
 	}
-	for from, to := range proxyRoutes(honestZone, "tlsP", "httpP") {
-		if to != "tlsP" && to != "httpP" {
-			t.Errorf("proxy route %s -> %s", from, to)
+	// The Tor and WARP ports lead nowhere, in every scenario.
+	for _, s := range allSpecs() {
+		for _, from := range []string{"127.0.0.1:9050", "127.0.0.1:9150", "127.0.0.1:40000"} {
+			if to := plan(s.name)[from]; to != "refused" {
+				t.Errorf("%s: %s -> %q, want refused", s.name, from, to)
+			}
 		}
 	}
 }

@@ -1,7 +1,7 @@
 package lab
 
 import (
-	"sort"
+	"slices"
 
 	"github.com/gptdoctor/gptdoctor/probes"
 )
@@ -174,11 +174,10 @@ func Lookup(name string) (Scenario, bool) {
 
 // names lists scenario names sorted, for error messages.
 func names() []string {
-	specs := allSpecs()
-	out := make([]string, len(specs))
-	for i, s := range specs {
-		out[i] = s.name
+	var out []string
+	for _, s := range allSpecs() {
+		out = append(out, s.name)
 	}
-	sort.Strings(out)
+	slices.Sort(out)
 	return out
 }

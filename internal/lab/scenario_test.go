@@ -4,6 +4,7 @@ import (
 	"net/netip"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gptdoctor/gptdoctor/probes"
 )
@@ -169,10 +170,13 @@ func TestStartRejectsBadInput(t *testing.T) {
 	if _, err := Start("slow", Options{Latency: -1}); err == nil {
 		t.Error("Start accepted a negative latency")
 	}
+	if _, err := Start("slow", Options{Latency: MaxLatency + time.Millisecond}); err == nil || !strings.Contains(err.Error(), MaxLatency.String()) {
+		t.Errorf("Start accepted a latency above MaxLatency, or did not name the limit: %v", err)
+	}
 }
 
 // TestZoneLooksReal: every OpenAI and Cloudflare-site address is inside
-// Cloudflare's published ranges (detection.md §4), so probes that check
+// Cloudflare's published ranges, so probes that check
 // "is this Cloudflare?" see what they would on the internet. The resolver
 // addresses (1.1.1.1) are Cloudflare's but outside the proxy ranges, as in
 // reality.

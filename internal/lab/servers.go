@@ -12,8 +12,6 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
-
-	"github.com/gptdoctor/gptdoctor/probes"
 )
 
 // Timeouts for the lab's own servers; they only bound misbehaving clients.
@@ -27,39 +25,39 @@ const (
 )
 
 // startHTTP serves h on a new loopback listener, over TLS when tlsConf is
-// set, tagging connections with connCtx.
-func (l *Lab) startHTTP(h http.Handler, connCtx func(context.Context, net.Conn) context.Context, tlsConf *tls.Config) (string, error) {
+// set, tagging connections with connCtx. protocols limits what the server
+// speaks; nil means Go's default (HTTP/1.1, and HTTP/2 over TLS). Every
+// request runs as a tracked goroutine, so Close waits for handlers.
+func (l *Lab) startHTTP(h http.Handler, connCtx func(context.Context, net.Conn) context.Context, tlsConf *tls.Config, protocols *http.Protocols) (string, error) {
 	ln, err := listenLoopback()
 	if err != nil {
 		return "", err
 	}
 	srv := &http.Server{
-		Handler:           h,
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !l.group.enter() {
+				http.Error(w, "lab closed", http.StatusServiceUnavailable)
+				return
+			}
+			defer l.group.leave()
+			h.ServeHTTP(w, r)
+		}),
 		ConnContext:       connCtx,
+		TLSConfig:         tlsConf,
+		Protocols:         protocols,
 		ReadHeaderTimeout: edgeHeaderTimeout,
 		IdleTimeout:       edgeIdleTimeout,
 		// Clients that reject a certificate make the server log; the lab
 		// expects that and stays quiet.
 		ErrorLog: log.New(io.Discard, "", 0),
 	}
-	if l.spec.escape {
-		// Malformed answers take the connection over, which HTTP/2 cannot.
-		srv.Protocols = new(http.Protocols)
-		srv.Protocols.SetHTTP1(true)
-	}
-	if tlsConf != nil {
-		srv.TLSConfig = tlsConf
-	}
-	if !l.group.goFunc(func() {
+	l.group.goFunc(func() {
 		if tlsConf != nil {
 			_ = srv.ServeTLS(ln, "", "")
 		} else {
 			_ = srv.Serve(ln)
 		}
-	}) {
-		_ = ln.Close()
-		return "", errors.New("lab: closing")
-	}
+	})
 	l.closers = append(l.closers, func() { _ = srv.Close() })
 	return ln.Addr().String(), nil
 }
@@ -95,13 +93,11 @@ func (l *Lab) startDNS(v *dnsView) (string, error) {
 		started := make(chan struct{})
 		failed := make(chan error, 1)
 		srv.NotifyStartedFunc = func() { close(started) }
-		if !l.group.goFunc(func() {
+		l.group.goFunc(func() {
 			if err := srv.ActivateAndServe(); err != nil {
 				failed <- err
 			}
-		}) {
-			return "", errors.New("lab: closing")
-		}
+		})
 		select {
 		case <-started:
 			// Shutdown lets queries in flight finish before the sockets
@@ -116,42 +112,57 @@ func (l *Lab) startDNS(v *dnsView) (string, error) {
 	return ln.Addr().String(), nil
 }
 
-// startHold starts a hostile listener.
-func (l *Lab) startHold(mode holdMode) (string, error) {
+// serve hands every connection accepted on a new loopback listener to
+// handle (see acceptLoop) and returns the listener's address.
+func (l *Lab) serve(handle func(net.Conn)) (string, error) {
 	ln, err := listenLoopback()
 	if err != nil {
 		return "", err
 	}
-	if !l.group.goFunc(func() { serveHold(ln, mode, l.group) }) {
-		_ = ln.Close()
-		return "", errors.New("lab: closing")
-	}
 	l.closers = append(l.closers, func() { _ = ln.Close() })
+	l.group.goFunc(func() { acceptLoop(ln, l.group, handle) })
 	return ln.Addr().String(), nil
 }
 
-// startProxy runs the CONNECT proxy with its own connect-to rules and a
-// resolver asking the lab's honest DNS.
-func (l *Lab) startProxy(rules map[string]string, resolverAddr string) error {
-	ld := loopbackDialer{}
-	p := &connectProxy{
-		dialer: probes.ConnectTo{Base: ld, Rules: rules},
-		resolver: &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
-			return ld.DialContext(ctx, network, resolverAddr)
-		}},
-		group: l.group,
+// Accept backoff, as net/http's: a listener out of file descriptors fails
+// every Accept at once, and retrying without a pause spins a core.
+const (
+	acceptMinDelay = 5 * time.Millisecond
+	acceptMaxDelay = time.Second
+)
+
+// acceptLoop accepts on ln until it closes, and runs handle for each
+// connection in a tracked goroutine. The connection is closed when handle
+// returns, or earlier by Close. Failed accepts back off from
+// acceptMinDelay, doubling to acceptMaxDelay.
+func acceptLoop(ln net.Listener, g *group, handle func(net.Conn)) {
+	var delay time.Duration
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			if errors.Is(err, net.ErrClosed) {
+				return
+			}
+			delay = min(max(2*delay, acceptMinDelay), acceptMaxDelay)
+			time.Sleep(delay)
+			continue
+		}
+		delay = 0
+		if !g.hold(c) {
+			_ = c.Close()
+			continue
+		}
+		release := func() {
+			_ = c.Close()
+			g.release(c)
+		}
+		if !g.goFunc(func() {
+			defer release()
+			handle(c)
+		}) {
+			release()
+		}
 	}
-	ln, err := listenLoopback()
-	if err != nil {
-		return err
-	}
-	if !l.group.goFunc(func() { p.serve(ln) }) {
-		_ = ln.Close()
-		return errors.New("lab: closing")
-	}
-	l.closers = append(l.closers, func() { _ = ln.Close() })
-	l.proxyURL = "http://" + ln.Addr().String()
-	return nil
 }
 
 // listenLoopback opens a TCP listener on 127.0.0.1 with a kernel-chosen

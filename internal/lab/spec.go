@@ -1,6 +1,8 @@
 package lab
 
 import (
+	"net/url"
+
 	"github.com/gptdoctor/gptdoctor/probes"
 )
 
@@ -10,7 +12,9 @@ import (
 // requests by the tests, so the two cannot drift apart silently.
 type spec struct {
 	name, desc string
-	ids        identities
+	// ids are the client as the edge sees it per path; zero means
+	// defaultIdentities.
+	ids identities
 	// env is the scenario's environment (proxy, API key); values layer
 	// over the caller's.
 	env map[string]string
@@ -20,28 +24,24 @@ type spec struct {
 	api     apiMode  // what api.openai.com answers
 	dns     dnsMode  // how the resolvers behave
 	conn    connMode // where TCP connects to the edge addresses land
-	outage  bool     // the status page reports a major incident
 	proxy   bool     // run the CONNECT proxy and set HTTPS_PROXY
 	slow    bool     // add latency before every edge response
 	escape  bool     // inject terminal escape sequences everywhere
 	hostile bool
 	// intercept makes an antivirus root re-sign every edge certificate.
 	intercept bool
-	// sysEgress is the system resolver's egress (whoami.ds.akahelp.net).
-	sysEgress string
 
 	expect Expectation // Targets, TopCause and APIKey; scenario() derives the rest
 }
 
 // gate is a Cloudflare firewall rule on the chatgpt.com zone.
 type gate struct {
-	code      int  // 1020, 1015, 1010, 1009; 0 for a challenge
-	challenge bool // serve a managed challenge instead of an error page
+	// code is the error the rule answers: 1020, 1015, 1009, or 1010,
+	// which fires only for requests without a browser signature (a
+	// Browser Integrity Check / UA rule); 0 serves a managed challenge.
+	code int
 	// paths limits the rule to some client identities; nil means all.
 	paths []string
-	// plainOnly fires only for requests without a browser signature (a
-	// Browser Integrity Check / UA rule).
-	plainOnly bool
 }
 
 type webMode int
@@ -49,7 +49,7 @@ type webMode int
 const (
 	webApp          webMode = iota // 200, the app shell
 	web522                         // Cloudflare 522: the origin timed out
-	web503                         // the origin's 503 passed through Cloudflare
+	web503                         // the origin's 503 passed through Cloudflare: an outage
 	webHuge                        // 200 with a 1 GiB body
 	webDrip                        // 200, one body byte per second
 	webRedirectLoop                // 302 to itself forever
@@ -74,7 +74,6 @@ const (
 	dnsHijack           // system resolver lies about OpenAI hosts
 	dnsNXDomain         // system resolver says OpenAI hosts do not exist
 	dnsServfail         // system resolver fails every query
-	dnsOffline          // system SERVFAIL, 1.1.1.1 silent, 8.8.8.8 REFUSED
 )
 
 type connMode int
@@ -85,7 +84,7 @@ const (
 	connTLSStall           // OpenAI hosts: TLS handshake never completes
 	connReset              // OpenAI hosts: RST on accept
 	connCaptive            // every edge address: :80 the portal, :443 refused
-	connOffline            // every address refused
+	connOffline            // every address refused; resolvers fail (system SERVFAIL, 1.1.1.1 silent, 8.8.8.8 REFUSED)
 )
 
 // The API keys scenarios put in OPENAI_API_KEY. They are fake; the
@@ -125,7 +124,6 @@ func env(kv ...string) map[string]string {
 
 // allSpecs is the scenario table, in the order `demo --list` shows it.
 func allSpecs() []spec {
-	ids := defaultIdentities()
 	russia := defaultIdentities()
 	russia.v4.loc, russia.v4.colo = "RU", "ARN"
 	russia.v6.loc, russia.v6.colo = "RU", "ARN"
@@ -133,26 +131,26 @@ func allSpecs() []spec {
 	warp.v4 = identity{path: pathDirect4, ip: "104.28.197.122", loc: "NL", colo: "AMS", warp: "on", fl: "81f311"}
 	warp.v6 = identity{path: pathDirect6, ip: "2a09:bac1:3f40::1f:2e7", loc: "NL", colo: "AMS", warp: "on", fl: "81f311"}
 
-	return []spec{
+	specs := []spec{
 		{
 			name: "healthy", desc: "everything works: chatgpt.com loads, the API answers, the API key is valid",
-			ids: ids, env: env("OPENAI_API_KEY", labValidKey),
+			env:    env("OPENAI_API_KEY", labValidKey),
 			expect: Expectation{Targets: targets(ansOK, nil, ansAPIMissing), APIKey: probes.KeyValid},
 		},
 		{
 			name: "block-1020", desc: "chatgpt.com answers Cloudflare error 1020 (access denied) to this IP on every path",
-			ids: ids, gate: &gate{code: 1020},
+			gate:   &gate{code: 1020},
 			expect: Expectation{Targets: targets(ans1020, nil, ansAPIMissing), TopCause: "flagged-ip"},
 		},
 		{
 			name: "rate-1015", desc: "chatgpt.com answers Cloudflare error 1015 (rate limited, retry after 30 s)",
-			ids: ids, gate: &gate{code: 1015},
+			gate: &gate{code: 1015},
 			expect: Expectation{Targets: targets(Answer{Verdict: probes.VerdictCFRateLimit, Status: 429, Code: 1015}, nil, ansAPIMissing),
 				TopCause: "rate-limited"},
 		},
 		{
 			name: "sig-1010", desc: "chatgpt.com answers 1010 (browser signature) to scripts and curl, but serves real browsers",
-			ids: ids, gate: &gate{code: 1010, plainOnly: true},
+			gate: &gate{code: 1010},
 			expect: Expectation{Targets: targets(ansOK,
 				[]VariantAnswer{{Headers: probes.HeadersPlain, Answer: Answer{Verdict: probes.VerdictCFBrowserSignature, Status: 403, Code: 1010}}},
 				ansAPIMissing), TopCause: "browser-signature"},
@@ -165,131 +163,137 @@ func allSpecs() []spec {
 		},
 		{
 			name: "challenge", desc: "chatgpt.com serves a Cloudflare managed challenge (cf-mitigated: challenge)",
-			ids: ids, gate: &gate{challenge: true},
+			gate: &gate{},
 			expect: Expectation{Targets: targets(Answer{Verdict: probes.VerdictCFChallenge, Status: 403}, nil, ansAPIMissing),
 				TopCause: "cloudflare-challenge"},
 		},
 		{
 			name: "origin-5xx", desc: "chatgpt.com answers Cloudflare 522 (origin timed out) while the status page is green",
-			ids: ids, web: web522,
+			web: web522,
 			expect: Expectation{Targets: targets(Answer{Verdict: probes.VerdictCF5xx, Status: 522, Code: 522}, nil, ansAPIMissing),
 				TopCause: "origin-error"},
 		},
 		{
 			name: "api-401", desc: "the OPENAI_API_KEY in the environment is rejected as invalid (401 invalid_api_key)",
-			ids: ids, api: apiInvalidKey, env: env("OPENAI_API_KEY", labInvalidKey),
+			api: apiInvalidKey, env: env("OPENAI_API_KEY", labInvalidKey),
 			expect: Expectation{Targets: targets(ansOK, nil, ansAPIMissing), APIKey: probes.KeyInvalid, TopCause: "invalid-api-key"},
 		},
 		{
 			name: "api-429-rate", desc: "the API key works but hits its rate limit (429 rate_limit_exceeded)",
-			ids: ids, api: apiRateLimit, env: env("OPENAI_API_KEY", labValidKey),
+			api: apiRateLimit, env: env("OPENAI_API_KEY", labValidKey),
 			expect: Expectation{Targets: targets(ansOK, nil, ansAPIMissing), APIKey: probes.KeyRateLimited, TopCause: "rate-limited"},
 		},
 		{
 			name: "api-429-quota", desc: "the API key's account is out of credit (429 insufficient_quota)",
-			ids: ids, api: apiQuota, env: env("OPENAI_API_KEY", labValidKey),
+			api: apiQuota, env: env("OPENAI_API_KEY", labValidKey),
 			expect: Expectation{Targets: targets(ansOK, nil, ansAPIMissing), APIKey: probes.KeyQuotaExhausted, TopCause: "quota-exhausted"},
 		},
 		{
 			name: "outage-503", desc: "OpenAI is down: chatgpt.com and the API answer 503, the status page reports a major incident",
-			ids: ids, web: web503, api: apiOverloaded, outage: true,
+			web: web503, api: apiOverloaded,
 			expect: Expectation{Targets: targets(Answer{Verdict: probes.VerdictCFUnknown, Status: 503}, nil,
 				Answer{Verdict: probes.VerdictOpenAIOverloaded, Status: 503}), TopCause: "openai-outage"},
 		},
 		{
 			name: "ipv6-only-block", desc: "chatgpt.com answers 1020 over IPv6 only; IPv4 works",
-			ids: ids, gate: &gate{code: 1020, paths: []string{pathDirect6}},
+			gate: &gate{code: 1020, paths: []string{pathDirect6}},
 			expect: Expectation{Targets: targets(ansOK,
 				[]VariantAnswer{{Route: probes.RouteDirect, Family: probes.FamilyIPv6, Answer: ans1020}},
 				ansAPIMissing), TopCause: "ipv6-path"},
 		},
 		{
 			name: "slow", desc: "everything works, slowly: every edge response waits (default 400 ms) before its headers",
-			ids: ids, slow: true,
+			slow:   true,
 			expect: Expectation{Targets: targets(ansOK, nil, ansAPIMissing)},
 		},
 		{
 			name: "blackhole", desc: "connections to OpenAI hosts are accepted and then never answered, not even TLS",
-			ids: ids, conn: connBlackhole,
+			conn:   connBlackhole,
 			expect: Expectation{Targets: targets(failure(FailureTimeout), nil, failure(FailureTimeout)), TopCause: "corporate-policy"},
 		},
 		{
 			name: "tls-intercepted", desc: "an antivirus (Kaspersky) re-signs TLS with its own root, and chatgpt.com answers 1020",
-			ids: ids, gate: &gate{code: 1020}, intercept: true,
+			gate: &gate{code: 1020}, intercept: true,
 			expect: Expectation{Targets: targets(ans1020, nil, ansAPIMissing), TopCause: "security-software"},
 		},
 		{
 			name: "dns-hijack", desc: "the ISP resolver sends OpenAI hosts to a block page (198.51.100.7) or 0.0.0.0; 1.1.1.1 and DoH are honest",
-			ids: ids, dns: dnsHijack, sysEgress: hijackingResolverEgress,
+			dns: dnsHijack,
 			expect: Expectation{Targets: targets(failure(FailureTLS),
 				[]VariantAnswer{{Family: probes.FamilyIPv6, Answer: failure(FailureDNS)}},
 				failure(FailureRefused)), TopCause: "dns-hijack"},
 		},
 		{
 			name: "proxy", desc: "HTTPS_PROXY points at a working proxy whose exit chatgpt.com blocks (1020); direct works",
-			ids: ids, gate: &gate{code: 1020, paths: []string{pathProxy}}, proxy: true,
+			gate: &gate{code: 1020, paths: []string{pathProxy}}, proxy: true,
 			expect: Expectation{Targets: targets(ansOK,
 				[]VariantAnswer{{Route: probes.RouteProxy, Answer: ans1020}},
 				ansAPIMissing), TopCause: "proxy-path"},
 		},
 		{
 			name: "vpn-exit", desc: "traffic leaves through a VPN (WARP, Amsterdam) whose exit chatgpt.com blocks with 1020",
-			ids: warp, gate: &gate{code: 1020}, sysEgress: cloudflareResolverEgress,
+			ids: warp, gate: &gate{code: 1020},
 			expect: Expectation{Targets: targets(ans1020, nil, ansAPIMissing), TopCause: "vpn-proxy-tor"},
 		},
 		{
 			name: "captive-portal", desc: "a hotspot login page intercepts plain HTTP and refuses HTTPS until you log in",
-			ids: ids, conn: connCaptive,
+			conn:   connCaptive,
 			expect: Expectation{Targets: targets(failure(FailureRefused), nil, failure(FailureRefused)), TopCause: "captive-portal"},
 		},
 		{
 			name: "offline", desc: "no network: resolvers fail (SERVFAIL, REFUSED, silence) and every connection is refused",
-			ids: ids, dns: dnsOffline, conn: connOffline,
+			conn:   connOffline,
 			expect: Expectation{Targets: targets(failure(FailureDNS), nil, failure(FailureDNS)), TopCause: "no-connectivity"},
 		},
 
 		// Hostile scenarios: robustness, not diagnosis.
 		{
 			name: "huge-body", desc: "hostile: chatgpt.com streams a 1 GiB page",
-			ids: ids, web: webHuge, hostile: true,
+			web: webHuge, hostile: true,
 			expect: Expectation{Targets: targets(ansOK, nil, ansAPIMissing)},
 		},
 		{
 			name: "drip-body", desc: "hostile: chatgpt.com sends its headers, then one body byte per second",
-			ids: ids, web: webDrip, hostile: true,
+			web: webDrip, hostile: true,
 			expect: Expectation{Targets: targets(ansOK, nil, ansAPIMissing)},
 		},
 		{
 			name: "escapes", desc: "hostile: terminal escape sequences in headers (server, cf-ray), pages, DNS TXT, trace and status text",
-			ids: ids, gate: &gate{code: 1020}, api: apiMalformed, escape: true, hostile: true,
+			gate: &gate{code: 1020}, api: apiMalformed, escape: true, hostile: true,
 			expect: Expectation{Targets: targets(ans1020, nil, failure(FailureProtocol)), TopCause: "flagged-ip"},
 		},
 		{
 			name: "redirect-loop", desc: "hostile: chatgpt.com redirects to itself forever",
-			ids: ids, web: webRedirectLoop, hostile: true,
+			web: webRedirectLoop, hostile: true,
 			expect: Expectation{Targets: targets(failure(FailureRedirects), nil, ansAPIMissing), TopCause: "origin-error"},
 		},
 		{
 			name: "tls-stall", desc: "hostile: OpenAI hosts accept TCP and start TLS but never finish the handshake",
-			ids: ids, conn: connTLSStall, hostile: true,
+			conn: connTLSStall, hostile: true,
 			expect: Expectation{Targets: targets(failure(FailureTimeout), nil, failure(FailureTimeout)), TopCause: "corporate-policy"},
 		},
 		{
 			name: "nxdomain", desc: "hostile: the system resolver says OpenAI hosts do not exist; 1.1.1.1 and DoH are honest",
-			ids: ids, dns: dnsNXDomain, hostile: true,
+			dns: dnsNXDomain, hostile: true,
 			expect: Expectation{Targets: targets(failure(FailureDNS), nil, failure(FailureDNS)), TopCause: "dns-hijack"},
 		},
 		{
 			name: "servfail", desc: "hostile: the system resolver answers SERVFAIL to everything; 1.1.1.1 works",
-			ids: ids, dns: dnsServfail, hostile: true,
+			dns: dnsServfail, hostile: true,
 			expect: Expectation{Targets: targets(failure(FailureDNS), nil, failure(FailureDNS)), TopCause: "no-connectivity"},
 		},
 		{
 			name: "reset", desc: "hostile: connections to OpenAI hosts are reset (TCP RST) as soon as they open",
-			ids: ids, conn: connReset, hostile: true,
+			conn: connReset, hostile: true,
 			expect: Expectation{Targets: targets(failure(FailureReset), nil, failure(FailureReset)), TopCause: "corporate-policy"},
 		},
 	}
+	for i := range specs {
+		if specs[i].ids == (identities{}) {
+			specs[i].ids = defaultIdentities()
+		}
+	}
+	return specs
 }
 
 // zone is the DNS data of the scenario: the public zone, plus the hotspot's
@@ -319,25 +323,22 @@ func (s spec) scenario() Scenario {
 	e.Captive = s.conn == connCaptive
 	e.DNS = s.dnsExpectation()
 
-	// Which paths reach the edge for chatgpt.com.
+	// Which paths reach the edge for chatgpt.com: direct ones when
+	// nothing interferes, the proxy's whenever there is one.
 	reach := map[string]identity{}
-	if s.conn != connOffline && s.conn != connCaptive && s.dns != dnsOffline && s.dns != dnsServfail {
-		if s.conn == connEdge && s.dns == dnsHonest {
-			reach[pathDirect4], reach[pathDirect6] = s.ids.v4, s.ids.v6
-		}
-		if s.proxy {
-			reach[pathProxy] = s.ids.proxy
-		}
+	if s.conn == connEdge && s.dns == dnsHonest {
+		reach[pathDirect4], reach[pathDirect6] = s.ids.v4, s.ids.v6
+	}
+	if s.proxy {
+		reach[pathProxy] = s.ids.proxy
 	}
 	if len(reach) > 0 {
 		e.Trace = map[string]TraceExpectation{}
 		for p, id := range reach {
 			e.Trace[p] = TraceExpectation{IP: id.ip, Loc: id.loc, Colo: id.colo, Warp: id.warp}
 		}
-	}
-	if _, ok := reach[pathDirect4]; ok || s.proxy {
 		e.StatusIndicator = "none"
-		if s.outage {
+		if s.outage() {
 			e.StatusIndicator = "major"
 		}
 	}
@@ -345,9 +346,15 @@ func (s spec) scenario() Scenario {
 	e.Targets = append([]TargetExpectation(nil), e.Targets...)
 	for i := range e.Targets {
 		t := &e.Targets[i]
-		host, urlPath := hostChatGPT, "/"
-		if i == 2 {
-			host, urlPath = hostAPI, "/v1/models"
+		// The final response's host and path: chat.openai.com's 308 keeps
+		// the path and ends at chatgpt.com.
+		u, err := url.Parse(t.URL)
+		if err != nil {
+			continue // not one of DefaultTargets, which all parse
+		}
+		host, urlPath := u.Hostname(), u.Path
+		if host == hostChat {
+			host = hostChatGPT
 		}
 		for p := range reach {
 			v := probes.Variant{Route: probes.RouteDirect, Family: probes.FamilyIPv4, Headers: probes.HeadersBrowser}
@@ -369,13 +376,26 @@ func (s spec) scenario() Scenario {
 	return Scenario{Name: s.name, Description: s.desc, Expect: e}
 }
 
-func (s spec) dnsExpectation() DNSExpectation {
-	egress := s.sysEgress
-	if egress == "" {
-		egress = ispResolverEgress
+// outage reports whether OpenAI is down, which the status page then
+// says: the origin's 503 coming through Cloudflare is one.
+func (s spec) outage() bool { return s.web == web503 }
+
+// sysEgress is the system resolver's egress address
+// (whoami.ds.akahelp.net): the hijacking ISP resolver's, Cloudflare's when
+// WARP carries DNS, else the ISP's.
+func (s spec) sysEgress() string {
+	switch {
+	case s.dns == dnsHijack:
+		return hijackingResolverEgress
+	case s.ids.v4.warp == "on":
+		return cloudflareResolverEgress
 	}
+	return ispResolverEgress
+}
+
+func (s spec) dnsExpectation() DNSExpectation {
 	chat, _ := lookupRecord(honestZone, hostChatGPT)
-	d := DNSExpectation{SystemRCode: "NOERROR", ResolverEgress: egress, PublicIP: s.ids.v4.ip,
+	d := DNSExpectation{SystemRCode: "NOERROR", ResolverEgress: s.sysEgress(), PublicIP: s.ids.v4.ip,
 		SystemChatGPT: []string{chat.a.String(), chat.aaaa.String()}}
 	switch s.dns {
 	case dnsHijack:
@@ -384,7 +404,8 @@ func (s spec) dnsExpectation() DNSExpectation {
 		d.SystemRCode, d.SystemChatGPT = "NXDOMAIN", nil
 	case dnsServfail:
 		d.SystemRCode, d.SystemChatGPT, d.ResolverEgress = "SERVFAIL", nil, ""
-	case dnsOffline:
+	}
+	if s.conn == connOffline {
 		d.SystemRCode, d.SystemChatGPT, d.ResolverEgress, d.PublicIP = "SERVFAIL", nil, "", ""
 	}
 	return d

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// statusPageID is OpenAI's incident.io page id (detection.md §5.2).
+// statusPageID is OpenAI's incident.io status page id.
 const statusPageID = "01JMDK9XYNY6RXSED6SDWW50WY"
 
 // status is status.openai.com: the Statuspage-compatible /api/v2 feed
@@ -39,7 +39,7 @@ func (e *edge) summary() map[string]any {
 	chatgpt, api := "operational", "operational"
 	indicator, description := "none", "All Systems Operational"
 	var incidents []map[string]any
-	if e.spec.outage {
+	if e.spec.outage() {
 		chatgpt, api = "major_outage", "partial_outage"
 		indicator, description = "major", "Partial System Outage"
 		incidents = append(incidents, map[string]any{

@@ -12,8 +12,8 @@ import (
 	"github.com/gptdoctor/gptdoctor/probes"
 )
 
-// parseTrace splits /cdn-cgi/trace the way detection.md says to: on the
-// first '=' of each line.
+// parseTrace splits /cdn-cgi/trace as its format requires: on the first
+// '=' of each line.
 func parseTrace(t *testing.T, body []byte) map[string]string {
 	t.Helper()
 	out := map[string]string{}

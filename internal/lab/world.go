@@ -1,24 +1,30 @@
 package lab
 
 import (
-	"context"
-	"net"
-	"sort"
+	"maps"
+	"slices"
 
 	"github.com/gptdoctor/gptdoctor/probes"
 )
 
 // World returns base with the network, trust and environment replaced by
-// the lab's. Everything else (clock, commands, files, host facts) stays
+// the lab's: a dialer that reaches the lab's listeners and nothing else,
+// and a system resolver that asks the lab's DNS and nothing else (no
+// /etc/hosts). Everything else (clock, commands, files, host facts) stays
 // base's: the lab fakes the internet, not the machine.
 func (l *Lab) World(base probes.World) probes.World {
 	w := base
-	ld := loopbackDialer{}
-	w.Dialer = probes.ConnectTo{Base: ld, Rules: l.rulesCopy()}
-	sys := l.systemDNS
-	w.Resolver = &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
-		return ld.DialContext(ctx, network, sys)
-	}}
+	// The lab's own listeners are the only addresses anything may dial:
+	// where the rules lead, the system resolver and the proxy.
+	allowed := allowDialer{l.systemDNS: true}
+	for _, to := range l.rules {
+		allowed[to] = true
+	}
+	if l.proxyAddr != "" {
+		allowed[l.proxyAddr] = true
+	}
+	w.Dialer = probes.ConnectTo{Base: allowed, Rules: maps.Clone(l.rules)}
+	w.Resolver = stubResolver{dialer: allowed, server: l.systemDNS}
 	w.Trust = probes.Trust{System: l.pki.machine, User: base.Trust.User, Public: l.pki.public,
 		PublicSource: "gptdoctor lab public root (stands in for Mozilla's)"}
 	env := l.envMap()
@@ -35,16 +41,6 @@ func (l *Lab) World(base probes.World) probes.World {
 	return w
 }
 
-// rulesCopy returns a copy of the connect-to rules (logical IP:port to
-// loopback IP:port).
-func (l *Lab) rulesCopy() map[string]string {
-	out := make(map[string]string, len(l.rules))
-	for k, v := range l.rules {
-		out[k] = v
-	}
-	return out
-}
-
 // Config is the default configuration, with a larger budget when the
 // scenario is slow.
 func (l *Lab) Config() probes.Config {
@@ -59,17 +55,13 @@ func (l *Lab) Config() probes.Config {
 
 // Args are the flags that point the real binary at the lab: the system
 // resolver, one --connect-to per rule (sorted), and the public root file.
+// The first call of Args or Env writes the CA files (see Env).
 func (l *Lab) Args() []string {
 	args := []string{"--resolver", l.systemDNS}
-	keys := make([]string, 0, len(l.rules))
-	for k := range l.rules {
-		keys = append(keys, k)
+	for _, r := range (probes.ConnectTo{Rules: l.rules}).Summary() {
+		args = append(args, "--connect-to", r)
 	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		args = append(args, "--connect-to", k+"="+l.rules[k])
-	}
-	return append(args, "--public-ca-file", l.publicCA)
+	return append(args, "--public-ca-file", l.caFiles().public)
 }
 
 // Env is the environment for the real binary, KEY=VALUE, sorted.
@@ -80,35 +72,43 @@ func (l *Lab) Args() []string {
 // or key never leaks into a demo (empty means unset to Go and curl).
 // Go on macOS and Windows ignores SSL_CERT_FILE: run the binary against
 // the lab on Linux.
+//
+// The first call of Args or Env writes the CA files to a temporary
+// directory Close removes; in-process use (World) needs none. Like
+// httptest.NewServer when it cannot listen, it panics if they cannot be
+// written: the caller is a test harness, and a binary started without
+// them would only fail later and less clearly.
 func (l *Lab) Env() []string {
 	m := l.envMap()
+	f := l.caFiles()
+	m["SSL_CERT_FILE"] = f.machine
+	m["SSL_CERT_DIR"] = f.emptyDir
 	out := make([]string, 0, len(m))
 	for k, v := range m {
 		out = append(out, k+"="+v)
 	}
-	sort.Strings(out)
+	slices.Sort(out)
 	return out
 }
 
 // maskedEnv are the variables a scenario controls: unset unless it sets
-// them.
+// them. The proxy names must match the list the proxy:env probe reads
+// (probes/proxyvars.go), or a developer's own variable would leak in.
 var maskedEnv = []string{
 	"HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy",
 	"ALL_PROXY", "all_proxy", "REQUEST_METHOD", "OPENAI_API_KEY",
 }
 
+// envMap is the scenario's environment: the masked variables, the
+// scenario's own, and the proxy.
 func (l *Lab) envMap() map[string]string {
 	m := map[string]string{}
 	for _, k := range maskedEnv {
 		m[k] = ""
 	}
-	for k, v := range l.spec.env {
-		m[k] = v
+	maps.Copy(m, l.spec.env)
+	if l.proxyAddr != "" {
+		m["HTTPS_PROXY"] = "http://" + l.proxyAddr
 	}
-	if l.proxyURL != "" {
-		m["HTTPS_PROXY"] = l.proxyURL
-	}
-	m["SSL_CERT_FILE"] = l.machineCA
-	m["SSL_CERT_DIR"] = l.emptyDir
 	return m
 }

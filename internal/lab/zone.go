@@ -44,15 +44,14 @@ var honestZone = []record{
 
 // Addresses outside the zone that URLs or configuration name directly.
 var (
-	// edgeExtraV4 / edgeExtraV6 are Cloudflare edge addresses used as IP
-	// literals (https://1.1.1.1/cdn-cgi/trace, 1.0.0.1 for DoH).
-	edgeExtraV4 = []netip.Addr{mustAddr("1.0.0.1")}
-	edgeExtraV6 = []netip.Addr{mustAddr("2606:4700:4700::1001")}
-	// cloudflareResolvers and googleResolvers are the independent
-	// resolvers' addresses, port 53 (probes.DefaultResolvers and
-	// DefaultEgressProbes name some of them).
+	// cloudflareResolvers are 1.1.1.1's addresses. Port 53 is the
+	// resolver (probes.DefaultResolvers and DefaultEgressProbes name some
+	// of them); 443 and 80 are Cloudflare's edge, serving DoH and the
+	// resolver's site (https://1.1.1.1/cdn-cgi/trace), with a certificate
+	// that names these IPs.
 	cloudflareResolvers = []netip.Addr{mustAddr("1.1.1.1"), mustAddr("1.0.0.1"),
 		mustAddr("2606:4700:4700::1111"), mustAddr("2606:4700:4700::1001")}
+	// googleResolvers are 8.8.8.8's addresses, port 53.
 	googleResolvers = []netip.Addr{mustAddr("8.8.8.8"), mustAddr("8.8.4.4"),
 		mustAddr("2001:4860:4860::8888")}
 	// ispBlockAddr serves the ISP block page the hijacking resolver points
