@@ -13,7 +13,7 @@ import (
 // failureCodes maps the lab's failure classes to the endpoint probe's
 // stable failure codes that express them.
 var failureCodes = map[string][]string{
-	lab.FailureDNS:       {"nxdomain", "servfail", "dns_error", "dns_timeout", "no_address"},
+	lab.FailureDNS:       {"nxdomain", "servfail", "dns_refused", "dns_error", "dns_timeout", "no_address"},
 	lab.FailureRefused:   {"refused"},
 	lab.FailureTimeout:   {"connect_timeout", "tls_stall", "header_timeout", "budget"},
 	lab.FailureReset:     {"reset", "tls_reset", "closed"},

@@ -207,6 +207,9 @@ func TestFixBypassProxyThroughTheBinary(t *testing.T) {
 		t.Fatalf("--json exit %d", code)
 	}
 	var doc struct {
+		Outcome struct {
+			Status string `json:"status"`
+		} `json:"outcome"`
 		Actions []struct {
 			Action, Outcome, Before, After string
 		} `json:"actions"`
@@ -216,6 +219,10 @@ func TestFixBypassProxyThroughTheBinary(t *testing.T) {
 	}
 	if len(doc.Actions) != 1 || doc.Actions[0].Outcome != "fixed" || !strings.Contains(doc.Actions[0].Before, "1020") {
 		t.Fatalf("actions = %+v", doc.Actions)
+	}
+	// The document describes the last check, the one after the action.
+	if doc.Outcome.Status != "reachable" {
+		t.Errorf("document outcome %q, want reachable (the re-check without the proxy)", doc.Outcome.Status)
 	}
 }
 

@@ -70,6 +70,7 @@ func cmdFix(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 
 	fmt.Fprintln(stderr, "Checking first, so the result can be compared …")
 	before := s.probe(ctx, nil, stderr)
+	latest := before // the document describes the last check: after the action when it re-checked
 	var sess remedies.Session
 	out := stdout
 	if o.json {
@@ -79,7 +80,8 @@ func cmdFix(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		Runner: runner,
 		Out:    out,
 		Probe: func(ctx context.Context, mutate func(*probes.Config)) probes.Snapshot {
-			return s.probe(ctx, mutate, stderr)
+			latest = s.probe(ctx, mutate, stderr)
+			return latest
 		},
 		Before:   before,
 		Env:      env,
@@ -92,7 +94,7 @@ func cmdFix(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	rec, fixErr := remedies.Fix(ctx, pos[0], remedies.FixOptions{Yes: ff.yes, DryRun: ff.dryRun}, deps)
 	s.actions = sess.Records
 	if o.json {
-		doc := s.document(before)
+		doc := s.document(latest)
 		if err := s.render(doc, stdout); err != nil {
 			return exitCannotRun, err
 		}

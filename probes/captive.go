@@ -20,7 +20,7 @@ const captiveBodyCap = 64 << 10
 // someone signs in answers instead with a redirect to its login page or
 // the page itself.
 func runCaptiveProbe(ctx context.Context, cfg Config, w World) Result {
-	d := &CaptiveDetails{URL: redactProxyValue(cfg.CaptiveURL), Expected: "204 No Content with an empty body"}
+	d := &CaptiveDetails{URL: sanitize.URL(cfg.CaptiveURL), Expected: "204 No Content with an empty body"}
 	u, err := url.Parse(cfg.CaptiveURL)
 	if err != nil || u.Hostname() == "" || (u.Scheme != "http" && u.Scheme != "https") {
 		return Result{Status: StatusUnknown, Reason: "captive-portal check URL is not an http URL: " + d.URL, Details: d,

@@ -88,8 +88,7 @@ func hasFlag(ifc Interface, flag string) bool {
 }
 
 // sanitizeFacts and sanitizeInterfaces clean OS-reported strings for the
-// plan's hostCache. The MAC address is left out: no rule needs it, and it
-// identifies the machine in every report a user shares.
+// plan's hostCache.
 func sanitizeFacts(f HostFacts) HostFacts {
 	return HostFacts{
 		Hostname:        sanitize.LineN(f.Hostname, 255),

@@ -79,7 +79,7 @@ func pacMentionsOpenAI(script string) bool {
 // names OpenAI hosts (browsers may route ChatGPT specially), pass
 // otherwise; unknown when the run ended first.
 func runPACProbe(ctx context.Context, w World, pacURL string) Result {
-	d := &PACDetails{URL: redactProxyValue(pacURL)}
+	d := &PACDetails{URL: sanitize.URL(pacURL)}
 	body, status, nf := fetchPAC(ctx, w, pacURL)
 	d.StatusCode = status
 	if nf != nil {

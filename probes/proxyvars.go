@@ -234,11 +234,6 @@ func parseProxyLikeGo(v string) (*url.URL, error) {
 	return u, nil
 }
 
-// redactProxyValue shows a configured proxy or PAC value with every
-// password masked, however malformed the value is. It is sanitize.URL;
-// the name stays for the captive-portal and PAC probes that still call it.
-func redactProxyValue(v string) string { return sanitize.URL(v) }
-
 // displayProxy shows a proxy variable's value as Go reads it, with the
 // password redacted; an invalid value is masked whole.
 func displayProxy(v string) string {

@@ -128,7 +128,9 @@ type HostFacts struct {
 	KernelVersion string `json:"kernel_version,omitempty"`
 }
 
-// Interface is one network interface.
+// Interface is one network interface. It has no MAC address on purpose:
+// no rule needs it, and it would identify the machine in every report a
+// user shares.
 type Interface struct {
 	// Index is the OS's interface index.
 	Index int `json:"index"`
@@ -138,8 +140,6 @@ type Interface struct {
 	// MTU is the largest packet the interface sends, in bytes (1500 on
 	// Ethernet; tunnels use less).
 	MTU int `json:"mtu,omitempty"`
-	// HardwareAddr is the MAC address; empty for loopback and most tunnels.
-	HardwareAddr string `json:"hardware_addr,omitempty"`
 	// Flags are the interface flags set: up, broadcast, loopback,
 	// pointtopoint, multicast.
 	Flags []string `json:"flags,omitempty"`

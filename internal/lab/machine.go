@@ -21,7 +21,7 @@ func (l *Lab) Machine() probes.World {
 		facts: probes.HostFacts{Hostname: "demo-laptop", OS: "linux", Platform: "debian", PlatformVersion: "12", KernelVersion: "6.1.0"},
 		ifaces: []probes.Interface{
 			{Index: 1, Name: "lo", MTU: 65536, Flags: []string{"up", "loopback"}, Addrs: []string{"127.0.0.1/8", "::1/128"}},
-			{Index: 2, Name: "wlan0", MTU: 1500, HardwareAddr: "02:00:5e:10:00:23", Flags: []string{"up", "broadcast", "multicast"},
+			{Index: 2, Name: "wlan0", MTU: 1500, Flags: []string{"up", "broadcast", "multicast"},
 				Addrs: []string{"192.168.1.23/24", "fe80::23/64"}},
 		},
 		procs: []probes.Process{
