@@ -114,11 +114,12 @@ func (r stubResolver) query(ctx context.Context, name string, qtype uint16) ([]d
 	resp, err := r.ask(ctx, name, qtype)
 	if err != nil {
 		e.IsNotFound, e.IsTemporary = false, true
+		cerr := ctxErr(ctx)
 		switch {
-		case errors.Is(ctx.Err(), context.Canceled):
-			e.Err, e.UnwrapErr = "operation was canceled", ctx.Err()
-		case ctx.Err() != nil || isTimeout(err):
-			e.Err, e.UnwrapErr, e.IsTimeout = "i/o timeout", ctx.Err(), true
+		case errors.Is(cerr, context.Canceled):
+			e.Err, e.UnwrapErr = "operation was canceled", cerr
+		case cerr != nil || isTimeout(err):
+			e.Err, e.UnwrapErr, e.IsTimeout = "i/o timeout", cerr, true
 		default:
 			e.Err = err.Error()
 		}
@@ -151,11 +152,25 @@ func (r stubResolver) ask(ctx context.Context, name string, qtype uint16) (*dns.
 		if resp, err = r.exchange(ctx, "udp", q); err == nil && resp.Truncated {
 			resp, err = r.exchange(ctx, "tcp", q)
 		}
-		if err == nil || ctx.Err() != nil || !isTimeout(err) {
+		if err == nil || ctxErr(ctx) != nil || !isTimeout(err) {
 			break
 		}
 	}
 	return resp, err
+}
+
+// ctxErr is ctx.Err(), except that a deadline already passed counts even
+// before the context's timer has fired: the connection's deadline, set from
+// the same instant, can expire first, and the caller's deadline is still
+// the reason the query ended.
+func ctxErr(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if dl, ok := ctx.Deadline(); ok && !time.Now().Before(dl) {
+		return context.DeadlineExceeded
+	}
+	return nil
 }
 
 // isTimeout reports a network timeout.
