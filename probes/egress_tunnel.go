@@ -83,7 +83,7 @@ type adapterDescription struct {
 }
 
 // adapterDescriptions: product-specific patterns first; generic driver
-// names (Wintun, TAP-Windows) last. Descriptions change between versions
+// names (Wintun, TAP-Windows) and the bare word "VPN" last. Descriptions change between versions
 // (os-facts §9), so matching is by substring. Teredo, ISATAP and 6to4
 // adapters call themselves "Tunneling Adapter" and are IPv6 transition
 // mechanisms, not VPNs: no pattern here matches them.
@@ -110,8 +110,18 @@ var adapterDescriptions = []adapterDescription{
 	{"wan miniport (l2tp)", TunnelPPP, "Windows VPN (L2TP)"},
 	{"wan miniport (pptp)", TunnelPPP, "Windows VPN (PPTP)"},
 	{"wan miniport (sstp)", TunnelPPP, "Windows VPN (SSTP)"},
+	{"juniper networks virtual adapter", TunnelTUN, "Juniper Secure Connect"},
+	{"pulse secure", TunnelTUN, "Ivanti Secure Access"},
+	{"ivanti", TunnelTUN, "Ivanti Secure Access"},
+	{"sonicwall", TunnelTUN, "SonicWall VPN"},
+	{"check point virtual network adapter", TunnelTUN, "Check Point Endpoint VPN"},
+	{"windscribe", TunnelTUN, "Windscribe"},
+	{"private internet access", TunnelTUN, "Private Internet Access"},
 	{"tap-windows", TunnelTAP, "OpenVPN"},
 	{"wintun", TunnelTUN, ""},
+	// Last: a vendor this table does not know, whose adapter still says
+	// what it is ("Acme VPN Virtual Adapter").
+	{"vpn", TunnelTUN, ""},
 }
 
 func lookupAdapterDescription(desc string) (adapterDescription, bool) {

@@ -24,7 +24,7 @@ func TestClassifyTunnelWindowsManyAdapters(t *testing.T) {
 		if f[1] == "not" {
 			want[f[0]] = [2]string{}
 		} else {
-			want[f[0]] = [2]string{f[1], f[2]}
+			want[f[0]] = [2]string{f[1], strings.TrimPrefix(f[2], "-")}
 		}
 	}
 	if len(want) != len(ifcs) {
