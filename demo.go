@@ -71,7 +71,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) (int,
 	}
 	cfg.Budget = o.cfg.Budget
 	o.cfg = cfg
-	s := &session{mode: "demo", scenario: name, opts: o, world: l.World(l.Machine())}
+	s := &session{mode: "demo", scenario: name, opts: o, world: l.MachineWorld()}
 	doc := s.document(s.probe(ctx, nil, stderr))
 	return doc.Outcome.ExitCode, s.render(doc, stdout)
 }

@@ -158,7 +158,11 @@ func obsLines(list []obs, max int) []Evidence {
 		shown[g.first.host] = true
 		e := obsLine(g.first)
 		if g.n > 1 {
-			e.Text += fmt.Sprintf(" (the same for %d other requests to %s)", g.n-1, g.first.host)
+			noun := "requests"
+			if g.n == 2 {
+				noun = "request"
+			}
+			e.Text += fmt.Sprintf(" (the same for %d other %s to %s)", g.n-1, noun, g.first.host)
 		}
 		out = append(out, e)
 	}

@@ -31,7 +31,7 @@ func TestLabClockYearsAhead(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	w := l.World(l.Machine())
+	w := l.MachineWorld()
 	w.Clock = aheadClock{3 * 365 * 24 * time.Hour}
 	cfg := l.Config()
 	ctx, cancel := context.WithTimeout(context.Background(), labTimeout)

@@ -406,12 +406,19 @@ func (f *facts) findCorporateSignals() []pathSignal {
 	return out
 }
 
+// whatOf names the exits the signals point at, once each: "Cloudflare
+// WARP" from the edge trace is dropped when a VPN signal already reads "a
+// VPN (Cloudflare WARP)".
 func whatOf(signals []pathSignal) string {
 	var w []string
 	for _, s := range signals {
 		w = append(w, s.what)
 	}
-	return joinWords(uniq(w))
+	w = uniq(w)
+	named := slices.DeleteFunc(slices.Clone(w), func(a string) bool {
+		return slices.ContainsFunc(w, func(b string) bool { return b != a && strings.Contains(b, a) })
+	})
+	return joinWords(named)
 }
 
 func ruleCorporate(f *facts, _ []Finding) []Finding {
@@ -514,11 +521,15 @@ func ruleBlocks(f *facts, _ []Finding) []Finding {
 		if exit != "" {
 			judged = "its exit IP " + exit
 		}
-		out = append(out, newFinding(CauseVPNProxyTor, Likely,
+		fnd := newFinding(CauseVPNProxyTor, Likely,
 			fmt.Sprintf("Cloudflare blocks %s while your traffic leaves through %s: Cloudflare judges %s, and OpenAI's rules block many such exits. Turn it off and check again.",
 				blockWords(blocks), whatOf(local), judged),
-			lev...))
-		return out
+			lev...)
+		if len(f.where(func(o obs) bool { return o.viaProxy() })) == 0 {
+			// No request went through a proxy: there is none to bypass.
+			fnd.Remedies = slices.DeleteFunc(fnd.Remedies, func(id string) bool { return id == "bypass-proxy" })
+		}
+		return append(out, fnd)
 	}
 
 	fnd := newFinding(CauseFlaggedIP, Likely,

@@ -8,6 +8,16 @@ import (
 	"github.com/gptdoctor/gptdoctor/probes"
 )
 
+// The staged machine's addresses: wlan0 on a home network (192.168.1.0/24
+// and the IPv6 documentation prefix), and the WARP tunnel's, which WARP
+// clients really use.
+const (
+	stagedWLAN4 = "192.168.1.23"
+	stagedWLAN6 = "2001:db8:1::23"
+	stagedWARP4 = "172.16.0.2"
+	stagedWARP6 = "2606:4700:110:8a1c::2"
+)
+
 // Machine is a staged computer for the demo: a laptop on a home network
 // with a resolv.conf, a few interfaces and processes. The demo runs the
 // local probes (DNS configuration, VPN, Tor, desktop proxy) against it
@@ -15,14 +25,15 @@ import (
 // never tries the user's own proxies; a scenario whose exit is WARP
 // (vpn-exit) adds a running Cloudflare WARP client and its tunnel so the
 // VPN evidence has something to find.
-// Layer it under World: lab.World(lab.Machine()).
+// Layer it under World: lab.World(lab.Machine()), or take MachineWorld,
+// which also stages the source address the route out would use.
 func (l *Lab) Machine() probes.World {
 	host := stagedHost{
 		facts: probes.HostFacts{Hostname: "demo-laptop", OS: "linux", Platform: "debian", PlatformVersion: "12", KernelVersion: "6.1.0"},
 		ifaces: []probes.Interface{
 			{Index: 1, Name: "lo", MTU: 65536, Flags: []string{"up", "loopback"}, Addrs: []string{"127.0.0.1/8", "::1/128"}},
 			{Index: 2, Name: "wlan0", MTU: 1500, Flags: []string{"up", "broadcast", "multicast"},
-				Addrs: []string{"192.168.1.23/24", "fe80::23/64"}},
+				Addrs: []string{stagedWLAN4 + "/24", stagedWLAN6 + "/64", "fe80::23/64"}},
 		},
 		procs: []probes.Process{
 			{PID: 1, Name: "systemd"}, {PID: 412, Name: "NetworkManager"}, {PID: 388, Name: "systemd-resolved"},
@@ -43,7 +54,7 @@ func (l *Lab) Machine() probes.World {
 	}
 	if l.spec.ids.v4.warp == "on" {
 		host.ifaces = append(host.ifaces, probes.Interface{Index: 5, Name: "CloudflareWARP", MTU: 1280,
-			Flags: []string{"up", "pointtopoint", "multicast"}, Addrs: []string{"172.16.0.2/32", "2606:4700:110:8a1c::2/128"}})
+			Flags: []string{"up", "pointtopoint", "multicast"}, Addrs: []string{stagedWARP4 + "/32", stagedWARP6 + "/128"}})
 		host.procs = append(host.procs, probes.Process{PID: 977, Name: "warp-svc", Exe: "/usr/bin/warp-svc"})
 		fsys["sys/class/net/CloudflareWARP/tun_flags"] = &fstest.MapFile{Data: []byte("0x1001\n")}
 		fsys["sys/class/net/CloudflareWARP/type"] = &fstest.MapFile{Data: []byte("65534\n")}

@@ -1,0 +1,30 @@
+package remedies
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestEvidenceFoldsIdenticalAnswers: requests that got the same answer
+// read as one line with a count, in words that agree with the count.
+func TestEvidenceFoldsIdenticalAnswers(t *testing.T) {
+	for n, want := range map[int]string{
+		2: "(the same for 1 other request to chatgpt.com)",
+		4: "(the same for 3 other requests to chatgpt.com)",
+	} {
+		variants := []string{"direct-ipv4-plain", "direct-ipv4-browser", "direct-ipv6-plain", "direct-ipv6-browser"}[:n]
+		s := snap(ep("chatgpt.com", variants[0], v1020))
+		for _, v := range variants[1:] {
+			s.Results = append(s.Results, ep("chatgpt.com", v, v1020))
+		}
+		var lines []string
+		for _, f := range Diagnose(s, DiagnoseContext{GOOS: "linux"}) {
+			for _, e := range f.Evidence {
+				lines = append(lines, e.Text)
+			}
+		}
+		if all := strings.Join(lines, "\n"); !strings.Contains(all, want) {
+			t.Errorf("%d identical blocks: no %q in\n%s", n, want, all)
+		}
+	}
+}
