@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"net/url"
 	"os"
+	"regexp"
 	"strings"
 	"time"
 
@@ -114,11 +115,7 @@ func (p *parsedFlags) parse(args []string) ([]string, error) {
 			if errors.Is(err, flag.ErrHelp) {
 				return nil, errHelp
 			}
-			msg := err.Error()
-			if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
-				msg = "unknown flag -" + name // the flag package prints one dash; the docs use two
-			}
-			return nil, usagef("%s: %s", p.fs.Name(), msg)
+			return nil, usagef("%s: %s", p.fs.Name(), flagProblem(p.fs, err.Error()))
 		}
 		rest := p.fs.Args()
 		if len(rest) == 0 {
@@ -130,6 +127,43 @@ func (p *parsedFlags) parse(args []string) ([]string, error) {
 		positional = append(positional, rest[0])
 		args = rest[1:]
 	}
+}
+
+// badValue matches the flag package's "invalid value" and "invalid boolean
+// value" messages.
+var badValue = regexp.MustCompile(`^invalid (boolean )?value "(.*)" for (?:flag )?-([\w-]+): (.*)$`)
+
+// flagProblem rewrites the flag package's messages in the words the docs
+// use: two dashes, the flag first, and what a valid value looks like.
+func flagProblem(fs *flag.FlagSet, msg string) string {
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+		return "unknown flag -" + name // the flag package prints one dash; the docs use two
+	}
+	m := badValue.FindStringSubmatch(msg)
+	if m == nil {
+		return msg
+	}
+	value, name, why := m[2], m[3], m[4]
+	switch {
+	case m[1] != "":
+		why = "want true or false"
+	case why == "parse error" && isDuration(fs.Lookup(name)):
+		why = "not a duration (write it like 8s, 500ms or 1m)"
+	}
+	return fmt.Sprintf("--%s %q: %s", name, value, why)
+}
+
+// isDuration reports a time.Duration flag.
+func isDuration(f *flag.Flag) bool {
+	if f == nil {
+		return false
+	}
+	g, ok := f.Value.(flag.Getter)
+	if !ok {
+		return false
+	}
+	_, ok = g.Get().(time.Duration)
+	return ok
 }
 
 // setFlags returns the names of the flags given on the command line.

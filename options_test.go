@@ -120,7 +120,8 @@ func TestOptionsErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"--bogus"}, "unknown flag --bogus"},
-		{[]string{"--timeout", "soon"}, "invalid value"},
+		{[]string{"--timeout", "soon"}, `--timeout "soon": not a duration (write it like 8s, 500ms or 1m)`},
+		{[]string{"--json=maybe"}, `--json "maybe": want true or false`},
 		{[]string{"--timeout", "-1s"}, "--timeout"},
 		{[]string{"--timeout", "1h"}, "--timeout"},
 		{[]string{"--target", "chatgpt.com"}, "scheme must be http or https"},
