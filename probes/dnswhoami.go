@@ -231,7 +231,10 @@ func akahelpWhoami(ctx context.Context, r Resolver, limit time.Duration) (Akahel
 	txts, err := r.LookupTXT(ctx, akahelpWhoamiName)
 	if err != nil {
 		rcode, msg := systemRCode(err)
-		return AkahelpWhoami{}, fmt.Sprintf("dns: TXT %s via the system resolver: %s (%s)", akahelpWhoamiName, msg, rcode)
+		if rcode != RCodeError { // ERROR only says "not a DNS answer"; msg says which
+			msg += " (" + rcode + ")"
+		}
+		return AkahelpWhoami{}, fmt.Sprintf("dns: TXT %s via the system resolver: %s", akahelpWhoamiName, msg)
 	}
 	w := ParseAkahelpWhoami(txts)
 	if !w.NS.IsValid() {

@@ -4,9 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
+	"net/netip"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/miekg/dns"
 )
@@ -195,5 +198,26 @@ func TestWhoamiCapsIgnoredRecords(t *testing.T) {
 	if len(ignored) != maxIgnoredEvidence+1 || ignored[maxIgnoredEvidence] != "ignored TXT: and 296 more" {
 		t.Logf("%s %q", res.Reason, res.Evidence)
 		t.Fatalf("%d ignored lines: %q", len(ignored), ignored)
+	}
+}
+
+// unreachableResolver fails the way Go's resolver does with no route to
+// the DNS server.
+type unreachableResolver struct{}
+
+func (unreachableResolver) LookupNetIP(context.Context, string, string) ([]netip.Addr, error) {
+	return nil, &net.DNSError{Err: "dial udp 10.255.255.53:53: connect: network is unreachable", Name: "x", Server: "10.255.255.53:53"}
+}
+
+func (unreachableResolver) LookupTXT(_ context.Context, name string) ([]string, error) {
+	return nil, &net.DNSError{Err: "dial udp 10.255.255.53:53: connect: network is unreachable", Name: name, Server: "10.255.255.53:53"}
+}
+
+// TestAkahelpWhoamiWithoutAnAnswer: a failure that is not a DNS answer is
+// told in the resolver's words, without a made-up response code.
+func TestAkahelpWhoamiWithoutAnAnswer(t *testing.T) {
+	_, why := akahelpWhoami(context.Background(), unreachableResolver{}, time.Second)
+	if !strings.HasSuffix(why, "connect: network is unreachable") || strings.Contains(why, "ERROR") {
+		t.Errorf("%q", why)
 	}
 }

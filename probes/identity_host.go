@@ -37,9 +37,13 @@ func runHostProbe(ctx context.Context, w World) Result {
 		ev = append(ev, describeInterface(ifc))
 	}
 	ev = append(ev, problems...)
-	reason := fmt.Sprintf("%s, %d interfaces", describeFacts(d.Facts), len(d.Interfaces))
+	count := fmt.Sprintf("%d interfaces", len(d.Interfaces))
+	if len(d.Interfaces) == 1 {
+		count = "1 interface"
+	}
+	reason := describeFacts(d.Facts) + ", " + count
 	if ferr != nil {
-		reason = fmt.Sprintf("%d interfaces (host facts unreadable)", len(d.Interfaces))
+		reason = count + " (host facts unreadable)"
 	}
 	return Result{Status: StatusPass, Reason: reason, Evidence: ev, Details: d}
 }

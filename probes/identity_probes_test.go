@@ -58,6 +58,9 @@ func TestHostProbe(t *testing.T) {
 	if r.Status != StatusPass || d == nil || d.Facts.Hostname != "box" || len(d.Interfaces) != 1 {
 		t.Fatalf("%s %s %+v", r.Status, r.Reason, d)
 	}
+	if !strings.HasSuffix(r.Reason, ", 1 interface") {
+		t.Errorf("reason %q", r.Reason)
+	}
 	h = &identHost{factsErr: errors.New("denied"), ifErr: errors.New("denied")}
 	if r := identRun(t, identProbe(t, identityProbes(identCfg(), World{Host: h}), "identity:host")); r.Status != StatusUnknown {
 		t.Errorf("both failing: %s", r.Status)
