@@ -231,7 +231,9 @@ func akahelpWhoami(ctx context.Context, r Resolver, limit time.Duration) (Akahel
 	txts, err := r.LookupTXT(ctx, akahelpWhoamiName)
 	if err != nil {
 		rcode, msg := systemRCode(err)
-		if rcode != RCodeError { // ERROR only says "not a DNS answer"; msg says which
+		// ERROR only says "not a DNS answer", and msg may already be the
+		// code in words ("timeout").
+		if rcode != RCodeError && !strings.EqualFold(msg, rcode) {
 			msg += " (" + rcode + ")"
 		}
 		return AkahelpWhoami{}, fmt.Sprintf("dns: TXT %s via the system resolver: %s", akahelpWhoamiName, msg)

@@ -220,4 +220,21 @@ func TestAkahelpWhoamiWithoutAnAnswer(t *testing.T) {
 	if !strings.HasSuffix(why, "connect: network is unreachable") || strings.Contains(why, "ERROR") {
 		t.Errorf("%q", why)
 	}
+	_, why = akahelpWhoami(context.Background(), silentResolver{}, time.Millisecond)
+	if !strings.HasSuffix(why, "via the system resolver: timeout") {
+		t.Errorf("%q", why)
+	}
+}
+
+// silentResolver never answers: the caller's deadline ends the lookup.
+type silentResolver struct{}
+
+func (silentResolver) LookupNetIP(ctx context.Context, _, host string) ([]netip.Addr, error) {
+	<-ctx.Done()
+	return nil, &net.DNSError{Err: "i/o timeout", Name: host, IsTimeout: true, UnwrapErr: ctx.Err()}
+}
+
+func (silentResolver) LookupTXT(ctx context.Context, name string) ([]string, error) {
+	<-ctx.Done()
+	return nil, &net.DNSError{Err: "i/o timeout", Name: name, IsTimeout: true, UnwrapErr: ctx.Err()}
 }
