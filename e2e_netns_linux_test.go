@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -22,38 +23,12 @@ import (
 // outside, so nothing the binary sends can leave this machine; every
 // outside address is also pointed at a dead loopback port.
 func TestVPNEgressThroughTheBinary(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skipf("skipped: creating a network namespace needs root (running as uid %d)", os.Geteuid())
-	}
-	ip, err := exec.LookPath("ip")
-	if err != nil {
-		t.Skip("skipped: ip (iproute2) is not installed")
-	}
-	ns := fmt.Sprintf("gd-e2e-%d", os.Getpid())
-	run := func(args ...string) error {
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		defer cancel()
-		out, err := exec.CommandContext(ctx, ip, args...).CombinedOutput()
-		if err != nil {
-			return fmt.Errorf("ip %s: %v: %s", strings.Join(args, " "), err, strings.TrimSpace(string(out)))
-		}
-		return nil
-	}
-	if err := run("netns", "add", ns); err != nil {
-		t.Skipf("skipped: cannot create a network namespace here: %v", err)
-	}
-	t.Cleanup(func() { _ = run("netns", "del", ns) })
-	for _, args := range [][]string{
-		{"-n", ns, "link", "set", "lo", "up"},
-		{"-n", ns, "tuntap", "add", "dev", "nordlynx", "mode", "tun"},
-		{"-n", ns, "addr", "add", "10.5.0.2/32", "dev", "nordlynx"},
-		{"-n", ns, "link", "set", "nordlynx", "up"},
-		{"-n", ns, "route", "add", "default", "dev", "nordlynx"},
-	} {
-		if err := run(args...); err != nil {
-			t.Skipf("skipped: %v", err)
-		}
-	}
+	ns, ip := netns(t, [][]string{
+		{"tuntap", "add", "dev", "nordlynx", "mode", "tun"},
+		{"addr", "add", "10.5.0.2/32", "dev", "nordlynx"},
+		{"link", "set", "nordlynx", "up"},
+		{"route", "add", "default", "dev", "nordlynx"},
+	})
 	dead := "127.0.0.1:9"
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
@@ -92,5 +67,93 @@ func TestVPNEgressThroughTheBinary(t *testing.T) {
 	raw, _ := json.Marshal(vpn)
 	if !strings.Contains(string(raw), "nordlynx") {
 		t.Errorf("VPN evidence does not name the interface: %s", raw)
+	}
+}
+
+// netns makes a network namespace for one test, with lo up and then the
+// given `ip -n NS ...` commands run, and returns its name and the ip
+// binary. It skips the test, saying why, without root or iproute2. A fresh
+// namespace has no link to the outside: whatever the commands add stays
+// inside it.
+func netns(t *testing.T, setup [][]string) (ns, ip string) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skipf("skipped: creating a network namespace needs root (running as uid %d)", os.Geteuid())
+	}
+	ip, err := exec.LookPath("ip")
+	if err != nil {
+		t.Skip("skipped: ip (iproute2) is not installed")
+	}
+	ns = fmt.Sprintf("gd-e2e-%d-%d", os.Getpid(), nsSeq.Add(1))
+	run := func(args ...string) error {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		out, err := exec.CommandContext(ctx, ip, args...).CombinedOutput()
+		if err != nil {
+			return fmt.Errorf("ip %s: %v: %s", strings.Join(args, " "), err, strings.TrimSpace(string(out)))
+		}
+		return nil
+	}
+	if err := run("netns", "add", ns); err != nil {
+		t.Skipf("skipped: cannot create a network namespace here: %v", err)
+	}
+	t.Cleanup(func() { _ = run("netns", "del", ns) })
+	for _, args := range append([][]string{{"link", "set", "lo", "up"}}, setup...) {
+		if err := run(append([]string{"-n", ns}, args...)...); err != nil {
+			t.Skipf("skipped: %v", err)
+		}
+	}
+	return ns, ip
+}
+
+// nsSeq numbers the namespaces of one test process.
+var nsSeq atomic.Int64
+
+// TestOfflineWithTheDefaults runs the real binary with its default
+// targets, resolvers, DoH, status and captive-portal URLs, from a network
+// namespace whose default routes lead into a link nobody answers on (a veth
+// pair whose other end stays down, the gateways' MAC addresses fixed so no
+// ARP fails fast). Every packet is dropped inside the namespace. The
+// binary must classify it as no connectivity within its budget, with
+// every endpoint failed, not unknown, and exit 1.
+func TestOfflineWithTheDefaults(t *testing.T) {
+	ns, ip := netns(t, [][]string{
+		{"link", "add", "v0", "type", "veth", "peer", "name", "v1"},
+		{"addr", "add", "10.99.0.2/24", "dev", "v0"},
+		{"-6", "addr", "add", "2001:db8:99::2/64", "dev", "v0", "nodad"},
+		{"link", "set", "v0", "up"},
+		{"neigh", "add", "10.99.0.1", "lladdr", "02:00:00:00:00:01", "dev", "v0", "nud", "permanent"},
+		{"-6", "neigh", "add", "2001:db8:99::1", "lladdr", "02:00:00:00:00:01", "dev", "v0", "nud", "permanent"},
+		{"route", "add", "default", "via", "10.99.0.1"},
+		{"-6", "route", "add", "default", "via", "2001:db8:99::1"},
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, ip, "netns", "exec", ns, binPath, "check", "--json", "--timeout", "4s")
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
+	out, err := cmd.Output()
+	if code := cmd.ProcessState.ExitCode(); code != 1 {
+		t.Fatalf("exit %d (%v), want 1\n%s", code, err, out)
+	}
+	assertClean(t, "stdout", out)
+	doc := decodeDoc(t, out)
+	if len(doc.Findings) == 0 || doc.Findings[0].Cause != "no-connectivity" {
+		t.Errorf("findings %+v, want no-connectivity first", doc.Findings)
+	}
+	if doc.Outcome.Status != "problem" {
+		t.Errorf("outcome %q, want problem", doc.Outcome.Status)
+	}
+	endpoints := 0
+	for _, r := range doc.Results {
+		if r.Kind != string(probes.KindEndpoint) || strings.Contains(r.ID, ":matrix") {
+			continue
+		}
+		endpoints++
+		if r.Status != string(probes.StatusFail) {
+			t.Errorf("%s: %s (%s), want fail", r.ID, r.Status, r.Reason)
+		}
+	}
+	if endpoints == 0 {
+		t.Error("no endpoint results")
 	}
 }
