@@ -86,11 +86,13 @@ const (
 	// maxOutput caps what is kept of each stream: enough for any error
 	// message, small enough for a report.
 	maxOutput = 64 << 10
-	// pipeGrace is how long Run waits for output pipes after the process
-	// exits. Clipboard tools (xclip, xsel, wl-copy) fork a child that keeps
-	// serving the selection with our pipes inherited; without a bound Run
-	// would wait for that child forever.
-	pipeGrace = time.Second
+	// stopGrace is how long Run waits, after the process exits, for its
+	// output pipes, and after asking a timed-out command to stop, before it
+	// kills it. Clipboard tools (xclip, xsel, wl-copy) fork a child that
+	// keeps serving the selection with our pipes inherited; without a bound
+	// Run would wait for that child forever. Two seconds let sudo pass a
+	// SIGTERM on and restore the terminal.
+	stopGrace = 2 * time.Second
 )
 
 // ExecRunner runs real commands with exec.CommandContext: no shell, output
@@ -128,7 +130,8 @@ func (r ExecRunner) Run(ctx context.Context, argv []string, stdin []byte) (Outpu
 	}
 	cmd := exec.CommandContext(ctx, path, argv[1:]...)
 	cmd.Env = r.Env
-	cmd.WaitDelay = pipeGrace
+	stopGently(cmd)
+	cmd.WaitDelay = stopGrace
 	if stdin != nil {
 		cmd.Stdin = bytes.NewReader(stdin)
 	}
@@ -171,6 +174,7 @@ func (r ExecRunner) Launch(argv []string) error {
 	}
 	cmd := exec.Command(path, argv[1:]...)
 	cmd.Env = r.Env
+	detach(cmd)
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("%s: %w", argv[0], err)
 	}

@@ -228,3 +228,40 @@ func TestExecReprobeAfterRealCommand(t *testing.T) {
 		t.Errorf("err %v probed %d outcome %s", err, probed, rec.Outcome)
 	}
 }
+
+// TestExecRunnerStopsGently: a command that runs out of time gets SIGTERM
+// first, which sudo relays to the command it runs; a launched browser sits
+// in a process group of its own.
+func TestExecRunnerStopsGently(t *testing.T) {
+	sleep := tool(t, "sleep")
+	rec := filepath.Join(t.TempDir(), "rec")
+	dir := stubDir(t, map[string]string{
+		"relays": `trap 'echo TERM > "$REC"; kill $!; exit 143' TERM; ` + sleep + ` 30 & wait`,
+		"stays":  `echo $$ > "$REC"; exec ` + sleep + ` 30`,
+	})
+	r := ExecRunner{Env: []string{"PATH=" + dir, "REC=" + rec}, Timeout: 300 * time.Millisecond}
+	if _, err := r.Run(context.Background(), []string{"relays"}, nil); err == nil || !strings.Contains(err.Error(), "timed out") {
+		t.Errorf("err = %v", err)
+	}
+	if got := readLines(t, rec); len(got) != 1 || got[0] != "TERM" {
+		t.Errorf("the command saw %q, want TERM", got)
+	}
+
+	_ = os.Remove(rec)
+	if err := r.Launch([]string{"stays"}); err != nil {
+		t.Fatal(err)
+	}
+	var pid int
+	for deadline := time.Now().Add(10 * time.Second); pid == 0; time.Sleep(20 * time.Millisecond) {
+		if b, err := os.ReadFile(rec); err == nil {
+			pid, _ = strconv.Atoi(strings.TrimSpace(string(b)))
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("launched command never ran")
+		}
+	}
+	t.Cleanup(func() { _ = syscall.Kill(pid, syscall.SIGKILL) })
+	if pgid, err := syscall.Getpgid(pid); err != nil || pgid != pid || pgid == syscall.Getpgrp() {
+		t.Errorf("launched process group %d (%v), want its own (%d), not ours (%d)", pgid, err, pid, syscall.Getpgrp())
+	}
+}
