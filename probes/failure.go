@@ -30,6 +30,11 @@ type netFailure struct {
 	Message string
 	Reason  string
 	Timeout bool
+	// Limit is the limit that ran out and During the step it stopped, in
+	// words ("the TLS handshake with chatgpt.com"), for a timeout; Limit
+	// is zero when the limit is not known.
+	Limit  time.Duration
+	During string
 	// NotApplicable says the cell cannot be measured here (the host has
 	// no address in this family, or this machine no route for it): the
 	// result is skipped rather than failed.
@@ -95,7 +100,7 @@ func dnsFailure(step, host, family string, err error, limit time.Duration) *netF
 		f.Reason = fmt.Sprintf("DNS: %s does not exist according to this machine's resolver (NXDOMAIN)", host)
 		f.Message = fmt.Sprintf("%s: %s via the system resolver: NXDOMAIN", step, what)
 	case RCodeTimeout:
-		f.Code, f.Timeout = "dns_timeout", true
+		f.Code, f.Timeout, f.Limit, f.During = "dns_timeout", true, limit, "the DNS lookup of "+strings.TrimPrefix(what, "resolve ")
 		f.Reason = fmt.Sprintf("DNS: no answer for %s within %s (the resolver is unreachable or silent)", host, roundDur(limit))
 		f.Message = fmt.Sprintf("%s: %s via the system resolver: timeout after %s", step, what, roundDur(limit))
 	case RCodeServFail:
@@ -138,7 +143,7 @@ func connectFailure(step, addr string, ipv6Cell bool, err error, limit time.Dura
 		f.Code = "reset"
 		f.Reason = fmt.Sprintf("connection to %s was reset while connecting", who)
 	case "timeout":
-		f.Code, f.Timeout = "connect_timeout", true
+		f.Code, f.Timeout, f.Limit, f.During = "connect_timeout", true, limit, "the TCP connect to "+who
 		f.Reason = fmt.Sprintf("no answer when connecting to %s within %s (packets are being dropped)", who, roundDur(limit))
 	case "unreachable":
 		f.Code = "unreachable"
@@ -261,9 +266,33 @@ func ctxFailure(ctx context.Context, step, what string, own time.Time, limit tim
 			Message: fmt.Sprintf("%s: %s: the run budget ran out", step, what),
 			Reason:  fmt.Sprintf("the run budget ran out during %s", stepWords(step))}
 	}
-	return &netFailure{Step: step, Code: timeoutCode(step), Timeout: true,
+	return &netFailure{Step: step, Code: timeoutCode(step), Timeout: true, Limit: limit, During: stepWords(step) + " (" + what + ")",
 		Message: fmt.Sprintf("%s: %s: no progress within the probe's %s limit", step, what, roundDur(limit)),
 		Reason:  fmt.Sprintf("timed out during %s (%s)", stepWords(step), what)}
+}
+
+// underShortLimit is f as it reads when the run budget had shrunk the
+// limits below their defaults (tm.ShortBudget): a stall under a shortened
+// limit proves nothing about the network, so it is unknown with code
+// budget, and the reason says how to get an answer. A stall under a full
+// limit is left a failure: a blackhole is a finding.
+func (f *netFailure) underShortLimit(tm timeouts) *netFailure {
+	if !f.Timeout || f.Cancelled || tm.ShortBudget <= 0 {
+		return f
+	}
+	within, during := "in time", f.During
+	if f.Limit > 0 {
+		within = "within " + roundDur(f.Limit)
+	}
+	if during == "" {
+		during = stepWords(f.Step)
+	}
+	budget := roundDur(tm.ShortBudget)
+	c := *f
+	c.Code, c.Cancelled = "budget", true
+	c.Message = fmt.Sprintf("%s (a limit shortened by --timeout %s)", f.Message, budget)
+	c.Reason = fmt.Sprintf("too short to tell: no answer %s during %s, a limit shortened by --timeout %s; try a longer --timeout", within, during, budget)
+	return &c
 }
 
 // roundDur prints a limit the way people read it ("3s", "750ms").

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/netip"
 	"net/url"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -92,28 +93,88 @@ func TestConnectFailure(t *testing.T) {
 }
 
 func TestTimeoutsFor(t *testing.T) {
-	if got := timeoutsFor(0); got.Probe != endpointTimeout || got.TLS != tlsHandshakeTimeout {
+	if got := timeoutsFor(0); got != timeoutsFor(DefaultBudget) || got.Probe != endpointTimeout || got.TLS != tlsHandshakeTimeout || got.ShortBudget != 0 {
 		t.Errorf("default: %+v", got)
 	}
-	if got := timeoutsFor(time.Minute); got.Probe != endpointTimeout {
-		t.Errorf("a long budget must not lengthen the waits: %+v", got)
-	}
 	half := timeoutsFor(DefaultBudget / 2)
-	if half.Probe != endpointTimeout/2 || half.DNS != dnsTimeout/2 || half.BodyReserve != bodyReadReserve/2 {
+	if half.Probe != endpointTimeout/2 || half.DNS != dnsTimeout/2 || half.BodyReserve != bodyReadReserve/2 || half.ShortBudget != DefaultBudget/2 {
 		t.Errorf("half budget: %+v", half)
 	}
+	// A long budget lengthens every limit in proportion, so --timeout
+	// helps a slow link; the stretch stops at maxLimitScale.
+	double := timeoutsFor(2 * DefaultBudget)
+	if double.Probe != 2*endpointTimeout || double.TLS != 2*tlsHandshakeTimeout || double.Header != 2*responseHeaderTimeout || double.ShortBudget != 0 {
+		t.Errorf("double budget: %+v", double)
+	}
+	capped := timeoutsFor(5 * time.Minute)
+	if capped != timeoutsFor(maxLimitScale*DefaultBudget) || capped.Connect != maxLimitScale*connectTimeout || capped.ShortBudget != 0 {
+		t.Errorf("capped: %+v", capped)
+	}
 	// Each phase limit stays inside the probe limit, so a stall is named
-	// by its phase before the probe gives up.
-	for _, tm := range []timeouts{timeoutsFor(0), half} {
+	// by its phase before the probe gives up, and the probe limit inside
+	// the budget.
+	for _, budget := range []time.Duration{time.Second, DefaultBudget / 2, DefaultBudget, 2 * DefaultBudget, maxLimitScale * DefaultBudget, 5 * time.Minute} {
+		tm := timeoutsFor(budget)
 		for _, d := range []time.Duration{tm.DNS, tm.Connect, tm.TLS, tm.Header} {
 			if d >= tm.Probe {
-				t.Errorf("phase limit %s not inside probe limit %s", d, tm.Probe)
+				t.Errorf("budget %s: phase limit %s not inside probe limit %s", budget, d, tm.Probe)
 			}
 		}
-		if tm.Probe >= DefaultBudget {
-			t.Errorf("probe limit %s not inside the default budget", tm.Probe)
+		if tm.Probe >= budget {
+			t.Errorf("budget %s: probe limit %s not inside it", budget, tm.Probe)
 		}
 	}
+}
+
+// TestUnderShortLimit: a timeout under limits a short budget shrank is
+// unknown (code budget) and says to try a longer --timeout; a timeout under
+// the full limits, and any failure that is not a timeout, is left as it
+// was measured.
+func TestUnderShortLimit(t *testing.T) {
+	short, full := timeoutsFor(2*time.Second), timeoutsFor(0)
+	stall := &netFailure{Step: "tls", Code: "tls_stall", Timeout: true, Limit: short.TLS, During: "the TLS handshake with chatgpt.com",
+		Message: "tls: handshake with chatgpt.com: no answer within 750ms", Reason: "the TLS handshake with chatgpt.com stalled"}
+
+	got := stall.underShortLimit(short)
+	if got.status() != StatusUnknown || got.Code != "budget" || got.Step != "tls" || !got.Timeout ||
+		got.Reason != "too short to tell: no answer within 750ms during the TLS handshake with chatgpt.com, a limit shortened by --timeout 2s; try a longer --timeout" ||
+		got.Message != "tls: handshake with chatgpt.com: no answer within 750ms (a limit shortened by --timeout 2s)" {
+		t.Errorf("short: %s %+v", got.status(), got)
+	}
+	if stall.Code != "tls_stall" {
+		t.Error("underShortLimit changed its receiver")
+	}
+	if got := stall.underShortLimit(full); got != stall || got.status() != StatusFail {
+		t.Errorf("full limits: %+v", got)
+	}
+	refused := connectFailure("connect", "104.18.32.47:443", false, syscall.ECONNREFUSED, short.Connect)
+	if got := refused.underShortLimit(short); got != refused || got.status() != StatusFail {
+		t.Errorf("refused: %+v", got)
+	}
+	cut := &netFailure{Step: "dns", Code: "budget", Cancelled: true, Timeout: true, Reason: "the run budget ran out during the DNS lookup"}
+	if got := cut.underShortLimit(short); got != cut {
+		t.Errorf("budget cut: %+v", got)
+	}
+	// Every timeout the classifiers build carries its limit and step.
+	for _, f := range []*netFailure{
+		dnsFailure("dns", "chatgpt.com", FamilyIPv4, context.DeadlineExceeded, short.DNS),
+		connectFailure("connect", "104.18.32.47:443", false, context.DeadlineExceeded, short.Connect),
+		connectFailure("proxy", "10.0.0.1:3128", false, context.DeadlineExceeded, short.Connect),
+		ctxFailure(expired(t), "request", "chatgpt.com", time.Now(), short.Probe),
+	} {
+		got := f.underShortLimit(short)
+		if got.status() != StatusUnknown || got.Limit == 0 || !strings.HasPrefix(got.Reason, "too short to tell: no answer within "+roundDur(got.Limit)+" during the ") {
+			t.Errorf("%s %s: %s %q", f.Step, f.Code, got.status(), got.Reason)
+		}
+	}
+}
+
+// expired is a context that ended at its own deadline just now.
+func expired(t *testing.T) context.Context {
+	ctx, cancel := context.WithDeadline(context.Background(), time.Now())
+	t.Cleanup(cancel)
+	<-ctx.Done()
+	return ctx
 }
 
 func TestInterleaveFamilies(t *testing.T) {

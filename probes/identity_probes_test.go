@@ -481,7 +481,7 @@ func TestCaptiveServerStalls(t *testing.T) {
 	cfg.Budget = DefaultBudget / 4 // the phase limits shrink with the budget
 	r := identRun(t, identProbe(t, IdentityProbes(cfg, w), "identity:captive"))
 	if r.Status != StatusUnknown || r.Error == nil || r.Error.Step != "request" || !r.Error.Timeout ||
-		!strings.Contains(r.Reason, "accepted the request but sent no response") {
+		!strings.Contains(r.Reason, "too short to tell: no answer within 1s during the request to cp.cloudflare.com") {
 		t.Errorf("%s %s %+v", r.Status, r.Reason, r.Error)
 	}
 }

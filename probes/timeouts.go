@@ -5,7 +5,8 @@ import "time"
 // Network probe timeouts. A request chain must come back classified well
 // inside the default 8 s run budget, and a stall in any one phase must be
 // reported as that phase's stall ("TLS handshake stalled") before the probe's
-// own limit ends, not as a bare "timed out".
+// own limit ends, not as a bare "timed out". They are the limits under the
+// default budget; timeoutsFor scales them to the run's.
 const (
 	// endpointTimeout bounds one request chain, redirects included. Six
 	// seconds leaves two of the default eight for cells that start late on
@@ -35,10 +36,19 @@ const (
 	bodyReadReserve = 300 * time.Millisecond
 )
 
+// maxLimitScale caps how far a long run budget stretches the limits above:
+// four times the defaults (TLS 12 s, headers 16 s, the probe 24 s, reached
+// at a 32 s budget). The slowest links people use (geostationary
+// satellite at ~600 ms a round trip, a congested mobile link with seconds
+// of queueing) finish each phase well inside that; a phase still silent
+// after it is stalled, and waiting longer only delays the diagnosis.
+const maxLimitScale = 4
+
 // timeouts is the set of limits one probe runs under. The defaults are the
-// constants above; a run budget shorter than DefaultBudget shrinks all of
-// them in proportion so that probes still report their own phase before the
-// budget cuts them off.
+// constants above, scaled by the run budget against DefaultBudget: a
+// shorter budget shrinks them so that probes still report their own phase
+// before the budget cuts them off, and a longer one (--timeout 30s on a
+// slow link) lengthens them, up to maxLimitScale.
 type timeouts struct {
 	Probe       time.Duration
 	DNS         time.Duration
@@ -46,33 +56,30 @@ type timeouts struct {
 	TLS         time.Duration
 	Header      time.Duration
 	BodyReserve time.Duration
+	// ShortBudget is the run budget that shrank these limits below their
+	// defaults, zero when it did not. A stall under a shrunk limit proves
+	// nothing about the network: the result is unknown, not failed.
+	ShortBudget time.Duration
 }
 
 // timeoutsFor returns the limits for a run with the given budget (zero
-// means DefaultBudget). Budgets longer than the default keep the default
-// limits: a longer budget is for slower probes elsewhere, not for waiting
-// longer on a stalled connection.
+// means DefaultBudget).
 func timeoutsFor(budget time.Duration) timeouts {
+	if budget <= 0 {
+		budget = DefaultBudget
+	}
+	scale := min(float64(budget)/float64(DefaultBudget), maxLimitScale)
+	by := func(d time.Duration) time.Duration { return time.Duration(float64(d) * scale) }
 	t := timeouts{
-		Probe:       endpointTimeout,
-		DNS:         dnsTimeout,
-		Connect:     connectTimeout,
-		TLS:         tlsHandshakeTimeout,
-		Header:      responseHeaderTimeout,
-		BodyReserve: bodyReadReserve,
+		Probe:       by(endpointTimeout),
+		DNS:         by(dnsTimeout),
+		Connect:     by(connectTimeout),
+		TLS:         by(tlsHandshakeTimeout),
+		Header:      by(responseHeaderTimeout),
+		BodyReserve: by(bodyReadReserve),
 	}
-	if budget <= 0 || budget >= DefaultBudget {
-		return t
+	if budget < DefaultBudget {
+		t.ShortBudget = budget
 	}
-	scale := func(d time.Duration) time.Duration {
-		return time.Duration(float64(d) * float64(budget) / float64(DefaultBudget))
-	}
-	return timeouts{
-		Probe:       scale(t.Probe),
-		DNS:         scale(t.DNS),
-		Connect:     scale(t.Connect),
-		TLS:         scale(t.TLS),
-		Header:      scale(t.Header),
-		BodyReserve: scale(t.BodyReserve),
-	}
+	return t
 }

@@ -163,7 +163,7 @@ func fetch(ctx context.Context, w World, spec fetchSpec) fetchResult {
 
 	resp, err := client.Do(req)
 	if err != nil {
-		res.Fail = cleanFailure(f.explain(ctx, err), f.clean)
+		res.Fail = cleanFailure(f.explain(ctx, err).underShortLimit(spec.Timeouts), f.clean)
 		f.fill(&res, "")
 		return res
 	}
@@ -447,6 +447,7 @@ func (f *fetcher) explain(ctx context.Context, err error) *netFailure {
 		switch kind {
 		case "timeout":
 			return &netFailure{Step: "tls", Code: "tls_stall", Timeout: true, err: err,
+				Limit: f.spec.Timeouts.TLS, During: "the TLS handshake with " + host,
 				Message: fmt.Sprintf("tls: handshake with %s: no answer within %s", host, roundDur(f.spec.Timeouts.TLS)),
 				Reason:  fmt.Sprintf("the TLS handshake with %s stalled: no answer within %s (something on the path may be dropping it by server name)", host, roundDur(f.spec.Timeouts.TLS))}
 		case "reset", "eof":
@@ -473,6 +474,7 @@ func (f *fetcher) explain(ctx context.Context, err error) *netFailure {
 		switch kind {
 		case "timeout":
 			return &netFailure{Step: "request", Code: "header_timeout", Timeout: true, err: err,
+				Limit: f.spec.Timeouts.Header, During: "the request to " + host,
 				Message: fmt.Sprintf("request: %s: no response headers within %s", host, roundDur(f.spec.Timeouts.Header)),
 				Reason:  fmt.Sprintf("%s accepted the request but sent no response within %s", host, roundDur(f.spec.Timeouts.Header))}
 		case "reset":

@@ -1,0 +1,56 @@
+package probes
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestBudgetScalesHeaderWait: a server that answers slowly is judged by the
+// limits the run budget gives. Under a budget too short to wait for it the
+// result is unknown and says to try a longer --timeout (not a failure that
+// would read as "no connectivity"); under the default budget it answers; a
+// server slower than the default header limit fails under the default
+// budget and answers under a longer one.
+func TestBudgetScalesHeaderWait(t *testing.T) {
+	cases := []struct {
+		name   string
+		delay  time.Duration
+		budget time.Duration
+		want   Status
+		code   string
+	}{
+		// 2 s budget: 1 s for headers, 1.5 s for the probe.
+		{"short budget", 2 * time.Second, 2 * time.Second, StatusUnknown, "budget"},
+		{"default budget", 2 * time.Second, DefaultBudget, StatusPass, ""},
+		// Slower than the default 4 s header limit.
+		{"slow server, default budget", 5 * time.Second, DefaultBudget, StatusFail, "header_timeout"},
+		{"slow server, long budget", 5 * time.Second, 2 * DefaultBudget, StatusPass, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			tw := newTestWorld(t)
+			srv := tw.serve(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				select {
+				case <-time.After(tc.delay):
+					okPage(w, r)
+				case <-r.Context().Done():
+				}
+			}))
+			tw.host("chatgpt.com", cgV4, "", addr(srv))
+			cfg := configFor(WebTarget("https://chatgpt.com/"))
+			cfg.Budget = tc.budget
+			r := runProbe(t, probeByID(t, TargetProbes(cfg.Targets[0], cfg, tw.World()), "endpoint:chatgpt.com:direct-ipv4-plain"))
+			d := endpointDetails(t, r)
+			if r.Status != tc.want || d.Failure != tc.code {
+				t.Fatalf("got %s failure %q (%s), want %s %q", r.Status, d.Failure, r.Reason, tc.want, tc.code)
+			}
+			if tc.want == StatusUnknown && (!strings.Contains(r.Reason, "too short to tell") || !strings.Contains(r.Reason, "--timeout 2s") ||
+				r.Error == nil || r.Error.Step != "request" || !r.Error.Timeout) {
+				t.Errorf("reason %q error %+v", r.Reason, r.Error)
+			}
+		})
+	}
+}
