@@ -103,7 +103,8 @@ func TestTimeoutsFor(t *testing.T) {
 	// A long budget lengthens every limit in proportion, so --timeout
 	// helps a slow link; the stretch stops at maxLimitScale.
 	double := timeoutsFor(2 * DefaultBudget)
-	if double.Probe != 2*endpointTimeout || double.TLS != 2*tlsHandshakeTimeout || double.Header != 2*responseHeaderTimeout || double.ShortBudget != 0 {
+	if double.Probe != 2*endpointTimeout || double.TLS != 2*tlsHandshakeTimeout || double.Header != 2*responseHeaderTimeout ||
+		double.DNS != dnsQueryTimeout || double.ShortBudget != 0 {
 		t.Errorf("double budget: %+v", double)
 	}
 	capped := timeoutsFor(5 * time.Minute)
@@ -122,6 +123,10 @@ func TestTimeoutsFor(t *testing.T) {
 		}
 		if tm.Probe >= budget {
 			t.Errorf("budget %s: probe limit %s not inside it", budget, tm.Probe)
+		}
+		// The DNS probes' fixed limits leave room for the system lookup.
+		if tm.DNS > dnsQueryTimeout || tm.DNS >= dnsWhoamiTimeout || tm.DNS >= dnsLookupTimeout {
+			t.Errorf("budget %s: DNS limit %s outgrows the DNS probes' limits", budget, tm.DNS)
 		}
 	}
 }

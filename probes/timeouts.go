@@ -15,7 +15,9 @@ const (
 	// dnsTimeout bounds one name lookup. A healthy resolver answers in well
 	// under 200 ms even from across an ocean; after 2 s the answer is not
 	// coming (Go's resolver would wait 5 s per try), and saying "DNS timed
-	// out" is worth more than waiting.
+	// out" is worth more than waiting. A long budget stretches it no
+	// further than dnsQueryTimeout, the wait the other resolvers get: the
+	// DNS probes' own limits are set around those two.
 	dnsTimeout = 2 * time.Second
 	// connectTimeout bounds the TCP connect over all addresses tried. Three
 	// seconds covers one lost SYN (Linux retransmits after 1 s) but not a
@@ -72,7 +74,7 @@ func timeoutsFor(budget time.Duration) timeouts {
 	by := func(d time.Duration) time.Duration { return time.Duration(float64(d) * scale) }
 	t := timeouts{
 		Probe:       by(endpointTimeout),
-		DNS:         by(dnsTimeout),
+		DNS:         min(by(dnsTimeout), dnsQueryTimeout),
 		Connect:     by(connectTimeout),
 		TLS:         by(tlsHandshakeTimeout),
 		Header:      by(responseHeaderTimeout),
