@@ -12,6 +12,7 @@ const (
 	CauseIPv6Path         = "ipv6-path"
 	CauseVPNProxyTor      = "vpn-proxy-tor"
 	CauseCorporatePolicy  = "corporate-policy"
+	CauseNetworkFilter    = "network-filter"
 	CauseSecuritySoftware = "security-software"
 	CauseBrowserSignature = "browser-signature"
 	CauseFlaggedIP        = "flagged-ip"
@@ -118,6 +119,18 @@ var causes = []Cause{
 			"(X-Forwarded-For, Via) make Cloudflare block it. Only IT can change this.",
 		Severity: Blocking,
 		Remedies: []string{"ask-it-allowlist", "change-network", "contact-support"},
+	},
+	{
+		ID:    CauseNetworkFilter,
+		Title: "A firewall filters OpenAI on this network",
+		Explanation: "Connections to OpenAI's addresses open and are then cut (reset, or a TLS " +
+			"handshake that never gets an answer) while the rest of the network works. A filter " +
+			"between this machine and Cloudflare does that, usually by reading the server name " +
+			"(SNI) the TLS handshake sends: a company or school firewall, the internet provider or " +
+			"a national filter, or security software on this machine. Another network (a phone " +
+			"hotspot) tells them apart: if OpenAI loads there, this network filters it.",
+		Severity: Blocking,
+		Remedies: []string{"change-network", "disable-https-scanning", "ask-it-allowlist"},
 	},
 	{
 		ID:    CauseSecuritySoftware,

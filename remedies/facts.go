@@ -190,6 +190,7 @@ type facts struct {
 	interceptions    func() []interception
 	vpnTorWarp       func() []pathSignal
 	corporateSignals func() []pathSignal
+	filterCuts       func() []obs
 }
 
 func newFacts(s probes.Snapshot, ctx DiagnoseContext) *facts {
@@ -237,6 +238,7 @@ func newFacts(s probes.Snapshot, ctx DiagnoseContext) *facts {
 	f.interceptions = sync.OnceValue(f.findInterceptions)
 	f.vpnTorWarp = sync.OnceValue(f.findVPNTorWarp)
 	f.corporateSignals = sync.OnceValue(f.findCorporateSignals)
+	f.filterCuts = sync.OnceValue(f.findFilterCuts)
 	return f
 }
 

@@ -91,8 +91,11 @@ var rules = []rule{
 		{CauseBrowserState, "the same: nothing local explains the block", "possible"},
 		{CauseFlaggedIP, "a block while only security software or corporate signals explain it", "possible"},
 	}},
+	{name: "network-filter", eval: ruleNetworkFilter, docs: []ruleDoc{
+		{CauseNetworkFilter, "every direct request that failed was reset as it opened or had its TLS handshake reset or unanswered before any certificate, while DNS answered (names the managed-network signals when there are any)", "likely"},
+	}},
 	{name: "corporate", eval: ruleCorporate, docs: []ruleDoc{
-		{CauseCorporatePolicy, "a corporate proxy/PAC/WPAD, Cloudflare Gateway (gateway=on), corporate TLS inspection (Zscaler, Netskope …) or handshakes cut by a firewall, while targets fail", "likely"},
+		{CauseCorporatePolicy, "a corporate proxy/PAC/WPAD, Cloudflare Gateway (gateway=on) or corporate TLS inspection (Zscaler, Netskope …), while targets fail", "likely"},
 	}},
 	{name: "all-pass", eval: ruleAllPass, docs: []ruleDoc{
 		{CauseBrowserState, "every target answers normally from here and nothing blocking was found: the problem is in the browser", "possible"},

@@ -147,8 +147,8 @@ var transportSteps = map[string]bool{"dns": true, "connect": true, "request": tr
 
 func ruleNoConnectivity(f *facts, _ []Finding) []Finding {
 	direct := f.where(func(o obs) bool { return !o.viaProxy() })
-	if len(direct) == 0 {
-		return nil
+	if len(direct) == 0 || len(f.filterCuts()) > 0 {
+		return nil // connections that open and are cut: the filter rule's
 	}
 	onlyDNS := true
 	for _, o := range direct {
