@@ -32,6 +32,12 @@ func ev(r probes.Result, format string, args ...any) Evidence {
 func verdictWords(o obs) string {
 	if !o.answered() {
 		step := o.transportStep()
+		if o.malformed() {
+			if o.r.Error == nil {
+				return "a malformed HTTP answer"
+			}
+			return "a malformed HTTP answer (" + strings.TrimPrefix(o.r.Error.Message, "request: "+o.host+": ") + ")"
+		}
 		if o.r.Error != nil && o.r.Error.Message != "" {
 			return "no answer (" + o.r.Error.Message + ")"
 		}

@@ -153,7 +153,7 @@ func ruleNoConnectivity(f *facts, _ []Finding) []Finding {
 	onlyDNS := true
 	for _, o := range direct {
 		step := o.transportStep()
-		if o.answered() || !transportSteps[step] {
+		if o.answered() || o.malformed() || !transportSteps[step] {
 			return nil
 		}
 		onlyDNS = onlyDNS && step == "dns"
