@@ -7,6 +7,7 @@ const (
 	CauseNoConnectivity   = "no-connectivity"
 	CauseCaptivePortal    = "captive-portal"
 	CauseDNSHijack        = "dns-hijack"
+	CauseDNSFailure       = "dns-failure"
 	CauseGeoRestricted    = "geo-restricted"
 	CauseProxyPath        = "proxy-path"
 	CauseIPv6Path         = "ipv6-path"
@@ -71,6 +72,16 @@ var causes = []Cause{
 			"router rewriting DNS, or a stale cache.",
 		Severity: Blocking,
 		Remedies: []string{"flush-dns", "use-independent-dns", "change-network", "reset-network"},
+	},
+	{
+		ID:    CauseDNSFailure,
+		Title: "DNS resolver failing",
+		Explanation: "The DNS server this machine asks fails (SERVFAIL, no answer, errors) while " +
+			"other DNS servers answer: no name resolves, so nothing loads, although the network " +
+			"itself carries traffic. The router's or provider's resolver is down or overloaded, or " +
+			"a local DNS service (systemd-resolved, dnsmasq) is stuck.",
+		Severity: Blocking,
+		Remedies: []string{"use-independent-dns", "flush-dns", "check-connection", "reset-network"},
 	},
 	{
 		ID:    CauseGeoRestricted,

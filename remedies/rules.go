@@ -39,7 +39,7 @@ var rules = []rule{
 		{CauseDNSHijack, "the system resolver answers with a private, loopback, 0.0.0.0 or non-Cloudflare address while independent resolvers answer Cloudflare's (names the address)", "confirmed"},
 		{CauseDNSHijack, "the system resolver says NXDOMAIN, REFUSED or no address while an independent resolver answers", "likely"},
 		{CauseDNSHijack, "resolvers disagree and the host fails", "possible"},
-		{CauseNoConnectivity, "the system resolver fails (SERVFAIL, timeout) while an independent resolver answers: nothing resolves", "likely"},
+		{CauseDNSFailure, "the system resolver fails (SERVFAIL, timeout) while an independent resolver answers: nothing resolves", "likely"},
 	}},
 	{name: "no-connectivity", eval: ruleNoConnectivity, docs: []ruleDoc{
 		{CauseNoConnectivity, "no direct request got any answer (DNS or connect failures) and no resolver answers or no route exists", "confirmed"},

@@ -128,11 +128,9 @@ func ruleDNS(f *facts, _ []Finding) []Finding {
 			// SERVFAIL, a timeout or an error: the resolver itself is
 			// broken, so nothing resolves and nothing loads, while the
 			// network carries DNS to other servers fine.
-			fnd := newFinding(CauseNoConnectivity, Likely,
+			out = append(out, newFinding(CauseDNSFailure, Likely,
 				fmt.Sprintf("Your resolver fails (%s) while %s answers: with a broken resolver no name resolves, so nothing loads. Switch to another DNS server.", sys.RCode, indep[0].Resolver),
-				evs...)
-			fnd.Remedies = []string{"use-independent-dns", "flush-dns", "check-connection", "reset-network"}
-			out = append(out, fnd)
+				evs...))
 		case !d.Consistent && hasSys && answered(sys) && slices.Contains(f.failing, d.Host):
 			out = append(out, newFinding(CauseDNSHijack, Possible,
 				fmt.Sprintf("Resolvers disagree about %s and it fails from here: a stale cache or a filtering resolver may be involved.", d.Host),

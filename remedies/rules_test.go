@@ -351,8 +351,8 @@ func TestDiagnoseRules(t *testing.T) {
 			s: snap(epFail("chatgpt.com", "direct-ipv4-browser", "dns", "dns: resolve chatgpt.com: SERVFAIL"),
 				epFail("api.openai.com", "default", "dns", "dns: resolve api.openai.com: SERVFAIL"),
 				lookup("chatgpt.com", false, answer("system", "system", "SERVFAIL"), answer("1.1.1.1:53", "udp", "NOERROR", cfAddr))),
-			top: CauseNoConnectivity, topConf: Likely, not: []string{CauseDNSHijack},
-			says: map[string][]string{CauseNoConnectivity: {"Your resolver fails (SERVFAIL)"}},
+			top: CauseDNSFailure, topConf: Likely, not: []string{CauseDNSHijack},
+			says: map[string][]string{CauseDNSFailure: {"Your resolver fails (SERVFAIL)"}},
 		},
 		{
 			name: "DNS hijack to a block page: its certificate is not blamed on security software",

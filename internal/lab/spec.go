@@ -280,7 +280,7 @@ func allSpecs() []spec {
 		{
 			name: "servfail", desc: "hostile: the system resolver answers SERVFAIL to everything; 1.1.1.1 works",
 			dns: dnsServfail, hostile: true,
-			expect: Expectation{Targets: targets(failure(FailureDNS), nil, failure(FailureDNS)), TopCause: "no-connectivity"},
+			expect: Expectation{Targets: targets(failure(FailureDNS), nil, failure(FailureDNS)), TopCause: "dns-failure"},
 		},
 		{
 			name: "reset", desc: "hostile: connections to OpenAI hosts are reset (TCP RST) as soon as they open",
