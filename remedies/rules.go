@@ -48,6 +48,7 @@ var rules = []rule{
 	{name: "clock-skew", eval: ruleClockSkew, docs: []ruleDoc{
 		{CauseClockSkew, "Cloudflare's trace ts, or two Date headers, differ from the local clock by more than 5 minutes; or certificates read as expired/not yet valid on two hosts", "confirmed"},
 		{CauseClockSkew, "one Date header or one certificate-validity error says so", "likely"},
+		{CauseSecuritySoftware, "certificates read as expired or not yet valid while Cloudflare's trace or a Date header agrees with the local clock", "possible"},
 	}},
 	{name: "tls", eval: ruleTLS, docs: []ruleDoc{
 		{CauseSecuritySoftware, "a chain this machine trusts but the public roots do not (names the issuer and product), on requests that are blocked or challenged", "likely"},

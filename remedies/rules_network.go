@@ -257,6 +257,16 @@ func ruleClockSkew(f *facts, _ []Finding) []Finding {
 				humanDuration(worst.skew), dir, worst.source),
 			evs...)}
 	}
+	if len(certErrs) > 0 && len(readings) > 0 {
+		// A trusted clock agrees with this one: the certificates are what
+		// is out of date, as when something in the path re-signs traffic
+		// with a stale certificate of its own.
+		evs := obsLines(certErrs, 3)
+		evs = append(evs, ev(readings[0].r, "%s agrees with this machine's (%s)", readings[0].source, signedDuration(readings[0].skew)))
+		return []Finding{newFinding(CauseSecuritySoftware, Possible,
+			"Certificates read as expired or not yet valid although "+readings[0].source+" agrees with this machine's: the certificates themselves are out of date, as when security software or a filter in the path re-signs traffic with a stale certificate.",
+			evs...)}
+	}
 	if len(certErrs) > 0 {
 		conf := Likely
 		hosts := map[string]bool{}
