@@ -481,8 +481,8 @@ func TestDiagnoseRules(t *testing.T) {
 				epFail("api.openai.com", "default", "tls", "tls: api.openai.com: certificate api.openai.com is outside its validity (2019-01-01T00:00:00Z to 2020-01-01T00:00:00Z) at this machine's time 2026-11-26T09:30:00Z",
 					withFailure("tls_expired"), withTLS(probes.TLSDetails{Chain: []probes.CertInfo{{Subject: "CN=api.openai.com", IssuerCN: "FortiGate CA", IssuerOrg: "Fortinet"}}})),
 				trace("direct", "203.0.113.7", "DE", traceSkew(0))),
-			not:  []string{CauseClockSkew},
-			top:  CauseSecuritySoftware, topConf: Possible,
+			not: []string{CauseClockSkew},
+			top: CauseSecuritySoftware, topConf: Possible,
 			says: map[string][]string{CauseSecuritySoftware: {"Cloudflare's trace clock agrees", "stale certificate"}},
 		},
 
