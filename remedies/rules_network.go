@@ -372,7 +372,13 @@ func ruleTLS(f *facts, _ []Finding) []Finding {
 			trust = "which this machine trusts and the public roots do not"
 		}
 		evs := []Evidence{ev(i.obs[0].r, "TLS for %s is signed by %s, %s", i.obs[0].host, i.name(), trust)}
-		evs = append(evs, obsLines(i.obs, 3)...)
+		if len(failed) > 0 {
+			// The requests the summary speaks of: the blocked ones, not
+			// the API's normal 401.
+			evs = append(evs, obsLines(failed, 3)...)
+		} else {
+			evs = append(evs, obsLines(i.obs, 3)...)
+		}
 		var conf Confidence
 		var summary string
 		switch {
