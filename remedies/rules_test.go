@@ -521,17 +521,54 @@ func TestDiagnoseRules(t *testing.T) {
 			top: CauseIPv6Path, topConf: Possible, has: map[string]Confidence{CauseBrowserState: Possible},
 		},
 		{
+			name: "resolvers disagree and the host fails: DNS possible",
+			s: snap(epFail("chatgpt.com", "direct-ipv4-browser", "connect", "connect: 104.18.32.47:443: timeout"),
+				func() probes.Result {
+					r := lookup("chatgpt.com", false, answer("system", "system", "NOERROR", cfAddr),
+						answer("1.1.1.1:53", "udp", "NOERROR", probes.AddressInfo{IP: "104.18.33.47", Cloudflare: true, Class: "public"}))
+					r.Details.(*probes.DNSLookupDetails).Consistent = false
+					return r
+				}()),
+			top: CauseNoConnectivity, topConf: Likely, has: map[string]Confidence{CauseDNSHijack: Possible},
+			says: map[string][]string{CauseDNSHijack: {"Resolvers disagree about chatgpt.com"}},
+		},
+		{
+			name: "the proxy refuses connections and direct was not tried: proxy likely",
+			s: snap(epFail("chatgpt.com", "proxy-any-browser", "proxy", "proxy: connect proxy.example:3128: connection refused"),
+				probes.Result{ID: "proxy:reach:proxy.example:3128", Kind: probes.KindProxy, Status: probes.StatusFail,
+					Details: &probes.ProxyReachDetails{Proxy: "http://proxy.example:3128", Addr: "proxy.example:3128"}}),
+			top: CauseProxyPath, topConf: Likely,
+			says: map[string][]string{CauseProxyPath: {"nothing was tried without it"}},
+		},
+		{
+			name: "a country off OpenAI's list while everything works: geo possible",
+			s: snap(concat(web("chatgpt.com", vOK), one(ep("api.openai.com", "default", vMissing), trace("direct", "203.0.113.7", "RU"),
+				probes.Result{ID: "identity:public-ip", Kind: probes.KindIdentity, Status: probes.StatusWarn,
+					Details: &probes.PublicIPDetails{TraceIP: "203.0.113.7", TraceLoc: "RU", CountrySupported: new(false), SupportedListDate: "2026-08-05"}}))...),
+			top: CauseGeoRestricted, topConf: Possible,
+			says: map[string][]string{CauseGeoRestricted: {"RU"}},
+		},
+		{
+			name: "an unmarked 429 through Cloudflare: rate limit likely",
+			s:    snap(concat(web("chatgpt.com", probes.Verdict{Kind: probes.VerdictCFUnknown, Status: 429, Cloudflare: true, Summary: "HTTP 429 through Cloudflare"}))...),
+			top:  CauseRateLimited, topConf: Likely,
+		},
+		{
 			name: "no IPv6 route: failing IPv6 cells are not news",
 			s: snap(ep("chatgpt.com", "direct-ipv4-browser", vOK),
 				epFail("chatgpt.com", "direct-ipv6-browser", "connect", "connect: network is unreachable"), egress(true, false, nil)),
 			top: CauseBrowserState, topConf: Possible, only: true,
 		},
 	}
+	produced := map[string]bool{} // cause + "/" + confidence, across the table
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			got := Diagnose(tc.s, tc.ctx)
 			if len(got) == 0 {
 				t.Fatalf("no findings")
+			}
+			for _, f := range got {
+				produced[f.Cause+"/"+string(f.Confidence)] = true
 			}
 			checkInvariants(t, tc.s, got)
 			if got[0].Cause != tc.top || got[0].Confidence != tc.topConf {
@@ -570,6 +607,16 @@ func TestDiagnoseRules(t *testing.T) {
 				}
 			}
 		})
+	}
+	// Every row of the rules table in docs/causes.md is something a case
+	// above produces: the documentation never promises an untested rule.
+	for _, r := range rules {
+		for _, d := range r.docs {
+			conf, _, _ := strings.Cut(d.Confidence, " ")
+			if !produced[d.Cause+"/"+conf] {
+				t.Errorf("rule %s: no case produces %s/%s (%s)", r.name, d.Cause, conf, d.Trigger)
+			}
+		}
 	}
 }
 
