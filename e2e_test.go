@@ -240,3 +240,41 @@ func TestFixErrorsExit2(t *testing.T) {
 		}
 	}
 }
+
+// TestEmptyAddressesTurnProbesOff: --compare-resolver "" and --egress-probe
+// "" (with --doh-url "") stop every query to a public resolver; the egress
+// probe says it was skipped and the DNS lookups that they had nothing to
+// compare with.
+func TestEmptyAddressesTurnProbesOff(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end")
+	}
+	l, err := lab.Start("healthy", lab.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	args := append([]string{"check", "--json", "--compare-resolver", "", "--egress-probe", "", "--doh-url", ""}, l.Args()...)
+	out, errOut, code := runBinary(t, l.Env(), args...)
+	if code != 0 {
+		t.Fatalf("exit %d\nstderr: %s", code, errOut)
+	}
+	var egress, lookups int
+	for _, r := range decodeDoc(t, out).Results {
+		switch {
+		case r.ID == "identity:egress":
+			egress++
+			if r.Status != "skipped" || !strings.Contains(r.Reason, "no egress probe") {
+				t.Errorf("egress probe: %s, %q", r.Status, r.Reason)
+			}
+		case r.Kind == "dns" && strings.HasPrefix(r.ID, "dns:lookup"):
+			lookups++
+			if !strings.Contains(r.Reason, "no independent resolver is configured") {
+				t.Errorf("%s: %s, %q", r.ID, r.Status, r.Reason)
+			}
+		}
+	}
+	if egress != 1 || lookups == 0 {
+		t.Errorf("found %d egress and %d DNS lookup results", egress, lookups)
+	}
+}
