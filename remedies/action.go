@@ -123,6 +123,10 @@ type Action struct {
 	// Mutate changes the probe configuration for the re-check only
 	// (bypass-proxy sets BypassProxy).
 	Mutate func(*probes.Config) `json:"-"`
+	// Suspect names what a what-if re-check (KindReprobe) leaves out ("the
+	// proxy"), for its verdict: "works without the proxy: the proxy is the
+	// cause".
+	Suspect string `json:"-"`
 }
 
 // ActionEnv is what planning needs to know about this machine. Tools are
