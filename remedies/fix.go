@@ -27,8 +27,10 @@ var (
 
 // FixError is a Fix failure: Kind for errors.Is, Msg for people.
 type FixError struct {
+	// Kind is one of the Err values above, for the exit code.
 	Kind error
-	Msg  string
+	// Msg says what happened and what to do instead.
+	Msg string
 }
 
 func (e *FixError) Error() string { return e.Msg }

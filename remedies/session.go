@@ -94,6 +94,8 @@ func (r ActionRecord) Line() string {
 // data; its owner (the fix command, or a future dashboard) appends to it
 // from one goroutine.
 type Session struct {
+	// Records are the actions in the order they happened; the ticket's
+	// "already tried" reads them oldest first.
 	Records []ActionRecord `json:"records"`
 }
 
