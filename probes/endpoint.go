@@ -84,9 +84,7 @@ type EndpointDetails struct {
 	// x-ratelimit-*, date, location …), sanitised. Never cookies.
 	Headers map[string]string `json:"headers,omitempty"`
 	// BodyBytes is how much of the body was read; BodyTruncated says the cap
-	// (256 KiB), the deadline, a broken connection or a corrupt encoding
-	// stopped the read. Truncated below the cap means the page did not
-	// arrive whole.
+	// (256 KiB) or the deadline stopped the read.
 	BodyBytes     int64 `json:"body_bytes"`
 	BodyTruncated bool  `json:"body_truncated,omitempty"`
 	// BodyExcerpt is the start of the body as sanitised text, for evidence.
