@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"time"
 
 	"github.com/gptdoctor/gptdoctor/probes"
 	"github.com/gptdoctor/gptdoctor/remedies"
@@ -61,8 +62,20 @@ func (s *session) probe(ctx context.Context, mutate func(*probes.Config), progre
 	if mutate != nil {
 		mutate(&cfg)
 	}
-	plan := probes.BuildPlan(cfg, s.world, probes.ReadDesktopProxy(ctx, s.world))
-	run := (&probes.Engine{Clock: s.world.Clock, Budget: cfg.Budget}).Start(ctx, plan)
+	// Reading the desktop proxy settings (up to desktopReadTimeout) spends
+	// the run's budget too: it is bounded by it, and the probes get what
+	// is left, so --timeout bounds the whole run.
+	budget := cfg.Budget
+	if budget <= 0 {
+		budget = probes.DefaultBudget
+	}
+	start := time.Now()
+	dctx, cancel := context.WithTimeout(ctx, budget)
+	desktop := probes.ReadDesktopProxy(dctx, s.world)
+	cancel()
+	plan := probes.BuildPlan(cfg, s.world, desktop)
+	rest := max(budget-time.Since(start), time.Nanosecond) // zero would mean the default budget
+	run := (&probes.Engine{Clock: s.world.Clock, Budget: rest}).Start(ctx, plan)
 	if !s.opts.json && isTerminal(progress) {
 		total, done := len(plan.Probes), 0
 		for range run.Results() {

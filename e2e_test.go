@@ -178,8 +178,11 @@ func mustUnmarshal(t *testing.T, raw json.RawMessage, v any) {
 }
 
 // TestFixBypassProxyThroughTheBinary applies the bypass-proxy remedy in the
-// proxy scenario (1020 through the proxy, fine direct) and expects the
-// before/after record to show the fix.
+// proxy scenario (1020 through the proxy, fine direct). The re-check
+// without the proxy changes nothing on the machine, so the result confirms
+// the proxy as the cause instead of claiming a fix, and exits 1: the
+// problem remains until the proxy is turned off. The plan goes to stderr,
+// the result to stdout.
 func TestFixBypassProxyThroughTheBinary(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end")
@@ -192,18 +195,23 @@ func TestFixBypassProxyThroughTheBinary(t *testing.T) {
 	args := append([]string{"fix", "bypass-proxy", "--yes"}, l.Args()...)
 	out, errOut, code := runBinary(t, l.Env(), args...)
 	assertClean(t, "stdout", out)
-	if code != 0 {
-		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
+	if code != exitProblem {
+		t.Fatalf("exit %d, want 1\nstdout: %s\nstderr: %s", code, out, errOut)
 	}
-	for _, want := range []string{"before:", "1020", "after:", "result: fixed"} {
+	for _, want := range []string{"before:", "1020", "after:", "result: confirmed: works without the proxy: the proxy is the cause (nothing was changed; turn the proxy off to fix it)"} {
 		if !bytes.Contains(out, []byte(want)) {
-			t.Errorf("output lacks %q:\n%s", want, out)
+			t.Errorf("stdout lacks %q:\n%s", want, out)
+		}
+	}
+	for _, plan := range []string{"bypass-proxy: Re-check without the proxy", "privilege:", "risk:", "re-checking"} {
+		if !bytes.Contains(errOut, []byte(plan)) || bytes.Contains(out, []byte(plan)) {
+			t.Errorf("%q belongs on stderr only\nstdout: %s\nstderr: %s", plan, out, errOut)
 		}
 	}
 
 	// --json carries the record in the document.
 	out, _, code = runBinary(t, l.Env(), append([]string{"fix", "bypass-proxy", "--yes", "--json"}, l.Args()...)...)
-	if code != 0 {
+	if code != exitProblem {
 		t.Fatalf("--json exit %d", code)
 	}
 	var doc struct {
@@ -217,12 +225,14 @@ func TestFixBypassProxyThroughTheBinary(t *testing.T) {
 	if err := json.Unmarshal(out, &doc); err != nil {
 		t.Fatalf("not JSON: %v\n%s", err, out)
 	}
-	if len(doc.Actions) != 1 || doc.Actions[0].Outcome != "fixed" || !strings.Contains(doc.Actions[0].Before, "1020") {
+	if len(doc.Actions) != 1 || doc.Actions[0].Outcome != "confirmed" || !strings.Contains(doc.Actions[0].Before, "1020") ||
+		!strings.Contains(doc.Actions[0].After, "200 OK") {
 		t.Fatalf("actions = %+v", doc.Actions)
 	}
-	// The document describes the last check, the one after the action.
-	if doc.Outcome.Status != "reachable" {
-		t.Errorf("document outcome %q, want reachable (the re-check without the proxy)", doc.Outcome.Status)
+	// The document describes the machine as it is: the re-check without
+	// the proxy was a what-if, and the proxy still blocks.
+	if doc.Outcome.Status != "problem" {
+		t.Errorf("document outcome %q, want problem (the machine still goes through the proxy)", doc.Outcome.Status)
 	}
 }
 
@@ -238,5 +248,43 @@ func TestFixErrorsExit2(t *testing.T) {
 		if code != exitCannotRun || !bytes.HasPrefix(errOut, []byte("gptdoctor: ")) {
 			t.Errorf("%v: exit %d, stderr %q", args, code, errOut)
 		}
+	}
+}
+
+// TestEmptyAddressesTurnProbesOff: --compare-resolver "" and --egress-probe
+// "" (with --doh-url "") stop every query to a public resolver; the egress
+// probe says it was skipped and the DNS lookups that they had nothing to
+// compare with.
+func TestEmptyAddressesTurnProbesOff(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end")
+	}
+	l, err := lab.Start("healthy", lab.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	args := append([]string{"check", "--json", "--compare-resolver", "", "--egress-probe", "", "--doh-url", ""}, l.Args()...)
+	out, errOut, code := runBinary(t, l.Env(), args...)
+	if code != 0 {
+		t.Fatalf("exit %d\nstderr: %s", code, errOut)
+	}
+	var egress, lookups int
+	for _, r := range decodeDoc(t, out).Results {
+		switch {
+		case r.ID == "identity:egress":
+			egress++
+			if r.Status != "skipped" || !strings.Contains(r.Reason, "no egress probe") {
+				t.Errorf("egress probe: %s, %q", r.Status, r.Reason)
+			}
+		case r.Kind == "dns" && strings.HasPrefix(r.ID, "dns:lookup"):
+			lookups++
+			if !strings.Contains(r.Reason, "no independent resolver is configured") {
+				t.Errorf("%s: %s, %q", r.ID, r.Status, r.Reason)
+			}
+		}
+	}
+	if egress != 1 || lookups == 0 {
+		t.Errorf("found %d egress and %d DNS lookup results", egress, lookups)
 	}
 }

@@ -70,18 +70,29 @@ func cmdFix(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 
 	fmt.Fprintln(stderr, "Checking first, so the result can be compared …")
 	before := s.probe(ctx, nil, stderr)
-	latest := before // the document describes the last check: after the action when it re-checked
+	// The document describes the last check of the machine as it is: after
+	// the action when it re-checked. A what-if re-check (bypass-proxy) ran
+	// with a configuration the machine does not have, so it only shows in
+	// the action's record.
+	latest := before
 	var sess remedies.Session
+	// The plan and the questions go to stderr, where "Checking first" went:
+	// with stdout redirected the person still sees what they are asked.
+	// Stdout carries the result, or the document with --json.
 	out := stdout
 	if o.json {
-		out = stderr // the plan and prompts go to the terminal; stdout carries the document
+		out = stderr
 	}
 	deps := remedies.FixDeps{
 		Runner: runner,
 		Out:    out,
+		Plan:   stderr,
 		Probe: func(ctx context.Context, mutate func(*probes.Config)) probes.Snapshot {
-			latest = s.probe(ctx, mutate, stderr)
-			return latest
+			snap := s.probe(ctx, mutate, stderr)
+			if mutate == nil {
+				latest = snap
+			}
+			return snap
 		},
 		Before:   before,
 		Env:      env,
@@ -89,7 +100,7 @@ func cmdFix(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		Session:  &sess,
 	}
 	if isTerminal(stdin) {
-		deps.Confirm = prompter(stdin, out)
+		deps.Confirm = prompter(stdin, stderr)
 	}
 	rec, fixErr := remedies.Fix(ctx, pos[0], remedies.FixOptions{Yes: ff.yes, DryRun: ff.dryRun}, deps)
 	s.actions = sess.Records
@@ -114,7 +125,9 @@ func knownAction(id string) bool {
 
 // fixExitCode: 0 the remedy ran (or a dry run / instructions were shown) and
 // nothing got worse; 1 it ran but the problem remains, made things worse,
-// failed, or was declined; 2 it could not run here at all.
+// failed, or was declined, or it was a what-if re-check (confirmed or
+// ruled-out), which changes nothing, so the problem remains; 2 it could
+// not run here at all.
 func fixExitCode(rec remedies.ActionRecord, err error) int {
 	switch {
 	case errors.Is(err, remedies.ErrUnavailable), errors.Is(err, remedies.ErrToolMissing),
@@ -125,7 +138,8 @@ func fixExitCode(rec remedies.ActionRecord, err error) int {
 		return exitProblem
 	}
 	switch rec.Outcome {
-	case remedies.OutcomeUnchanged, remedies.OutcomeWorse, remedies.OutcomeFailed, remedies.OutcomeDeclined:
+	case remedies.OutcomeUnchanged, remedies.OutcomeWorse, remedies.OutcomeFailed, remedies.OutcomeDeclined,
+		remedies.OutcomeConfirmed, remedies.OutcomeRuledOut:
 		return exitProblem
 	}
 	return exitOK

@@ -90,10 +90,10 @@ func newFlagSet(name string, spec flagSpec, extra func(*flag.FlagSet)) *parsedFl
 		fs.Var(&p.targets, "target", "`URL` to probe instead of the defaults (repeatable)")
 		fs.StringVar(&p.statusURL, "status-url", probes.DefaultStatusURL, "Statuspage-compatible summary `URL` (\"\" skips)")
 		fs.StringVar(&p.resolver, "resolver", "", "DNS server `IP[:port]` to use instead of the system resolver")
-		fs.Var(&p.resolvers, "compare-resolver", "independent DNS server `IP[:port]` to compare with (repeatable)")
+		fs.Var(&p.resolvers, "compare-resolver", "independent DNS server `IP[:port]` to compare with (repeatable; \"\" for none)")
 		fs.StringVar(&p.dohURL, "doh-url", probes.DefaultDoHURL, "DNS-over-HTTPS endpoint `URL` to compare with (\"\" skips)")
 		fs.StringVar(&p.captiveURL, "captive-url", probes.DefaultCaptiveURL, "plain-HTTP `URL` answering 204, for the captive-portal check (\"\" skips)")
-		fs.Var(&p.egress, "egress-probe", "`IP:port` whose route names the egress interface (repeatable)")
+		fs.Var(&p.egress, "egress-probe", "`IP:port` whose route names the egress interface (repeatable; \"\" for none)")
 		fs.Var(&p.connectTo, "connect-to", "connect to IP:port TO whenever IP:port FROM is dialled: `FROM=TO` (repeatable)")
 		fs.Var(&p.caFiles, "ca-file", "PEM `FILE` of roots you trust as your own, e.g. a corporate inspection CA (repeatable)")
 		fs.StringVar(&p.publicCA, "public-ca-file", "", "PEM `FILE` replacing the bundled public root set")
@@ -287,7 +287,7 @@ func (p *parsedFlags) options(lookupEnv func(string) (string, bool)) (options, e
 			return o, err
 		}
 	}
-	if rs := pick(p.resolvers, file.Resolvers); rs != nil {
+	if rs, ok := pickList(set["compare-resolver"], p.resolvers, file.Resolvers); ok {
 		o.cfg.Resolvers = nil
 		for _, r := range rs {
 			a, err := dnsServerAddr("--compare-resolver", r)
@@ -297,7 +297,7 @@ func (p *parsedFlags) options(lookupEnv func(string) (string, bool)) (options, e
 			o.cfg.Resolvers = append(o.cfg.Resolvers, a)
 		}
 	}
-	if eps := pick(p.egress, file.EgressProbes); eps != nil {
+	if eps, ok := pickList(set["egress-probe"], p.egress, file.EgressProbes); ok {
 		o.cfg.EgressProbes = nil
 		for _, e := range eps {
 			ap, err := netip.ParseAddrPort(e)
@@ -345,15 +345,25 @@ func (p *parsedFlags) options(lookupEnv func(string) (string, bool)) (options, e
 	return o, nil
 }
 
-// pick prefers the flag values, then the file's; nil means neither set.
-func pick(flagVals listFlag, fileVals []string) []string {
-	if len(flagVals) > 0 {
-		return flagVals
+// pickList takes a repeatable flag when given, else the file's list when
+// the file has the key, with empty entries dropped; ok is false when
+// neither says anything, so the default stands. An explicit empty value
+// (--egress-probe "" or egress_probes = []) therefore means none: a
+// network that forbids queries to public resolvers can turn them off.
+func pickList(flagSet bool, flagVals listFlag, fileVals []string) (vals []string, ok bool) {
+	src := fileVals
+	switch {
+	case flagSet:
+		src = flagVals
+	case fileVals == nil:
+		return nil, false
 	}
-	if len(fileVals) > 0 {
-		return fileVals
+	for _, v := range src {
+		if strings.TrimSpace(v) != "" {
+			vals = append(vals, v)
+		}
 	}
-	return nil
+	return vals, true
 }
 
 // dnsServerAddr checks a resolver flag with the probes' own rule

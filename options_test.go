@@ -1,8 +1,10 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -86,6 +88,68 @@ api_key_env = "FILE_KEY"
 	}
 	if o.configPath != cfgPath {
 		t.Fatalf("configPath %q", o.configPath)
+	}
+}
+
+// TestOptionsEmptyListMeansNone: an explicit empty value turns the
+// comparison resolvers and egress probes off, by flag or in the file, so a
+// network that forbids queries to public resolvers can stop them; an absent
+// key keeps the defaults, and a flag still wins over the file.
+func TestOptionsEmptyListMeansNone(t *testing.T) {
+	writeConfig := func(t *testing.T, body string) string {
+		t.Helper()
+		path := filepath.Join(t.TempDir(), "c.toml")
+		if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	none := writeConfig(t, "resolvers = []\negress_probes = []\n")
+	tests := []struct {
+		name                string
+		args                []string
+		resolvers, egresses int
+	}{
+		{"flags", []string{"--compare-resolver", "", "--egress-probe", ""}, 0, 0},
+		{"file", []string{"--config", none}, 0, 0},
+		{"key absent keeps the defaults", []string{"--config", writeConfig(t, "timeout = \"4s\"\n")}, 2, 2},
+		{"flag wins over the file", []string{"--config", none, "--compare-resolver", "9.9.9.9"}, 1, 0},
+		{"empty entries are dropped", []string{"--compare-resolver", "", "--compare-resolver", "9.9.9.9"}, 1, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o, err := parseCheck(t, tt.args...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(o.cfg.Resolvers) != tt.resolvers || len(o.cfg.EgressProbes) != tt.egresses {
+				t.Fatalf("resolvers %q, egress probes %q; want %d and %d", o.cfg.Resolvers, o.cfg.EgressProbes, tt.resolvers, tt.egresses)
+			}
+		})
+	}
+}
+
+// TestOptionsListsMerge: connect_to and ca_files add to the flags (file
+// first) instead of being replaced by them, as the README says.
+func TestOptionsListsMerge(t *testing.T) {
+	dir := t.TempDir()
+	fileCA, flagCA := filepath.Join(dir, "file.pem"), filepath.Join(dir, "flag.pem")
+	for _, f := range []string{fileCA, flagCA} {
+		if err := os.WriteFile(f, nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfgPath := filepath.Join(dir, "c.toml")
+	body := fmt.Sprintf("connect_to = [\"192.0.2.1:443=127.0.0.1:1\"]\nca_files = [%q]\n", fileCA)
+	if err := os.WriteFile(cfgPath, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	o, err := parseCheck(t, "--config", cfgPath, "--connect-to", "192.0.2.2:443=127.0.0.1:2", "--ca-file", flagCA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(o.connectTo) != 2 || !slices.Equal(o.caFiles, []string{fileCA, flagCA}) {
+		t.Fatalf("connect-to %v, CA files %q", o.connectTo, o.caFiles)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 
@@ -52,12 +53,24 @@ const (
 
 func (*APIKeyDetails) details() {}
 
+// APIKeyHosts are the hosts an OpenAI API key belongs to. The key is sent
+// to no other host: an API target elsewhere (api.example.com, a gateway
+// under /v1/) is still probed, but without the key, which it must never
+// see.
+var APIKeyHosts = []string{"api.openai.com"}
+
+// keyHost reports whether the key may be sent to t.
+func keyHost(t Target) bool {
+	return slices.Contains(APIKeyHosts, strings.ToLower(t.Host()))
+}
+
 // APIKeyProbe checks the user's API key with one authenticated GET of the
-// first API target (api.openai.com/v1/models by default) on the route a Go
-// program here would take. It is skipped without a key or an API target,
-// and never sends the key over plain HTTP or on to a redirect. The key is
-// masked in everything the result holds, including transport errors and
-// whatever the server echoes back.
+// first API target on a host in APIKeyHosts (api.openai.com/v1/models by
+// default) on the route a Go program here would take. It is skipped without
+// a key or such a target, and never sends the key to another host, over
+// plain HTTP or on to a redirect. The key is masked in everything the
+// result holds, including transport errors and whatever the server echoes
+// back.
 func APIKeyProbe(cfg Config, w World) Probe {
 	tm := timeoutsFor(cfg.Budget)
 	const title = "OpenAI API key"
@@ -65,22 +78,32 @@ func APIKeyProbe(cfg Config, w World) Probe {
 	if env == "" {
 		env = DefaultAPIKeyEnv
 	}
-	var target *Target
+	// target is the first API target the key belongs to; other is the
+	// first API target, named when the key is withheld from it.
+	var target, other *Target
 	for i := range cfg.Targets {
-		if cfg.Targets[i].Kind == TargetAPI {
-			target = &cfg.Targets[i]
-			break
+		t := &cfg.Targets[i]
+		if t.Kind != TargetAPI {
+			continue
+		}
+		if other == nil {
+			other = t
+		}
+		if target == nil && keyHost(*t) {
+			target = t
 		}
 	}
 	p := Probe{ID: "apikey:openai", Kind: KindAPIKey, Title: title, Timeout: tm.Probe}
 	if target != nil {
 		p.Target = target.URL
+	} else if other != nil {
+		p.Target = other.URL
 	}
 	p.Run = func(ctx context.Context) Result {
 		skip := func(reason string) Result {
 			return Result{Title: title, Status: StatusSkipped, Reason: reason, Details: &APIKeyDetails{EnvVar: env, Outcome: KeyUnknown}}
 		}
-		if target == nil {
+		if other == nil {
 			return skip("no API target configured")
 		}
 		key := ""
@@ -90,6 +113,9 @@ func APIKeyProbe(cfg Config, w World) Probe {
 		key = strings.TrimSpace(key)
 		if key == "" {
 			return skip("no " + env + " set")
+		}
+		if target == nil {
+			return skip("the OpenAI key is only sent to " + strings.Join(APIKeyHosts, ", ") + ", not to " + defaultClean(other.Host()))
 		}
 		if u, err := url.Parse(target.URL); err != nil || u.Scheme != "https" {
 			return skip("the API key is only sent over HTTPS, and " + defaultClean(target.Host()) + " is not an https URL")

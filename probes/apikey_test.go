@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -102,7 +103,7 @@ func TestAPIKeyProbeSkips(t *testing.T) {
 	if r := runProbe(t, APIKeyProbe(cfg, tw.World())); r.Status != StatusSkipped || r.Reason != "no API target configured" {
 		t.Errorf("no API target: %s %q", r.Status, r.Reason)
 	}
-	cfg.Targets = []Target{APITarget("http://api.internal.test/v1/models")}
+	cfg.Targets = []Target{APITarget("http://api.openai.com/v1/models")}
 	if r := runProbe(t, APIKeyProbe(cfg, tw.World())); r.Status != StatusSkipped || !strings.Contains(r.Reason, "only sent over HTTPS") {
 		t.Errorf("plain http: %s %q", r.Status, r.Reason)
 	}
@@ -193,4 +194,51 @@ func TestAPIKeyNeverInResultOnRedirect(t *testing.T) {
 		t.Fatalf("not the redirect path: %s %s %+v", r.Status, r.Reason, d)
 	}
 	assertClean(t, r, key)
+}
+
+// TestAPIKeyOnlyToOpenAI: an API target on another host (a user's
+// --target https://api.example.com/) never sees the key; with the
+// OpenAI API also configured, the key goes there and only there.
+func TestAPIKeyOnlyToOpenAI(t *testing.T) {
+	const key = "sk-canaryOtherHost0123456789"
+	tw := newTestWorld(t)
+	var mu sync.Mutex
+	seen := map[string]string{} // host -> Authorization it received
+	srv := tw.serve(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen[r.Host] = r.Header.Get("Authorization")
+		mu.Unlock()
+		cfHeaders(w)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"object":"list","data":[]}`)
+	}), testCAs().public.leaf("api.example.com", "api.openai.com"))
+	tw.host("api.example.com", "192.0.2.80", "", addr(srv))
+	tw.host("api.openai.com", apiV4, "", addr(srv))
+	tw.setEnv("OPENAI_API_KEY", key)
+
+	other, err := ParseTarget("https://api.example.com/")
+	if err != nil || other.Kind != TargetAPI {
+		t.Fatalf("ParseTarget: %+v %v", other, err)
+	}
+	cfg := DefaultConfig()
+	cfg.Targets = []Target{other, APITarget("https://api.example.com/v1/models")}
+	p := APIKeyProbe(cfg, tw.World())
+	r := runProbe(t, p)
+	if r.Status != StatusSkipped || r.Reason != "the OpenAI key is only sent to api.openai.com, not to api.example.com" || p.Target != "https://api.example.com/" {
+		t.Errorf("other host: %s %q target %s", r.Status, r.Reason, p.Target)
+	}
+	if auth, ok := seen["api.example.com"]; ok {
+		t.Errorf("api.example.com was contacted with Authorization %q", auth)
+	}
+
+	cfg.Targets = append(cfg.Targets, APITarget("https://api.openai.com/v1/models"))
+	p = APIKeyProbe(cfg, tw.World())
+	if r := runProbe(t, p); r.Status != StatusPass || p.Target != "https://api.openai.com/v1/models" {
+		t.Errorf("with api.openai.com: %s %q target %s", r.Status, r.Reason, p.Target)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if _, ok := seen["api.example.com"]; ok || seen["api.openai.com"] != "Bearer "+key {
+		t.Errorf("requests seen: api.example.com %v, api.openai.com carried the key %v", ok, seen["api.openai.com"] == "Bearer "+key)
+	}
 }

@@ -86,6 +86,13 @@ func readBody(resp *http.Response, limit int64, deadline time.Time, decode bool)
 	return out
 }
 
+// cutShort reports that an endpoint's body stopped before its end for a
+// reason other than the cap: the read deadline (a server that drips or
+// stalls), a broken connection or a corrupt encoding.
+func cutShort(d *EndpointDetails) bool {
+	return d.BodyTruncated && d.BodyBytes < maxBody
+}
+
 // readStopped records why a read ended before the body did.
 func readStopped(out bodyRead, err error, expired bool, encoding string) bodyRead {
 	out.Truncated = true

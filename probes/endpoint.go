@@ -307,7 +307,7 @@ func endpointProbe(t Target, id, title string, v Variant, w World, tm timeouts) 
 // answer, the step and cause.
 //
 // Status: a healthy verdict passes (warns when TLS is re-signed on the
-// way); a Cloudflare challenge warns, because a browser with JavaScript
+// way, or when the body stalled or broke off before its end); a Cloudflare challenge warns, because a browser with JavaScript
 // and cookies can pass it and a terminal client never can, so it is not a
 // block; blocks and errors fail; a request without an answer fails, except
 // that a family the host or machine lacks is skipped and a run that was
@@ -333,7 +333,8 @@ func runEndpoint(ctx context.Context, t Target, v Variant, w World, tm timeouts)
 
 	verdict := Classify(ClassifyInput{Status: d.StatusCode, Header: fr.Header, Body: fr.Body, ExpectCloudflare: t.ExpectCloudflare})
 	d.Verdict = verdict
-	d.Expected = t.IsHealthy(verdict.Kind) && fr.Cut == ""
+	healthy := t.IsHealthy(verdict.Kind)
+	d.Expected = healthy && fr.Cut == "" && !cutShort(&d)
 	res.Evidence = responseEvidence(&d, fr.BodyNote)
 	switch {
 	case fr.Cut != "":
@@ -341,6 +342,13 @@ func runEndpoint(ctx context.Context, t Target, v Variant, w World, tm timeouts)
 		res.Status = StatusFail
 		res.Reason = fr.Cut
 		res.Error = &StepError{Step: "request", Message: "request: " + host + ": " + fr.Cut}
+	case healthy && cutShort(&d):
+		// The start looked normal, but a page that stalls or breaks off
+		// is not one a browser can use. A block or challenge page is
+		// still recognised from its start, so those keep their verdict.
+		res.Status = StatusWarn
+		res.Reason = fmt.Sprintf("the page from %s started (HTTP %d) but did not arrive whole: %s", host, d.StatusCode, orWords(fr.BodyNote, "the body ended early"))
+		res.Error = &StepError{Step: "read", Message: "read: " + host + ": " + orWords(fr.BodyNote, "the body ended early")}
 	case d.Expected:
 		res.Status = StatusPass
 		if verdict.Kind == VerdictOK {

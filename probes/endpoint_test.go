@@ -525,3 +525,58 @@ func TestReasonNamesStatusOnce(t *testing.T) {
 		t.Errorf("%s %q", r.Status, r.Reason)
 	}
 }
+
+// TestEndpointBodyCutShort: a page whose start looks normal but which
+// stalls or breaks off is not a healthy answer; the 256 KiB cap is. A
+// block page is still a block when it stalls.
+func TestEndpointBodyCutShort(t *testing.T) {
+	stall := func(status int, start string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			cfHeaders(w)
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(status)
+			_, _ = io.WriteString(w, start)
+			w.(http.Flusher).Flush()
+			<-r.Context().Done()
+		}
+	}
+	cases := []struct {
+		name    string
+		h       http.HandlerFunc
+		status  Status
+		verdict VerdictKind
+		reason  string
+	}{
+		{"stalls after six bytes", stall(200, "<html>"), StatusWarn, VerdictOK,
+			"the page from chatgpt.com started (HTTP 200) but did not arrive whole: stopped reading after 6 bytes"},
+		{"breaks off", func(w http.ResponseWriter, r *http.Request) {
+			cfHeaders(w)
+			w.Header().Set("Content-Length", "1000")
+			_, _ = io.WriteString(w, "<html><head>")
+			w.(http.Flusher).Flush()
+			panic(http.ErrAbortHandler) // resets the stream mid-body
+		}, StatusWarn, VerdictOK, "the page from chatgpt.com started (HTTP 200) but did not arrive whole: body read failed after 12 bytes"},
+		{"block page that stalls", stall(403, "error code: 1020"), StatusFail, VerdictCFBlock, ""},
+		{"page over the cap", func(w http.ResponseWriter, r *http.Request) {
+			okPage(w, r)
+			_, _ = io.WriteString(w, strings.Repeat("<p>chat</p>", maxBody/8))
+		}, StatusPass, VerdictOK, "chatgpt.com answered normally (HTTP 200)"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			tw := newTestWorld(t)
+			tw.host("chatgpt.com", cgV4, "", addr(tw.serve(tc.h)))
+			cfg := configFor(WebTarget("https://chatgpt.com/"))
+			cfg.Budget = hostileBudget
+			r := runProbe(t, probeByID(t, TargetProbes(cfg.Targets[0], cfg, tw.World()), "endpoint:chatgpt.com:direct-ipv4-plain"))
+			d := endpointDetails(t, r)
+			if r.Status != tc.status || d.Verdict.Kind != tc.verdict || !strings.HasPrefix(r.Reason, tc.reason) {
+				t.Errorf("got %s %s %q", r.Status, d.Verdict.Kind, r.Reason)
+			}
+			if d.Expected != (tc.status == StatusPass) || (r.Error != nil && r.Error.Step == "read") != (tc.status == StatusWarn) {
+				t.Errorf("expected %v, error %+v", d.Expected, r.Error)
+			}
+		})
+	}
+}

@@ -130,7 +130,10 @@ func responseEvidence(d *EndpointDetails, bodyNote string) []string {
 		ev = append(ev, "clock: "+skewWords(*d.ClockSkew))
 	}
 	if bodyNote != "" {
-		ev = append(ev, "body: "+bodyNote)
+		if !strings.HasPrefix(bodyNote, "body ") {
+			bodyNote = "body: " + bodyNote
+		}
+		ev = append(ev, bodyNote)
 	} else if d.BodyExcerpt != "" && d.StatusCode >= 400 {
 		ev = append(ev, "body: "+sanitize.LineN(d.BodyExcerpt, 120))
 	}

@@ -3,6 +3,7 @@ package probes
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -79,6 +80,7 @@ func MatrixDerivation(cfg Config) Derivation {
 			prefix := "endpoint:" + wt.label + ":"
 			var cells []MatrixCell
 			var failReason string
+			var badReasons []string // what answered cells that were neither fine nor blocked got
 			for _, r := range results {
 				if r.Kind != KindEndpoint || !strings.HasPrefix(r.ID, prefix) {
 					continue
@@ -87,12 +89,15 @@ func MatrixDerivation(cfg Config) Derivation {
 				if c.Status == StatusFail && !c.Answered && failReason == "" {
 					failReason = r.Reason
 				}
+				if unwell(c) && !slices.Contains(badReasons, r.Reason) {
+					badReasons = append(badReasons, r.Reason)
+				}
 				cells = append(cells, c)
 			}
 			if len(cells) == 0 {
 				continue
 			}
-			out = append(out, summariseMatrix(wt.t, wt.label, cells, failReason))
+			out = append(out, summariseMatrix(wt.t, wt.label, cells, failReason, badReasons))
 		}
 		return out
 	}
@@ -117,10 +122,18 @@ func matrixCell(r Result, suffix string) MatrixCell {
 	return c
 }
 
-// summariseMatrix builds the matrix result for one target.
-func summariseMatrix(t Target, label string, cells []MatrixCell, failReason string) Result {
+// unwell: the cell got an answer that was not the normal one, yet neither
+// a block nor a challenge (a 503, a 522, a captive page, a page that
+// stalled).
+func unwell(c MatrixCell) bool {
+	return c.Answered && !c.Blocked && !c.Challenged && c.Status != StatusPass
+}
+
+// summariseMatrix builds the matrix result for one target. badReasons are
+// the distinct reasons of its unwell cells.
+func summariseMatrix(t Target, label string, cells []MatrixCell, failReason string, badReasons []string) Result {
 	d := &MatrixDetails{URL: defaultClean(t.URL), Cells: cells}
-	var answered, blocked, challenged, silent int
+	var answered, blocked, challenged, failed, bad, silent int
 	for _, c := range cells {
 		switch {
 		case c.Answered:
@@ -130,6 +143,12 @@ func summariseMatrix(t Target, label string, cells []MatrixCell, failReason stri
 			}
 			if c.Challenged {
 				challenged++
+			}
+			if c.Status == StatusFail {
+				failed++
+			}
+			if unwell(c) {
+				bad++
 			}
 		case c.Status == StatusFail:
 			silent++
@@ -157,6 +176,14 @@ func summariseMatrix(t Target, label string, cells []MatrixCell, failReason stri
 	if silent > 0 {
 		noAnswer = fmt.Sprintf("; %d of %d cells got no answer", silent, len(cells))
 	}
+	got := strings.Join(badReasons[:min(len(badReasons), maxBadReasons)], "; ")
+	if len(badReasons) > maxBadReasons {
+		got += fmt.Sprintf("; %d more", len(badReasons)-maxBadReasons)
+	}
+	others := ""
+	if bad > 0 {
+		others = fmt.Sprintf("; %d more did not answer normally: %s", bad, got)
+	}
 	switch {
 	case answered == 0:
 		res.Status = StatusUnknown
@@ -170,18 +197,36 @@ func summariseMatrix(t Target, label string, cells []MatrixCell, failReason stri
 	case blocked == answered:
 		res.Status = StatusFail
 		res.Reason = fmt.Sprintf("%s blocked this machine in every cell that got an answer (%d of %d)%s", label, blocked, answered, noAnswer)
+	case failed == answered:
+		res.Status = StatusFail
+		res.Reason = fmt.Sprintf("%s failed in every cell that got an answer (%d of %d)%s: %s%s", label, failed, answered, blockedWords(blocked), got, noAnswer)
 	case blocked > 0:
 		res.Status = StatusWarn
-		res.Reason = fmt.Sprintf("%s blocked %d of %d answered cells: %s%s", label, blocked, answered, splitWords(d.Split, d.BlockedWhen, "blocked"), noAnswer)
+		res.Reason = fmt.Sprintf("%s blocked %d of %d answered cells: %s%s%s", label, blocked, answered, splitWords(d.Split, d.BlockedWhen, "blocked"), others, noAnswer)
 	case challenged > 0:
 		res.Status = StatusWarn
-		res.Reason = fmt.Sprintf("%s served a Cloudflare challenge in %d of %d answered cells (%s); a browser can pass a challenge%s",
-			label, challenged, answered, splitWords(d.ChallengeSplit, d.ChallengedWhen, "challenged"), noAnswer)
+		res.Reason = fmt.Sprintf("%s served a Cloudflare challenge in %d of %d answered cells (%s); a browser can pass a challenge%s%s",
+			label, challenged, answered, splitWords(d.ChallengeSplit, d.ChallengedWhen, "challenged"), others, noAnswer)
+	case bad > 0:
+		res.Status = StatusWarn
+		res.Reason = fmt.Sprintf("%s did not answer normally in %d of %d answered cells: %s%s", label, bad, answered, got, noAnswer)
 	default:
 		res.Status = StatusPass
 		res.Reason = fmt.Sprintf("%s did not block any of %d answered cells%s", label, answered, noAnswer)
 	}
 	return res
+}
+
+// maxBadReasons is how many distinct reasons of unwell cells the matrix
+// reason quotes; each cell's result holds its own in full.
+const maxBadReasons = 2
+
+// blockedWords counts the blocked cells among failed ones (", 2 of them blocked").
+func blockedWords(blocked int) string {
+	if blocked == 0 {
+		return ""
+	}
+	return fmt.Sprintf(", %d of them blocked", blocked)
 }
 
 func allSkipped(cells []MatrixCell) bool {

@@ -202,6 +202,41 @@ func TestMatrixDerivation(t *testing.T) {
 			status: StatusFail, reason: "no cell of chatgpt.com got an answer: cell direct-ipv4-plain",
 		},
 		{
+			name: "every answered cell got a 503",
+			results: []Result{
+				cg("direct-ipv4-plain", StatusFail, VerdictOpenAIOverloaded, ""), cg("direct-ipv4-browser", StatusFail, VerdictOpenAIOverloaded, ""),
+				cg("direct-ipv6-plain", StatusSkipped, "", "no_address"),
+			},
+			status: StatusFail,
+			reason: "chatgpt.com failed in every cell that got an answer (2 of 2): cell direct-ipv4-plain; cell direct-ipv4-browser",
+		},
+		{
+			name: "blocked over IPv6, 522 over IPv4",
+			results: []Result{
+				cg("direct-ipv4-plain", StatusFail, VerdictCF5xx, ""), cg("direct-ipv6-plain", StatusFail, VerdictCFBlock, ""),
+			},
+			status: StatusFail, split: "family", blocked: "ipv6",
+			reason: "chatgpt.com failed in every cell that got an answer (2 of 2), 1 of them blocked: cell direct-ipv4-plain",
+		},
+		{
+			name: "some cells failed, some stalled, one fine",
+			results: []Result{
+				cg("direct-ipv4-plain", StatusPass, VerdictOK, ""), cg("direct-ipv4-browser", StatusFail, VerdictCaptivePortal, ""),
+				cg("direct-ipv6-plain", StatusWarn, VerdictOK, ""), cg("direct-ipv6-browser", StatusFail, VerdictCF5xx, ""),
+			},
+			status: StatusWarn,
+			reason: "chatgpt.com did not answer normally in 3 of 4 answered cells: cell direct-ipv4-browser; cell direct-ipv6-plain; 1 more",
+		},
+		{
+			name: "blocked over IPv6, one IPv4 cell failed",
+			results: []Result{
+				cg("direct-ipv4-plain", StatusPass, VerdictOK, ""), cg("direct-ipv4-browser", StatusFail, VerdictOpenAIOverloaded, ""),
+				cg("direct-ipv6-plain", StatusFail, VerdictCFBlock, ""), cg("direct-ipv6-browser", StatusFail, VerdictCFBlock, ""),
+			},
+			status: StatusWarn, split: "family", blocked: "ipv6",
+			reason: "chatgpt.com blocked 2 of 4 answered cells: only over IPv6; 1 more did not answer normally: cell direct-ipv4-browser",
+		},
+		{
 			name: "cells the engine timed out have no details",
 			results: []Result{
 				{ID: "endpoint:chatgpt.com:direct-ipv4-plain", Kind: KindEndpoint, Status: StatusUnknown},

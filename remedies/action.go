@@ -90,17 +90,27 @@ func confirmationsFor(r Risk) int {
 // runs (never a shell string), what it needs and risks, and whether the
 // checks run again afterwards to prove whether it worked.
 type Action struct {
-	ID          string     `json:"id"`
-	Title       string     `json:"title"`
-	Description string     `json:"description"`
-	Kind        ActionKind `json:"kind"`
+	// ID is what the user types: gptdoctor fix ID (one of ActionIDs).
+	ID string `json:"id"`
+	// Title says what the action does in a few words, for fix --list.
+	Title string `json:"title"`
+	// Description says what it does on this machine and why that helps,
+	// shown before the user is asked.
+	Description string `json:"description"`
+	// Kind says how Fix carries it out: commands, a launch, the clipboard,
+	// a re-check or instructions.
+	Kind ActionKind `json:"kind"`
 	// Commands are the argvs run in order; several for multi-step fixes
 	// (macOS flushes with dscacheutil, then signals mDNSResponder).
 	Commands [][]string `json:"commands,omitempty"`
 	// Stdin is fed to clipboard tools; it is the support ticket.
-	Stdin     string    `json:"-"`
+	Stdin string `json:"-"`
+	// Privilege says whether it needs root or an elevated terminal, so Fix
+	// can offer sudo (never silently) or say where to run it instead.
 	Privilege Privilege `json:"privilege"`
-	Risk      Risk      `json:"risk"`
+	// Risk is what it does to the machine; it sets how many times the user
+	// is asked.
+	Risk Risk `json:"risk"`
 	// Scope says what the action touches ("this machine's DNS cache",
 	// "this one check; no setting changes").
 	Scope string `json:"scope"`
@@ -123,11 +133,17 @@ type Action struct {
 	// Mutate changes the probe configuration for the re-check only
 	// (bypass-proxy sets BypassProxy).
 	Mutate func(*probes.Config) `json:"-"`
+	// Suspect names what a what-if re-check (KindReprobe) leaves out ("the
+	// proxy"), for its verdict: "works without the proxy: the proxy is the
+	// cause".
+	Suspect string `json:"-"`
 }
 
 // ActionEnv is what planning needs to know about this machine. Tools are
 // found through LookPath (the Runner's), so planning itself does no I/O.
 type ActionEnv struct {
+	// GOOS is the system to plan for: the commands differ per OS, and
+	// tests plan for every OS from one machine.
 	GOOS string
 	// LookPath finds a tool by name, or checks an absolute path; nil means
 	// no tool is available.

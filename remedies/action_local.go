@@ -44,6 +44,7 @@ func planBypassProxy(s probes.Snapshot, _ ActionEnv) Action {
 		Scope:       "this one check; no setting changes",
 		Recheck:     true,
 		Mutate:      func(c *probes.Config) { c.BypassProxy = true },
+		Suspect:     "the proxy",
 		Instructions: []string{
 			"If it works without the proxy, turn the proxy off (see the bypass-proxy remedy's steps) or ask whoever runs it.",
 		},

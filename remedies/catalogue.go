@@ -79,6 +79,7 @@ type Cause struct {
 // Step is one instruction of a remedy. OS and Browser narrow who it is for;
 // empty means everyone.
 type Step struct {
+	// Text is the instruction as the user reads it, one action per step.
 	Text string `json:"text"`
 	// OS limits the step to these GOOS values ("linux", "darwin",
 	// "windows").
@@ -90,10 +91,17 @@ type Step struct {
 // Remedy is one fix from the guides: what to do, step by step, and the
 // local action that does it for the user where one exists.
 type Remedy struct {
-	ID          string `json:"id"`
-	Title       string `json:"title"`
+	// ID is the stable key causes and findings list remedies by.
+	ID string `json:"id"`
+	// Title is the remedy in a few words, as the "What to do" list shows
+	// it.
+	Title string `json:"title"`
+	// Explanation says why the remedy helps, so the user can judge whether
+	// it fits before following the steps.
 	Explanation string `json:"explanation"`
-	Steps       []Step `json:"steps"`
+	// Steps are the instructions in order, for people who apply the remedy
+	// by hand (or on a system the action does not cover).
+	Steps []Step `json:"steps"`
 	// Action is the ID of the action that applies this remedy (flush-dns,
 	// open-status …), empty when the remedy is instructions only.
 	Action string `json:"action,omitempty"`

@@ -7,11 +7,13 @@ const (
 	CauseNoConnectivity   = "no-connectivity"
 	CauseCaptivePortal    = "captive-portal"
 	CauseDNSHijack        = "dns-hijack"
+	CauseDNSFailure       = "dns-failure"
 	CauseGeoRestricted    = "geo-restricted"
 	CauseProxyPath        = "proxy-path"
 	CauseIPv6Path         = "ipv6-path"
 	CauseVPNProxyTor      = "vpn-proxy-tor"
 	CauseCorporatePolicy  = "corporate-policy"
+	CauseNetworkFilter    = "network-filter"
 	CauseSecuritySoftware = "security-software"
 	CauseBrowserSignature = "browser-signature"
 	CauseFlaggedIP        = "flagged-ip"
@@ -72,6 +74,16 @@ var causes = []Cause{
 		Remedies: []string{"flush-dns", "use-independent-dns", "change-network", "reset-network"},
 	},
 	{
+		ID:    CauseDNSFailure,
+		Title: "DNS resolver failing",
+		Explanation: "The DNS server this machine asks fails (SERVFAIL, no answer, errors) while " +
+			"other DNS servers answer: no name resolves, so nothing loads, although the network " +
+			"itself carries traffic. The router's or provider's resolver is down or overloaded, or " +
+			"a local DNS service (systemd-resolved, dnsmasq) is stuck.",
+		Severity: Blocking,
+		Remedies: []string{"use-independent-dns", "flush-dns", "check-connection", "reset-network"},
+	},
+	{
 		ID:    CauseGeoRestricted,
 		Title: "Geo-restriction",
 		Explanation: "Cloudflare places your IP address in a country or region where OpenAI does not " +
@@ -118,6 +130,18 @@ var causes = []Cause{
 			"(X-Forwarded-For, Via) make Cloudflare block it. Only IT can change this.",
 		Severity: Blocking,
 		Remedies: []string{"ask-it-allowlist", "change-network", "contact-support"},
+	},
+	{
+		ID:    CauseNetworkFilter,
+		Title: "A firewall filters OpenAI on this network",
+		Explanation: "Connections to OpenAI's addresses open and are then cut (reset, or a TLS " +
+			"handshake that never gets an answer) while the rest of the network works. A filter " +
+			"between this machine and Cloudflare does that, usually by reading the server name " +
+			"(SNI) the TLS handshake sends: a company or school firewall, the internet provider or " +
+			"a national filter, or security software on this machine. Another network (a phone " +
+			"hotspot) tells them apart: if OpenAI loads there, this network filters it.",
+		Severity: Blocking,
+		Remedies: []string{"change-network", "disable-https-scanning", "ask-it-allowlist"},
 	},
 	{
 		ID:    CauseSecuritySoftware,

@@ -32,6 +32,12 @@ func ev(r probes.Result, format string, args ...any) Evidence {
 func verdictWords(o obs) string {
 	if !o.answered() {
 		step := o.transportStep()
+		if o.malformed() {
+			if o.r.Error == nil {
+				return "a malformed HTTP answer"
+			}
+			return "a malformed HTTP answer (" + strings.TrimPrefix(o.r.Error.Message, "request: "+o.host+": ") + ")"
+		}
 		if o.r.Error != nil && o.r.Error.Message != "" {
 			return "no answer (" + o.r.Error.Message + ")"
 		}
@@ -158,11 +164,12 @@ func obsLines(list []obs, max int) []Evidence {
 		shown[g.first.host] = true
 		e := obsLine(g.first)
 		if g.n > 1 {
-			noun := "requests"
+			others := fmt.Sprintf("%d other requests", g.n-1)
 			if g.n == 2 {
-				noun = "request"
+				others = "1 other request"
 			}
-			e.Text += fmt.Sprintf(" (the same for %d other %s to %s)", g.n-1, noun, g.first.host)
+			// Said of the answer, not of its Ray ID: each request has its own.
+			e.Text += fmt.Sprintf(" (%s to %s got the same answer)", others, g.first.host)
 		}
 		out = append(out, e)
 	}

@@ -9,8 +9,8 @@ import (
 // read as one line with a count, in words that agree with the count.
 func TestEvidenceFoldsIdenticalAnswers(t *testing.T) {
 	for n, want := range map[int]string{
-		2: "(the same for 1 other request to chatgpt.com)",
-		4: "(the same for 3 other requests to chatgpt.com)",
+		2: "(1 other request to chatgpt.com got the same answer)",
+		4: "(3 other requests to chatgpt.com got the same answer)",
 	} {
 		variants := []string{"direct-ipv4-plain", "direct-ipv4-browser", "direct-ipv6-plain", "direct-ipv6-browser"}[:n]
 		s := snap(ep("chatgpt.com", variants[0], v1020))

@@ -79,6 +79,15 @@ func (o obs) cut() bool { return o.answered() && o.r.Error != nil }
 
 func (o obs) viaProxy() bool { return o.d.Variant.Route == probes.RouteProxy }
 
+// malformed: something answered, but not in HTTP a client can read (a
+// broken status line or header). That is an answer, from whatever sits in
+// the path, not silence.
+func (o obs) malformed() bool { return !o.answered() && o.d.Failure == failureBadResponse }
+
+// failureBadResponse is the probes' Failure code for an answer that is not
+// valid HTTP.
+const failureBadResponse = "bad_response"
+
 // transportStep is the step a request broke at when no answer came back
 // ("dns", "connect", "tls", "proxy" …), empty when it was answered.
 func (o obs) transportStep() string {
@@ -190,6 +199,7 @@ type facts struct {
 	interceptions    func() []interception
 	vpnTorWarp       func() []pathSignal
 	corporateSignals func() []pathSignal
+	filterCuts       func() []obs
 }
 
 func newFacts(s probes.Snapshot, ctx DiagnoseContext) *facts {
@@ -237,6 +247,7 @@ func newFacts(s probes.Snapshot, ctx DiagnoseContext) *facts {
 	f.interceptions = sync.OnceValue(f.findInterceptions)
 	f.vpnTorWarp = sync.OnceValue(f.findVPNTorWarp)
 	f.corporateSignals = sync.OnceValue(f.findCorporateSignals)
+	f.filterCuts = sync.OnceValue(f.findFilterCuts)
 	return f
 }
 

@@ -27,8 +27,10 @@ var (
 
 // FixError is a Fix failure: Kind for errors.Is, Msg for people.
 type FixError struct {
+	// Kind is one of the Err values above, for the exit code.
 	Kind error
-	Msg  string
+	// Msg says what happened and what to do instead.
+	Msg string
 }
 
 func (e *FixError) Error() string { return e.Msg }
@@ -55,8 +57,14 @@ type FixOptions struct {
 type FixDeps struct {
 	// Runner runs and finds commands.
 	Runner Runner
-	// Out receives the plan, progress and before/after; nil discards.
+	// Out receives the result: what ran, what a dry run would run, and the
+	// before, after and outcome; nil discards.
 	Out io.Writer
+	// Plan receives what the person deciding reads: the plan (exact
+	// commands, risk, privilege) and progress. The CLI points it, and its
+	// questions, at stderr, so a redirected stdout keeps the result without
+	// hiding the question the run waits on. Nil uses Out.
+	Plan io.Writer
 	// Confirm asks the user; nil means nobody can be asked, so anything
 	// needing a yes is refused unless Yes covers it.
 	Confirm func(prompt string) bool
@@ -96,7 +104,7 @@ const escalationTimeout = 2 * time.Minute
 // returned (and added to deps.Session) whatever happened.
 func Fix(ctx context.Context, id string, opts FixOptions, deps FixDeps) (ActionRecord, error) {
 	deps = deps.withDefaults()
-	out := deps.Out
+	out, plan := deps.Out, deps.Plan
 	rec := ActionRecord{Action: id, DryRun: opts.DryRun, Started: deps.Now(), ExitCode: -1}
 	finish := func(o Outcome, err error) (ActionRecord, error) {
 		rec.Outcome = o
@@ -123,7 +131,7 @@ func Fix(ctx context.Context, id string, opts FixOptions, deps FixDeps) (ActionR
 		return finish(OutcomeFailed, fixErr(ErrUnknownAction, "unknown action %q; known actions: %s (gptdoctor fix --list explains them)", id, strings.Join(ActionIDs, ", ")))
 	}
 	rec.Title = a.Title
-	describe(out, a, env.GOOS)
+	describe(plan, a, env.GOOS)
 
 	if a.Unavailable != "" {
 		if a.Kind == KindClipboard && a.Stdin != "" {
@@ -132,6 +140,9 @@ func Fix(ctx context.Context, id string, opts FixOptions, deps FixDeps) (ActionR
 		return finish(OutcomeFailed, fixErr(ErrUnavailable, "%s is not available here: %s", id, a.Unavailable))
 	}
 	if a.Kind == KindInstructions {
+		for _, step := range a.Instructions {
+			fmt.Fprintf(out, "- %s\n", step)
+		}
 		return finish(OutcomeInstructions, nil)
 	}
 
@@ -144,14 +155,18 @@ func Fix(ctx context.Context, id string, opts FixOptions, deps FixDeps) (ActionR
 	escalate := a.Privilege == PrivilegeAdmin && len(a.Commands) > 0 && !deps.IsAdmin()
 	cmds := a.Commands
 	if escalate {
-		cmds = escalationPlan(out, a, env.GOOS)
+		cmds = escalationPlan(plan, a, env.GOOS)
 	}
 	rec.Commands = cmds
 	if opts.DryRun {
 		if a.Kind == KindClipboard {
 			fmt.Fprintf(out, "it would put this on the clipboard:\n%s\n", a.Stdin)
 		}
-		fmt.Fprintln(out, "dry run: nothing was run.")
+		if len(cmds) > 0 {
+			fmt.Fprintf(out, "dry run: nothing was run; it would run %s\n", strings.Join(commandLines(env.GOOS, cmds), " then "))
+		} else {
+			fmt.Fprintln(out, "dry run: nothing was run.")
+		}
 		return finish(OutcomeDryRun, nil)
 	}
 	if escalate {
@@ -221,14 +236,17 @@ func Fix(ctx context.Context, id string, opts FixOptions, deps FixDeps) (ActionR
 		}
 		return finish(OutcomeDone, nil)
 	}
-	fmt.Fprintln(out, "re-checking …")
+	fmt.Fprintln(plan, "re-checking …")
 	after := deps.Probe(ctx, a.Mutate)
-	return finish(recordChange(out, &rec, newRecheck(deps.Before, after)), nil)
+	return finish(recordChange(out, &rec, newRecheck(deps.Before, after), a), nil)
 }
 
 func (d FixDeps) withDefaults() FixDeps {
 	if d.Out == nil {
 		d.Out = io.Discard
+	}
+	if d.Plan == nil {
+		d.Plan = d.Out
 	}
 	if d.IsAdmin == nil {
 		d.IsAdmin = IsAdmin
@@ -284,8 +302,10 @@ func describe(out io.Writer, a Action, goos string) {
 	if a.Unavailable != "" {
 		fmt.Fprintf(out, "  unavailable: %s\n", a.Unavailable)
 	}
-	for _, s := range a.Instructions {
-		fmt.Fprintf(out, "  - %s\n", s)
+	if a.Kind != KindInstructions { // those are the result, printed on their own
+		for _, s := range a.Instructions {
+			fmt.Fprintf(out, "  - %s\n", s)
+		}
 	}
 }
 
@@ -386,11 +406,16 @@ func missingTool(a Action, tool string) error {
 	return fixErr(ErrToolMissing, "%s", msg)
 }
 
-// recordChange fills before/after and prints them.
-func recordChange(out io.Writer, rec *ActionRecord, c recheck) Outcome {
+// recordChange fills before/after and prints them with the outcome; a
+// what-if re-check says what it proved instead of how the machine changed.
+func recordChange(out io.Writer, rec *ActionRecord, c recheck, a Action) Outcome {
 	rec.Before, rec.After = c.before.summary(c.before.hosts), c.after.summary(c.hosts())
-	o := c.outcome()
-	fmt.Fprintf(out, "before: %s\nafter:  %s\nresult: %s\n", rec.Before, rec.After, o)
+	o, words := c.outcome(), ""
+	if a.Kind == KindReprobe {
+		o, words = c.whatIf(a.Suspect)
+		words = ": " + words
+	}
+	fmt.Fprintf(out, "before: %s\nafter:  %s\nresult: %s%s\n", rec.Before, rec.After, o, words)
 	return o
 }
 
@@ -404,17 +429,17 @@ func retryLoop(ctx context.Context, out io.Writer, a Action, rec *ActionRecord, 
 	sched := Backoff(retryHint(deps.Before), retryAttempts)
 	c := newRecheck(deps.Before, deps.Before)
 	for i, wait := range sched {
-		fmt.Fprintf(out, "waiting %s (attempt %d of %d) …\n", humanDuration(wait), i+1, len(sched))
+		fmt.Fprintf(deps.Plan, "waiting %s (attempt %d of %d) …\n", humanDuration(wait), i+1, len(sched))
 		if err := deps.Sleep(ctx, wait); err != nil {
 			rec.Before, rec.After = c.before.summary(c.before.hosts), c.after.summary(c.hosts())
 			return finish(OutcomeNotRechecked, fixErr(ErrDeclined, "%s stopped after %d attempt(s): %v", a.ID, i, err))
 		}
 		c.after = newFacts(deps.Probe(ctx, nil), DiagnoseContext{})
-		fmt.Fprintf(out, "  %s\n", c.after.summary(c.hosts()))
+		fmt.Fprintf(deps.Plan, "  %s\n", c.after.summary(c.hosts()))
 		if c.healthy() {
 			break
 		}
 	}
 	rec.ExitCode = 0
-	return finish(recordChange(out, rec, c), nil)
+	return finish(recordChange(out, rec, c, a), nil)
 }

@@ -15,7 +15,7 @@ import (
 // fixHarness wires Fix to fakes and records what it asked and probed.
 type fixHarness struct {
 	runner      *fakeRunner
-	out         bytes.Buffer
+	out, plan   bytes.Buffer // the result; the plan and progress
 	prompts     []string
 	answers     []bool // nil Confirm when answers is nil and interactive is false
 	interactive bool
@@ -30,6 +30,7 @@ func (h *fixHarness) deps(goos string, before probes.Snapshot) FixDeps {
 	d := FixDeps{
 		Runner:  h.runner,
 		Out:     &h.out,
+		Plan:    &h.plan,
 		IsAdmin: func() bool { return h.admin },
 		Before:  before,
 		Env:     ActionEnv{GOOS: goos, Getenv: func(string) string { return "" }},
@@ -92,10 +93,17 @@ func TestFixFlushDNSAsRoot(t *testing.T) {
 	if len(h.session.Records) != 1 || h.session.Records[0].Action != ActionFlushDNS {
 		t.Errorf("session: %+v", h.session)
 	}
-	out := h.out.String()
-	for _, want := range []string{"runs:       resolvectl flush-caches", "privilege:  admin", "risk:       reversible", "afterwards: runs the checks again", "before: chatgpt.com: Cloudflare 1020, direct, IPv4, browser headers", "after:  chatgpt.com: 200 OK, direct, IPv4, browser headers", "result: fixed"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("output lacks %q:\n%s", want, out)
+	// The plan is read by whoever answers (stderr in the CLI); the result
+	// is what a redirected stdout keeps.
+	plan, out := h.plan.String(), h.out.String()
+	for _, want := range []string{"runs:       resolvectl flush-caches", "privilege:  admin", "risk:       reversible", "afterwards: runs the checks again", "re-checking"} {
+		if !strings.Contains(plan, want) || strings.Contains(out, want) {
+			t.Errorf("%q belongs to the plan only:\nplan:\n%s\nresult:\n%s", want, plan, out)
+		}
+	}
+	for _, want := range []string{"ran resolvectl flush-caches: exit 0", "before: chatgpt.com: Cloudflare 1020, direct, IPv4, browser headers", "after:  chatgpt.com: 200 OK, direct, IPv4, browser headers", "result: fixed"} {
+		if !strings.Contains(out, want) || strings.Contains(plan, want) {
+			t.Errorf("%q belongs to the result only:\nplan:\n%s\nresult:\n%s", want, plan, out)
 		}
 	}
 }
@@ -177,8 +185,11 @@ func TestFixDryRun(t *testing.T) {
 	if !rec.DryRun || rec.Outcome != OutcomeDryRun || !slices.EqualFunc(rec.Commands, [][]string{{"sudo", "--", "resolvectl", "flush-caches"}}, slices.Equal) {
 		t.Errorf("record %+v", rec)
 	}
-	if out := h.out.String(); !strings.Contains(out, "With sudo it runs:\n  sudo -- resolvectl flush-caches") || !strings.Contains(out, "dry run: nothing was run") {
-		t.Errorf("output:\n%s", out)
+	if plan := h.plan.String(); !strings.Contains(plan, "With sudo it runs:\n  sudo -- resolvectl flush-caches") {
+		t.Errorf("plan:\n%s", plan)
+	}
+	if out := h.out.String(); out != "dry run: nothing was run; it would run sudo -- resolvectl flush-caches\n" {
+		t.Errorf("result:\n%s", out)
 	}
 	if tried := h.session.Tried(); len(tried) != 0 {
 		t.Errorf("a dry run is not something tried: %q", tried)
@@ -278,7 +289,7 @@ func TestFixFailures(t *testing.T) {
 		if rec.ExitCode != 1 || strings.Contains(rec.Output, "sk-proj") || strings.Contains(rec.Output, "\x1b") || !strings.Contains(rec.Output, "Access denied") {
 			t.Errorf("record output %q exit %d", rec.Output, rec.ExitCode)
 		}
-		for what, text := range map[string]string{"error": err.Error(), "record": rec.Err, "output": h.out.String()} {
+		for what, text := range map[string]string{"error": err.Error(), "record": rec.Err, "output": h.out.String(), "plan": h.plan.String()} {
 			if strings.Contains(text, "sk-proj") || strings.Contains(text, "\x1b") {
 				t.Errorf("%s keeps the secret or the escape: %q", what, text)
 			}
@@ -293,8 +304,9 @@ func TestFixFailures(t *testing.T) {
 		if err != nil || rec.Outcome != OutcomeInstructions || len(h.runner.runs) != 0 {
 			t.Errorf("err %v outcome %s runs %q", err, rec.Outcome, h.runner.runs)
 		}
-		if !strings.Contains(h.out.String(), "netsh winsock reset") || !strings.Contains(h.out.String(), "restart") {
-			t.Errorf("output:\n%s", h.out.String())
+		// The steps are the result; the warning is part of the plan.
+		if !strings.Contains(h.out.String(), "- Run: netsh winsock reset") || strings.Contains(h.plan.String(), "netsh winsock reset") || !strings.Contains(h.plan.String(), "restart") {
+			t.Errorf("result:\n%s\nplan:\n%s", h.out.String(), h.plan.String())
 		}
 	})
 }
@@ -329,6 +341,8 @@ func TestFixRecheckMissingAHost(t *testing.T) {
 	}
 }
 
+// TestFixBypassProxy: a re-check without the proxy changes nothing on the
+// machine, so it never says "fixed": it confirms the proxy as the cause.
 func TestFixBypassProxy(t *testing.T) {
 	before := snap(ep("chatgpt.com", "proxy-any-browser", v1020), ep("api.openai.com", "proxy-any-plain", v1020), proxyEnv("http://proxy.example:3128"))
 	after := snap(ep("chatgpt.com", "direct-ipv4-browser", vOK), ep("api.openai.com", "default", vMissing))
@@ -341,15 +355,56 @@ func TestFixBypassProxy(t *testing.T) {
 		t.Fatalf("the re-check must bypass the proxy: %+v", h.probes)
 	}
 	if rec.Before != "chatgpt.com: Cloudflare 1020, through the proxy, browser headers; api.openai.com: Cloudflare 1020, through the proxy, plain Go client" ||
-		rec.After != "chatgpt.com: 200 OK, direct, IPv4, browser headers; api.openai.com: 401 (API reachable, no key sent), direct, plain Go client" || rec.Outcome != OutcomeFixed {
+		rec.After != "chatgpt.com: 200 OK, direct, IPv4, browser headers; api.openai.com: 401 (API reachable, no key sent), direct, plain Go client" || rec.Outcome != OutcomeConfirmed {
 		t.Errorf("record: %q -> %q (%s)", rec.Before, rec.After, rec.Outcome)
 	}
-	if line := rec.Line(); !strings.Contains(line, "bypass-proxy: re-checked; chatgpt.com: Cloudflare 1020, through the proxy") || !strings.HasSuffix(line, "(fixed)") {
+	if out := h.out.String(); !strings.Contains(out, "result: confirmed: works without the proxy: the proxy is the cause (nothing was changed; turn the proxy off to fix it)\n") {
+		t.Errorf("result:\n%s", out)
+	}
+	if line := rec.Line(); !strings.Contains(line, "bypass-proxy: re-checked without changing anything; chatgpt.com: Cloudflare 1020, through the proxy") || !strings.HasSuffix(line, "(confirmed)") {
 		t.Errorf("Line = %q", line)
 	}
 	// The probe configuration outside the re-check is untouched.
 	if cfg := probes.DefaultConfig(); cfg.BypassProxy {
 		t.Error("default config changed")
+	}
+}
+
+// TestFixWhatIfVerdicts: every way a re-check without the proxy can end
+// says what it proved, never that anything was fixed.
+func TestFixWhatIfVerdicts(t *testing.T) {
+	viaProxy := func(v probes.Verdict) probes.Result { return ep("chatgpt.com", "proxy-any-browser", v) }
+	direct := func(v probes.Verdict) probes.Result { return ep("chatgpt.com", "direct-ipv4-browser", v) }
+	apiDirect := func(v probes.Verdict) probes.Result { return ep("api.openai.com", "default", v) }
+	proxy := proxyEnv("http://proxy.example:3128")
+	tests := []struct {
+		name          string
+		before, after probes.Snapshot
+		want          Outcome
+		words         string
+	}{
+		{"part of it", snap(viaProxy(v1020), apiDirect(v1020), proxy), snap(direct(vOK), apiDirect(v1020)), OutcomeConfirmed,
+			"1 of 2 failing targets work without the proxy: the proxy causes part of the problem (nothing was changed)"},
+		{"fails the same", snap(viaProxy(v1020), proxy), snap(direct(v1020)), OutcomeRuledOut,
+			"as many targets fail without the proxy: the proxy is not the cause (nothing was changed)"},
+		{"works both ways", snap(viaProxy(vOK), proxy), snap(direct(vOK)), OutcomeRuledOut,
+			"works with and without the proxy: the proxy is not in the way (nothing was changed)"},
+		{"worse", snap(viaProxy(vOK), apiDirect(vMissing), proxy), snap(direct(v1020), apiDirect(vMissing)), OutcomeRuledOut,
+			"more targets fail without the proxy: the proxy is not the cause, and some targets need it (nothing was changed)"},
+		{"not every target measured", snap(viaProxy(v1020), apiDirect(v1020), proxy), snap(direct(vOK)), OutcomeNotRechecked,
+			"the re-check did not measure every target, so it proves nothing"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := &fixHarness{runner: newFake(), after: []probes.Snapshot{tt.after}}
+			rec, err := Fix(context.Background(), ActionBypassProxy, FixOptions{}, h.deps("linux", tt.before))
+			if err != nil || rec.Outcome != tt.want {
+				t.Fatalf("err %v outcome %s, want %s", err, rec.Outcome, tt.want)
+			}
+			if want := "result: " + string(tt.want) + ": " + tt.words + "\n"; !strings.HasSuffix(h.out.String(), want) {
+				t.Errorf("result:\n%s\nwant %q", h.out.String(), want)
+			}
+		})
 	}
 }
 

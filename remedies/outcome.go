@@ -1,13 +1,16 @@
 package remedies
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/gptdoctor/gptdoctor/probes"
 )
 
-// Outcome says what an action achieved, judged by re-probing.
+// Outcome says what an action achieved, judged by re-probing. A what-if
+// re-check (KindReprobe) changes nothing on the machine, so it is never
+// "fixed": it confirms or rules out a cause.
 type Outcome string
 
 // Outcomes.
@@ -20,6 +23,13 @@ const (
 	OutcomeUnchanged Outcome = "unchanged"
 	// OutcomeWorse: more targets fail than before.
 	OutcomeWorse Outcome = "worse"
+	// OutcomeConfirmed: a what-if re-check (bypass-proxy) that changed
+	// nothing on the machine failed less: what it left out causes the
+	// problem, which remains until the user acts on it.
+	OutcomeConfirmed Outcome = "confirmed"
+	// OutcomeRuledOut: a what-if re-check failed as much or more: what it
+	// left out is not the cause.
+	OutcomeRuledOut Outcome = "ruled-out"
 	// OutcomeDone: the action ran and there was nothing to re-check
 	// (opening a page, copying the ticket).
 	OutcomeDone Outcome = "done"
@@ -138,6 +148,30 @@ func (c recheck) outcome() Outcome {
 		return OutcomeWorse
 	}
 	return OutcomeUnchanged
+}
+
+// whatIf judges a re-check that left suspect out ("the proxy") for that
+// run only: it proves or rules out a cause and fixes nothing, and the
+// words say so.
+func (c recheck) whatIf(suspect string) (Outcome, string) {
+	if suspect == "" {
+		suspect = "what the re-check left out"
+	}
+	nb, na := len(c.before.failing), len(c.after.failing)
+	switch c.outcome() {
+	case OutcomeFixed:
+		return OutcomeConfirmed, fmt.Sprintf("works without %s: %s is the cause (nothing was changed; turn %[2]s off to fix it)", suspect, suspect)
+	case OutcomeImproved:
+		return OutcomeConfirmed, fmt.Sprintf("%d of %d failing targets work without %s: %s causes part of the problem (nothing was changed)", nb-na, nb, suspect, suspect)
+	case OutcomeWorse:
+		return OutcomeRuledOut, fmt.Sprintf("more targets fail without %s: %s is not the cause, and some targets need it (nothing was changed)", suspect, suspect)
+	case OutcomeUnchanged:
+		if na == 0 {
+			return OutcomeRuledOut, fmt.Sprintf("works with and without %s: %s is not in the way (nothing was changed)", suspect, suspect)
+		}
+		return OutcomeRuledOut, fmt.Sprintf("as many targets fail without %s: %s is not the cause (nothing was changed)", suspect, suspect)
+	}
+	return OutcomeNotRechecked, "the re-check did not measure every target, so it proves nothing"
 }
 
 // healthy: every host measured before was measured again and works.

@@ -39,7 +39,7 @@ var rules = []rule{
 		{CauseDNSHijack, "the system resolver answers with a private, loopback, 0.0.0.0 or non-Cloudflare address while independent resolvers answer Cloudflare's (names the address)", "confirmed"},
 		{CauseDNSHijack, "the system resolver says NXDOMAIN, REFUSED or no address while an independent resolver answers", "likely"},
 		{CauseDNSHijack, "resolvers disagree and the host fails", "possible"},
-		{CauseNoConnectivity, "the system resolver fails (SERVFAIL, timeout) while an independent resolver answers: nothing resolves", "likely"},
+		{CauseDNSFailure, "the system resolver fails (SERVFAIL, timeout) while an independent resolver answers: nothing resolves", "likely"},
 	}},
 	{name: "no-connectivity", eval: ruleNoConnectivity, docs: []ruleDoc{
 		{CauseNoConnectivity, "no direct request got any answer (DNS or connect failures) and no resolver answers or no route exists", "confirmed"},
@@ -48,6 +48,7 @@ var rules = []rule{
 	{name: "clock-skew", eval: ruleClockSkew, docs: []ruleDoc{
 		{CauseClockSkew, "Cloudflare's trace ts, or two Date headers, differ from the local clock by more than 5 minutes; or certificates read as expired/not yet valid on two hosts", "confirmed"},
 		{CauseClockSkew, "one Date header or one certificate-validity error says so", "likely"},
+		{CauseSecuritySoftware, "certificates read as expired or not yet valid while Cloudflare's trace or a Date header agrees with the local clock", "possible"},
 	}},
 	{name: "tls", eval: ruleTLS, docs: []ruleDoc{
 		{CauseSecuritySoftware, "a chain this machine trusts but the public roots do not (names the issuer and product), on requests that are blocked or challenged", "likely"},
@@ -91,8 +92,11 @@ var rules = []rule{
 		{CauseBrowserState, "the same: nothing local explains the block", "possible"},
 		{CauseFlaggedIP, "a block while only security software or corporate signals explain it", "possible"},
 	}},
+	{name: "network-filter", eval: ruleNetworkFilter, docs: []ruleDoc{
+		{CauseNetworkFilter, "every direct request that failed was reset as it opened or had its TLS handshake reset or unanswered before any certificate, while DNS answered (names the managed-network signals when there are any)", "likely"},
+	}},
 	{name: "corporate", eval: ruleCorporate, docs: []ruleDoc{
-		{CauseCorporatePolicy, "a corporate proxy/PAC/WPAD, Cloudflare Gateway (gateway=on), corporate TLS inspection (Zscaler, Netskope …) or handshakes cut by a firewall, while targets fail", "likely"},
+		{CauseCorporatePolicy, "a corporate proxy/PAC/WPAD, Cloudflare Gateway (gateway=on) or corporate TLS inspection (Zscaler, Netskope …), while targets fail", "likely"},
 	}},
 	{name: "all-pass", eval: ruleAllPass, docs: []ruleDoc{
 		{CauseBrowserState, "every target answers normally from here and nothing blocking was found: the problem is in the browser", "possible"},

@@ -397,13 +397,62 @@ func (f *facts) findCorporateSignals() []pathSignal {
 			out = append(out, pathSignal{"TLS inspection by " + i.name(), ev(i.obs[0].r, "TLS for %s is re-signed by %s", i.obs[0].host, i.name())})
 		}
 	}
-	cut := f.where(func(o obs) bool {
-		return !o.viaProxy() && o.transportStep() == "tls" && (o.d.TLS == nil || len(o.d.TLS.Chain) == 0)
-	})
-	if len(cut) > 0 && len(cut) == len(f.where(func(o obs) bool { return !o.viaProxy() && !o.healthy() })) {
-		out = append(out, pathSignal{"a firewall cutting TLS handshakes", obsLine(cut[0])})
-	}
 	return out
+}
+
+// findFilterCuts returns the direct requests a filter cut, when every direct
+// request that failed was cut that way: reset as it opened, or a TLS
+// handshake reset or left unanswered before any certificate arrived. DNS
+// answered and TCP reached the address, so the network carries traffic;
+// something on the path refuses these connections (facts.filterCuts).
+func (f *facts) findFilterCuts() []obs {
+	cut := f.where(func(o obs) bool {
+		if o.viaProxy() {
+			return false
+		}
+		return o.d.Failure == failureReset || (o.transportStep() == "tls" && (o.d.TLS == nil || len(o.d.TLS.Chain) == 0))
+	})
+	// One cut request may be a blip; a filter cuts them all, again and again.
+	if len(cut) < 2 || len(cut) != len(f.where(func(o obs) bool { return !o.viaProxy() && !o.healthy() })) {
+		return nil
+	}
+	return cut
+}
+
+// failureReset is the probes' Failure code for a connection reset as it
+// opened.
+const failureReset = "reset"
+
+func ruleNetworkFilter(f *facts, _ []Finding) []Finding {
+	cut := f.filterCuts()
+	if len(cut) == 0 {
+		return nil
+	}
+	how := "reset"
+	if slices.ContainsFunc(cut, func(o obs) bool { return o.r.Error != nil && o.r.Error.Timeout }) {
+		how = "left without an answer"
+		if slices.ContainsFunc(cut, func(o obs) bool { return o.r.Error == nil || !o.r.Error.Timeout }) {
+			how = "reset or left without an answer"
+		}
+	}
+	evs := obsLines(cut, 3)
+	for _, c := range f.captive {
+		if c.r.Status == probes.StatusPass {
+			evs = append(evs, ev(c.r, "other traffic gets through: the captive-portal check answered as expected"))
+		}
+	}
+	fnd := newFinding(CauseNetworkFilter, Likely,
+		fmt.Sprintf("Connections to %s open and are then %s before TLS completes, while DNS answers: a filter between this machine and Cloudflare refuses them, usually by server name. It may be a company or school firewall, the internet provider or a national filter, or security software here. Try a phone hotspot: if OpenAI loads there, this network filters it.",
+			joinWords(hostsOf(cut)), how),
+		evs...)
+	if signals := f.corporateSignals(); len(signals) > 0 {
+		fnd.Summary += fmt.Sprintf(" This network is managed (%s): its firewall is the likely filter, and IT can allow OpenAI.", whatOf(signals))
+		fnd.Remedies = append([]string{"ask-it-allowlist"}, slices.DeleteFunc(fnd.Remedies, func(id string) bool { return id == "ask-it-allowlist" })...)
+		for _, s := range signals {
+			fnd.Evidence = append(fnd.Evidence, s.ev)
+		}
+	}
+	return []Finding{fnd}
 }
 
 // whatOf names the exits the signals point at, once each: "Cloudflare
@@ -424,8 +473,8 @@ func whatOf(signals []pathSignal) string {
 func ruleCorporate(f *facts, _ []Finding) []Finding {
 	signals := f.corporateSignals()
 	failing := f.failing
-	if len(signals) == 0 || len(failing) == 0 {
-		return nil
+	if len(signals) == 0 || len(failing) == 0 || len(f.filterCuts()) > 0 {
+		return nil // cut connections: the filter finding names the managed network
 	}
 	var evs []Evidence
 	for _, s := range signals {

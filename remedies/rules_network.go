@@ -128,11 +128,9 @@ func ruleDNS(f *facts, _ []Finding) []Finding {
 			// SERVFAIL, a timeout or an error: the resolver itself is
 			// broken, so nothing resolves and nothing loads, while the
 			// network carries DNS to other servers fine.
-			fnd := newFinding(CauseNoConnectivity, Likely,
+			out = append(out, newFinding(CauseDNSFailure, Likely,
 				fmt.Sprintf("Your resolver fails (%s) while %s answers: with a broken resolver no name resolves, so nothing loads. Switch to another DNS server.", sys.RCode, indep[0].Resolver),
-				evs...)
-			fnd.Remedies = []string{"use-independent-dns", "flush-dns", "check-connection", "reset-network"}
-			out = append(out, fnd)
+				evs...))
 		case !d.Consistent && hasSys && answered(sys) && slices.Contains(f.failing, d.Host):
 			out = append(out, newFinding(CauseDNSHijack, Possible,
 				fmt.Sprintf("Resolvers disagree about %s and it fails from here: a stale cache or a filtering resolver may be involved.", d.Host),
@@ -147,13 +145,13 @@ var transportSteps = map[string]bool{"dns": true, "connect": true, "request": tr
 
 func ruleNoConnectivity(f *facts, _ []Finding) []Finding {
 	direct := f.where(func(o obs) bool { return !o.viaProxy() })
-	if len(direct) == 0 {
-		return nil
+	if len(direct) == 0 || len(f.filterCuts()) > 0 {
+		return nil // connections that open and are cut: the filter rule's
 	}
 	onlyDNS := true
 	for _, o := range direct {
 		step := o.transportStep()
-		if o.answered() || !transportSteps[step] {
+		if o.answered() || o.malformed() || !transportSteps[step] {
 			return nil
 		}
 		onlyDNS = onlyDNS && step == "dns"
@@ -257,6 +255,16 @@ func ruleClockSkew(f *facts, _ []Finding) []Finding {
 		return []Finding{newFinding(CauseClockSkew, conf,
 			fmt.Sprintf("This machine's clock is %s %s the real time (per %s). Certificates, challenges and sign-in cookies break with a clock that far off.",
 				humanDuration(worst.skew), dir, worst.source),
+			evs...)}
+	}
+	if len(certErrs) > 0 && len(readings) > 0 {
+		// A trusted clock agrees with this one: the certificates are what
+		// is out of date, as when something in the path re-signs traffic
+		// with a stale certificate of its own.
+		evs := obsLines(certErrs, 3)
+		evs = append(evs, ev(readings[0].r, "%s agrees with this machine's (%s)", readings[0].source, signedDuration(readings[0].skew)))
+		return []Finding{newFinding(CauseSecuritySoftware, Possible,
+			"Certificates read as expired or not yet valid although "+readings[0].source+" agrees with this machine's: the certificates themselves are out of date, as when security software or a filter in the path re-signs traffic with a stale certificate.",
 			evs...)}
 	}
 	if len(certErrs) > 0 {
@@ -364,7 +372,13 @@ func ruleTLS(f *facts, _ []Finding) []Finding {
 			trust = "which this machine trusts and the public roots do not"
 		}
 		evs := []Evidence{ev(i.obs[0].r, "TLS for %s is signed by %s, %s", i.obs[0].host, i.name(), trust)}
-		evs = append(evs, obsLines(i.obs, 3)...)
+		if len(failed) > 0 {
+			// The requests the summary speaks of: the blocked ones, not
+			// the API's normal 401.
+			evs = append(evs, obsLines(failed, 3)...)
+		} else {
+			evs = append(evs, obsLines(i.obs, 3)...)
+		}
 		var conf Confidence
 		var summary string
 		switch {

@@ -137,7 +137,7 @@ func ruleOriginError(f *facts, _ []Finding) []Finding {
 		case probes.VerdictOriginError, probes.VerdictCFOther1xxx, probes.VerdictUnexpected:
 			return true
 		}
-		return o.cut()
+		return o.cut() || o.malformed()
 	})
 	if len(odd) == 0 {
 		return out

@@ -351,8 +351,8 @@ func TestDiagnoseRules(t *testing.T) {
 			s: snap(epFail("chatgpt.com", "direct-ipv4-browser", "dns", "dns: resolve chatgpt.com: SERVFAIL"),
 				epFail("api.openai.com", "default", "dns", "dns: resolve api.openai.com: SERVFAIL"),
 				lookup("chatgpt.com", false, answer("system", "system", "SERVFAIL"), answer("1.1.1.1:53", "udp", "NOERROR", cfAddr))),
-			top: CauseNoConnectivity, topConf: Likely, not: []string{CauseDNSHijack},
-			says: map[string][]string{CauseNoConnectivity: {"Your resolver fails (SERVFAIL)"}},
+			top: CauseDNSFailure, topConf: Likely, not: []string{CauseDNSHijack},
+			says: map[string][]string{CauseDNSFailure: {"Your resolver fails (SERVFAIL)"}},
 		},
 		{
 			name: "DNS hijack to a block page: its certificate is not blamed on security software",
@@ -369,8 +369,30 @@ func TestDiagnoseRules(t *testing.T) {
 			s: snap(epFail("chatgpt.com", "direct-ipv4-browser", "tls", "tls: handshake with chatgpt.com: no answer within 3s"),
 				epFail("api.openai.com", "default", "tls", "tls: handshake with api.openai.com: no answer within 3s"),
 				lookup("chatgpt.com", false, answer("system", "system", "NOERROR", cfAddr), answer("1.1.1.1:53", "udp", "NOERROR", cfAddr))),
-			top: CauseCorporatePolicy, topConf: Likely, only: true,
-			says: map[string][]string{CauseCorporatePolicy: {"a firewall cutting TLS handshakes"}},
+			top: CauseNetworkFilter, topConf: Likely, only: true,
+			says: map[string][]string{CauseNetworkFilter: {"chatgpt.com and api.openai.com open and are then reset", "phone hotspot"}},
+		},
+		{
+			name: "connections reset as they open on every host: a filter, not an outage of the internet",
+			s: snap(epFail("chatgpt.com", "direct-ipv4-browser", "connect", "connect: 104.18.32.47:443: connection reset by peer", withFailure("reset")),
+				epFail("api.openai.com", "default", "tls", "tls: handshake with api.openai.com: connection reset by peer", withFailure("tls_reset")),
+				captiveResult(false)),
+			top: CauseNetworkFilter, topConf: Likely, only: true,
+			says: map[string][]string{CauseNetworkFilter: {"other traffic gets through"}},
+		},
+		{
+			name: "one reset is a blip, not a filter",
+			s:    snap(epFail("api.openai.com", "default", "connect", "connect: 104.18.32.47:443: connection reset by peer", withFailure("reset"))),
+			top:  CauseNoConnectivity, topConf: Likely, not: []string{CauseNetworkFilter},
+		},
+		{
+			name: "handshakes cut on a managed network: the filter, blamed on its firewall",
+			s: snap(epFail("chatgpt.com", "direct-ipv4-browser", "tls", "tls: handshake with chatgpt.com: connection reset by peer", withFailure("tls_reset")),
+				epFail("api.openai.com", "default", "tls", "tls: handshake with api.openai.com: connection reset by peer", withFailure("tls_reset")),
+				probes.Result{ID: "proxy:desktop", Kind: probes.KindProxy, Status: probes.StatusWarn,
+					Details: &probes.ProxySettingsDetails{Source: "gsettings", Mode: "auto", PACURL: "http://wpad.corp.example/wpad.dat"}}),
+			top: CauseNetworkFilter, topConf: Likely, only: true,
+			says: map[string][]string{CauseNetworkFilter: {"This network is managed (a proxy auto-configuration)", "wpad.corp.example"}},
 		},
 		{
 			name: "captive portal: confirmed, and it explains the failures",
@@ -452,6 +474,17 @@ func TestDiagnoseRules(t *testing.T) {
 					withFailure("tls_expired"), withTLS(probes.TLSDetails{Chain: []probes.CertInfo{{Subject: "CN=api.openai.com", IssuerCN: "WE1", IssuerOrg: "Google Trust Services"}}}))),
 			top: CauseClockSkew, topConf: Confirmed, only: true,
 		},
+		{
+			name: "certificates 'expired' while Cloudflare's clock agrees: not the clock",
+			s: snap(epFail("chatgpt.com", "direct-ipv4-browser", "tls", "tls: chatgpt.com: certificate chatgpt.com is outside its validity (2019-01-01T00:00:00Z to 2020-01-01T00:00:00Z) at this machine's time 2026-11-26T09:30:00Z",
+				withFailure("tls_expired"), withTLS(probes.TLSDetails{Chain: []probes.CertInfo{{Subject: "CN=chatgpt.com", IssuerCN: "FortiGate CA", IssuerOrg: "Fortinet"}}})),
+				epFail("api.openai.com", "default", "tls", "tls: api.openai.com: certificate api.openai.com is outside its validity (2019-01-01T00:00:00Z to 2020-01-01T00:00:00Z) at this machine's time 2026-11-26T09:30:00Z",
+					withFailure("tls_expired"), withTLS(probes.TLSDetails{Chain: []probes.CertInfo{{Subject: "CN=api.openai.com", IssuerCN: "FortiGate CA", IssuerOrg: "Fortinet"}}})),
+				trace("direct", "203.0.113.7", "DE", traceSkew(0))),
+			not: []string{CauseClockSkew},
+			top: CauseSecuritySoftware, topConf: Possible,
+			says: map[string][]string{CauseSecuritySoftware: {"Cloudflare's trace clock agrees", "stale certificate"}},
+		},
 
 		// Challenges, corporate networks, proxies, IPv6.
 		{
@@ -488,17 +521,54 @@ func TestDiagnoseRules(t *testing.T) {
 			top: CauseIPv6Path, topConf: Possible, has: map[string]Confidence{CauseBrowserState: Possible},
 		},
 		{
+			name: "resolvers disagree and the host fails: DNS possible",
+			s: snap(epFail("chatgpt.com", "direct-ipv4-browser", "connect", "connect: 104.18.32.47:443: timeout"),
+				func() probes.Result {
+					r := lookup("chatgpt.com", false, answer("system", "system", "NOERROR", cfAddr),
+						answer("1.1.1.1:53", "udp", "NOERROR", probes.AddressInfo{IP: "104.18.33.47", Cloudflare: true, Class: "public"}))
+					r.Details.(*probes.DNSLookupDetails).Consistent = false
+					return r
+				}()),
+			top: CauseNoConnectivity, topConf: Likely, has: map[string]Confidence{CauseDNSHijack: Possible},
+			says: map[string][]string{CauseDNSHijack: {"Resolvers disagree about chatgpt.com"}},
+		},
+		{
+			name: "the proxy refuses connections and direct was not tried: proxy likely",
+			s: snap(epFail("chatgpt.com", "proxy-any-browser", "proxy", "proxy: connect proxy.example:3128: connection refused"),
+				probes.Result{ID: "proxy:reach:proxy.example:3128", Kind: probes.KindProxy, Status: probes.StatusFail,
+					Details: &probes.ProxyReachDetails{Proxy: "http://proxy.example:3128", Addr: "proxy.example:3128"}}),
+			top: CauseProxyPath, topConf: Likely,
+			says: map[string][]string{CauseProxyPath: {"nothing was tried without it"}},
+		},
+		{
+			name: "a country off OpenAI's list while everything works: geo possible",
+			s: snap(concat(web("chatgpt.com", vOK), one(ep("api.openai.com", "default", vMissing), trace("direct", "203.0.113.7", "RU"),
+				probes.Result{ID: "identity:public-ip", Kind: probes.KindIdentity, Status: probes.StatusWarn,
+					Details: &probes.PublicIPDetails{TraceIP: "203.0.113.7", TraceLoc: "RU", CountrySupported: new(false), SupportedListDate: "2026-08-05"}}))...),
+			top: CauseGeoRestricted, topConf: Possible,
+			says: map[string][]string{CauseGeoRestricted: {"RU"}},
+		},
+		{
+			name: "an unmarked 429 through Cloudflare: rate limit likely",
+			s:    snap(concat(web("chatgpt.com", probes.Verdict{Kind: probes.VerdictCFUnknown, Status: 429, Cloudflare: true, Summary: "HTTP 429 through Cloudflare"}))...),
+			top:  CauseRateLimited, topConf: Likely,
+		},
+		{
 			name: "no IPv6 route: failing IPv6 cells are not news",
 			s: snap(ep("chatgpt.com", "direct-ipv4-browser", vOK),
 				epFail("chatgpt.com", "direct-ipv6-browser", "connect", "connect: network is unreachable"), egress(true, false, nil)),
 			top: CauseBrowserState, topConf: Possible, only: true,
 		},
 	}
+	produced := map[string]bool{} // cause + "/" + confidence, across the table
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			got := Diagnose(tc.s, tc.ctx)
 			if len(got) == 0 {
 				t.Fatalf("no findings")
+			}
+			for _, f := range got {
+				produced[f.Cause+"/"+string(f.Confidence)] = true
 			}
 			checkInvariants(t, tc.s, got)
 			if got[0].Cause != tc.top || got[0].Confidence != tc.topConf {
@@ -537,6 +607,16 @@ func TestDiagnoseRules(t *testing.T) {
 				}
 			}
 		})
+	}
+	// Every row of the rules table in docs/causes.md is something a case
+	// above produces: the documentation never promises an untested rule.
+	for _, r := range rules {
+		for _, d := range r.docs {
+			conf, _, _ := strings.Cut(d.Confidence, " ")
+			if !produced[d.Cause+"/"+conf] {
+				t.Errorf("rule %s: no case produces %s/%s (%s)", r.name, d.Cause, conf, d.Trigger)
+			}
+		}
 	}
 }
 

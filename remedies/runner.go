@@ -31,9 +31,14 @@ type Runner interface {
 
 // Output is what a command printed, capped.
 type Output struct {
-	Stdout   string        `json:"stdout,omitempty"`
-	Stderr   string        `json:"stderr,omitempty"`
-	ExitCode int           `json:"exit_code"`
+	// Stdout and Stderr are what the command printed, kept apart so an
+	// error can quote stderr alone; each is capped.
+	Stdout string `json:"stdout,omitempty"`
+	Stderr string `json:"stderr,omitempty"`
+	// ExitCode is the command's exit status, kept in the action's record.
+	ExitCode int `json:"exit_code"`
+	// Duration is how long the command ran, to tell a slow tool from a
+	// hung one.
 	Duration time.Duration `json:"duration"`
 }
 
@@ -53,7 +58,9 @@ var ErrToolMissing = errors.New("not installed")
 
 // ExitError is a command that ran and failed.
 type ExitError struct {
+	// Argv is the command that failed, so the message names it.
 	Argv []string
+	// Code is its exit status, which the action's record keeps.
 	Code int
 	// Stderr is the start of what it printed on stderr.
 	Stderr string

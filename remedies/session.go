@@ -45,8 +45,10 @@ type ActionRecord struct {
 	Before string `json:"before,omitempty"`
 	After  string `json:"after,omitempty"`
 	// Outcome is how it ended: fixed, improved, unchanged or worse (what the
-	// re-check showed), done, not-rechecked, dry-run, instructions, declined
-	// or failed.
+	// re-check showed); confirmed or ruled-out (a what-if re-check such as
+	// bypass-proxy, which changes nothing on the machine, showed that what it
+	// left out is or is not the cause); done, not-rechecked, dry-run,
+	// instructions, declined or failed.
 	Outcome Outcome `json:"outcome"`
 }
 
@@ -70,6 +72,8 @@ func (r ActionRecord) Line() string {
 		what = fmt.Sprintf("ran %s (exit %d)", strings.Join(cmds, "; "), r.ExitCode)
 	case len(cmds) > 0:
 		what = "tried " + strings.Join(cmds, "; ")
+	case r.Outcome == OutcomeConfirmed || r.Outcome == OutcomeRuledOut:
+		what = "re-checked without changing anything"
 	case r.Before != "":
 		what = "re-checked"
 	default:
@@ -90,6 +94,8 @@ func (r ActionRecord) Line() string {
 // data; its owner (the fix command, or a future dashboard) appends to it
 // from one goroutine.
 type Session struct {
+	// Records are the actions in the order they happened; the ticket's
+	// "already tried" reads them oldest first.
 	Records []ActionRecord `json:"records"`
 }
 

@@ -21,8 +21,10 @@ import (
 // FileName is the configuration file's name inside the gptdoctor directory.
 const FileName = "config.toml"
 
-// File is the configuration file's content. A nil pointer or empty slice
-// means "not set here": the default or the flag applies.
+// File is the configuration file's content. A nil pointer or nil slice (a
+// key that is absent) means "not set here": the default or the flag
+// applies. A key that is present with an empty list (resolvers = [],
+// egress_probes = []) means "none": those probes are skipped.
 type File struct {
 	// Targets replace the default endpoints.
 	Targets []string `toml:"targets"`
@@ -32,7 +34,8 @@ type File struct {
 	StatusURL *string `toml:"status_url"`
 	// Resolver replaces the system resolver (host:port, UDP/TCP DNS).
 	Resolver string `toml:"resolver"`
-	// Resolvers are the independent resolvers DNS answers are compared to.
+	// Resolvers are the independent resolvers DNS answers are compared to;
+	// an empty list compares with none.
 	Resolvers []string `toml:"resolvers"`
 	// DoHURL is the DNS-over-HTTPS endpoint; "" disables.
 	DoHURL *string `toml:"doh_url"`
@@ -40,7 +43,7 @@ type File struct {
 	// disables.
 	CaptiveURL *string `toml:"captive_url"`
 	// EgressProbes are the addresses whose route names the egress
-	// interface.
+	// interface; an empty list skips the route probe.
 	EgressProbes []string `toml:"egress_probes"`
 	// ConnectTo rules send connections for one IP:port to another.
 	ConnectTo []string `toml:"connect_to"`

@@ -84,3 +84,15 @@ func TestDefaultPathHonoursXDG(t *testing.T) {
 		t.Fatalf("DefaultPath = %s", p)
 	}
 }
+
+// TestParseEmptyListIsNotAbsent: the command line tells "none" (an empty
+// list) from "not set" (no key) by nil-ness, so the decoder must keep it.
+func TestParseEmptyListIsNotAbsent(t *testing.T) {
+	f, err := Parse("test.toml", []byte("resolvers = []\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Resolvers == nil || len(f.Resolvers) != 0 || f.EgressProbes != nil {
+		t.Fatalf("resolvers %#v, egress_probes %#v", f.Resolvers, f.EgressProbes)
+	}
+}

@@ -24,7 +24,7 @@ var causeIDs = map[string]bool{
 	"geo-restricted": true, "account-flag": true, "dns-hijack": true, "invalid-api-key": true,
 	"missing-api-key": true, "openai-server-error": true, "cloudflare-challenge": true, "clock-skew": true,
 	"captive-portal": true, "no-connectivity": true, "ipv6-path": true, "proxy-path": true,
-	"corporate-policy": true, "origin-error": true,
+	"corporate-policy": true, "network-filter": true, "dns-failure": true, "origin-error": true,
 }
 
 var verdictKinds = map[probes.VerdictKind]bool{

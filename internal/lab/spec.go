@@ -209,7 +209,7 @@ func allSpecs() []spec {
 		{
 			name: "blackhole", desc: "connections to OpenAI hosts are accepted and then never answered, not even TLS",
 			conn:   connBlackhole,
-			expect: Expectation{Targets: targets(failure(FailureTimeout), nil, failure(FailureTimeout)), TopCause: "corporate-policy"},
+			expect: Expectation{Targets: targets(failure(FailureTimeout), nil, failure(FailureTimeout)), TopCause: "network-filter"},
 		},
 		{
 			name: "tls-intercepted", desc: "an antivirus (Kaspersky) re-signs TLS with its own root, and chatgpt.com answers 1020",
@@ -270,7 +270,7 @@ func allSpecs() []spec {
 		{
 			name: "tls-stall", desc: "hostile: OpenAI hosts accept TCP and start TLS but never finish the handshake",
 			conn: connTLSStall, hostile: true,
-			expect: Expectation{Targets: targets(failure(FailureTimeout), nil, failure(FailureTimeout)), TopCause: "corporate-policy"},
+			expect: Expectation{Targets: targets(failure(FailureTimeout), nil, failure(FailureTimeout)), TopCause: "network-filter"},
 		},
 		{
 			name: "nxdomain", desc: "hostile: the system resolver says OpenAI hosts do not exist; 1.1.1.1 and DoH are honest",
@@ -280,12 +280,12 @@ func allSpecs() []spec {
 		{
 			name: "servfail", desc: "hostile: the system resolver answers SERVFAIL to everything; 1.1.1.1 works",
 			dns: dnsServfail, hostile: true,
-			expect: Expectation{Targets: targets(failure(FailureDNS), nil, failure(FailureDNS)), TopCause: "no-connectivity"},
+			expect: Expectation{Targets: targets(failure(FailureDNS), nil, failure(FailureDNS)), TopCause: "dns-failure"},
 		},
 		{
 			name: "reset", desc: "hostile: connections to OpenAI hosts are reset (TCP RST) as soon as they open",
 			conn: connReset, hostile: true,
-			expect: Expectation{Targets: targets(failure(FailureReset), nil, failure(FailureReset)), TopCause: "corporate-policy"},
+			expect: Expectation{Targets: targets(failure(FailureReset), nil, failure(FailureReset)), TopCause: "network-filter"},
 		},
 	}
 	for i := range specs {
