@@ -13,6 +13,12 @@ import (
 	"github.com/miekg/dns"
 )
 
+// hostileBudget shrinks every network limit (the probe's 6 s becomes
+// 2.25 s) so a body that stalls after its answer began is cut off quickly.
+// A stall before any answer under it is unknown, "too short to tell"
+// (TestBudgetScalesHeaderWait), so TestHostileServers keeps the default.
+const hostileBudget = 3 * time.Second
+
 // hangDialer never connects to one address, like a firewall that drops
 // SYNs: the connect waits until its context ends.
 type hangDialer struct {
