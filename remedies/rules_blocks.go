@@ -638,9 +638,36 @@ func ruleAllPass(f *facts, sofar []Finding) []Finding {
 	if slices.ContainsFunc(f.hosts, f.isWeb) {
 		what = "ChatGPT"
 	}
-	return []Finding{newFinding(CauseBrowserState, Possible,
-		fmt.Sprintf("Nothing on this machine or network blocks %s: every request from here succeeded (%s). If it still fails in your browser, the problem is in the browser: its cookies, cache or extensions.", what, joinWords(words)),
-		evs...)}
+	summary := fmt.Sprintf("Nothing on this machine or network blocks %s: every request from here succeeded (%s). If it still fails in your browser, the problem is in the browser: its cookies, cache or extensions.", what, joinWords(words))
+	if open := f.unfinishedEndpoints(); len(open) > 0 {
+		// Requests that did not finish prove nothing either way: say so
+		// rather than claim every request succeeded.
+		n := fmt.Sprintf("%d requests", len(open))
+		if len(open) == 1 {
+			n = "1 request"
+		}
+		summary = fmt.Sprintf("Every request that finished succeeded (%s); %s to %s did not finish, so they prove nothing either way. Nothing found so far blocks %s; if it fails in your browser, look at its cookies, cache or extensions, or run again with a longer --timeout.",
+			joinWords(words), n, joinWords(uniq(open)), what)
+	}
+	return []Finding{newFinding(CauseBrowserState, Possible, summary, evs...)}
+}
+
+// unfinishedEndpoints names the host of each endpoint request that ended
+// unknown (out of time, too short a budget to tell): the rules cannot use
+// them, and a summary must not count them as successes.
+func (f *facts) unfinishedEndpoints() []string {
+	var out []string
+	for _, r := range f.s.Results {
+		if r.Kind != probes.KindEndpoint || r.Status != probes.StatusUnknown {
+			continue
+		}
+		if d, ok := r.Details.(*probes.EndpointDetails); ok && d != nil {
+			out = append(out, hostOf(d.URL))
+		} else if r.Target != "" {
+			out = append(out, hostOf(r.Target))
+		}
+	}
+	return out
 }
 
 // ruleUnexplained makes sure a failure never goes unreported: for every

@@ -24,3 +24,14 @@ func TestMalformedAnswerIsAnAnswer(t *testing.T) {
 		}
 	}
 }
+
+// TestAllPassCountsOnlyFinishedRequests: requests that ran out of time are
+// not successes, and the summary says how many did not finish.
+func TestAllPassCountsOnlyFinishedRequests(t *testing.T) {
+	s := healthy(probes.Result{ID: "endpoint:chat.openai.com:direct-ipv4-browser", Kind: probes.KindEndpoint, Status: probes.StatusUnknown,
+		Reason: "too short to tell", Details: &probes.EndpointDetails{URL: "https://chat.openai.com/"}})
+	f := findingFor(t, Diagnose(s, DiagnoseContext{GOOS: "linux"}), CauseBrowserState)
+	if strings.Contains(f.Summary, "every request from here succeeded") || !strings.Contains(f.Summary, "1 request to chat.openai.com did not finish") {
+		t.Errorf("%q", f.Summary)
+	}
+}
