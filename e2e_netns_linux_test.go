@@ -5,14 +5,12 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"os"
-	"os/exec"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/gptdoctor/gptdoctor/internal/netnstest"
 	"github.com/gptdoctor/gptdoctor/probes"
 )
 
@@ -23,7 +21,7 @@ import (
 // outside, so nothing the binary sends can leave this machine; every
 // outside address is also pointed at a dead loopback port.
 func TestVPNEgressThroughTheBinary(t *testing.T) {
-	ns, ip := netns(t, [][]string{
+	ns := netnsWith(t, [][]string{
 		{"tuntap", "add", "dev", "nordlynx", "mode", "tun"},
 		{"addr", "add", "10.5.0.2/32", "dev", "nordlynx"},
 		{"link", "set", "nordlynx", "up"},
@@ -32,7 +30,7 @@ func TestVPNEgressThroughTheBinary(t *testing.T) {
 	dead := "127.0.0.1:9"
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, ip, "netns", "exec", ns, binPath, "check", "--json", "--timeout", "3s",
+	cmd := ns.Command(ctx, binPath, "check", "--json", "--timeout", "3s",
 		"--resolver", dead, "--compare-resolver", dead, "--doh-url", "", "--status-url", "", "--captive-url", "",
 		"--egress-probe", "192.0.2.1:53", "--target", "https://chatgpt.com/")
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
@@ -70,45 +68,6 @@ func TestVPNEgressThroughTheBinary(t *testing.T) {
 	}
 }
 
-// netns makes a network namespace for one test, with lo up and then the
-// given `ip -n NS ...` commands run, and returns its name and the ip
-// binary. It skips the test, saying why, without root or iproute2. A fresh
-// namespace has no link to the outside: whatever the commands add stays
-// inside it.
-func netns(t *testing.T, setup [][]string) (ns, ip string) {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skipf("skipped: creating a network namespace needs root (running as uid %d)", os.Geteuid())
-	}
-	ip, err := exec.LookPath("ip")
-	if err != nil {
-		t.Skip("skipped: ip (iproute2) is not installed")
-	}
-	ns = fmt.Sprintf("gd-e2e-%d-%d", os.Getpid(), nsSeq.Add(1))
-	run := func(args ...string) error {
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		defer cancel()
-		out, err := exec.CommandContext(ctx, ip, args...).CombinedOutput()
-		if err != nil {
-			return fmt.Errorf("ip %s: %v: %s", strings.Join(args, " "), err, strings.TrimSpace(string(out)))
-		}
-		return nil
-	}
-	if err := run("netns", "add", ns); err != nil {
-		t.Skipf("skipped: cannot create a network namespace here: %v", err)
-	}
-	t.Cleanup(func() { _ = run("netns", "del", ns) })
-	for _, args := range append([][]string{{"link", "set", "lo", "up"}}, setup...) {
-		if err := run(append([]string{"-n", ns}, args...)...); err != nil {
-			t.Skipf("skipped: %v", err)
-		}
-	}
-	return ns, ip
-}
-
-// nsSeq numbers the namespaces of one test process.
-var nsSeq atomic.Int64
-
 // TestOfflineWithTheDefaults runs the real binary with its default
 // targets, resolvers, DoH, status and captive-portal URLs, from a network
 // namespace whose default routes lead into a link nobody answers on (a veth
@@ -118,7 +77,7 @@ var nsSeq atomic.Int64
 // every endpoint failed, not unknown, and exit 1. The budget is the
 // default: under a shorter one the stalls are "too short to tell".
 func TestOfflineWithTheDefaults(t *testing.T) {
-	ns, ip := netns(t, [][]string{
+	ns := netnsWith(t, [][]string{
 		{"link", "add", "v0", "type", "veth", "peer", "name", "v1"},
 		{"addr", "add", "10.99.0.2/24", "dev", "v0"},
 		{"-6", "addr", "add", "2001:db8:99::2/64", "dev", "v0", "nodad"},
@@ -130,7 +89,7 @@ func TestOfflineWithTheDefaults(t *testing.T) {
 	})
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, ip, "netns", "exec", ns, binPath, "check", "--json")
+	cmd := ns.Command(ctx, binPath, "check", "--json")
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
 	out, err := cmd.Output()
 	if code := cmd.ProcessState.ExitCode(); code != 1 {
@@ -157,4 +116,17 @@ func TestOfflineWithTheDefaults(t *testing.T) {
 	if endpoints == 0 {
 		t.Error("no endpoint results")
 	}
+}
+
+// netnsWith is a fresh namespace (internal/netnstest) with the given
+// `ip -n NS ...` commands run in it; a step that fails skips the test.
+func netnsWith(t *testing.T, setup [][]string) netnstest.NS {
+	t.Helper()
+	ns := netnstest.New(t, "gd-e2e")
+	for _, args := range setup {
+		if err := ns.Run(args...); err != nil {
+			t.Skipf("skipped: %v", err)
+		}
+	}
+	return ns
 }

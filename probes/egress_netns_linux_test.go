@@ -3,15 +3,15 @@ package probes
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gptdoctor/gptdoctor/internal/netnstest"
 )
 
 // netnsChildEnv tells the re-executed test binary that it runs inside the
@@ -38,70 +38,45 @@ func TestEgressAndVPNInNetworkNamespace(t *testing.T) {
 	if os.Getenv(netnsChildEnv) != "" {
 		t.Skip("this is the namespace child")
 	}
-	if os.Geteuid() != 0 {
-		t.Skip("skipped: creating a network namespace needs root (ip netns add); running as uid " + fmt.Sprint(os.Geteuid()))
-	}
-	ip, err := exec.LookPath("ip")
-	if err != nil {
-		t.Skip("skipped: ip (iproute2) is not installed")
-	}
-	ns := fmt.Sprintf("gdtest-%d", os.Getpid())
-	run := func(args ...string) error {
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		defer cancel()
-		out, err := exec.CommandContext(ctx, ip, args...).CombinedOutput()
-		if err != nil {
-			return fmt.Errorf("ip %s: %v: %s", strings.Join(args, " "), err, strings.TrimSpace(string(out)))
-		}
-		return nil
-	}
-	if err := run("netns", "add", ns); err != nil {
-		t.Skipf("skipped: cannot create a network namespace here: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := run("netns", "del", ns); err != nil {
-			t.Errorf("cleanup: %v", err)
-		}
-	})
-	if err := run("-n", ns, "tuntap", "add", "dev", "nordlynx", "mode", "tun"); err != nil {
+	n := netnstest.New(t, "gdtest")
+	if err := n.Run("tuntap", "add", "dev", "nordlynx", "mode", "tun"); err != nil {
 		t.Skipf("skipped: cannot create a TUN device: %v", err)
 	}
 	for _, step := range [][]string{
-		{"-n", ns, "link", "set", "lo", "up"},
-		{"-n", ns, "addr", "add", "10.200.0.2/24", "dev", "nordlynx"},
-		{"-n", ns, "-6", "addr", "add", "fd00:200::2/64", "dev", "nordlynx", "nodad"},
-		{"-n", ns, "link", "set", "nordlynx", "up"},
+		{"addr", "add", "10.200.0.2/24", "dev", "nordlynx"},
+		{"-6", "addr", "add", "fd00:200::2/64", "dev", "nordlynx", "nodad"},
+		{"link", "set", "nordlynx", "up"},
 	} {
-		if err := run(step...); err != nil {
+		if err := n.Run(step...); err != nil {
 			t.Fatal(err)
 		}
 	}
 	// Before any default route: neither family has a way out.
-	none := runNetnsChild(t, ip, ns)
+	none := runNetnsChild(t, n)
 	if none.EgressStatus != StatusFail || none.Egress.IPv4Available || none.Egress.IPv6Available ||
 		!strings.Contains(none.Egress.IPv4Reason, "unreachable") {
 		t.Errorf("without routes: %s %s %+v", none.EgressStatus, none.EgressReason, none.Egress)
 	}
 	for _, step := range [][]string{
-		{"-n", ns, "route", "add", "default", "dev", "nordlynx"},
-		{"-n", ns, "-6", "route", "add", "default", "dev", "nordlynx"},
+		{"route", "add", "default", "dev", "nordlynx"},
+		{"-6", "route", "add", "default", "dev", "nordlynx"},
 	} {
-		if err := run(step...); err != nil {
+		if err := n.Run(step...); err != nil {
 			t.Fatal(err)
 		}
 	}
 	// A kernel WireGuard device beside it, when the module exists, must show
 	// up as a second (idle) tunnel with DEVTYPE=wireguard.
-	wireguard := run("-n", ns, "link", "add", "wg0", "type", "wireguard") == nil
+	wireguard := n.Run("link", "add", "wg0", "type", "wireguard") == nil
 	if wireguard {
-		if err := run("-n", ns, "link", "set", "wg0", "up"); err != nil {
+		if err := n.Run("link", "set", "wg0", "up"); err != nil {
 			t.Fatal(err)
 		}
 	} else {
 		t.Log("WireGuard kernel module not available: the wg0 part is not exercised")
 	}
 
-	rep := runNetnsChild(t, ip, ns)
+	rep := runNetnsChild(t, n)
 	t.Logf("egress: %s: %s", rep.EgressStatus, rep.EgressReason)
 	t.Logf("vpn: %s: %s", rep.VPNStatus, rep.VPNReason)
 
@@ -140,12 +115,12 @@ func TestEgressAndVPNInNetworkNamespace(t *testing.T) {
 
 // runNetnsChild re-executes this test binary inside the namespace and
 // reads back what TestNetnsChild measured.
-func runNetnsChild(t *testing.T, ip, ns string) netnsReport {
+func runNetnsChild(t *testing.T, n netnstest.NS) netnsReport {
 	t.Helper()
 	outFile := filepath.Join(t.TempDir(), "report.json")
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, ip, "netns", "exec", ns, os.Args[0], "-test.run=^TestNetnsChild$", "-test.count=1", "-test.v")
+	cmd := n.Command(ctx, os.Args[0], "-test.run=^TestNetnsChild$", "-test.count=1", "-test.v")
 	cmd.Env = append(os.Environ(), netnsChildEnv+"="+outFile)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("child in namespace: %v\n%s", err, out)
