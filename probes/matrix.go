@@ -196,17 +196,21 @@ func summariseMatrix(t Target, label string, cells []MatrixCell, failReason stri
 		}
 	case blocked == answered:
 		res.Status = StatusFail
-		res.Reason = fmt.Sprintf("%s blocked this machine in every cell that got an answer (%d of %d)%s", label, blocked, answered, noAnswer)
+		res.Reason = fmt.Sprintf("%s %s this machine in every cell that got an answer (%d of %d)%s", label, blockVerb(cells), blocked, answered, noAnswer)
 	case failed == answered:
 		res.Status = StatusFail
 		res.Reason = fmt.Sprintf("%s failed in every cell that got an answer (%d of %d)%s: %s%s", label, failed, answered, blockedWords(blocked), got, noAnswer)
 	case blocked > 0:
 		res.Status = StatusWarn
-		res.Reason = fmt.Sprintf("%s blocked %d of %d answered cells: %s%s%s", label, blocked, answered, splitWords(d.Split, d.BlockedWhen, "blocked"), others, noAnswer)
+		res.Reason = fmt.Sprintf("%s %s %d of %d answered cells: %s%s%s", label, blockVerb(cells), blocked, answered, splitWords(d.Split, d.BlockedWhen, "blocked"), others, noAnswer)
 	case challenged > 0:
 		res.Status = StatusWarn
-		res.Reason = fmt.Sprintf("%s served a Cloudflare challenge in %d of %d answered cells (%s); a browser can pass a challenge%s%s",
-			label, challenged, answered, splitWords(d.ChallengeSplit, d.ChallengedWhen, "challenged"), others, noAnswer)
+		which := ""
+		if challenged < answered {
+			which = " (" + splitWords(d.ChallengeSplit, d.ChallengedWhen, "challenged") + ")"
+		}
+		res.Reason = fmt.Sprintf("%s served a Cloudflare challenge in %d of %d answered cells%s; a browser can pass a challenge%s%s",
+			label, challenged, answered, which, others, noAnswer)
 	case bad > 0:
 		res.Status = StatusWarn
 		res.Reason = fmt.Sprintf("%s did not answer normally in %d of %d answered cells: %s%s", label, bad, answered, got, noAnswer)
@@ -215,6 +219,17 @@ func summariseMatrix(t Target, label string, cells []MatrixCell, failReason stri
 		res.Reason = fmt.Sprintf("%s did not block any of %d answered cells%s", label, answered, noAnswer)
 	}
 	return res
+}
+
+// blockVerb says what the blocked cells suffered: "rate limited" when every
+// one of them is a rate limit (1015 is a block that passes), else "blocked".
+func blockVerb(cells []MatrixCell) string {
+	for _, c := range cells {
+		if c.Blocked && c.Verdict != VerdictCFRateLimit {
+			return "blocked"
+		}
+	}
+	return "rate limited"
 }
 
 // maxBadReasons is how many distinct reasons of unwell cells the matrix

@@ -188,6 +188,22 @@ func TestMatrixDerivation(t *testing.T) {
 			reason: "chatgpt.com served a Cloudflare challenge in 1 of 2 answered cells (only without browser headers); a browser can pass a challenge",
 		},
 		{
+			name: "rate limited everywhere",
+			results: []Result{
+				cg("direct-ipv4-plain", StatusFail, VerdictCFRateLimit, ""), cg("direct-ipv4-browser", StatusFail, VerdictCFRateLimit, ""),
+			},
+			status: StatusFail,
+			reason: "chatgpt.com rate limited this machine in every cell that got an answer (2 of 2)",
+		},
+		{
+			name: "challenged everywhere: nothing to explain",
+			results: []Result{
+				cg("direct-ipv4-plain", StatusWarn, VerdictCFChallenge, ""), cg("direct-ipv4-browser", StatusWarn, VerdictCFChallenge, ""),
+			},
+			status: StatusWarn,
+			reason: "chatgpt.com served a Cloudflare challenge in 2 of 2 answered cells; a browser can pass a challenge",
+		},
+		{
 			name: "healthy",
 			results: []Result{
 				cg("direct-ipv4-plain", StatusPass, VerdictOK, ""), cg("direct-ipv6-plain", StatusSkipped, "", "no_address"),

@@ -120,7 +120,7 @@ func obsLine(o obs) Evidence {
 	if v.OpenAI != nil && v.OpenAI.RequestID != "" {
 		fmt.Fprintf(&b, "; request %s", v.OpenAI.RequestID)
 	}
-	if v.RetryAfterSeconds > 0 {
+	if v.RetryAfterSeconds > 0 && !strings.Contains(b.String(), "retry after") {
 		fmt.Fprintf(&b, "; retry after %ds", v.RetryAfterSeconds)
 	}
 	if o.d.Proxy != "" {

@@ -3,6 +3,8 @@ package remedies
 import (
 	"strings"
 	"testing"
+
+	"github.com/gptdoctor/gptdoctor/probes"
 )
 
 // TestEvidenceFoldsIdenticalAnswers: requests that got the same answer
@@ -25,6 +27,20 @@ func TestEvidenceFoldsIdenticalAnswers(t *testing.T) {
 		}
 		if all := strings.Join(lines, "\n"); !strings.Contains(all, want) {
 			t.Errorf("%d identical blocks: no %q in\n%s", n, want, all)
+		}
+	}
+}
+
+// TestEvidenceSaysRetryAfterOnce: a verdict whose summary already gives the
+// wait is not followed by it again.
+func TestEvidenceSaysRetryAfterOnce(t *testing.T) {
+	v := probes.Verdict{Kind: probes.VerdictCFRateLimit, Status: 429, Code: 1015, Cloudflare: true, RetryAfterSeconds: 30,
+		Summary: "Cloudflare error 1015: you are being rate limited (retry after 30 s)"}
+	for _, f := range Diagnose(snap(ep("chatgpt.com", "direct-ipv4-plain", v)), DiagnoseContext{GOOS: "linux"}) {
+		for _, e := range f.Evidence {
+			if strings.Count(e.Text, "retry after") > 1 {
+				t.Errorf("%q", e.Text)
+			}
 		}
 	}
 }

@@ -41,9 +41,12 @@ func sampleSnapshot() probes.Snapshot {
 	api := res("endpoint:api.openai.com:default", probes.KindEndpoint, probes.StatusPass, "api.openai.com", "answered as expected: 401 missing key")
 	trace := res("trace:chatgpt.com:direct", probes.KindEdgeTrace, probes.StatusPass, "Cloudflare trace for chatgpt.com",
 		"Cloudflare sees this machine as 203.0.113.10 in US via data centre FRA")
+	// A title longer than the column: its reason goes on the next line.
+	proxyTrace := res("trace:chat.openai.com:proxy", probes.KindEdgeTrace, probes.StatusPass, "Cloudflare trace for chat.openai.com through the proxy",
+		"Cloudflare sees this machine as 198.51.100.80 in DE via data centre FRA")
 	hostile := res("status:openai", probes.KindStatusPage, probes.StatusWarn, "OpenAI status page", "minor incident: \x1b[31mElevated errors\x1b[0m")
 	skipped := res("apikey:openai", probes.KindAPIKey, probes.StatusSkipped, "API key", "no OPENAI_API_KEY set")
-	rs := append(cells, api, m, trace, hostile, skipped)
+	rs := append(cells, api, m, trace, proxyTrace, hostile, skipped)
 	return probes.Snapshot{RunID: "0123456789ab", Started: t0, Finished: t0.Add(1234 * time.Millisecond), Results: rs}
 }
 

@@ -227,7 +227,14 @@ func sectionLines(p palette, sec section, results []probes.Result, opt TextOptio
 		if wc := worstCell[r.ID]; wc != "" && !strings.Contains(reason, wc) {
 			reason += ": " + wc
 		}
-		out = append(out, fmt.Sprintf("  %s %s%s  %s%s", p.icon(r.Status), t, pad, line(reason), dur))
+		if utf8.RuneCountInString(t) > width {
+			// A title too long for the column gets a line of its own, so
+			// the reasons below and above stay aligned.
+			out = append(out, fmt.Sprintf("  %s %s", p.icon(r.Status), t))
+			out = append(out, fmt.Sprintf("    %s  %s%s", strings.Repeat(" ", width), line(reason), dur))
+		} else {
+			out = append(out, fmt.Sprintf("  %s %s%s  %s%s", p.icon(r.Status), t, pad, line(reason), dur))
+		}
 		if opt.Verbose {
 			for _, e := range r.Evidence {
 				out = append(out, "      "+p.dim(line(e)))
