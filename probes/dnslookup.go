@@ -90,7 +90,8 @@ func lookupHost(ctx context.Context, cfg Config, w World, h dnsLookupHost, hosts
 	if w.Resolver == nil {
 		return Result{Status: StatusUnknown, Reason: "unknown: no system resolver in this environment", Details: empty}
 	}
-	sysLimit := timeoutsFor(cfg.Budget).DNS
+	tm := timeoutsFor(cfg.Budget)
+	sysLimit := tm.DNS
 	jobs := []func(context.Context) ResolverAnswer{
 		func(ctx context.Context) ResolverAnswer { return systemAnswer(ctx, w.Resolver, h.Host, sysLimit) },
 	}
@@ -108,6 +109,14 @@ func lookupHost(ctx context.Context, cfg Config, w World, h dnsLookupHost, hosts
 	wg.Wait()
 
 	res := assessLookup(h.Host, h.ExpectCloudflare, answers, sysLimit)
+	if res.Status == StatusFail && res.Error != nil && res.Error.Timeout && tm.ShortBudget > 0 {
+		// The system resolver ran out of a limit a short --timeout shrank:
+		// that proves nothing about it (as for the endpoint probes).
+		budget := roundDur(tm.ShortBudget)
+		res.Status = StatusUnknown
+		res.Reason = fmt.Sprintf("too short to tell: the system resolver gave no answer for %s within %s, a limit shortened by --timeout %s; try a longer --timeout", h.Host, roundDur(sysLimit), budget)
+		res.Error.Message += fmt.Sprintf(" (a limit shortened by --timeout %s)", budget)
+	}
 	d := res.Details.(*DNSLookupDetails)
 	if hosts.err != nil && !errors.Is(hosts.err, fs.ErrNotExist) {
 		res.Evidence = append(res.Evidence, "hosts file: "+fileProblem("/"+hosts.path, hosts.err))

@@ -151,6 +151,19 @@ func TestLookupSystemFailures(t *testing.T) {
 	}
 }
 
+// TestLookupShortBudgetIsUnknown: a silent system resolver under a DNS limit
+// a short --timeout shrank proves nothing: unknown, with the way out.
+func TestLookupShortBudgetIsUnknown(t *testing.T) {
+	t.Parallel()
+	lab := newDNSLab(t, dnsBehavior{Silent: true}, honest(), honest(), honest())
+	lab.cfg.Budget = 2 * time.Second
+	res, d := runLookup(t, lab, chatgpt())
+	if res.Status != StatusUnknown || d.Answers[0].RCode != RCodeTimeout ||
+		!strings.Contains(res.Reason, "too short to tell") || !strings.Contains(res.Reason, "--timeout 2s") {
+		t.Fatalf("%s %s %q", res.Status, d.Answers[0].RCode, res.Reason)
+	}
+}
+
 func TestLookupIndependentResolvers(t *testing.T) {
 	t.Parallel()
 	t.Run("port 53 blocked, DoH answers", func(t *testing.T) {
@@ -360,7 +373,8 @@ func TestLookupDoHHTTPError(t *testing.T) {
 
 // TestLookupSystemLimitFollowsBudget: the system lookup runs under the same
 // limit as the endpoint probes' lookups (timeoutsFor), so a resolver too
-// slow for them is not "pass" here, and the reason names that limit.
+// slow for them is not "pass" here, and the reason names that limit. The
+// budget shrank the limit, so, as for the endpoints, it is unknown.
 func TestLookupSystemLimitFollowsBudget(t *testing.T) {
 	t.Parallel()
 	slow := honest()
@@ -369,7 +383,7 @@ func TestLookupSystemLimitFollowsBudget(t *testing.T) {
 	lab.cfg.Budget = 3 * time.Second
 	limit := timeoutsFor(lab.cfg.Budget).DNS
 	res, d := runLookup(t, lab, chatgpt())
-	if limit >= slow.Delay || d.Answers[0].RCode != RCodeTimeout || res.Status != StatusFail ||
+	if limit >= slow.Delay || d.Answers[0].RCode != RCodeTimeout || res.Status != StatusUnknown ||
 		!strings.Contains(res.Reason, "gave no answer for chatgpt.com within "+limit.String()) {
 		t.Fatalf("limit %s: %s %s %q", limit, res.Status, d.Answers[0].RCode, res.Reason)
 	}
