@@ -27,7 +27,7 @@ func runCaptiveProbe(ctx context.Context, cfg Config, w World) Result {
 			Error: &StepError{Step: "config", Message: "captive: bad URL " + d.URL}}
 	}
 	tm := timeoutsFor(cfg.Budget)
-	tm.Probe = captiveProbeTimeout
+	tm.Probe = scaleLimit(cfg.Budget, captiveProbeTimeout)
 	fr := fetch(ctx, w, fetchSpec{
 		URL:          u.String(),
 		Variant:      Variant{Route: RouteDirect, Family: FamilyAny, Headers: HeadersPlain},

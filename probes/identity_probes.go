@@ -61,7 +61,7 @@ func IdentityProbes(cfg Config, w World) []Probe {
 			Run: func(ctx context.Context) Result { return runTorProbe(ctx, w) }},
 	}
 	captive := Probe{ID: "identity:captive", Kind: KindIdentity, Target: sanitize.URL(cfg.CaptiveURL),
-		Title: "Captive portal", Timeout: captiveProbeTimeout,
+		Title: "Captive portal", Timeout: scaleLimit(cfg.Budget, captiveProbeTimeout),
 		Run: func(ctx context.Context) Result { return runCaptiveProbe(ctx, cfg, w) }}
 	if cfg.CaptiveURL == "" {
 		captive.Run = func(context.Context) Result {

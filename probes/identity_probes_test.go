@@ -561,3 +561,20 @@ func TestIdentityAndProxyThroughEngine(t *testing.T) {
 		}
 	}
 }
+
+// TestCaptiveLimitFollowsBudget: the captive check's own limit scales with
+// the budget like every step limit it contains, so a long --timeout is not
+// cut short by a fixed 5 s.
+func TestCaptiveLimitFollowsBudget(t *testing.T) {
+	for budget, want := range map[time.Duration]time.Duration{
+		DefaultBudget:     captiveProbeTimeout,
+		4 * DefaultBudget: 4 * captiveProbeTimeout,
+		DefaultBudget / 2: captiveProbeTimeout / 2,
+	} {
+		cfg := identCfg()
+		cfg.Budget = budget
+		if p := identProbe(t, identityProbes(cfg, World{}), "identity:captive"); p.Timeout != want {
+			t.Errorf("budget %s: captive limit %s, want %s", budget, p.Timeout, want)
+		}
+	}
+}

@@ -64,14 +64,22 @@ type timeouts struct {
 	ShortBudget time.Duration
 }
 
+// scaleLimit is a default limit d as a run with the given budget has it:
+// in proportion to the budget, at most maxLimitScale times d.
+func scaleLimit(budget, d time.Duration) time.Duration {
+	if budget <= 0 {
+		budget = DefaultBudget
+	}
+	return time.Duration(float64(d) * min(float64(budget)/float64(DefaultBudget), maxLimitScale))
+}
+
 // timeoutsFor returns the limits for a run with the given budget (zero
 // means DefaultBudget).
 func timeoutsFor(budget time.Duration) timeouts {
 	if budget <= 0 {
 		budget = DefaultBudget
 	}
-	scale := min(float64(budget)/float64(DefaultBudget), maxLimitScale)
-	by := func(d time.Duration) time.Duration { return time.Duration(float64(d) * scale) }
+	by := func(d time.Duration) time.Duration { return scaleLimit(budget, d) }
 	t := timeouts{
 		Probe:       by(endpointTimeout),
 		DNS:         min(by(dnsTimeout), dnsQueryTimeout),
