@@ -47,11 +47,8 @@ func exchange(w probes.World, l *Lab, server, network, name string, qtype, qclas
 func answerIPs(m *dns.Msg) []string {
 	var out []string
 	for _, rr := range m.Answer {
-		switch r := rr.(type) {
-		case *dns.A:
-			out = append(out, r.A.String())
-		case *dns.AAAA:
-			out = append(out, r.AAAA.String())
+		if a, ok := rrAddr(rr); ok {
+			out = append(out, a.String())
 		}
 	}
 	return out

@@ -250,16 +250,9 @@ func TestEveryAddressIsMapped(t *testing.T) {
 						continue servers // offline: a silent resolver hands out nothing
 					}
 					for _, rr := range m.Answer {
-						var ip net.IP
-						switch r := rr.(type) {
-						case *dns.A:
-							ip = r.A
-						case *dns.AAAA:
-							ip = r.AAAA
-						}
-						a, _ := netip.AddrFromSlice(ip)
+						a, _ := rrAddr(rr)
 						for _, port := range []uint16{80, 443} {
-							if _, ok := l.rules[netip.AddrPortFrom(a.Unmap(), port).String()]; !ok {
+							if _, ok := l.rules[netip.AddrPortFrom(a, port).String()]; !ok {
 								t.Errorf("%s: %s says %s is %s, but %s:%d has no rule", sc.Name, server, name, a, a, port)
 							}
 						}

@@ -64,15 +64,8 @@ func (r stubResolver) LookupNetIP(ctx context.Context, network, host string) ([]
 			firstErr = err
 		}
 		for _, rr := range rrs {
-			var ip net.IP
-			switch v := rr.(type) {
-			case *dns.A:
-				ip = v.A
-			case *dns.AAAA:
-				ip = v.AAAA
-			}
-			if a, ok := netip.AddrFromSlice(ip); ok {
-				addrs = append(addrs, a.Unmap())
+			if a, ok := rrAddr(rr); ok {
+				addrs = append(addrs, a)
 			}
 		}
 	}
@@ -80,6 +73,20 @@ func (r stubResolver) LookupNetIP(ctx context.Context, network, host string) ([]
 		return nil, firstErr
 	}
 	return addrs, nil
+}
+
+// rrAddr is the address an A or AAAA record carries, unmapped; ok is false
+// for any other record.
+func rrAddr(rr dns.RR) (netip.Addr, bool) {
+	var ip net.IP
+	switch v := rr.(type) {
+	case *dns.A:
+		ip = v.A
+	case *dns.AAAA:
+		ip = v.AAAA
+	}
+	a, ok := netip.AddrFromSlice(ip)
+	return a.Unmap(), ok
 }
 
 // LookupTXT returns name's TXT records, the strings of each record joined,
