@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -46,7 +47,7 @@ func cmdFix(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	case len(pos) > 1:
 		return 0, usagef("fix: one remedy at a time (got %s)", strings.Join(pos, ", "))
 	}
-	if !ff.list && !knownAction(pos[0]) {
+	if !ff.list && !slices.Contains(remedies.ActionIDs, pos[0]) {
 		return 0, usagef("fix: no remedy %q (known: %s)", pos[0], strings.Join(remedies.ActionIDs, ", "))
 	}
 	s, err := newSystemSession("fix", p)
@@ -111,16 +112,6 @@ func cmdFix(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		}
 	}
 	return fixExitCode(rec, fixErr), quietFixError(fixErr)
-}
-
-// knownAction reports whether id names an action.
-func knownAction(id string) bool {
-	for _, a := range remedies.ActionIDs {
-		if a == id {
-			return true
-		}
-	}
-	return false
 }
 
 // fixExitCode: 0 the remedy ran (or a dry run / instructions were shown) and
