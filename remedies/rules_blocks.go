@@ -642,12 +642,8 @@ func ruleAllPass(f *facts, sofar []Finding) []Finding {
 	if open := f.unfinishedEndpoints(); len(open) > 0 {
 		// Requests that did not finish prove nothing either way: say so
 		// rather than claim every request succeeded.
-		n := fmt.Sprintf("%d requests", len(open))
-		if len(open) == 1 {
-			n = "1 request"
-		}
 		summary = fmt.Sprintf("Every request that finished succeeded (%s); %s to %s did not finish, so they prove nothing either way. Nothing found so far blocks %s; if it fails in your browser, look at its cookies, cache or extensions, or run again with a longer --timeout.",
-			joinWords(words), n, joinWords(uniq(open)), what)
+			joinWords(words), countOf(len(open), "request"), joinWords(uniq(open)), what)
 	}
 	return []Finding{newFinding(CauseBrowserState, Possible, summary, evs...)}
 }
