@@ -447,7 +447,8 @@ func ruleNetworkFilter(f *facts, _ []Finding) []Finding {
 		evs...)
 	if signals := f.corporateSignals(); len(signals) > 0 {
 		fnd.Summary += fmt.Sprintf(" This network is managed (%s): its firewall is the likely filter, and IT can allow OpenAI.", whatOf(signals))
-		fnd.Remedies = append([]string{"ask-it-allowlist"}, slices.DeleteFunc(fnd.Remedies, func(id string) bool { return id == "ask-it-allowlist" })...)
+		// finish keeps the first of a repeated remedy, so this moves it to the front.
+		fnd.Remedies = append([]string{"ask-it-allowlist"}, fnd.Remedies...)
 		for _, s := range signals {
 			fnd.Evidence = append(fnd.Evidence, s.ev)
 		}
