@@ -22,19 +22,20 @@ type fixFlags struct {
 	list, yes, dryRun bool
 }
 
-func fixExtraFlags(f *fixFlags) func(*flag.FlagSet) {
-	return func(fs *flag.FlagSet) {
+// fixFlagSet is fix's flags, filling f.
+func fixFlagSet(f *fixFlags) *parsedFlags {
+	return newFlagSet("fix", true, func(fs *flag.FlagSet) {
 		fs.BoolVar(&f.list, "list", false, "list the remedies available on this system and exit")
 		fs.BoolVar(&f.yes, "yes", false, "answer yes to the confirmation (disruptive actions and sudo still ask)")
 		fs.BoolVar(&f.dryRun, "dry-run", false, "show exactly what would run, run nothing")
-	}
+	})
 }
 
 // cmdFix applies one remedy headless: check first, show the exact commands
 // with risk and privilege, ask, run, check again, print before and after.
 func cmdFix(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
 	var ff fixFlags
-	p := newFlagSet("fix", flagSpec{network: true, output: true}, fixExtraFlags(&ff))
+	p := fixFlagSet(&ff)
 	pos, err := p.parse(args)
 	if err != nil {
 		return 0, err
