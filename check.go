@@ -15,7 +15,7 @@ import (
 
 // cmdCheck diagnoses this machine headless.
 func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
-	p := newFlagSet("check", flagSpec{network: true, output: true}, nil)
+	p := checkFlagSet()
 	pos, err := p.parse(args)
 	if err != nil {
 		return 0, err

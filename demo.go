@@ -19,18 +19,19 @@ type demoFlags struct {
 	latency time.Duration
 }
 
-func demoExtraFlags(d *demoFlags) func(*flag.FlagSet) {
-	return func(fs *flag.FlagSet) {
+// demoFlagSet is demo's flags, filling d.
+func demoFlagSet(d *demoFlags) *parsedFlags {
+	return newFlagSet("demo", false, func(fs *flag.FlagSet) {
 		fs.BoolVar(&d.list, "list", false, "list the lab's scenarios and exit")
 		fs.DurationVar(&d.latency, "latency", 0, "delay per round trip in the slow scenario (default: the scenario's own)")
-	}
+	})
 }
 
 // cmdDemo runs the diagnosis against one lab scenario: a staged failure on
 // loopback, so anyone can see what a real 1020 looks like offline.
 func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
 	var df demoFlags
-	p := newFlagSet("demo", flagSpec{output: true}, demoExtraFlags(&df))
+	p := demoFlagSet(&df)
 	pos, err := p.parse(args)
 	if err != nil {
 		return 0, err

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -21,19 +22,20 @@ type fixFlags struct {
 	list, yes, dryRun bool
 }
 
-func fixExtraFlags(f *fixFlags) func(*flag.FlagSet) {
-	return func(fs *flag.FlagSet) {
+// fixFlagSet is fix's flags, filling f.
+func fixFlagSet(f *fixFlags) *parsedFlags {
+	return newFlagSet("fix", true, func(fs *flag.FlagSet) {
 		fs.BoolVar(&f.list, "list", false, "list the remedies available on this system and exit")
 		fs.BoolVar(&f.yes, "yes", false, "answer yes to the confirmation (disruptive actions and sudo still ask)")
 		fs.BoolVar(&f.dryRun, "dry-run", false, "show exactly what would run, run nothing")
-	}
+	})
 }
 
 // cmdFix applies one remedy headless: check first, show the exact commands
 // with risk and privilege, ask, run, check again, print before and after.
 func cmdFix(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
 	var ff fixFlags
-	p := newFlagSet("fix", flagSpec{network: true, output: true}, fixExtraFlags(&ff))
+	p := fixFlagSet(&ff)
 	pos, err := p.parse(args)
 	if err != nil {
 		return 0, err
@@ -46,7 +48,7 @@ func cmdFix(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	case len(pos) > 1:
 		return 0, usagef("fix: one remedy at a time (got %s)", strings.Join(pos, ", "))
 	}
-	if !ff.list && !knownAction(pos[0]) {
+	if !ff.list && !slices.Contains(remedies.ActionIDs, pos[0]) {
 		return 0, usagef("fix: no remedy %q (known: %s)", pos[0], strings.Join(remedies.ActionIDs, ", "))
 	}
 	s, err := newSystemSession("fix", p)
@@ -111,16 +113,6 @@ func cmdFix(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		}
 	}
 	return fixExitCode(rec, fixErr), quietFixError(fixErr)
-}
-
-// knownAction reports whether id names an action.
-func knownAction(id string) bool {
-	for _, a := range remedies.ActionIDs {
-		if a == id {
-			return true
-		}
-	}
-	return false
 }
 
 // fixExitCode: 0 the remedy ran (or a dry run / instructions were shown) and

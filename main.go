@@ -140,13 +140,13 @@ func printCommandHelp(w io.Writer, cmd string) {
 	switch cmd {
 	case "check":
 		fmt.Fprint(w, "Usage: gptdoctor check [flags]\n\nProbe the endpoints ChatGPT and the OpenAI API depend on, read the answers the way\nan expert would, and name the cause with its fix.\n\nFlags:\n")
-		p = newFlagSet("check", flagSpec{network: true, output: true}, nil)
+		p = checkFlagSet()
 	case "demo":
 		fmt.Fprint(w, "Usage: gptdoctor demo SCENARIO [flags]\n       gptdoctor demo --list\n\nRun the diagnosis against the built-in lab: a fake internet on loopback that\nreproduces one real failure. Nothing leaves this machine.\n\nFlags:\n")
-		p = newFlagSet("demo", flagSpec{output: true}, demoExtraFlags(new(demoFlags)))
+		p = demoFlagSet(new(demoFlags))
 	case "fix":
 		fmt.Fprint(w, "Usage: gptdoctor fix ID [--yes] [--dry-run] [flags]\n       gptdoctor fix --list\n\nApply one remedy headless: show the exact command, its risk and privilege, ask,\nrun it, then re-check and print before and after.\n\nFlags:\n")
-		p = newFlagSet("fix", flagSpec{network: true, output: true}, fixExtraFlags(new(fixFlags)))
+		p = fixFlagSet(new(fixFlags))
 	default:
 		fmt.Fprint(w, mainUsage)
 		return

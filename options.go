@@ -56,12 +56,6 @@ type listFlag []string
 func (l *listFlag) String() string     { return strings.Join(*l, ",") }
 func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
-// flagSpec is the set of flags one command accepts.
-type flagSpec struct {
-	network bool // targets, resolvers, CA files … (check, fix)
-	output  bool // --json, --no-color, --verbose
-}
-
 // parsedFlags holds the raw flag values before they are validated.
 type parsedFlags struct {
 	fs *flag.FlagSet
@@ -75,17 +69,21 @@ type parsedFlags struct {
 	captiveURL, publicCA, apiKeyEnv string
 }
 
-func newFlagSet(name string, spec flagSpec, extra func(*flag.FlagSet)) *parsedFlags {
+// checkFlagSet is check's flags; fix and demo add their own to theirs.
+func checkFlagSet() *parsedFlags { return newFlagSet("check", true, nil) }
+
+// newFlagSet declares the flags every command has (output, --timeout) and,
+// with network, the ones that say what to probe and how (targets,
+// resolvers, CA files …: check and fix; demo's lab decides those itself).
+func newFlagSet(name string, network bool, extra func(*flag.FlagSet)) *parsedFlags {
 	p := &parsedFlags{fs: flag.NewFlagSet(name, flag.ContinueOnError)}
 	fs := p.fs
 	fs.SetOutput(io.Discard)
-	if spec.output {
-		fs.BoolVar(&p.json, "json", false, "print one JSON document instead of the readable summary")
-		fs.BoolVar(&p.noColor, "no-color", false, "never colour the output (NO_COLOR is honoured too)")
-		fs.BoolVar(&p.verbose, "verbose", false, "list every probe, not only those worth a look")
-	}
+	fs.BoolVar(&p.json, "json", false, "print one JSON document instead of the readable summary")
+	fs.BoolVar(&p.noColor, "no-color", false, "never colour the output (NO_COLOR is honoured too)")
+	fs.BoolVar(&p.verbose, "verbose", false, "list every probe, not only those worth a look")
 	fs.DurationVar(&p.timeout, "timeout", probes.DefaultBudget, "overall time budget for the run")
-	if spec.network {
+	if network {
 		fs.StringVar(&p.configPath, "config", "", "configuration `FILE` (default: the per-user config.toml)")
 		fs.Var(&p.targets, "target", "`URL` to probe instead of the defaults (repeatable)")
 		fs.StringVar(&p.statusURL, "status-url", probes.DefaultStatusURL, "Statuspage-compatible summary `URL` (\"\" skips)")

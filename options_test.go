@@ -17,7 +17,7 @@ func noEnv(string) (string, bool) { return "", false }
 func parseCheck(t *testing.T, args ...string) (options, error) {
 	t.Helper()
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir()) // never read the developer's own config
-	p := newFlagSet("check", flagSpec{network: true, output: true}, nil)
+	p := checkFlagSet()
 	pos, err := p.parse(args)
 	if err != nil {
 		return options{}, err
@@ -165,7 +165,7 @@ func TestOptionsDefaultConfigLocation(t *testing.T) {
 	if os.Getenv("HOME") == "" {
 		t.Setenv("HOME", t.TempDir())
 	}
-	p := newFlagSet("check", flagSpec{network: true, output: true}, nil)
+	p := checkFlagSet()
 	if _, err := p.parse(nil); err != nil {
 		t.Fatal(err)
 	}
@@ -229,7 +229,7 @@ func TestBadCAFileContent(t *testing.T) {
 
 func TestParseInterleavesPositionals(t *testing.T) {
 	var df demoFlags
-	p := newFlagSet("demo", flagSpec{output: true}, demoExtraFlags(&df))
+	p := demoFlagSet(&df)
 	pos, err := p.parse([]string{"block-1020", "--json", "--timeout", "2s"})
 	if err != nil || len(pos) != 1 || pos[0] != "block-1020" || !p.json || p.timeout != 2*time.Second {
 		t.Fatalf("pos %v json %v timeout %v err %v", pos, p.json, p.timeout, err)

@@ -164,12 +164,8 @@ func obsLines(list []obs, max int) []Evidence {
 		shown[g.first.host] = true
 		e := obsLine(g.first)
 		if g.n > 1 {
-			others := fmt.Sprintf("%d other requests", g.n-1)
-			if g.n == 2 {
-				others = "1 other request"
-			}
 			// Said of the answer, not of its Ray ID: each request has its own.
-			e.Text += fmt.Sprintf(" (%s to %s got the same answer)", others, g.first.host)
+			e.Text += fmt.Sprintf(" (%s to %s got the same answer)", countOf(g.n-1, "other request"), g.first.host)
 		}
 		out = append(out, e)
 	}
@@ -241,6 +237,14 @@ func humanDuration(d time.Duration) string {
 		return fmt.Sprintf("%dm", m)
 	}
 	return fmt.Sprintf("%ds", sec)
+}
+
+// countOf says how many of a thing there are: "1 request", "3 requests".
+func countOf(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // joinWords joins names as prose: "a", "a and b", "a, b and c".

@@ -260,14 +260,11 @@ func (d FixDeps) withDefaults() FixDeps {
 	if d.Env.GOOS == "" {
 		d.Env.GOOS = runtime.GOOS
 	}
-	if d.Env.LookPath == nil && d.Runner != nil {
-		d.Env.LookPath = d.Runner.LookPath
-	}
 	if d.Runner == nil {
 		d.Runner = ExecRunner{}
-		if d.Env.LookPath == nil {
-			d.Env.LookPath = d.Runner.LookPath
-		}
+	}
+	if d.Env.LookPath == nil {
+		d.Env.LookPath = d.Runner.LookPath
 	}
 	return d
 }

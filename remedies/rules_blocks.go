@@ -447,7 +447,8 @@ func ruleNetworkFilter(f *facts, _ []Finding) []Finding {
 		evs...)
 	if signals := f.corporateSignals(); len(signals) > 0 {
 		fnd.Summary += fmt.Sprintf(" This network is managed (%s): its firewall is the likely filter, and IT can allow OpenAI.", whatOf(signals))
-		fnd.Remedies = append([]string{"ask-it-allowlist"}, slices.DeleteFunc(fnd.Remedies, func(id string) bool { return id == "ask-it-allowlist" })...)
+		// finish keeps the first of a repeated remedy, so this moves it to the front.
+		fnd.Remedies = append([]string{"ask-it-allowlist"}, fnd.Remedies...)
 		for _, s := range signals {
 			fnd.Evidence = append(fnd.Evidence, s.ev)
 		}
@@ -642,12 +643,8 @@ func ruleAllPass(f *facts, sofar []Finding) []Finding {
 	if open := f.unfinishedEndpoints(); len(open) > 0 {
 		// Requests that did not finish prove nothing either way: say so
 		// rather than claim every request succeeded.
-		n := fmt.Sprintf("%d requests", len(open))
-		if len(open) == 1 {
-			n = "1 request"
-		}
 		summary = fmt.Sprintf("Every request that finished succeeded (%s); %s to %s did not finish, so they prove nothing either way. Nothing found so far blocks %s; if it fails in your browser, look at its cookies, cache or extensions, or run again with a longer --timeout.",
-			joinWords(words), n, joinWords(uniq(open)), what)
+			joinWords(words), countOf(len(open), "request"), joinWords(uniq(open)), what)
 	}
 	return []Finding{newFinding(CauseBrowserState, Possible, summary, evs...)}
 }

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -26,13 +27,11 @@ type TextOptions struct {
 type section struct {
 	heading string
 	kinds   []probes.Kind
-	// ids, when set, takes only results whose ID has one of these prefixes.
-	ids []string
 }
 
 var sections = []section{
 	{heading: "Endpoints", kinds: []probes.Kind{probes.KindEndpoint, probes.KindMatrix}},
-	{heading: "What Cloudflare sees", kinds: []probes.Kind{probes.KindEdgeTrace}, ids: nil},
+	{heading: "What Cloudflare sees", kinds: []probes.Kind{probes.KindEdgeTrace}},
 	{heading: "OpenAI status", kinds: []probes.Kind{probes.KindStatusPage, probes.KindAPIKey}},
 	{heading: "DNS", kinds: []probes.Kind{probes.KindDNS}},
 	{heading: "This machine", kinds: []probes.Kind{probes.KindIdentity}},
@@ -174,10 +173,9 @@ func writeFindings(b *strings.Builder, p palette, d Document, opt TextOptions) {
 func sectionLines(p palette, sec section, results []probes.Result, opt TextOptions) []string {
 	var picked []probes.Result
 	for _, r := range results {
-		if !hasKind(sec.kinds, r.Kind) {
-			continue
+		if slices.Contains(sec.kinds, r.Kind) {
+			picked = append(picked, r)
 		}
-		picked = append(picked, r)
 	}
 	if len(picked) == 0 {
 		return nil
@@ -253,15 +251,6 @@ func title(r probes.Result) string {
 		t = r.ID
 	}
 	return line(t)
-}
-
-func hasKind(kinds []probes.Kind, k probes.Kind) bool {
-	for _, x := range kinds {
-		if x == k {
-			return true
-		}
-	}
-	return false
 }
 
 // line is the last defence: whatever reached the document, nothing but
