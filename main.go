@@ -130,8 +130,9 @@ Usage:
 
 Run 'gptdoctor COMMAND --help' for a command's flags.
 
-Exit codes: 0 every target is reachable, 1 a problem was found, 2 gptdoctor
-could not run (bad flag, bad file), 130 interrupted.
+Exit codes: 0 every target is reachable, 1 a problem was found or reachability
+could not be confirmed, 2 gptdoctor could not run (bad flag, bad file), 130
+interrupted.
 `
 
 // printCommandHelp prints one command's usage with its flags.
@@ -159,7 +160,8 @@ func printCommandHelp(w io.Writer, cmd string) {
 			line += " " + name
 		}
 		fmt.Fprintf(w, "%-34s %s", line, usage)
-		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "[]" {
+		// A usage that names its own default ("the scenario's own") says it better.
+		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "[]" && !strings.Contains(usage, "(default") {
 			fmt.Fprintf(w, " (default %s)", f.DefValue)
 		}
 		fmt.Fprintln(w)
