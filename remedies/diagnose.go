@@ -63,8 +63,9 @@ func Diagnose(s probes.Snapshot, ctx DiagnoseContext) []Finding {
 	}
 	found = merge(found)
 	found = suppress(found)
+	proxied := f.anyProxied()
 	for i := range found {
-		found[i] = finish(found[i], ctx.GOOS)
+		found[i] = finish(found[i], ctx.GOOS, proxied)
 	}
 	sort.SliceStable(found, func(i, j int) bool {
 		a, b := found[i], found[j]
@@ -160,7 +161,7 @@ const maxSummary = 1200
 
 // finish sanitises the summary (it quotes remote text), removes duplicate
 // evidence and drops remedies that do not apply on goos.
-func finish(f Finding, goos string) Finding {
+func finish(f Finding, goos string, proxied bool) Finding {
 	f.Summary = sanitize.LineN(sanitize.Secrets(f.Summary), maxSummary)
 	var evs []Evidence
 	seen := map[Evidence]bool{}
@@ -173,6 +174,9 @@ func finish(f Finding, goos string) Finding {
 	f.Evidence = evs
 	var rem []string
 	for _, id := range uniq(f.Remedies) {
+		if id == ActionBypassProxy && !proxied {
+			continue // no request went through a proxy: there is none to bypass
+		}
 		if r, ok := RemedyByID(id); ok && r.AppliesTo(goos) {
 			rem = append(rem, id)
 		}

@@ -251,6 +251,17 @@ func newFacts(s probes.Snapshot, ctx DiagnoseContext) *facts {
 	return f
 }
 
+// anyProxied reports whether any request of the run went through a proxy,
+// answered or not: only then is there a proxy to bypass.
+func (f *facts) anyProxied() bool {
+	for _, r := range f.s.Results {
+		if d, ok := r.Details.(*probes.EndpointDetails); ok && d != nil && d.Variant.Route == probes.RouteProxy {
+			return true
+		}
+	}
+	return false
+}
+
 // where returns the endpoint observations that satisfy keep.
 func (f *facts) where(keep func(obs) bool) []obs {
 	var out []obs

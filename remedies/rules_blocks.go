@@ -571,15 +571,10 @@ func ruleBlocks(f *facts, _ []Finding) []Finding {
 		if exit != "" {
 			judged = "its exit IP " + exit
 		}
-		fnd := newFinding(CauseVPNProxyTor, Likely,
+		return append(out, newFinding(CauseVPNProxyTor, Likely,
 			fmt.Sprintf("Cloudflare blocks %s while your traffic leaves through %s: Cloudflare judges %s, and OpenAI's rules block many such exits. Turn it off and check again.",
 				blockWords(blocks), whatOf(local), judged),
-			lev...)
-		if len(f.where(func(o obs) bool { return o.viaProxy() })) == 0 {
-			// No request went through a proxy: there is none to bypass.
-			fnd.Remedies = slices.DeleteFunc(fnd.Remedies, func(id string) bool { return id == "bypass-proxy" })
-		}
-		return append(out, fnd)
+			lev...))
 	}
 
 	fnd := newFinding(CauseFlaggedIP, Likely,

@@ -2,7 +2,6 @@ package remedies
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/gptdoctor/gptdoctor/probes"
@@ -155,7 +154,6 @@ func ruleOriginError(f *facts, _ []Finding) []Finding {
 		summary += fmt.Sprintf(" It came through the proxy %s, which most likely wrote it.", joinWords(uniq(proxied)))
 	} else {
 		summary += " A firewall or filter in the network, or a misconfiguration on OpenAI's side, is behind it."
-		fnd.Remedies = slices.DeleteFunc(fnd.Remedies, func(id string) bool { return id == "bypass-proxy" })
 	}
 	fnd.Summary = summary
 	return append(out, fnd)
