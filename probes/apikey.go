@@ -120,11 +120,7 @@ func APIKeyProbe(cfg Config, w World) Probe {
 		if u, err := url.Parse(target.URL); err != nil || u.Scheme != "https" {
 			return skip("the API key is only sent over HTTPS, and " + defaultClean(target.Host()) + " is not an https URL")
 		}
-		route := RouteDirect
-		if proxyApplies(target.URL, cfg, w) {
-			route = RouteProxy
-		}
-		r := runAPIKey(ctx, *target, env, key, route, w, tm)
+		r := runAPIKey(ctx, *target, env, key, goRoute(target.URL, cfg, w), w, tm)
 		r.Title = title
 		return r
 	}

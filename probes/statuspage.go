@@ -96,11 +96,7 @@ func StatusPageProbe(cfg Config, w World) Probe {
 			if cfg.StatusURL == "" {
 				return Result{Title: title, Status: StatusSkipped, Reason: "no status page configured"}
 			}
-			route := RouteDirect
-			if proxyApplies(cfg.StatusURL, cfg, w) {
-				route = RouteProxy
-			}
-			r := runStatusPage(ctx, cfg.StatusURL, route, w, tm)
+			r := runStatusPage(ctx, cfg.StatusURL, goRoute(cfg.StatusURL, cfg, w), w, tm)
 			r.Title = title
 			return r
 		},
