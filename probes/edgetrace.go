@@ -280,8 +280,5 @@ func traceEvidence(d *TraceDetails) []string {
 			ev = append(ev, k+"="+v)
 		}
 	}
-	if d.ClockSkew != nil && (d.ClockSkew.D() >= clockSkewNotable || -d.ClockSkew.D() >= clockSkewNotable) {
-		ev = append(ev, "clock: "+skewWords(*d.ClockSkew))
-	}
-	return ev
+	return append(ev, skewEvidence(d.ClockSkew)...)
 }

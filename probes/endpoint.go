@@ -408,8 +408,6 @@ func failureEvidence(d *EndpointDetails) []string {
 		ev = append(ev, "connected to "+d.RemoteAddr)
 	}
 	ev = append(ev, tlsEvidence(d.TLS)...)
-	for _, r := range d.Redirects {
-		ev = append(ev, fmt.Sprintf("redirect: %d %s -> %s", r.Status, r.From, r.To))
-	}
+	ev = append(ev, redirectEvidence(d.Redirects)...)
 	return append(ev, timingEvidence(d.Timings))
 }
