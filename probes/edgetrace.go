@@ -155,11 +155,7 @@ func TraceProbes(cfg Config, w World) []Probe {
 				Target:  traceURL,
 				Title:   title,
 				Timeout: tm.Probe,
-				Run: func(ctx context.Context) Result {
-					r := runTrace(ctx, host, traceURL, route, w, tm)
-					r.Title = title
-					return r
-				},
+				Run:     func(ctx context.Context) Result { return runTrace(ctx, host, traceURL, route, w, tm) },
 			})
 		}
 	}

@@ -295,11 +295,7 @@ func endpointProbe(t Target, id, title string, v Variant, w World, tm timeouts) 
 		Target:  t.URL,
 		Title:   title,
 		Timeout: tm.Probe,
-		Run: func(ctx context.Context) Result {
-			r := runEndpoint(ctx, t, v, w, tm)
-			r.Title = title
-			return r
-		},
+		Run:     func(ctx context.Context) Result { return runEndpoint(ctx, t, v, w, tm) },
 	}
 }
 
