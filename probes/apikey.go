@@ -73,7 +73,6 @@ func keyHost(t Target) bool {
 // back.
 func APIKeyProbe(cfg Config, w World) Probe {
 	tm := timeoutsFor(cfg.Budget)
-	const title = "OpenAI API key"
 	env := cfg.APIKeyEnv
 	if env == "" {
 		env = DefaultAPIKeyEnv
@@ -93,7 +92,7 @@ func APIKeyProbe(cfg Config, w World) Probe {
 			target = t
 		}
 	}
-	p := Probe{ID: "apikey:openai", Kind: KindAPIKey, Title: title, Timeout: tm.Probe}
+	p := Probe{ID: "apikey:openai", Kind: KindAPIKey, Title: "OpenAI API key", Timeout: tm.Probe}
 	if target != nil {
 		p.Target = target.URL
 	} else if other != nil {
@@ -101,7 +100,7 @@ func APIKeyProbe(cfg Config, w World) Probe {
 	}
 	p.Run = func(ctx context.Context) Result {
 		skip := func(reason string) Result {
-			return Result{Title: title, Status: StatusSkipped, Reason: reason, Details: &APIKeyDetails{EnvVar: env, Outcome: KeyUnknown}}
+			return Result{Status: StatusSkipped, Reason: reason, Details: &APIKeyDetails{EnvVar: env, Outcome: KeyUnknown}}
 		}
 		if other == nil {
 			return skip("no API target configured")
@@ -120,13 +119,7 @@ func APIKeyProbe(cfg Config, w World) Probe {
 		if u, err := url.Parse(target.URL); err != nil || u.Scheme != "https" {
 			return skip("the API key is only sent over HTTPS, and " + defaultClean(target.Host()) + " is not an https URL")
 		}
-		route := RouteDirect
-		if proxyApplies(target.URL, cfg, w) {
-			route = RouteProxy
-		}
-		r := runAPIKey(ctx, *target, env, key, route, w, tm)
-		r.Title = title
-		return r
+		return runAPIKey(ctx, *target, env, key, goRoute(target.URL, cfg, w), w, tm)
 	}
 	return p
 }

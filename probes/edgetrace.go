@@ -155,11 +155,7 @@ func TraceProbes(cfg Config, w World) []Probe {
 				Target:  traceURL,
 				Title:   title,
 				Timeout: tm.Probe,
-				Run: func(ctx context.Context) Result {
-					r := runTrace(ctx, host, traceURL, route, w, tm)
-					r.Title = title
-					return r
-				},
+				Run:     func(ctx context.Context) Result { return runTrace(ctx, host, traceURL, route, w, tm) },
 			})
 		}
 	}
@@ -280,8 +276,5 @@ func traceEvidence(d *TraceDetails) []string {
 			ev = append(ev, k+"="+v)
 		}
 	}
-	if d.ClockSkew != nil && (d.ClockSkew.D() >= clockSkewNotable || -d.ClockSkew.D() >= clockSkewNotable) {
-		ev = append(ev, "clock: "+skewWords(*d.ClockSkew))
-	}
-	return ev
+	return append(ev, skewEvidence(d.ClockSkew)...)
 }

@@ -249,22 +249,17 @@ func (*MatrixDetails) details() {}
 func TargetProbes(t Target, cfg Config, w World) []Probe {
 	tm := timeoutsFor(cfg.Budget)
 	label := targetLabel(t, cfg)
-	proxied := proxyApplies(t.URL, cfg, w)
 	if t.Kind != TargetWeb {
-		route := RouteDirect
-		if proxied {
-			route = RouteProxy
-		}
-		v := Variant{Route: route, Family: FamilyAny, Headers: HeadersPlain}
+		v := Variant{Route: goRoute(t.URL, cfg, w), Family: FamilyAny, Headers: HeadersPlain}
 		title := label
-		if route == RouteProxy {
+		if v.Route == RouteProxy {
 			title += " through the proxy"
 		}
 		return []Probe{endpointProbe(t, "endpoint:"+label+":default", title, v, w, tm)}
 	}
 	var ps []Probe
-	for _, v := range planCells(proxied) {
-		ps = append(ps, endpointProbe(t, "endpoint:"+label+":"+v.String(), label+": "+variantWords(v), v, w, tm))
+	for _, v := range planCells(proxyApplies(t.URL, cfg, w)) {
+		ps = append(ps, endpointProbe(t, "endpoint:"+label+":"+v.String(), label+": "+v.Words(), v, w, tm))
 	}
 	return ps
 }
@@ -284,8 +279,14 @@ func proxyApplies(rawURL string, cfg Config, w World) bool {
 	return err != nil || p != nil
 }
 
-// variantWords is Variant.Words, for the probe titles.
-func variantWords(v Variant) string { return v.Words() }
+// goRoute is the route a Go program on this machine takes to rawURL: the
+// proxy route when proxyApplies, direct otherwise.
+func goRoute(rawURL string, cfg Config, w World) string {
+	if proxyApplies(rawURL, cfg, w) {
+		return RouteProxy
+	}
+	return RouteDirect
+}
 
 func endpointProbe(t Target, id, title string, v Variant, w World, tm timeouts) Probe {
 	return Probe{
@@ -294,11 +295,7 @@ func endpointProbe(t Target, id, title string, v Variant, w World, tm timeouts) 
 		Target:  t.URL,
 		Title:   title,
 		Timeout: tm.Probe,
-		Run: func(ctx context.Context) Result {
-			r := runEndpoint(ctx, t, v, w, tm)
-			r.Title = title
-			return r
-		},
+		Run:     func(ctx context.Context) Result { return runEndpoint(ctx, t, v, w, tm) },
 	}
 }
 
@@ -407,8 +404,6 @@ func failureEvidence(d *EndpointDetails) []string {
 		ev = append(ev, "connected to "+d.RemoteAddr)
 	}
 	ev = append(ev, tlsEvidence(d.TLS)...)
-	for _, r := range d.Redirects {
-		ev = append(ev, fmt.Sprintf("redirect: %d %s -> %s", r.Status, r.From, r.To))
-	}
+	ev = append(ev, redirectEvidence(d.Redirects)...)
 	return append(ev, timingEvidence(d.Timings))
 }

@@ -123,12 +123,8 @@ func responseEvidence(d *EndpointDetails, bodyNote string) []string {
 		ev = append(ev, "marker: "+m)
 	}
 	ev = append(ev, tlsEvidence(d.TLS)...)
-	for _, r := range d.Redirects {
-		ev = append(ev, fmt.Sprintf("redirect: %d %s -> %s", r.Status, r.From, r.To))
-	}
-	if d.ClockSkew != nil && (d.ClockSkew.D() >= clockSkewNotable || -d.ClockSkew.D() >= clockSkewNotable) {
-		ev = append(ev, "clock: "+skewWords(*d.ClockSkew))
-	}
+	ev = append(ev, redirectEvidence(d.Redirects)...)
+	ev = append(ev, skewEvidence(d.ClockSkew)...)
 	if bodyNote != "" {
 		if !strings.HasPrefix(bodyNote, "body ") {
 			bodyNote = "body: " + bodyNote
@@ -196,10 +192,26 @@ func timingEvidence(t PhaseTimings) string {
 	return "timings: " + strings.Join(parts, ", ")
 }
 
-func skewWords(m Millis) string {
-	d := m.D()
-	if d >= 0 {
-		return fmt.Sprintf("server time is %s ahead of this machine's clock", d.Round(time.Second))
+// redirectEvidence is one line per redirect hop.
+func redirectEvidence(rs []Redirect) []string {
+	var ev []string
+	for _, r := range rs {
+		ev = append(ev, fmt.Sprintf("redirect: %d %s -> %s", r.Status, r.From, r.To))
 	}
-	return fmt.Sprintf("server time is %s behind this machine's clock", (-d).Round(time.Second))
+	return ev
+}
+
+// skewEvidence is a line for a server clock at least clockSkewNotable
+// off this machine's, nothing for a smaller or unknown skew.
+func skewEvidence(m *Millis) []string {
+	if m == nil {
+		return nil
+	}
+	switch d := m.D(); {
+	case d >= clockSkewNotable:
+		return []string{fmt.Sprintf("clock: server time is %s ahead of this machine's clock", d.Round(time.Second))}
+	case -d >= clockSkewNotable:
+		return []string{fmt.Sprintf("clock: server time is %s behind this machine's clock", (-d).Round(time.Second))}
+	}
+	return nil
 }

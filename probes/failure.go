@@ -100,7 +100,7 @@ func dnsFailure(step, host, family string, err error, limit time.Duration) *netF
 		f.Reason = fmt.Sprintf("DNS: %s does not exist according to this machine's resolver (NXDOMAIN)", host)
 		f.Message = fmt.Sprintf("%s: %s via the system resolver: NXDOMAIN", step, what)
 	case RCodeTimeout:
-		f.Code, f.Timeout, f.Limit, f.During = "dns_timeout", true, limit, "the DNS lookup of "+strings.TrimPrefix(what, "resolve ")
+		f.Code, f.Timeout, f.Limit, f.During = timeoutCode(step), true, limit, "the DNS lookup of "+strings.TrimPrefix(what, "resolve ")
 		f.Reason = fmt.Sprintf("DNS: no answer for %s within %s (the resolver is unreachable or silent)", host, roundDur(limit))
 		f.Message = fmt.Sprintf("%s: %s via the system resolver: timeout after %s", step, what, roundDur(limit))
 	case RCodeServFail:
@@ -114,11 +114,10 @@ func dnsFailure(step, host, family string, err error, limit time.Duration) *netF
 		f.Reason = fmt.Sprintf("DNS: could not resolve %s: %s", host, words)
 	}
 	if step == "proxy" {
-		f.Code = "proxy_" + f.Code
+		if !f.Timeout { // a timeout's code already names its step
+			f.Code = "proxy_" + f.Code
+		}
 		f.Reason = "proxy " + f.Reason
-	}
-	if f.Timeout {
-		f.Code = timeoutCode(step)
 	}
 	return f
 }
@@ -143,7 +142,7 @@ func connectFailure(step, addr string, ipv6Cell bool, err error, limit time.Dura
 		f.Code = "reset"
 		f.Reason = fmt.Sprintf("connection to %s was reset while connecting", who)
 	case "timeout":
-		f.Code, f.Timeout, f.Limit, f.During = "connect_timeout", true, limit, "the TCP connect to "+who
+		f.Code, f.Timeout, f.Limit, f.During = timeoutCode(step), true, limit, "the TCP connect to "+who
 		f.Reason = fmt.Sprintf("no answer when connecting to %s within %s (packets are being dropped)", who, roundDur(limit))
 	case "unreachable":
 		f.Code = "unreachable"
@@ -160,10 +159,7 @@ func connectFailure(step, addr string, ipv6Cell bool, err error, limit time.Dura
 		f.Reason = fmt.Sprintf("could not connect to %s: %v", who, rootErr(err))
 	}
 	f.Message = fmt.Sprintf("%s: connect to %s: %s", step, addr, errText(kind, err))
-	switch {
-	case f.Timeout:
-		f.Code = timeoutCode(step)
-	case step == "proxy":
+	if step == "proxy" && !f.Timeout { // a timeout's code already names its step
 		f.Code = "proxy_" + f.Code
 	}
 	return f

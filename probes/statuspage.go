@@ -85,24 +85,17 @@ const (
 // read is unknown, not failed: the probe could not tell.
 func StatusPageProbe(cfg Config, w World) Probe {
 	tm := timeoutsFor(cfg.Budget)
-	const title = "OpenAI status page"
 	return Probe{
 		ID:      "status:openai",
 		Kind:    KindStatusPage,
 		Target:  cfg.StatusURL,
-		Title:   title,
+		Title:   "OpenAI status page",
 		Timeout: tm.Probe,
 		Run: func(ctx context.Context) Result {
 			if cfg.StatusURL == "" {
-				return Result{Title: title, Status: StatusSkipped, Reason: "no status page configured"}
+				return Result{Status: StatusSkipped, Reason: "no status page configured"}
 			}
-			route := RouteDirect
-			if proxyApplies(cfg.StatusURL, cfg, w) {
-				route = RouteProxy
-			}
-			r := runStatusPage(ctx, cfg.StatusURL, route, w, tm)
-			r.Title = title
-			return r
+			return runStatusPage(ctx, cfg.StatusURL, goRoute(cfg.StatusURL, cfg, w), w, tm)
 		},
 	}
 }
