@@ -120,6 +120,22 @@ func TestEgressPlainDualStack(t *testing.T) {
 	}
 }
 
+// TestEgressDualStackReadsSysfsOnce: IPv4 and IPv6 leaving through one
+// interface judge it once.
+func TestEgressDualStackReadsSysfsOnce(t *testing.T) {
+	fsys := &countingFS{FS: linuxVPNFS, opened: map[string]int{}}
+	w := World{GOOS: "linux", FS: fsys, Host: linuxVPNHost(),
+		Dialer: identUDPDialer{src4: "10.64.0.2", src6: "fc00:bbbb::2"}}
+	r := identRun(t, probeByID(t, identityProbes(identCfg(), w), "identity:egress"))
+	d := r.Details.(*EgressDetails)
+	if d.IPv4 == nil || d.IPv6 == nil || d.IPv4.Tunnel == nil || d.IPv6.Tunnel == nil || d.IPv6.Tunnel.Type != TunnelWireGuard {
+		t.Fatalf("%s %s %+v", r.Status, r.Reason, d)
+	}
+	if n := fsys.opened["sys/class/net/wg0/uevent"]; n != 1 {
+		t.Errorf("wg0 uevent read %d times, want 1", n)
+	}
+}
+
 func TestEgressNoRoute(t *testing.T) {
 	w := World{GOOS: "linux", Host: &identHost{}, Dialer: identUDPDialer{}}
 	r := identRun(t, probeByID(t, identityProbes(identCfg(), w), "identity:egress"))
