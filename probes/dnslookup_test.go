@@ -225,7 +225,7 @@ func TestLookupDoHTrust(t *testing.T) {
 	t.Run("untrusted certificate", func(t *testing.T) {
 		t.Parallel()
 		lab := newDNSLab(t, honest(), honest(), honest(), honest())
-		lab.world.Trust = Trust{System: newDNSTestCA(t).pool}
+		lab.world.Trust = Trust{System: newDNSTestCA().pool()}
 		res, d := runLookup(t, lab, chatgpt())
 		a := findAnswer(t, d, DefaultDoHURL)
 		if a.RCode != RCodeError || !strings.Contains(a.Error, "certificate") || res.Status != StatusWarn {
@@ -236,7 +236,7 @@ func TestLookupDoHTrust(t *testing.T) {
 		t.Parallel()
 		lab := newDNSLab(t, honest(), honest(), honest(), honest())
 		user := lab.world.Trust.System
-		lab.world.Trust = Trust{System: newDNSTestCA(t).pool, User: user}
+		lab.world.Trust = Trust{System: newDNSTestCA().pool(), User: user}
 		res, d := runLookup(t, lab, chatgpt())
 		if a := findAnswer(t, d, DefaultDoHURL); a.RCode != RCodeNoError || res.Status != StatusPass {
 			t.Fatalf("%s %q; %+v", res.Status, res.Reason, a)

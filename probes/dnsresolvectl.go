@@ -1,8 +1,6 @@
 package probes
 
 import (
-	"bufio"
-	"bytes"
 	"strconv"
 	"strings"
 )
@@ -37,8 +35,7 @@ func ParseResolvectlStatus(out []byte) []ResolvectlLink {
 		cur     *ResolvectlLink
 		lastKey string
 	)
-	sc := bufio.NewScanner(bytes.NewReader(out))
-	sc.Buffer(make([]byte, 0, 4096), 1<<20)
+	sc := configLines(out)
 	for sc.Scan() {
 		raw := strings.TrimRight(sc.Text(), "\r")
 		line := strings.TrimSpace(raw)

@@ -2,16 +2,10 @@ package probes
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"fmt"
 	"io"
 	"log"
-	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -213,63 +207,13 @@ func goResolver(addr string) *net.Resolver {
 	}
 }
 
-// dnsTestCA is a throwaway certificate authority.
-type dnsTestCA struct {
-	cert *x509.Certificate
-	key  *ecdsa.PrivateKey
-	pool *x509.CertPool
-}
-
-func newDNSTestCA(t *testing.T) *dnsTestCA {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: "gptdoctor test CA"},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(time.Hour),
-		IsCA:                  true,
-		KeyUsage:              x509.KeyUsageCertSign,
-		BasicConstraintsValid: true,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, _ := x509.ParseCertificate(der)
-	pool := x509.NewCertPool()
-	pool.AddCert(cert)
-	return &dnsTestCA{cert: cert, key: key, pool: pool}
-}
-
-func (ca *dnsTestCA) leaf(t *testing.T, names ...string) tls.Certificate {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(2),
-		Subject:      pkix.Name{CommonName: names[0]},
-		DNSNames:     names,
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(time.Hour),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
-}
+// newDNSTestCA is a fresh CA for one DNS lab's DoH server, so a lab's
+// certificate is trusted by that lab alone.
+func newDNSTestCA() *testCA { return newTestCA("gptdoctor test CA", "gptdoctor") }
 
 // startDoH serves b as RFC 8484 DoH over TLS (HTTP/2) with a certificate
 // for cloudflare-dns.com from ca; it returns the listener address.
-func startDoH(t *testing.T, ca *dnsTestCA, b dnsBehavior) string {
+func startDoH(t *testing.T, ca *testCA, b dnsBehavior) string {
 	t.Helper()
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost || r.Header.Get("Content-Type") != "application/dns-message" {
@@ -297,7 +241,7 @@ func startDoH(t *testing.T, ca *dnsTestCA, b dnsBehavior) string {
 	}))
 	srv.EnableHTTP2 = true
 	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // aborted handshakes are part of the tests
-	srv.TLS = &tls.Config{Certificates: []tls.Certificate{ca.leaf(t, "cloudflare-dns.com")}}
+	srv.TLS = &tls.Config{Certificates: []tls.Certificate{ca.leaf("cloudflare-dns.com")}}
 	srv.StartTLS()
 	t.Cleanup(srv.Close)
 	return srv.Listener.Addr().String()
@@ -350,7 +294,7 @@ func newDNSLab(t *testing.T, system, cf, google, doh dnsBehavior) *dnsLab {
 			system.A["cloudflare-dns.com."] = []string{dohIPv4}
 		}
 	}
-	ca := newDNSTestCA(t)
+	ca := newDNSTestCA()
 	sys := startDNS(t, system)
 	lo := &loopbackDialer{}
 	rules := map[string]string{
@@ -361,7 +305,7 @@ func newDNSLab(t *testing.T, system, cf, google, doh dnsBehavior) *dnsLab {
 	w := World{
 		Dialer:   ConnectTo{Base: lo, Rules: rules},
 		Resolver: goResolver(sys),
-		Trust:    Trust{System: ca.pool},
+		Trust:    Trust{System: ca.pool()},
 		GOOS:     "linux",
 	}
 	cfg := DefaultConfig()

@@ -60,6 +60,17 @@ func measureEgress(ctx context.Context, cfg Config, w World, ifcs []Interface, n
 	var d EgressDetails
 	var probed4, probed6 bool
 	var why4, why6 []string
+	// IPv4 and IPv6 usually leave through the same interface; judge it
+	// once (on Linux that reads sysfs).
+	tunnels := map[string]*TunnelInfo{}
+	classify := func(ifc Interface) *TunnelInfo {
+		t, ok := tunnels[ifc.Name]
+		if !ok {
+			t = classifyTunnel(ifc, tunnelContext{goos: w.GOOS, fsys: w.FS, nwi: nwi, defaultRoute: true})
+			tunnels[ifc.Name] = t
+		}
+		return t
+	}
 	for _, probe := range cfg.EgressProbes {
 		ap, err := netip.ParseAddrPort(strings.TrimSpace(probe))
 		if err != nil {
@@ -74,7 +85,7 @@ func measureEgress(ctx context.Context, cfg Config, w World, ifcs []Interface, n
 		} else {
 			probed4 = true
 		}
-		path, err := egressPath(ctx, w, ap.String(), ifcs, nwi)
+		path, err := egressPath(ctx, w.Dialer, ap.String(), ifcs, classify)
 		if err != nil {
 			msg := "no route: " + errLine(err)
 			if v6 {
@@ -107,12 +118,12 @@ func familyReason(probed bool, why []string, fam string) string {
 }
 
 // egressPath connects a UDP socket to addr and reads back the source
-// address and the interface that owns it.
-func egressPath(ctx context.Context, w World, addr string, ifcs []Interface, nwi *ScutilNWI) (*EgressPath, error) {
-	if w.Dialer == nil {
+// address and the interface that owns it, which classify judges.
+func egressPath(ctx context.Context, dialer Dialer, addr string, ifcs []Interface, classify func(Interface) *TunnelInfo) (*EgressPath, error) {
+	if dialer == nil {
 		return nil, fmt.Errorf("udp connect %s: no dialer configured", addr)
 	}
-	c, err := w.Dialer.DialContext(ctx, "udp", addr)
+	c, err := dialer.DialContext(ctx, "udp", addr)
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +138,7 @@ func egressPath(ctx context.Context, w World, addr string, ifcs []Interface, nwi
 	if ifc, ok := interfaceOwning(ifcs, src); ok {
 		p.Interface = ifc.Name
 		p.Description = ifc.Description
-		p.Tunnel = classifyTunnel(ifc, tunnelContext{goos: w.GOOS, fsys: w.FS, nwi: nwi, defaultRoute: true})
+		p.Tunnel = classify(ifc)
 	}
 	return p, nil
 }

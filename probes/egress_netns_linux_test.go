@@ -149,8 +149,8 @@ func TestNetnsChild(t *testing.T) {
 	// Documentation addresses, routed by the namespace's default routes.
 	cfg.EgressProbes = []string{"192.0.2.1:53", "[2001:db8::1]:53"}
 	ps := identityProbes(cfg, w)
-	eg := identRun(t, identProbe(t, ps, "identity:egress"))
-	vpn := identRun(t, identProbe(t, ps, "identity:vpn"))
+	eg := identRun(t, probeByID(t, ps, "identity:egress"))
+	vpn := identRun(t, probeByID(t, ps, "identity:vpn"))
 	rep := netnsReport{EgressStatus: eg.Status, EgressReason: eg.Reason, VPNStatus: vpn.Status, VPNReason: vpn.Reason}
 	if d, ok := eg.Details.(*EgressDetails); ok {
 		rep.Egress = *d

@@ -211,21 +211,6 @@ func identRun(t *testing.T, p Probe) Result {
 	return p.Run(ctx)
 }
 
-func identProbe(t *testing.T, ps []Probe, id string) Probe {
-	t.Helper()
-	for _, p := range ps {
-		if p.ID == id {
-			return p
-		}
-	}
-	var ids []string
-	for _, p := range ps {
-		ids = append(ids, p.ID)
-	}
-	t.Fatalf("no probe %s in %v", id, ids)
-	return Probe{}
-}
-
 func identHasEvidence(r Result, sub string) bool {
 	for _, e := range r.Evidence {
 		if strings.Contains(e, sub) {

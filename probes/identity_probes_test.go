@@ -41,11 +41,11 @@ func TestIdentityProbesPlan(t *testing.T) {
 	}
 	cfg := identCfg()
 	cfg.CaptiveURL = "http://user:s3cret@cp.example/generate_204"
-	if p := identProbe(t, identityProbes(cfg, World{}), "identity:captive"); strings.Contains(p.Target, "s3cret") {
+	if p := probeByID(t, identityProbes(cfg, World{}), "identity:captive"); strings.Contains(p.Target, "s3cret") {
 		t.Errorf("captive target %q", p.Target)
 	}
 	cfg.CaptiveURL = ""
-	if r := identRun(t, identProbe(t, identityProbes(cfg, World{}), "identity:captive")); r.Status != StatusSkipped {
+	if r := identRun(t, probeByID(t, identityProbes(cfg, World{}), "identity:captive")); r.Status != StatusSkipped {
 		t.Errorf("captive without URL: %s %s", r.Status, r.Reason)
 	}
 }
@@ -53,7 +53,7 @@ func TestIdentityProbesPlan(t *testing.T) {
 func TestHostProbe(t *testing.T) {
 	h := &identHost{facts: HostFacts{Hostname: "box\x1b[2J", OS: "linux", Platform: "debian", PlatformVersion: "12"},
 		ifaces: []Interface{{Name: "eth0", Flags: []string{"up"}, Addrs: []string{"192.0.2.10/24"}}}}
-	r := identRun(t, identProbe(t, identityProbes(identCfg(), World{Host: h}), "identity:host"))
+	r := identRun(t, probeByID(t, identityProbes(identCfg(), World{Host: h}), "identity:host"))
 	d, _ := r.Details.(*HostDetails)
 	if r.Status != StatusPass || d == nil || d.Facts.Hostname != "box" || len(d.Interfaces) != 1 {
 		t.Fatalf("%s %s %+v", r.Status, r.Reason, d)
@@ -62,10 +62,10 @@ func TestHostProbe(t *testing.T) {
 		t.Errorf("reason %q", r.Reason)
 	}
 	h = &identHost{factsErr: errors.New("denied"), ifErr: errors.New("denied")}
-	if r := identRun(t, identProbe(t, identityProbes(identCfg(), World{Host: h}), "identity:host")); r.Status != StatusUnknown {
+	if r := identRun(t, probeByID(t, identityProbes(identCfg(), World{Host: h}), "identity:host")); r.Status != StatusUnknown {
 		t.Errorf("both failing: %s", r.Status)
 	}
-	if r := identRun(t, identProbe(t, identityProbes(identCfg(), World{}), "identity:host")); r.Status != StatusUnknown {
+	if r := identRun(t, probeByID(t, identityProbes(identCfg(), World{}), "identity:host")); r.Status != StatusUnknown {
 		t.Errorf("no host: %s", r.Status)
 	}
 }
@@ -91,7 +91,7 @@ func linuxVPNHost() *identHost {
 func TestEgressThroughWireGuard(t *testing.T) {
 	w := World{GOOS: "linux", FS: linuxVPNFS, Host: linuxVPNHost(),
 		Dialer: identUDPDialer{src4: "10.64.0.2", err6: syscall.ENETUNREACH}}
-	r := identRun(t, identProbe(t, identityProbes(identCfg(), w), "identity:egress"))
+	r := identRun(t, probeByID(t, identityProbes(identCfg(), w), "identity:egress"))
 	d := r.Details.(*EgressDetails)
 	if r.Status != StatusWarn || !d.IPv4Available || d.IPv6Available {
 		t.Fatalf("%s %s %+v", r.Status, r.Reason, d)
@@ -110,7 +110,7 @@ func TestEgressThroughWireGuard(t *testing.T) {
 func TestEgressPlainDualStack(t *testing.T) {
 	w := World{GOOS: "linux", FS: linuxVPNFS, Host: linuxVPNHost(),
 		Dialer: identUDPDialer{src4: "192.168.1.20", src6: "2001:db8:1::20"}}
-	r := identRun(t, identProbe(t, identityProbes(identCfg(), w), "identity:egress"))
+	r := identRun(t, probeByID(t, identityProbes(identCfg(), w), "identity:egress"))
 	d := r.Details.(*EgressDetails)
 	if r.Status != StatusPass || d.IPv4.Interface != "eth0" || d.IPv6.Interface != "eth0" || d.IPv4.Tunnel != nil {
 		t.Fatalf("%s %s %+v", r.Status, r.Reason, d)
@@ -120,15 +120,31 @@ func TestEgressPlainDualStack(t *testing.T) {
 	}
 }
 
+// TestEgressDualStackReadsSysfsOnce: IPv4 and IPv6 leaving through one
+// interface judge it once.
+func TestEgressDualStackReadsSysfsOnce(t *testing.T) {
+	fsys := &countingFS{FS: linuxVPNFS, opened: map[string]int{}}
+	w := World{GOOS: "linux", FS: fsys, Host: linuxVPNHost(),
+		Dialer: identUDPDialer{src4: "10.64.0.2", src6: "fc00:bbbb::2"}}
+	r := identRun(t, probeByID(t, identityProbes(identCfg(), w), "identity:egress"))
+	d := r.Details.(*EgressDetails)
+	if d.IPv4 == nil || d.IPv6 == nil || d.IPv4.Tunnel == nil || d.IPv6.Tunnel == nil || d.IPv6.Tunnel.Type != TunnelWireGuard {
+		t.Fatalf("%s %s %+v", r.Status, r.Reason, d)
+	}
+	if n := fsys.opened["sys/class/net/wg0/uevent"]; n != 1 {
+		t.Errorf("wg0 uevent read %d times, want 1", n)
+	}
+}
+
 func TestEgressNoRoute(t *testing.T) {
 	w := World{GOOS: "linux", Host: &identHost{}, Dialer: identUDPDialer{}}
-	r := identRun(t, identProbe(t, identityProbes(identCfg(), w), "identity:egress"))
+	r := identRun(t, probeByID(t, identityProbes(identCfg(), w), "identity:egress"))
 	if r.Status != StatusFail || r.Error == nil {
 		t.Fatalf("%s %s", r.Status, r.Reason)
 	}
 	cfg := identCfg()
 	cfg.EgressProbes = []string{"1.1.1.1:53"}
-	r = identRun(t, identProbe(t, identityProbes(cfg, World{GOOS: "linux", Host: linuxVPNHost(), Dialer: identUDPDialer{src4: "192.168.1.20"}}), "identity:egress"))
+	r = identRun(t, probeByID(t, identityProbes(cfg, World{GOOS: "linux", Host: linuxVPNHost(), Dialer: identUDPDialer{src4: "192.168.1.20"}}), "identity:egress"))
 	if d := r.Details.(*EgressDetails); !strings.HasPrefix(d.IPv6Reason, "not probed") || r.Status != StatusPass {
 		t.Errorf("%s %+v", r.Status, d)
 	}
@@ -140,7 +156,7 @@ func TestEgressWindowsDescription(t *testing.T) {
 		{Name: "Ethernet 2", Flags: []string{"up"}, Addrs: []string{"10.8.0.6/24"}, Description: "TAP-Windows Adapter V9"},
 	}}
 	w := World{GOOS: "windows", Host: h, Dialer: identUDPDialer{src4: "10.8.0.6"}}
-	r := identRun(t, identProbe(t, identityProbes(identCfg(), w), "identity:egress"))
+	r := identRun(t, probeByID(t, identityProbes(identCfg(), w), "identity:egress"))
 	d := r.Details.(*EgressDetails)
 	if r.Status != StatusWarn || d.IPv4.Description != "TAP-Windows Adapter V9" || d.IPv4.Tunnel == nil || d.IPv4.Tunnel.Product != "OpenVPN" {
 		t.Fatalf("%s %s %+v", r.Status, r.Reason, d.IPv4)
@@ -154,7 +170,7 @@ func TestEgressDarwinUTUNWithScutil(t *testing.T) {
 	}}
 	run := &identRunner{out: map[string]string{"scutil --nwi": readTestdataString(t, "identity", "scutil-nwi", "vpn-utun.txt")}}
 	w := World{GOOS: "darwin", Host: h, Runner: run, Dialer: identUDPDialer{src4: "10.2.0.2"}}
-	r := identRun(t, identProbe(t, identityProbes(identCfg(), w), "identity:egress"))
+	r := identRun(t, probeByID(t, identityProbes(identCfg(), w), "identity:egress"))
 	d := r.Details.(*EgressDetails)
 	if r.Status != StatusWarn || d.IPv4.Tunnel == nil || d.IPv4.Tunnel.Type != TunnelUTUN ||
 		!strings.Contains(strings.Join(d.IPv4.Tunnel.Evidence, "|"), "185.159.157.10") {
@@ -162,7 +178,7 @@ func TestEgressDarwinUTUNWithScutil(t *testing.T) {
 	}
 	// scutil missing: the default route alone still marks the utun, and the evidence says scutil was not found.
 	w.Runner = &identRunner{}
-	r = identRun(t, identProbe(t, identityProbes(identCfg(), w), "identity:egress"))
+	r = identRun(t, probeByID(t, identityProbes(identCfg(), w), "identity:egress"))
 	if r.Status != StatusWarn || !identHasEvidence(r, "scutil not found") {
 		t.Errorf("%s %q", r.Status, r.Evidence)
 	}
@@ -173,7 +189,7 @@ func TestVPNOnEgressGivesWarnWithProduct(t *testing.T) {
 	h.procs = []Process{{PID: 10, Name: "systemd"}, {PID: 811, Name: "mullvad-daemon"}, {PID: 900, Name: "tailscaled"}}
 	w := World{GOOS: "linux", FS: linuxVPNFS, Host: h, Dialer: identUDPDialer{src4: "10.64.0.2", src6: "fc00:bbbb::2"}}
 	ps := identityProbes(identCfg(), w)
-	r := identRun(t, identProbe(t, ps, "identity:vpn"))
+	r := identRun(t, probeByID(t, ps, "identity:vpn"))
 	d := r.Details.(*VPNDetails)
 	if r.Status != StatusWarn || !d.Active || !d.OnEgress {
 		t.Fatalf("%s %s %+v", r.Status, r.Reason, d)
@@ -236,7 +252,7 @@ func TestPlanReadsTheHostOnce(t *testing.T) {
 		for plan := 1; plan <= 2; plan++ {
 			ps := BuildPlan(identCfg(), w, DesktopProxy{}).Probes
 			for _, id := range []string{"identity:host", "identity:egress", "identity:vpn", "identity:tor", "dns:config"} {
-				_ = identRun(t, identProbe(t, ps, id))
+				_ = identRun(t, probeByID(t, ps, id))
 			}
 			h.mu.Lock()
 			if h.calls["info"] != plan || h.calls["interfaces"] != plan || h.calls["processes"] != plan {
@@ -265,27 +281,27 @@ func TestVPNStatuses(t *testing.T) {
 	// A VPN client with its tunnel up, but not on the default route: active, warn.
 	h := base()
 	h.procs = []Process{{PID: 5, Name: "tailscaled"}}
-	r := identRun(t, identProbe(t, identityProbes(identCfg(), World{GOOS: "linux", FS: linuxVPNFS, Host: h, Dialer: d4}), "identity:vpn"))
+	r := identRun(t, probeByID(t, identityProbes(identCfg(), World{GOOS: "linux", FS: linuxVPNFS, Host: h, Dialer: d4}), "identity:vpn"))
 	if d := r.Details.(*VPNDetails); r.Status != StatusWarn || !d.Active || d.OnEgress {
 		t.Errorf("split: %s %s %+v", r.Status, r.Reason, d)
 	}
 
 	// A tunnel interface without a client process: pass, with the signal listed.
-	r = identRun(t, identProbe(t, identityProbes(identCfg(), World{GOOS: "linux", FS: linuxVPNFS, Host: base(), Dialer: d4}), "identity:vpn"))
+	r = identRun(t, probeByID(t, identityProbes(identCfg(), World{GOOS: "linux", FS: linuxVPNFS, Host: base(), Dialer: d4}), "identity:vpn"))
 	if d := r.Details.(*VPNDetails); r.Status != StatusPass || d.Active || len(d.Signals) != 1 {
 		t.Errorf("idle: %s %s %+v", r.Status, r.Reason, d)
 	}
 
 	// Nothing at all: pass.
 	h = &identHost{ifaces: []Interface{{Name: "eth0", Flags: []string{"up"}, Addrs: []string{"192.168.1.20/24"}}}, procs: []Process{{Name: "bash"}}}
-	r = identRun(t, identProbe(t, identityProbes(identCfg(), World{GOOS: "linux", Host: h, Dialer: d4}), "identity:vpn"))
+	r = identRun(t, probeByID(t, identityProbes(identCfg(), World{GOOS: "linux", Host: h, Dialer: d4}), "identity:vpn"))
 	if r.Status != StatusPass || len(r.Details.(*VPNDetails).Signals) != 0 {
 		t.Errorf("clean: %s %s", r.Status, r.Reason)
 	}
 
 	// Process list denied: unknown, saying what was not seen.
 	h.procErr = errors.New("open /proc: permission denied")
-	r = identRun(t, identProbe(t, identityProbes(identCfg(), World{GOOS: "linux", Host: h, Dialer: d4}), "identity:vpn"))
+	r = identRun(t, probeByID(t, identityProbes(identCfg(), World{GOOS: "linux", Host: h, Dialer: d4}), "identity:vpn"))
 	if d := r.Details.(*VPNDetails); r.Status != StatusUnknown || len(d.Limits) != 1 || !strings.Contains(r.Reason, "permission denied") {
 		t.Errorf("denied: %s %s %+v", r.Status, r.Reason, d)
 	}
@@ -300,7 +316,7 @@ func TestVPNDarwinUTUNNeedsScutil(t *testing.T) {
 	}, procs: []Process{{PID: 77, Name: "ProtonVPN"}}}
 	run := &identRunner{out: map[string]string{"scutil --nwi": readTestdataString(t, "identity", "scutil-nwi", "vpn-utun.txt")}}
 	w := World{GOOS: "darwin", Host: h, Runner: run, Dialer: identUDPDialer{src4: "192.168.1.23"}}
-	r := identRun(t, identProbe(t, identityProbes(identCfg(), w), "identity:vpn"))
+	r := identRun(t, probeByID(t, identityProbes(identCfg(), w), "identity:vpn"))
 	d := r.Details.(*VPNDetails)
 	var scutilSigs int
 	for _, s := range d.Signals {
@@ -323,7 +339,7 @@ func TestVPNWARPProxyModeListener(t *testing.T) {
 	warpProxyAddrs = []string{"127.0.0.1:40000"}
 	h := &identHost{ifaces: []Interface{{Name: "eth0", Flags: []string{"up"}, Addrs: []string{"192.168.1.20/24"}}}}
 	w := World{GOOS: "linux", Host: h, Dialer: identUDPDialer{src4: "192.168.1.20", tcp: identMapped(map[string]string{"127.0.0.1:40000": addr})}}
-	r := identRun(t, identProbe(t, identityProbes(identCfg(), w), "identity:vpn"))
+	r := identRun(t, probeByID(t, identityProbes(identCfg(), w), "identity:vpn"))
 	d := r.Details.(*VPNDetails)
 	if len(d.Signals) != 1 || d.Signals[0].Source != "listener" || d.Signals[0].Product != "Cloudflare WARP" || d.Active {
 		t.Errorf("%s %s %+v", r.Status, r.Reason, d)
@@ -350,7 +366,7 @@ func TestTorProbe(t *testing.T) {
 
 	w := World{Host: &identHost{procs: []Process{{PID: 4, Name: "tor", Exe: "/usr/bin/tor"}, {PID: 9, Name: "monitor"}}},
 		Dialer: identMapped(map[string]string{"127.0.0.1:9050": socks, "127.0.0.1:9150": web})}
-	r := identRun(t, identProbe(t, identityProbes(identCfg(), w), "identity:tor"))
+	r := identRun(t, probeByID(t, identityProbes(identCfg(), w), "identity:tor"))
 	d := r.Details.(*TorDetails)
 	if r.Status != StatusWarn || !d.Running || len(d.Processes) != 1 || len(d.Listeners) != 1 || d.Listeners[0] != "127.0.0.1:9050" {
 		t.Fatalf("%s %s %+v", r.Status, r.Reason, d)
@@ -362,7 +378,7 @@ func TestTorProbe(t *testing.T) {
 	// Nothing listens and no tor process: pass.
 	w = World{Host: &identHost{procs: []Process{{Name: "vector"}}},
 		Dialer: identMapped(map[string]string{"127.0.0.1:9050": closed, "127.0.0.1:9150": closed})}
-	r = identRun(t, identProbe(t, identityProbes(identCfg(), w), "identity:tor"))
+	r = identRun(t, probeByID(t, identityProbes(identCfg(), w), "identity:tor"))
 	if r.Status != StatusPass || r.Details.(*TorDetails).Running {
 		t.Errorf("clean: %s %s", r.Status, r.Reason)
 	}
@@ -370,14 +386,14 @@ func TestTorProbe(t *testing.T) {
 	// The process list cannot be read and nothing listens: unknown, not a
 	// clean pass.
 	w.Host = &identHost{procErr: errors.New("open /proc: permission denied")}
-	r = identRun(t, identProbe(t, identityProbes(identCfg(), w), "identity:tor"))
+	r = identRun(t, probeByID(t, identityProbes(identCfg(), w), "identity:tor"))
 	if r.Status != StatusUnknown || !strings.Contains(r.Reason, "process list could not be read: open /proc: permission denied") {
 		t.Errorf("no process list: %s %s", r.Status, r.Reason)
 	}
 
 	// Tor Browser is recognised by its executable path.
 	w.Host = &identHost{procs: []Process{{PID: 3, Name: "firefox.exe", Exe: `C:\Users\a\Desktop\Tor Browser\Browser\firefox.exe`}}}
-	r = identRun(t, identProbe(t, identityProbes(identCfg(), w), "identity:tor"))
+	r = identRun(t, probeByID(t, identityProbes(identCfg(), w), "identity:tor"))
 	if r.Status != StatusWarn || !strings.Contains(r.Reason, "Tor Browser") {
 		t.Errorf("tor browser: %s %s", r.Status, r.Reason)
 	}
@@ -413,7 +429,7 @@ func TestTorAsksListenersFirst(t *testing.T) {
 		}
 	})
 	w := World{Host: h, Dialer: identMapped(map[string]string{"127.0.0.1:9050": socks, "127.0.0.1:9150": identClosedPort(t)})}
-	r := identRun(t, identProbe(t, identityProbes(identCfg(), w), "identity:tor"))
+	r := identRun(t, probeByID(t, identityProbes(identCfg(), w), "identity:tor"))
 	if r.Status != StatusWarn || identHasEvidence(r, "listed before") {
 		t.Errorf("%s %s %q", r.Status, r.Reason, r.Evidence)
 	}
@@ -437,7 +453,7 @@ func TestCaptivePortal(t *testing.T) {
 		}
 		rw.WriteHeader(http.StatusNoContent)
 	}))
-	r := identRun(t, identProbe(t, identityProbes(cfg, w), "identity:captive"))
+	r := identRun(t, probeByID(t, identityProbes(cfg, w), "identity:captive"))
 	if d := r.Details.(*CaptiveDetails); r.Status != StatusPass || d.Portal || d.StatusCode != 204 {
 		t.Fatalf("%s %s %+v", r.Status, r.Reason, d)
 	}
@@ -445,7 +461,7 @@ func TestCaptivePortal(t *testing.T) {
 	w, cfg = captiveWorld(t, http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		http.Redirect(rw, r, "https://login.hotel.example/portal?mac=aa:bb:cc&session=s3cr3t", http.StatusFound)
 	}))
-	r = identRun(t, identProbe(t, identityProbes(cfg, w), "identity:captive"))
+	r = identRun(t, probeByID(t, identityProbes(cfg, w), "identity:captive"))
 	d := r.Details.(*CaptiveDetails)
 	if r.Status != StatusFail || !d.Portal || d.RedirectTo != "https://login.hotel.example/portal" || !strings.Contains(r.Reason, "login.hotel.example") {
 		t.Fatalf("%s %s %+v", r.Status, r.Reason, d)
@@ -454,14 +470,14 @@ func TestCaptivePortal(t *testing.T) {
 	w, cfg = captiveWorld(t, http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		_, _ = rw.Write([]byte("<html><head><title>Welcome to \x1b[31mCafe WiFi</title></head></html>"))
 	}))
-	r = identRun(t, identProbe(t, identityProbes(cfg, w), "identity:captive"))
+	r = identRun(t, probeByID(t, identityProbes(cfg, w), "identity:captive"))
 	if d := r.Details.(*CaptiveDetails); r.Status != StatusFail || d.Title != "Welcome to Cafe WiFi" || d.StatusCode != 200 {
 		t.Fatalf("%s %s %+v", r.Status, r.Reason, d)
 	}
 
 	// The name does not resolve: cannot tell.
 	w.Resolver = identResolver{}
-	r = identRun(t, identProbe(t, identityProbes(cfg, w), "identity:captive"))
+	r = identRun(t, probeByID(t, identityProbes(cfg, w), "identity:captive"))
 	if r.Status != StatusUnknown || r.Error == nil || r.Error.Step != "dns" {
 		t.Fatalf("%s %s %+v", r.Status, r.Reason, r.Error)
 	}
@@ -479,7 +495,7 @@ func TestCaptiveServerStalls(t *testing.T) {
 		}
 	}))
 	cfg.Budget = DefaultBudget / 4 // the phase limits shrink with the budget
-	r := identRun(t, identProbe(t, IdentityProbes(cfg, w), "identity:captive"))
+	r := identRun(t, probeByID(t, IdentityProbes(cfg, w), "identity:captive"))
 	if r.Status != StatusUnknown || r.Error == nil || r.Error.Step != "request" || !r.Error.Timeout ||
 		!strings.Contains(r.Reason, "too short to tell: no answer within 1s during the request to cp.cloudflare.com") {
 		t.Errorf("%s %s %+v", r.Status, r.Reason, r.Error)
@@ -492,7 +508,7 @@ func TestCaptiveTitleIsUnescaped(t *testing.T) {
 	w, cfg := captiveWorld(t, http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		_, _ = rw.Write([]byte("<html><head><title>Sign in &amp; connect</title></head></html>"))
 	}))
-	r := identRun(t, identProbe(t, IdentityProbes(cfg, w), "identity:captive"))
+	r := identRun(t, probeByID(t, IdentityProbes(cfg, w), "identity:captive"))
 	if d := r.Details.(*CaptiveDetails); d.Title != "Sign in & connect" {
 		t.Errorf("title %q", d.Title)
 	}
@@ -502,7 +518,7 @@ func TestCaptiveIgnoresProxyEnvironment(t *testing.T) {
 	w, cfg := captiveWorld(t, http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) { rw.WriteHeader(204) }))
 	w.LookupEnv = identEnv(map[string]string{"HTTP_PROXY": "http://127.0.0.1:1"})
 	t.Setenv("HTTP_PROXY", "http://127.0.0.1:1")
-	if r := identRun(t, identProbe(t, identityProbes(cfg, w), "identity:captive")); r.Status != StatusPass {
+	if r := identRun(t, probeByID(t, identityProbes(cfg, w), "identity:captive")); r.Status != StatusPass {
 		t.Fatalf("%s %s", r.Status, r.Reason)
 	}
 }
@@ -573,7 +589,7 @@ func TestCaptiveLimitFollowsBudget(t *testing.T) {
 	} {
 		cfg := identCfg()
 		cfg.Budget = budget
-		if p := identProbe(t, identityProbes(cfg, World{}), "identity:captive"); p.Timeout != want {
+		if p := probeByID(t, identityProbes(cfg, World{}), "identity:captive"); p.Timeout != want {
 			t.Errorf("budget %s: captive limit %s, want %s", budget, p.Timeout, want)
 		}
 	}

@@ -60,7 +60,7 @@ func TestProxyEnvProbe(t *testing.T) {
 			cfg := DefaultConfig()
 			cfg.BypassProxy = c.bypass
 			w := World{LookupEnv: identEnv(c.env), GOOS: "plan9"}
-			r := identRun(t, identProbe(t, ProxyProbes(cfg, w, DesktopProxy{}), "proxy:env"))
+			r := identRun(t, probeByID(t, ProxyProbes(cfg, w, DesktopProxy{}), "proxy:env"))
 			d := r.Details.(*ProxyEnvDetails)
 			if r.Status != c.status {
 				t.Errorf("status %s (%s), want %s", r.Status, r.Reason, c.status)
@@ -178,7 +178,7 @@ func TestDesktopProxyLinux(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			w := World{GOOS: "linux", Runner: c.runner, FS: c.fs, HomeDir: "/home/u", LookupEnv: identEnv(c.env)}
 			ps := readProxyProbes(DefaultConfig(), w)
-			r := identRun(t, identProbe(t, ps, "proxy:desktop"))
+			r := identRun(t, probeByID(t, ps, "proxy:desktop"))
 			if r.Status != c.status || !strings.Contains(r.Reason, c.reason) {
 				t.Errorf("%s %q; want %s containing %q; evidence %q", r.Status, r.Reason, c.status, c.reason, r.Evidence)
 			}
@@ -189,7 +189,7 @@ func TestDesktopProxyLinux(t *testing.T) {
 				}
 			}
 			for _, id := range c.planned {
-				identProbe(t, ps, id)
+				probeByID(t, ps, id)
 			}
 		})
 	}
@@ -230,12 +230,12 @@ func TestDesktopProxyVerdicts(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			w := World{GOOS: "linux", Runner: c.runner, FS: c.fs, HomeDir: "/home/u", LookupEnv: identEnv(c.env)}
 			ps := readProxyProbes(DefaultConfig(), w)
-			r := identRun(t, identProbe(t, ps, "proxy:desktop"))
+			r := identRun(t, probeByID(t, ps, "proxy:desktop"))
 			if r.Status != c.status || !strings.Contains(r.Reason, c.reason) || strings.Contains(r.Reason, "PAC script") {
 				t.Errorf("%s %q; want %s containing %q", r.Status, r.Reason, c.status, c.reason)
 			}
 			if c.planned != "" {
-				identProbe(t, ps, c.planned)
+				probeByID(t, ps, c.planned)
 			}
 		})
 	}
@@ -244,7 +244,7 @@ func TestDesktopProxyVerdicts(t *testing.T) {
 	// only the environment's proxies are probed.
 	w := World{GOOS: "linux", LookupEnv: identEnv(map[string]string{"HTTPS_PROXY": "http://proxy.corp:3128"})}
 	ps := ProxyProbes(DefaultConfig(), w, DesktopProxy{})
-	if r := identRun(t, identProbe(t, ps, "proxy:desktop")); r.Status != StatusSkipped || !strings.Contains(r.Reason, "not read") {
+	if r := identRun(t, probeByID(t, ps, "proxy:desktop")); r.Status != StatusSkipped || !strings.Contains(r.Reason, "not read") {
 		t.Errorf("unread: %s %s", r.Status, r.Reason)
 	}
 	if len(ps) != 3 || ps[2].ID != "proxy:reach:proxy.corp:3128" {
@@ -255,12 +255,12 @@ func TestDesktopProxyVerdicts(t *testing.T) {
 func TestDesktopProxyDarwinAndWindows(t *testing.T) {
 	w := World{GOOS: "darwin", Runner: &identRunner{out: map[string]string{"scutil --proxy": readTestdataString(t, "proxy", "scutil-proxy", "manual.txt")}},
 		LookupEnv: identEnv(map[string]string{"HTTPS_PROXY": "http://proxy.corp.example:3129"})}
-	r := identRun(t, identProbe(t, readProxyProbes(DefaultConfig(), w), "proxy:desktop"))
+	r := identRun(t, probeByID(t, readProxyProbes(DefaultConfig(), w), "proxy:desktop"))
 	if d := r.Details.(*ProxySettingsDetails); r.Status != StatusPass || d.Source != "scutil" || d.HTTPS != "proxy.corp.example:3129" {
 		t.Errorf("darwin: %s %s %+v", r.Status, r.Reason, d)
 	}
 	w = World{GOOS: "darwin", Runner: &identRunner{}}
-	if r := identRun(t, identProbe(t, readProxyProbes(DefaultConfig(), w), "proxy:desktop")); r.Status != StatusUnknown || !strings.Contains(r.Reason, "scutil not found") {
+	if r := identRun(t, probeByID(t, readProxyProbes(DefaultConfig(), w), "proxy:desktop")); r.Status != StatusUnknown || !strings.Contains(r.Reason, "scutil not found") {
 		t.Errorf("darwin without scutil: %s %s", r.Status, r.Reason)
 	}
 
@@ -272,22 +272,22 @@ func TestDesktopProxyDarwinAndWindows(t *testing.T) {
 	}
 	w = World{GOOS: "windows", Runner: &identRunner{out: map[string]string{"netsh winhttp show proxy": readTestdataString(t, "proxy", "netsh", "proxy-en.txt")}}}
 	ps := readProxyProbes(DefaultConfig(), w)
-	r = identRun(t, identProbe(t, ps, "proxy:desktop"))
+	r = identRun(t, probeByID(t, ps, "proxy:desktop"))
 	d := r.Details.(*ProxySettingsDetails)
 	if r.Status != StatusWarn || d.Source != "wininet" || len(d.Also) != 1 || d.Also[0].Source != "winhttp" || !strings.Contains(r.Reason, "WinHTTP") {
 		t.Errorf("windows: %s %s %+v", r.Status, r.Reason, d)
 	}
 	for _, id := range []string{"proxy:reach:proxy.corp.example:8080", "proxy:reach:secure.corp.example:8443", "proxy:reach:10.0.0.1:3128"} {
-		identProbe(t, ps, id)
+		probeByID(t, ps, id)
 	}
 	readWinINETValues = func() (WinINETValues, error) { return WinINETValues{}, errors.New("registry: access denied") }
 	w.Runner = &identRunner{out: map[string]string{"netsh winhttp show proxy": readTestdataString(t, "proxy", "netsh", "direct-en.txt")}}
-	r = identRun(t, identProbe(t, readProxyProbes(DefaultConfig(), w), "proxy:desktop"))
+	r = identRun(t, probeByID(t, readProxyProbes(DefaultConfig(), w), "proxy:desktop"))
 	if r.Status != StatusUnknown || !strings.Contains(r.Reason, "access denied") {
 		t.Errorf("windows registry denied: %s %s", r.Status, r.Reason)
 	}
 
-	r = identRun(t, identProbe(t, readProxyProbes(DefaultConfig(), World{GOOS: "plan9"}), "proxy:desktop"))
+	r = identRun(t, probeByID(t, readProxyProbes(DefaultConfig(), World{GOOS: "plan9"}), "proxy:desktop"))
 	if r.Status != StatusSkipped {
 		t.Errorf("plan9: %s", r.Status)
 	}
@@ -312,14 +312,14 @@ func TestPACProbe(t *testing.T) {
 		rw.Header().Set("Content-Type", "application/x-ns-proxy-autoconfig")
 		_, _ = rw.Write([]byte(script))
 	}))
-	r := identRun(t, identProbe(t, readProxyProbes(DefaultConfig(), w), "proxy:pac"))
+	r := identRun(t, probeByID(t, readProxyProbes(DefaultConfig(), w), "proxy:pac"))
 	d := r.Details.(*PACDetails)
 	if r.Status != StatusWarn || !d.MentionsOpenAI || d.Bytes != len(script) || len(d.Directives) != 4 || d.StatusCode != 200 {
 		t.Fatalf("%s %s %+v", r.Status, r.Reason, d)
 	}
 
 	w = pacWorld(t, http.NotFoundHandler())
-	if r := identRun(t, identProbe(t, readProxyProbes(DefaultConfig(), w), "proxy:pac")); r.Status != StatusFail || !strings.Contains(r.Reason, "404") {
+	if r := identRun(t, probeByID(t, readProxyProbes(DefaultConfig(), w), "proxy:pac")); r.Status != StatusFail || !strings.Contains(r.Reason, "404") {
 		t.Errorf("404: %s %s", r.Status, r.Reason)
 	}
 
@@ -327,13 +327,13 @@ func TestPACProbe(t *testing.T) {
 	w = pacWorld(t, http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		_, _ = fmt.Fprint(rw, big+`return "PROXY late.example:1";`)
 	}))
-	r = identRun(t, identProbe(t, readProxyProbes(DefaultConfig(), w), "proxy:pac"))
+	r = identRun(t, probeByID(t, readProxyProbes(DefaultConfig(), w), "proxy:pac"))
 	if d := r.Details.(*PACDetails); r.Status != StatusPass || !d.Truncated || d.Bytes != pacMaxBytes {
 		t.Errorf("cap: %s %+v", r.Status, d)
 	}
 
 	w.Resolver = identResolver{}
-	if r := identRun(t, identProbe(t, readProxyProbes(DefaultConfig(), w), "proxy:pac")); r.Status != StatusFail || r.Error == nil || r.Error.Step != "dns" {
+	if r := identRun(t, probeByID(t, readProxyProbes(DefaultConfig(), w), "proxy:pac")); r.Status != StatusFail || r.Error == nil || r.Error.Step != "dns" {
 		t.Errorf("dns: %s %s %+v", r.Status, r.Reason, r.Error)
 	}
 
@@ -343,7 +343,7 @@ func TestPACProbe(t *testing.T) {
 		"etc/proxy.pac":             {Data: []byte(readTestdataString(t, "proxy", "pac", "all-proxy.pac"))},
 	}
 	w = World{GOOS: "linux", Runner: &identRunner{}, FS: fsys, HomeDir: "/home/u"}
-	r = identRun(t, identProbe(t, readProxyProbes(DefaultConfig(), w), "proxy:pac"))
+	r = identRun(t, probeByID(t, readProxyProbes(DefaultConfig(), w), "proxy:pac"))
 	if d := r.Details.(*PACDetails); r.Status != StatusPass || len(d.Directives) != 2 {
 		t.Errorf("file pac: %s %s %+v", r.Status, r.Reason, d)
 	}
@@ -363,7 +363,7 @@ func TestProxyReach(t *testing.T) {
 		Dialer:   identMapped(map[string]string{"10.0.0.4:3128": open, "10.0.0.5:1080": closed})}
 	ps := readProxyProbes(DefaultConfig(), w)
 
-	r := identRun(t, identProbe(t, ps, "proxy:reach:proxy.corp.example:3128"))
+	r := identRun(t, probeByID(t, ps, "proxy:reach:proxy.corp.example:3128"))
 	d := r.Details.(*ProxyReachDetails)
 	if r.Status != StatusPass || !d.Reachable || d.Proxy != "http://user:[redacted]@proxy.corp.example:3128" ||
 		strings.Join(d.Sources, ",") != "HTTPS_PROXY,https_proxy" {
@@ -371,12 +371,12 @@ func TestProxyReach(t *testing.T) {
 	}
 	// Failures are classified as the endpoint probes classify a proxy's
 	// (step proxy), so refused is recognised by errno on every platform.
-	r = identRun(t, identProbe(t, ps, "proxy:reach:10.0.0.5:1080"))
+	r = identRun(t, probeByID(t, ps, "proxy:reach:10.0.0.5:1080"))
 	if r.Status != StatusFail || r.Error == nil || r.Error.Step != "proxy" ||
 		r.Reason != "connection to the proxy at 10.0.0.5:1080 refused (nothing listens there, or a firewall rejects it): every proxied request will fail" {
 		t.Errorf("closed: %s %s %+v", r.Status, r.Reason, r.Error)
 	}
-	r = identRun(t, identProbe(t, ps, "proxy:reach:ghost.corp.example:80"))
+	r = identRun(t, probeByID(t, ps, "proxy:reach:ghost.corp.example:80"))
 	if r.Status != StatusFail || r.Error == nil || r.Error.Step != "proxy" || !strings.Contains(r.Reason, "ghost.corp.example does not exist") {
 		t.Errorf("dns: %s %s %+v", r.Status, r.Reason, r.Error)
 	}
@@ -388,7 +388,7 @@ func TestProxyReach(t *testing.T) {
 func TestProxyReachBudget(t *testing.T) {
 	env := map[string]string{"HTTPS_PROXY": "http://10.0.0.6:3128"}
 	w := World{GOOS: "plan9", LookupEnv: identEnv(env), Resolver: identResolver{}, Dialer: hangDialer{addr: "10.0.0.6:3128"}}
-	p := identProbe(t, readProxyProbes(DefaultConfig(), w), "proxy:reach:10.0.0.6:3128")
+	p := probeByID(t, readProxyProbes(DefaultConfig(), w), "proxy:reach:10.0.0.6:3128")
 	ctx, cancel := context.WithTimeout(context.Background(), proxyReachTimeout/4)
 	defer cancel()
 	r := p.Run(ctx)
@@ -429,7 +429,7 @@ func TestPACProbeFollowsRedirects(t *testing.T) {
 		}
 		_, _ = fmt.Fprint(rw, `function FindProxyForURL(u, h) { return "PROXY proxy.corp.example:3128"; }`)
 	}))
-	r := identRun(t, identProbe(t, readProxyProbes(DefaultConfig(), w), "proxy:pac"))
+	r := identRun(t, probeByID(t, readProxyProbes(DefaultConfig(), w), "proxy:pac"))
 	if d := r.Details.(*PACDetails); r.Status != StatusPass || d.StatusCode != 200 || len(d.Directives) != 1 {
 		t.Errorf("%s %s %+v", r.Status, r.Reason, d)
 	}
@@ -453,12 +453,12 @@ func TestPACProbeTrustsDeclaredRoots(t *testing.T) {
 		Resolver: identResolver{"wpad.corp.example": {netip.MustParseAddr("10.1.2.3")}},
 		Dialer:   identMapped(map[string]string{"10.1.2.3:443": srv.Listener.Addr().String()}),
 		Trust:    Trust{System: testCAs().public.pool(), User: corp.pool()}}
-	r := identRun(t, identProbe(t, readProxyProbes(DefaultConfig(), w), "proxy:pac"))
+	r := identRun(t, probeByID(t, readProxyProbes(DefaultConfig(), w), "proxy:pac"))
 	if d := r.Details.(*PACDetails); r.Status != StatusPass || d.StatusCode != 200 {
 		t.Errorf("with the root declared: %s %s %+v", r.Status, r.Reason, d)
 	}
 	w.Trust.User = nil
-	r = identRun(t, identProbe(t, readProxyProbes(DefaultConfig(), w), "proxy:pac"))
+	r = identRun(t, probeByID(t, readProxyProbes(DefaultConfig(), w), "proxy:pac"))
 	if r.Status != StatusFail || r.Error == nil || r.Error.Step != "tls" {
 		t.Errorf("without it: %s %s %+v", r.Status, r.Reason, r.Error)
 	}

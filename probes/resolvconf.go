@@ -31,14 +31,22 @@ type ResolvConf struct {
 	Invalid []string
 }
 
+// configLines scans configuration text or command output line by line.
+// Lines may run to 1 MiB: a generated file or a hostile network's DHCP can
+// put one longer than bufio's 64 KiB default before the line that matters.
+func configLines(data []byte) *bufio.Scanner {
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 0, 4096), 1<<20)
+	return sc
+}
+
 // ParseResolvConf reads resolv.conf(5) text. It never fails: lines it does
 // not understand are skipped the way glibc skips them, and a nameserver
 // value that is not an address is recorded in Invalid.
 func ParseResolvConf(data []byte) ResolvConf {
 	var rc ResolvConf
 	inHeader := true
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 0, 4096), 1<<20)
+	sc := configLines(data)
 	for sc.Scan() {
 		line := strings.TrimSpace(sc.Text())
 		if line == "" {
@@ -119,7 +127,7 @@ func resolvConfOwner(header []string) string {
 // line itself. "resolve" among them means glibc asks systemd-resolved over
 // its NSS module, whatever /etc/resolv.conf says.
 func ParseNSSwitchHosts(data []byte) (sources []string, line string) {
-	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc := configLines(data)
 	for sc.Scan() {
 		l := sc.Text()
 		if i := strings.IndexByte(l, '#'); i >= 0 {
@@ -161,8 +169,7 @@ type HostsEntry struct {
 func ParseHostsFile(data []byte, host string) []HostsEntry {
 	host = strings.ToLower(strings.TrimSuffix(host, "."))
 	var out []HostsEntry
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 0, 4096), 1<<20)
+	sc := configLines(data)
 	n := 0
 	for sc.Scan() {
 		n++

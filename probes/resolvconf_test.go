@@ -93,6 +93,15 @@ func TestParseNSSwitchHosts(t *testing.T) {
 	}
 }
 
+// A line longer than bufio's 64 KiB default does not hide the hosts line
+// after it.
+func TestParseNSSwitchHostsAfterLongLine(t *testing.T) {
+	in := "# " + strings.Repeat("x", 100<<10) + "\nhosts: files resolve dns\n"
+	if src, _ := ParseNSSwitchHosts([]byte(in)); !slices.Equal(src, []string{"files", "resolve", "dns"}) {
+		t.Errorf("sources %v", src)
+	}
+}
+
 func TestParseHostsFile(t *testing.T) {
 	data := strings.Join([]string{
 		"127.0.0.1 localhost",

@@ -1,8 +1,6 @@
 package probes
 
 import (
-	"bufio"
-	"bytes"
 	"strconv"
 	"strings"
 )
@@ -42,8 +40,7 @@ func ParseScutilDNS(out []byte) []ScutilResolver {
 		cur    *ScutilResolver
 		scoped bool
 	)
-	sc := bufio.NewScanner(bytes.NewReader(out))
-	sc.Buffer(make([]byte, 0, 4096), 1<<20)
+	sc := configLines(out)
 	for sc.Scan() {
 		line := strings.TrimSpace(sc.Text())
 		if line == "" {
