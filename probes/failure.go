@@ -139,7 +139,7 @@ func connectFailure(step, addr string, ipv6Cell bool, err error, limit time.Dura
 		f.Code = "refused"
 		f.Reason = fmt.Sprintf("connection to %s refused (nothing listens there, or a firewall rejects it)", who)
 	case "reset":
-		f.Code = "reset"
+		f.Code = FailureReset
 		f.Reason = fmt.Sprintf("connection to %s was reset while connecting", who)
 	case "timeout":
 		f.Code, f.Timeout, f.Limit, f.During = timeoutCode(step), true, limit, "the TCP connect to "+who

@@ -147,7 +147,7 @@ func verifyCode(err error) string {
 	case errors.As(err, &he):
 		return "tls_hostname"
 	case errors.As(err, &ci) && ci.Reason == x509.Expired:
-		return "tls_expired"
+		return FailureCertTime
 	case errors.As(err, &sr):
 		return "tls_no_roots"
 	}

@@ -478,7 +478,7 @@ func (f *fetcher) explain(ctx context.Context, err error) *netFailure {
 				Message: fmt.Sprintf("request: %s: no response headers within %s", host, roundDur(f.spec.Timeouts.Header)),
 				Reason:  fmt.Sprintf("%s accepted the request but sent no response within %s", host, roundDur(f.spec.Timeouts.Header))}
 		case "reset":
-			return &netFailure{Step: "request", Code: "reset", err: err,
+			return &netFailure{Step: "request", Code: FailureReset, err: err,
 				Message: fmt.Sprintf("request: %s: connection reset before a response", host),
 				Reason:  fmt.Sprintf("the connection to %s was reset after the request was sent", host)}
 		case "eof":
@@ -487,7 +487,7 @@ func (f *fetcher) explain(ctx context.Context, err error) *netFailure {
 				Reason:  fmt.Sprintf("%s closed the connection without answering", host)}
 		}
 		detail = malformedDetail(detail)
-		return &netFailure{Step: "request", Code: "bad_response", err: err,
+		return &netFailure{Step: "request", Code: FailureBadResponse, err: err,
 			Message: fmt.Sprintf("request: %s: %s", host, detail),
 			Reason:  fmt.Sprintf("%s sent no usable HTTP response: %s", host, detail)}
 	}

@@ -82,11 +82,7 @@ func (o obs) viaProxy() bool { return o.d.Variant.Route == probes.RouteProxy }
 // malformed: something answered, but not in HTTP a client can read (a
 // broken status line or header). That is an answer, from whatever sits in
 // the path, not silence.
-func (o obs) malformed() bool { return !o.answered() && o.d.Failure == failureBadResponse }
-
-// failureBadResponse is the probes' Failure code for an answer that is not
-// valid HTTP.
-const failureBadResponse = "bad_response"
+func (o obs) malformed() bool { return !o.answered() && o.d.Failure == probes.FailureBadResponse }
 
 // transportStep is the step a request broke at when no answer came back
 // ("dns", "connect", "tls", "proxy" …), empty when it was answered.

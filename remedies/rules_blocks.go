@@ -401,7 +401,8 @@ func (f *facts) findCorporateSignals() []pathSignal {
 }
 
 // findFilterCuts returns the direct requests a filter cut, when every direct
-// request that failed was cut that way: reset as it opened, or a TLS
+// request that failed was cut that way: reset (as it opened or before a
+// response), or a TLS
 // handshake reset or left unanswered before any certificate arrived. DNS
 // answered and TCP reached the address, so the network carries traffic;
 // something on the path refuses these connections (facts.filterCuts).
@@ -410,7 +411,7 @@ func (f *facts) findFilterCuts() []obs {
 		if o.viaProxy() {
 			return false
 		}
-		return o.d.Failure == failureReset || (o.transportStep() == "tls" && (o.d.TLS == nil || len(o.d.TLS.Chain) == 0))
+		return o.d.Failure == probes.FailureReset || (o.transportStep() == "tls" && (o.d.TLS == nil || len(o.d.TLS.Chain) == 0))
 	})
 	// One cut request may be a blip; a filter cuts them all, again and again.
 	if len(cut) < 2 || len(cut) != len(f.where(func(o obs) bool { return !o.viaProxy() && !o.healthy() })) {
@@ -418,10 +419,6 @@ func (f *facts) findFilterCuts() []obs {
 	}
 	return cut
 }
-
-// failureReset is the probes' Failure code for a connection reset as it
-// opened.
-const failureReset = "reset"
 
 func ruleNetworkFilter(f *facts, _ []Finding) []Finding {
 	cut := f.filterCuts()

@@ -195,12 +195,6 @@ func ruleNoConnectivity(f *facts, _ []Finding) []Finding {
 		evs...)}
 }
 
-// failureCertTime is the probes' EndpointDetails.Failure code (see
-// probes/endpoint.go) for a chain this machine rejects because a
-// certificate is outside its validity period at this machine's time: a
-// wrong clock produces it on every host.
-const failureCertTime = "tls_expired"
-
 func ruleClockSkew(f *facts, _ []Finding) []Finding {
 	type reading struct {
 		r      probes.Result
@@ -218,7 +212,7 @@ func ruleClockSkew(f *facts, _ []Finding) []Finding {
 		if o.d.ClockSkew != nil {
 			fromDate = append(fromDate, reading{o.r, o.d.ClockSkew.D(), "the Date header of " + o.host})
 		}
-		if !o.answered() && o.d.Failure == failureCertTime {
+		if !o.answered() && o.d.Failure == probes.FailureCertTime {
 			certErrs = append(certErrs, o)
 		}
 	}
@@ -347,7 +341,7 @@ func (f *facts) findInterceptions() []interception {
 			}
 			add(o, issuer, true)
 		case !o.answered() && o.transportStep() == "tls" && !t.SystemVerified && !t.PublicVerified &&
-			!t.UserTrusted && len(t.Chain) > 0 && o.d.Failure != failureCertTime && !f.hijacked[o.host]:
+			!t.UserTrusted && len(t.Chain) > 0 && o.d.Failure != probes.FailureCertTime && !f.hijacked[o.host]:
 			issuer := t.Chain[0].IssuerCN
 			if t.Chain[0].IssuerOrg != "" {
 				issuer += ", " + t.Chain[0].IssuerOrg
