@@ -402,8 +402,8 @@ func (f *facts) findCorporateSignals() []pathSignal {
 
 // findFilterCuts returns the direct requests a filter cut, when every direct
 // request that failed was cut that way: reset (as it opened or before a
-// response), or a TLS
-// handshake reset or left unanswered before any certificate arrived. DNS
+// response), or a TLS handshake reset or left unanswered before any
+// certificate arrived. DNS
 // answered and TCP reached the address, so the network carries traffic;
 // something on the path refuses these connections (facts.filterCuts).
 func (f *facts) findFilterCuts() []obs {
