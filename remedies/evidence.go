@@ -100,6 +100,8 @@ func obsLine(o obs) Evidence {
 	switch {
 	case !o.answered() || o.cut():
 		b.WriteString(verdictWords(o))
+	case strings.Contains(v.Summary, fmt.Sprintf("HTTP %d", o.d.StatusCode)):
+		b.WriteString(v.Summary) // it names the status already
 	case v.Summary != "":
 		fmt.Fprintf(&b, "HTTP %d, %s", o.d.StatusCode, v.Summary)
 	default:

@@ -44,3 +44,16 @@ func TestEvidenceSaysRetryAfterOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestEvidenceSaysTheStatusOnce: a verdict summary that names the status
+// is not prefixed with it again ("HTTP 503, HTTP 503 through Cloudflare").
+func TestEvidenceSaysTheStatusOnce(t *testing.T) {
+	v := probes.Verdict{Kind: probes.VerdictCFUnknown, Status: 503, Cloudflare: true, Summary: "HTTP 503 through Cloudflare"}
+	for _, f := range Diagnose(snap(ep("chatgpt.com", "direct-ipv4-plain", v)), DiagnoseContext{GOOS: "linux"}) {
+		for _, e := range f.Evidence {
+			if strings.Count(e.Text, "HTTP 503") > 1 {
+				t.Errorf("%q", e.Text)
+			}
+		}
+	}
+}
