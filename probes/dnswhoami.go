@@ -231,9 +231,9 @@ func akahelpWhoami(ctx context.Context, r Resolver, limit time.Duration) (Akahel
 	txts, err := r.LookupTXT(ctx, akahelpWhoamiName)
 	if err != nil {
 		rcode, msg := systemRCode(err)
-		// ERROR only says "not a DNS answer", and msg may already be the
-		// code in words ("timeout").
-		if rcode != RCodeError && !strings.EqualFold(msg, rcode) {
+		// ERROR only says "not a DNS answer", and msg may already name
+		// the code ("timeout", "server failure (SERVFAIL)").
+		if rcode != RCodeError && !strings.Contains(strings.ToUpper(msg), rcode) {
 			msg += " (" + rcode + ")"
 		}
 		return AkahelpWhoami{}, fmt.Sprintf("dns: TXT %s via the system resolver: %s", akahelpWhoamiName, msg)

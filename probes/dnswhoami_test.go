@@ -220,6 +220,10 @@ func TestAkahelpWhoamiWithoutAnAnswer(t *testing.T) {
 	if !strings.HasSuffix(why, "connect: network is unreachable") || strings.Contains(why, "ERROR") {
 		t.Errorf("%q", why)
 	}
+	_, why = akahelpWhoami(context.Background(), servfailResolver{}, time.Second)
+	if strings.Count(why, "SERVFAIL") != 1 {
+		t.Errorf("%q", why)
+	}
 	_, why = akahelpWhoami(context.Background(), silentResolver{}, time.Millisecond)
 	if !strings.HasSuffix(why, "via the system resolver: timeout") {
 		t.Errorf("%q", why)
@@ -237,4 +241,15 @@ func (silentResolver) LookupNetIP(ctx context.Context, _, host string) ([]netip.
 func (silentResolver) LookupTXT(ctx context.Context, name string) ([]string, error) {
 	<-ctx.Done()
 	return nil, &net.DNSError{Err: "i/o timeout", Name: name, IsTimeout: true, UnwrapErr: ctx.Err()}
+}
+
+// servfailResolver answers SERVFAIL the way the system resolver reports it.
+type servfailResolver struct{}
+
+func (servfailResolver) LookupNetIP(context.Context, string, string) ([]netip.Addr, error) {
+	return nil, &net.DNSError{Err: "server misbehaving", Name: "x", IsTemporary: true}
+}
+
+func (servfailResolver) LookupTXT(_ context.Context, name string) ([]string, error) {
+	return nil, &net.DNSError{Err: "server misbehaving", Name: name, IsTemporary: true}
 }
