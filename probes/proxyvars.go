@@ -97,13 +97,30 @@ func anyProxyVar(w World) bool {
 	return false
 }
 
+// summarizeEffective says how Go programs reach each target, the hosts
+// that share a route named together ("chatgpt.com and api.openai.com
+// through http://proxy:3128").
 func summarizeEffective(es []EffectiveProxy) string {
-	var parts []string
+	var routes []string
+	hosts := map[string][]string{}
 	for _, e := range es {
-		parts = append(parts, fmt.Sprintf("%s %s", hostOnly(e.URL), viaText(e.Proxy)))
+		via := viaText(e.Proxy)
+		if _, seen := hosts[via]; !seen {
+			routes = append(routes, via)
+		}
+		hosts[via] = append(hosts[via], hostOnly(e.URL))
 	}
-	if len(parts) == 0 {
+	if len(routes) == 0 {
 		return "proxy variables are set and consistent"
+	}
+	var parts []string
+	for _, via := range routes {
+		hs := hosts[via]
+		names := strings.Join(hs, ", ")
+		if n := len(hs); n > 1 {
+			names = strings.Join(hs[:n-1], ", ") + " and " + hs[n-1]
+		}
+		parts = append(parts, names+" "+via)
 	}
 	return "Go programs reach " + strings.Join(parts, ", ")
 }
