@@ -88,6 +88,7 @@ func answered(a probes.ResolverAnswer) bool { return a.RCode == "NOERROR" && len
 
 func ruleDNS(f *facts, _ []Finding) []Finding {
 	var out []Finding
+	rangesCited := false // the ranges' date is one fact, however many hosts
 	for _, l := range f.lookups {
 		d := l.d
 		sys, hasSys := systemAnswer(d)
@@ -114,10 +115,17 @@ func ruleDNS(f *facts, _ []Finding) []Finding {
 				}
 				why = fmt.Sprintf("it answers %s with %s", d.Host, addr)
 			}
-			evs = append(evs, ev(l.r, "Cloudflare ranges as of %s", d.RangesDate))
-			out = append(out, newFinding(CauseDNSHijack, Confirmed,
+			if !rangesCited {
+				evs = append(evs, ev(l.r, "Cloudflare ranges as of %s", d.RangesDate))
+				rangesCited = true
+			}
+			fnd := newFinding(CauseDNSHijack, Confirmed,
 				fmt.Sprintf("Your resolver sends %s to the wrong place: %s. Independent resolvers return Cloudflare's addresses.", d.Host, strings.TrimSuffix(why, ".")),
-				evs...))
+				evs...)
+			// A resolver that forges answers keeps forging them after a
+			// flush: asking another resolver comes first.
+			fnd.Remedies = []string{"use-independent-dns", "flush-dns", "change-network", "reset-network"}
+			out = append(out, fnd)
 		case hasSys && !answered(sys) && len(indep) > 0 && (sys.RCode == "NXDOMAIN" || sys.RCode == "REFUSED" || sys.RCode == "NOERROR"):
 			// A deliberate "no such name" (or refusal, or an empty answer)
 			// for a name the rest of the world resolves: filtering.
