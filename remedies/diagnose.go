@@ -63,9 +63,12 @@ func Diagnose(s probes.Snapshot, ctx DiagnoseContext) []Finding {
 	}
 	found = merge(found)
 	found = suppress(found)
-	proxied := f.anyProxied()
+	ruledOut := map[string]bool{
+		ActionBypassProxy: !f.anyProxied(),                            // no request went through a proxy
+		"disable-vpn":     len(f.vpn) > 0 && len(f.vpnTorWarp()) == 0, // the VPN check ran and found none
+	}
 	for i := range found {
-		found[i] = finish(found[i], ctx.GOOS, proxied)
+		found[i] = finish(found[i], ctx.GOOS, ruledOut)
 	}
 	sort.SliceStable(found, func(i, j int) bool {
 		a, b := found[i], found[j]
@@ -160,8 +163,9 @@ func suppress(list []Finding) []Finding {
 const maxSummary = 1200
 
 // finish sanitises the summary (it quotes remote text), removes duplicate
-// evidence and drops remedies that do not apply on goos.
-func finish(f Finding, goos string, proxied bool) Finding {
+// evidence and drops remedies that do not apply on goos or whose subject
+// the run ruled out (no proxy to bypass, no VPN to turn off).
+func finish(f Finding, goos string, ruledOut map[string]bool) Finding {
 	f.Summary = sanitize.LineN(sanitize.Secrets(f.Summary), maxSummary)
 	var evs []Evidence
 	seen := map[Evidence]bool{}
@@ -174,8 +178,8 @@ func finish(f Finding, goos string, proxied bool) Finding {
 	f.Evidence = evs
 	var rem []string
 	for _, id := range uniq(f.Remedies) {
-		if id == ActionBypassProxy && !proxied {
-			continue // no request went through a proxy: there is none to bypass
+		if ruledOut[id] {
+			continue // what it would undo is not there
 		}
 		if r, ok := RemedyByID(id); ok && r.AppliesTo(goos) {
 			rem = append(rem, id)

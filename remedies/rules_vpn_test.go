@@ -42,3 +42,22 @@ func findingFor(t *testing.T, fs []Finding, cause string) Finding {
 	t.Fatalf("no %s finding in\n%s", cause, dump(fs))
 	return Finding{}
 }
+
+// TestNoVPNAdviceWhenTheCheckFoundNone: "turn off the VPN" is offered only
+// when the VPN check did not run or found something.
+func TestNoVPNAdviceWhenTheCheckFoundNone(t *testing.T) {
+	blocked := concat(web("chatgpt.com", v1020), one(trace("direct", "203.0.113.7", "DE")))
+	for _, c := range []struct {
+		name  string
+		extra []probes.Result
+		want  bool
+	}{
+		{"no VPN check", nil, true},
+		{"the check found none", []probes.Result{vpnResult(false, probes.StatusPass)}, false},
+	} {
+		f := findingFor(t, Diagnose(snap(append(slices.Clone(blocked), c.extra...)...), DiagnoseContext{GOOS: "linux"}), CauseFlaggedIP)
+		if got := slices.Contains(f.Remedies, "disable-vpn"); got != c.want {
+			t.Errorf("%s: disable-vpn offered %v, want %v (%v)", c.name, got, c.want, f.Remedies)
+		}
+	}
+}
