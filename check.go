@@ -5,12 +5,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime"
-	"time"
 
 	"github.com/gptdoctor/gptdoctor/probes"
-	"github.com/gptdoctor/gptdoctor/remedies"
 	"github.com/gptdoctor/gptdoctor/report"
+	"github.com/gptdoctor/gptdoctor/session"
 )
 
 // cmdCheck diagnoses this machine headless.
@@ -23,16 +21,24 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 	if len(pos) > 0 {
 		return 0, usagef("check: unexpected argument %q (check takes only flags)", pos[0])
 	}
-	s, err := newSystemSession("check", p)
+	f, err := newSystemFace("check", p)
 	if err != nil {
 		return 0, err
 	}
-	doc := s.document(s.probe(ctx, nil, stderr))
-	return doc.Outcome.ExitCode, s.render(doc, stdout)
+	doc := f.sess.Document(f.probe(ctx, stderr))
+	return doc.Outcome.ExitCode, f.render(doc, stdout)
 }
 
-// newSystemSession reads the options and wires the real machine.
-func newSystemSession(mode string, p *parsedFlags) (*session, error) {
+// face is a command-line front-end over one session: the session does the
+// work, the face holds what only the command line cares about (output
+// format, colour, verbosity).
+type face struct {
+	sess *session.Session
+	opts options
+}
+
+// newSystemFace reads the options and wires the real machine.
+func newSystemFace(mode string, p *parsedFlags) (*face, error) {
 	o, err := p.options(os.LookupEnv)
 	if err != nil {
 		return nil, err
@@ -41,43 +47,27 @@ func newSystemSession(mode string, p *parsedFlags) (*session, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &session{mode: mode, opts: o, world: w}, nil
+	return newFace(mode, "", o, w), nil
 }
 
-// session is one diagnosis: its settings, its world and what was done.
-type session struct {
-	mode, scenario string
-	opts           options
-	world          probes.World
-	actions        []remedies.ActionRecord
+// newFace starts the session a command runs.
+func newFace(mode, scenario string, o options, w probes.World) *face {
+	return &face{opts: o, sess: session.New(session.Options{
+		Mode:     mode,
+		Scenario: scenario,
+		Version:  versionString(),
+		Config:   o.cfg,
+		World:    w,
+		Settings: settingsOf(o, w),
+	})}
 }
 
-// probe runs the plan once. mutate, when set, changes the configuration for
-// this run only (the bypass-proxy remedy re-probes without the proxy).
-// Progress goes to progress when it is a terminal and the output is not
-// JSON.
-func (s *session) probe(ctx context.Context, mutate func(*probes.Config), progress io.Writer) probes.Snapshot {
-	cfg := s.opts.cfg
-	cfg.Targets = append([]probes.Target(nil), cfg.Targets...)
-	if mutate != nil {
-		mutate(&cfg)
-	}
-	// Reading the desktop proxy settings (up to desktopReadTimeout) spends
-	// the run's budget too: it is bounded by it, and the probes get what
-	// is left, so --timeout bounds the whole run.
-	budget := cfg.Budget
-	if budget <= 0 {
-		budget = probes.DefaultBudget
-	}
-	start := time.Now()
-	dctx, cancel := context.WithTimeout(ctx, budget)
-	desktop := probes.ReadDesktopProxy(dctx, s.world)
-	cancel()
-	plan := probes.BuildPlan(cfg, s.world, desktop)
-	rest := max(budget-time.Since(start), time.Nanosecond) // zero would mean the default budget
-	run := (&probes.Engine{Clock: s.world.Clock, Budget: rest}).Start(ctx, plan)
-	if !s.opts.json && isTerminal(progress) {
-		total, done := len(plan.Probes), 0
+// probe runs the session's plan once and waits for the diagnosis. Progress
+// goes to progress when it is a terminal and the output is not JSON.
+func (f *face) probe(ctx context.Context, progress io.Writer) session.Diagnosis {
+	run := f.sess.Start(ctx, nil)
+	if !f.opts.json && isTerminal(progress) {
+		total, done := len(run.Planned), 0
 		for range run.Results() {
 			done++
 			if done <= total {
@@ -89,49 +79,10 @@ func (s *session) probe(ctx context.Context, mutate func(*probes.Config), progre
 	return run.Wait()
 }
 
-// diagnoseContext is what the rules need to know beyond the snapshot.
-func (s *session) diagnoseContext() remedies.DiagnoseContext {
-	key := ""
-	if s.world.LookupEnv != nil {
-		key, _ = s.world.LookupEnv(s.opts.cfg.APIKeyEnv)
-	}
-	return remedies.DiagnoseContext{GOOS: runtime.GOOS, APIKeyConfigured: key != "", Targets: s.opts.cfg.Targets}
-}
-
-// probeOnly runs just the named probes (fix --list needs only the DNS
-// configuration to pick the flush command), so it leaves the desktop proxy
-// settings unread.
-func (s *session) probeOnly(ctx context.Context, ids ...string) probes.Snapshot {
-	plan := probes.BuildPlan(s.opts.cfg, s.world, probes.DesktopProxy{})
-	var keep []probes.Probe
-	for _, p := range plan.Probes {
-		for _, id := range ids {
-			if p.ID == id {
-				keep = append(keep, p)
-			}
-		}
-	}
-	return (&probes.Engine{Clock: s.world.Clock, Budget: s.opts.cfg.Budget}).Start(ctx, probes.Plan{Probes: keep}).Wait()
-}
-
-// document diagnoses a snapshot and assembles the report document.
-func (s *session) document(snap probes.Snapshot) report.Document {
-	findings := remedies.Diagnose(snap, s.diagnoseContext())
-	return report.Build(report.Input{
-		Mode:     s.mode,
-		Scenario: s.scenario,
-		Version:  versionString(),
-		Settings: s.settings(),
-		Snapshot: snap,
-		Findings: findings,
-		Actions:  s.actions,
-	})
-}
-
-// settings records the configuration in the report.
-func (s *session) settings() report.Settings {
-	cfg := s.opts.cfg
-	st := report.Settings{
+// settingsOf records the configuration in documents.
+func settingsOf(o options, w probes.World) session.Settings {
+	cfg := o.cfg
+	st := session.Settings{
 		Targets:      cfg.Targets,
 		BudgetMS:     probes.Millis(cfg.Budget),
 		StatusURL:    cfg.StatusURL,
@@ -141,21 +92,21 @@ func (s *session) settings() report.Settings {
 		EgressProbes: cfg.EgressProbes,
 		APIKeyEnv:    cfg.APIKeyEnv,
 		BypassProxy:  cfg.BypassProxy,
-		Resolver:     s.opts.resolver,
-		UserCAFiles:  s.opts.caFiles,
-		PublicRoots:  s.world.Trust.PublicSource,
-		ConfigFile:   s.opts.configPath,
+		Resolver:     o.resolver,
+		UserCAFiles:  o.caFiles,
+		PublicRoots:  w.Trust.PublicSource,
+		ConfigFile:   o.configPath,
 	}
-	if c, ok := s.world.Dialer.(probes.ConnectTo); ok {
+	if c, ok := w.Dialer.(probes.ConnectTo); ok {
 		st.ConnectTo = c.Summary()
 	}
 	return st
 }
 
 // render writes the document as JSON or as the readable summary.
-func (s *session) render(doc report.Document, stdout io.Writer) error {
-	if s.opts.json {
+func (f *face) render(doc session.Document, stdout io.Writer) error {
+	if f.opts.json {
 		return report.WriteJSON(stdout, doc)
 	}
-	return report.WriteText(stdout, doc, report.TextOptions{Color: useColor(stdout, s.opts), Verbose: s.opts.verbose})
+	return report.WriteText(stdout, doc, report.TextOptions{Color: useColor(stdout, f.opts), Verbose: f.opts.verbose})
 }

@@ -72,9 +72,9 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) (int,
 	}
 	cfg.Budget = o.cfg.Budget
 	o.cfg = cfg
-	s := &session{mode: "demo", scenario: name, opts: o, world: l.MachineWorld()}
-	doc := s.document(s.probe(ctx, nil, stderr))
-	return doc.Outcome.ExitCode, s.render(doc, stdout)
+	f := newFace("demo", name, o, l.MachineWorld())
+	doc := f.sess.Document(f.probe(ctx, stderr))
+	return doc.Outcome.ExitCode, f.render(doc, stdout)
 }
 
 func listScenarios(w io.Writer) error {

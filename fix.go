@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -51,14 +50,14 @@ func cmdFix(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	if !ff.list && !slices.Contains(remedies.ActionIDs, pos[0]) {
 		return 0, usagef("fix: no remedy %q (known: %s)", pos[0], strings.Join(remedies.ActionIDs, ", "))
 	}
-	s, err := newSystemSession("fix", p)
+	f, err := newSystemFace("fix", p)
 	if err != nil {
 		return 0, err
 	}
-	o := s.opts
+	o := f.opts
 	runner := remedies.ExecRunner{}
 	env := remedies.ActionEnv{
-		GOOS:       runtime.GOOS,
+		GOOS:       f.sess.GOOS(),
 		LookPath:   runner.LookPath,
 		Getenv:     os.Getenv,
 		StatusPage: remedies.StatusPageFor(o.cfg.StatusURL),
@@ -66,17 +65,18 @@ func cmdFix(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	if ff.list {
 		// Listing needs only the resolver stack (flush-dns) and the egress
 		// interface (renew-dhcp).
-		snap := s.probeOnly(ctx, "dns:config", "identity:egress")
+		snap := f.sess.ProbeOnly(ctx, "dns:config", "identity:egress")
 		return exitOK, listActions(stdout, remedies.PlanActions(snap, env), env.GOOS)
 	}
 
 	fmt.Fprintln(stderr, "Checking first, so the result can be compared …")
-	before := s.probe(ctx, nil, stderr)
+	first := f.probe(ctx, stderr)
+	before := first.Snapshot
 	// The document describes the last check of the machine as it is: after
 	// the action when it re-checked. A what-if re-check (bypass-proxy) ran
 	// with a configuration the machine does not have, so it only shows in
 	// the action's record.
-	latest := before
+	latest := first
 	var sess remedies.Session
 	// The plan and the questions go to stderr, where "Checking first" went:
 	// with stdout redirected the person still sees what they are asked.
@@ -90,25 +90,28 @@ func cmdFix(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		Out:    out,
 		Plan:   stderr,
 		Probe: func(ctx context.Context, mutate func(*probes.Config)) probes.Snapshot {
-			snap := s.probe(ctx, mutate, stderr)
+			run := f.sess.Start(ctx, mutate)
+			d := run.Wait()
 			if mutate == nil {
-				latest = snap
+				latest = d
 			}
-			return snap
+			return d.Snapshot
 		},
 		Before:   before,
 		Env:      env,
-		Diagnose: s.diagnoseContext(),
+		Diagnose: f.sess.DiagnoseContext(),
 		Session:  &sess,
 	}
 	if isTerminal(stdin) {
 		deps.Confirm = prompter(stdin, stderr)
 	}
 	rec, fixErr := remedies.Fix(ctx, pos[0], remedies.FixOptions{Yes: ff.yes, DryRun: ff.dryRun}, deps)
-	s.actions = sess.Records
+	for _, r := range sess.Records {
+		f.sess.AddAction(r)
+	}
 	if o.json {
-		doc := s.document(latest)
-		if err := s.render(doc, stdout); err != nil {
+		doc := f.sess.Document(latest)
+		if err := f.render(doc, stdout); err != nil {
 			return exitCannotRun, err
 		}
 	}

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/gptdoctor/gptdoctor/session"
 	"os"
 	"path/filepath"
 	"strings"
@@ -59,45 +60,14 @@ func sampleFindings() []remedies.Finding {
 	}}
 }
 
-func sampleDoc() Document {
-	d := Build(Input{Mode: "check", Version: "v0.0.0-test", Snapshot: sampleSnapshot(), Findings: sampleFindings(),
-		Settings: Settings{Targets: probes.DefaultTargets(), BudgetMS: probes.Millis(8 * time.Second), APIKeyEnv: "OPENAI_API_KEY"},
-		Actions: []remedies.ActionRecord{{Action: "bypass-proxy", Outcome: remedies.OutcomeFixed,
-			Before: "chatgpt.com: Cloudflare 1020 via proxy", After: "chatgpt.com: 200 OK direct"}}})
+func sampleDoc() session.Document {
+	h := session.Header{Mode: "check", Version: "v0.0.0-test",
+		Settings: session.Settings{Targets: probes.DefaultTargets(), BudgetMS: probes.Millis(8 * time.Second), APIKeyEnv: "OPENAI_API_KEY"}}
+	d := session.BuildDocument(h, session.Diagnosis{Snapshot: sampleSnapshot(), Findings: sampleFindings()},
+		[]remedies.ActionRecord{{Action: "bypass-proxy", Outcome: remedies.OutcomeFixed,
+			Before: "chatgpt.com: Cloudflare 1020 via proxy", After: "chatgpt.com: 200 OK direct"}})
 	d.Tool.OS = "linux" // goldens must not depend on the machine running the test
 	return d
-}
-
-func TestBuildOutcome(t *testing.T) {
-	pass := res("a", probes.KindEndpoint, probes.StatusPass, "a", "ok")
-	unknownEndpoint := res("b", probes.KindEndpoint, probes.StatusUnknown, "b", "timed out")
-	unknownDNS := res("c", probes.KindDNS, probes.StatusUnknown, "c", "timed out")
-	fail := res("d", probes.KindDNS, probes.StatusFail, "d", "hijacked")
-	warn := res("e", probes.KindIdentity, probes.StatusWarn, "e", "VPN active")
-	likely := []remedies.Finding{{Cause: "x", Title: "X", Confidence: remedies.Likely}}
-	possible := []remedies.Finding{{Cause: "browser-state", Title: "Browser", Confidence: remedies.Possible}}
-	tests := []struct {
-		name     string
-		results  []probes.Result
-		findings []remedies.Finding
-		status   string
-		code     int
-	}{
-		{"all pass", []probes.Result{pass, warn}, possible, OutcomeReachable, 0},
-		{"unknown non-endpoint still reachable", []probes.Result{pass, unknownDNS}, nil, OutcomeReachable, 0},
-		{"endpoint unknown is incomplete", []probes.Result{pass, unknownEndpoint}, nil, OutcomeIncomplete, 1},
-		{"any fail is a problem", []probes.Result{pass, fail}, nil, OutcomeProblem, 1},
-		{"confident finding is a problem", []probes.Result{pass}, likely, OutcomeProblem, 1},
-	}
-	for _, tt := range tests {
-		d := Build(Input{Snapshot: probes.Snapshot{Results: tt.results}, Findings: tt.findings})
-		if d.Outcome.Status != tt.status || d.Outcome.ExitCode != tt.code {
-			t.Errorf("%s: %s/%d, want %s/%d", tt.name, d.Outcome.Status, d.Outcome.ExitCode, tt.status, tt.code)
-		}
-	}
-	if d := Build(Input{Snapshot: probes.Snapshot{Results: []probes.Result{fail}}, Findings: likely}); d.Outcome.Headline != "X" {
-		t.Errorf("headline %q should be the top finding's title", d.Outcome.Headline)
-	}
 }
 
 func golden(t *testing.T, name string, got []byte) {
@@ -172,11 +142,11 @@ func TestJSONDocument(t *testing.T) {
 			t.Errorf("document lacks %q", k)
 		}
 	}
-	if v["schema_version"].(float64) != SchemaVersion {
+	if v["schema_version"].(float64) != session.SchemaVersion {
 		t.Errorf("schema_version %v", v["schema_version"])
 	}
 	// Empty lists are [] not null, so jq filters work without guards.
-	empty := Build(Input{})
+	empty := session.BuildDocument(session.Header{}, session.Diagnosis{}, nil)
 	b.Reset()
 	_ = WriteJSON(&b, empty)
 	if !bytes.Contains(b.Bytes(), []byte(`"findings": []`)) || !bytes.Contains(b.Bytes(), []byte(`"results": []`)) {

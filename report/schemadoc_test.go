@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"github.com/gptdoctor/gptdoctor/session"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -70,7 +71,7 @@ func TestJSONDoc(t *testing.T) {
 	var b strings.Builder
 	b.WriteString(genStart + "\n\n")
 	b.WriteString("## The document\n\n")
-	g.queue(reflect.TypeOf(Document{}))
+	g.queue(reflect.TypeOf(session.Document{}))
 	g.drain(&b)
 	b.WriteString("\n## Details, by result kind\n\n")
 	b.WriteString("`details` holds one of these objects, chosen by the result's `kind` (and, for families with several probes, its `id`).\n\n")
@@ -139,7 +140,7 @@ type docGen struct {
 
 func newDocGen(t *testing.T) *docGen {
 	g := &docGen{t: t, comments: map[string]map[string]string{}, typeDocs: map[string]string{}, done: map[reflect.Type]bool{}}
-	for _, dir := range []string{".", "../probes", "../remedies"} {
+	for _, dir := range []string{".", "../session", "../probes", "../remedies"} {
 		g.parse(dir)
 	}
 	return g

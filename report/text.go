@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"github.com/gptdoctor/gptdoctor/session"
 	"io"
 	"slices"
 	"strings"
@@ -40,7 +41,7 @@ var sections = []section{
 
 // WriteText writes the readable summary: headline, diagnosis with evidence
 // and remedies, then one line per probe grouped by what it looked at.
-func WriteText(w io.Writer, d Document, opt TextOptions) error {
+func WriteText(w io.Writer, d session.Document, opt TextOptions) error {
 	p := palette{on: opt.Color}
 	var b strings.Builder
 
@@ -61,9 +62,9 @@ func WriteText(w io.Writer, d Document, opt TextOptions) error {
 
 	// Headline.
 	switch d.Outcome.Status {
-	case OutcomeReachable:
+	case session.OutcomeReachable:
 		fmt.Fprintf(&b, "%s %s\n", p.green("✓"), p.bold(d.Outcome.Headline))
-	case OutcomeIncomplete:
+	case session.OutcomeIncomplete:
 		fmt.Fprintf(&b, "%s %s\n", p.yellow("?"), p.bold(d.Outcome.Headline))
 	default:
 		fmt.Fprintf(&b, "%s %s\n", p.red("✗"), p.bold(d.Outcome.Headline))
@@ -96,7 +97,7 @@ func WriteText(w io.Writer, d Document, opt TextOptions) error {
 	return err
 }
 
-func footer(d Document, opt TextOptions) string {
+func footer(d session.Document, opt TextOptions) string {
 	var hints []string
 	if !opt.Verbose {
 		hints = append(hints, "--verbose shows every probe and its evidence")
@@ -112,7 +113,7 @@ func footer(d Document, opt TextOptions) string {
 // --verbose: enough to prove it, few enough to read.
 const maxEvidence = 5
 
-func writeFindings(b *strings.Builder, p palette, d Document, opt TextOptions) {
+func writeFindings(b *strings.Builder, p palette, d session.Document, opt TextOptions) {
 	if len(d.Findings) == 0 {
 		return
 	}

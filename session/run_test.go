@@ -1,8 +1,7 @@
-package main
+package session
 
 import (
 	"context"
-	"io"
 	"testing"
 	"time"
 
@@ -18,18 +17,18 @@ func (stuckRunner) Run(ctx context.Context, _ string, _ ...string) ([]byte, erro
 	return nil, ctx.Err()
 }
 
-// TestProbeBudgetBoundsDesktopRead: the desktop proxy read before the
-// probes start counts against --timeout, so a stuck gsettings cannot add
-// its own limits to the run's budget.
-func TestProbeBudgetBoundsDesktopRead(t *testing.T) {
+// TestStartBudgetBoundsDesktopRead: the desktop proxy read before the
+// probes start counts against the budget, so a stuck gsettings cannot add
+// its own limits to the run's.
+func TestStartBudgetBoundsDesktopRead(t *testing.T) {
 	const budget = 100 * time.Millisecond
-	s := &session{
-		opts: options{cfg: probes.Config{Budget: budget}},
-		world: probes.World{GOOS: "linux", Runner: stuckRunner{}, Clock: probes.SystemClock{},
+	s := New(Options{
+		Config: probes.Config{Budget: budget},
+		World: probes.World{GOOS: "linux", Runner: stuckRunner{}, Clock: probes.SystemClock{},
 			LookupEnv: func(string) (string, bool) { return "", false }},
-	}
+	})
 	start := time.Now()
-	s.probe(context.Background(), nil, io.Discard)
+	s.Start(context.Background(), nil).Wait()
 	// Unbounded, the read alone waits out the command limit (2 s); the
 	// bound here catches that, not a slow machine.
 	if took := time.Since(start); took >= 1500*time.Millisecond {

@@ -1,0 +1,104 @@
+package session
+
+import (
+	"runtime"
+	"time"
+
+	"github.com/gptdoctor/gptdoctor/probes"
+	"github.com/gptdoctor/gptdoctor/remedies"
+)
+
+// SchemaVersion is the version of the JSON document. It changes only when a
+// field is removed or changes meaning; new fields do not bump it.
+const SchemaVersion = 1
+
+// Document is one run of a session as `check --json` writes it: the run's
+// results, its diagnosis, the settings it ran with and the actions taken in
+// the session. Every readable rendering is made from it, and a saved one
+// reads back (docs/json.md says how).
+type Document struct {
+	// SchemaVersion is 1; it changes only when a field is removed or changes
+	// meaning.
+	SchemaVersion int `json:"schema_version"`
+	// Tool is the build that wrote the document.
+	Tool Tool `json:"tool"`
+	// Mode is the command that ran: check, demo or fix.
+	Mode string `json:"mode"`
+	// Scenario names the lab scenario in demo mode.
+	Scenario string `json:"scenario,omitempty"`
+	// RunID identifies the run; every result carries it too.
+	RunID string `json:"run_id"`
+	// Started and Finished bound the run, in UTC.
+	Started  time.Time `json:"started"`
+	Finished time.Time `json:"finished"`
+	// Duration is how long the run took.
+	Duration probes.Millis `json:"duration_ms"`
+	// Settings is what the run was told to probe and how.
+	Settings Settings `json:"settings"`
+	// Outcome is the one-line answer and the exit code.
+	Outcome Outcome `json:"outcome"`
+	// Findings are the diagnosis, most certain and most severe first.
+	Findings []remedies.Finding `json:"findings"`
+	// Results are every probe's measurement, in plan order.
+	Results []probes.Result `json:"results"`
+	// Actions are the remedies applied in this session, with before/after.
+	Actions []remedies.ActionRecord `json:"actions,omitempty"`
+}
+
+// Tool identifies the build that wrote the document.
+type Tool struct {
+	// Name is always "gptdoctor".
+	Name string `json:"name"`
+	// Version is the release ("v1.2.0") or "devel" for a source build.
+	Version string `json:"version"`
+	// OS and Arch are the platform the binary runs on (Go's GOOS/GOARCH).
+	OS   string `json:"os"`
+	Arch string `json:"arch"`
+}
+
+// Header is what a document says about the session around the run.
+type Header struct {
+	Mode, Scenario, Version string
+	Settings                Settings
+}
+
+// BuildDocument assembles the document of one diagnosed run. It is a pure
+// function: the outcome was decided with the diagnosis.
+func BuildDocument(h Header, d Diagnosis, actions []remedies.ActionRecord) Document {
+	s := d.Snapshot
+	doc := Document{
+		SchemaVersion: SchemaVersion,
+		Tool:          Tool{Name: "gptdoctor", Version: h.Version, OS: runtime.GOOS, Arch: runtime.GOARCH},
+		Mode:          h.Mode,
+		Scenario:      h.Scenario,
+		RunID:         s.RunID,
+		Started:       s.Started.UTC(),
+		Finished:      s.Finished.UTC(),
+		Duration:      probes.Millis(s.Finished.Sub(s.Started)),
+		Settings:      h.Settings,
+		Outcome:       d.Outcome,
+		Findings:      d.Findings,
+		Results:       s.Results,
+		Actions:       actions,
+	}
+	if doc.Findings == nil {
+		doc.Findings = []remedies.Finding{}
+	}
+	if doc.Results == nil {
+		doc.Results = []probes.Result{}
+	}
+	if doc.Outcome.Counts == nil {
+		doc.Outcome = Decide(s, d.Findings)
+	}
+	return doc
+}
+
+// Header is the session's header for documents.
+func (s *Session) Header() Header {
+	return Header{Mode: s.opts.Mode, Scenario: s.opts.Scenario, Version: s.opts.Version, Settings: s.opts.Settings}
+}
+
+// Document is the document of one diagnosed run with the session's actions.
+func (s *Session) Document(d Diagnosis) Document {
+	return BuildDocument(s.Header(), d, s.Actions())
+}
