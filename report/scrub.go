@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/gptdoctor/gptdoctor/internal/sanitize"
 	"github.com/gptdoctor/gptdoctor/session"
@@ -49,7 +50,17 @@ func Prepare(rec session.Record, opts Options) (session.Record, error) {
 		m := newMasker(rec, opts.Private)
 		mask = func(s string) string { return m.mask(clean(s)) }
 	}
-	return transformStrings(rec, mask)
+	// Runs repeat most of their strings (titles, reasons, IDs): each is
+	// transformed once.
+	seen := map[string]string{}
+	return transformStrings(rec, func(s string) string {
+		out, ok := seen[s]
+		if !ok {
+			out = mask(s)
+			seen[s] = out
+		}
+		return out
+	})
 }
 
 // urlPassword finds the password of a URL in free text
@@ -60,13 +71,15 @@ var urlPassword = regexp.MustCompile(`([^\s/@:"'<>]*):([^\s/@"'<>]+)@`)
 // URL passwords and the exact values the caller holds.
 func scrubSecrets(s string, exact []string) string {
 	s = sanitize.Secrets(s)
-	s = urlPassword.ReplaceAllStringFunc(s, func(m string) string {
-		sub := urlPassword.FindStringSubmatch(m)
-		if sub[2] == sanitize.Redacted {
-			return m
-		}
-		return sub[1] + ":" + sanitize.Redacted + "@"
-	})
+	if strings.Contains(s, "@") {
+		s = urlPassword.ReplaceAllStringFunc(s, func(m string) string {
+			sub := urlPassword.FindStringSubmatch(m)
+			if sub[2] == sanitize.Redacted {
+				return m
+			}
+			return sub[1] + ":" + sanitize.Redacted + "@"
+		})
+	}
 	for _, v := range exact {
 		s = sanitize.Exact(s, v)
 	}

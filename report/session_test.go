@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"regexp"
+	"sync"
 	"testing"
 	"time"
 
@@ -109,9 +110,40 @@ func pinPhase(m *probes.Millis, ms int) {
 
 // goldenSessions are the sessions the goldens render: a 1020, an API
 // quota, an outage seen over three runs (one of them timing out), and a
-// remedy applied between two runs.
+// remedy applied between two runs. The labs run once per test binary;
+// each caller gets its own copy to change.
 func goldenSessions(t *testing.T) map[string]session.Record {
 	t.Helper()
+	goldenOnce.Do(func() {
+		goldenJSON = map[string][]byte{}
+		for name, rec := range runGoldenSessions(t) {
+			b, err := json.Marshal(rec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			goldenJSON[name] = b
+		}
+	})
+	out := map[string]session.Record{}
+	for name, b := range goldenJSON {
+		rec, err := session.DecodeRecord(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[name] = rec
+	}
+	if len(out) == 0 {
+		t.Fatal("the golden sessions could not be made")
+	}
+	return out
+}
+
+var (
+	goldenOnce sync.Once
+	goldenJSON map[string][]byte
+)
+
+func runGoldenSessions(t *testing.T) map[string]session.Record {
 	single := func(scenario string) session.Record {
 		d, h := labRun(t, scenario)
 		d.Seq = 1

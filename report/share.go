@@ -123,7 +123,7 @@ func (m *masker) mask(s string) string {
 	for _, h := range m.homes {
 		s = replaceFold(s, h, maskHome)
 	}
-	if m.names != nil {
+	if m.names != nil && m.mayName(s) {
 		// Matches share their bounding characters, so adjacent names need
 		// a second pass.
 		for range 2 {
@@ -133,8 +133,25 @@ func (m *masker) mask(s string) string {
 			})
 		}
 	}
-	s = m.ipv6ish.ReplaceAllStringFunc(s, m.maskAddr)
-	return m.ipv4.ReplaceAllStringFunc(s, m.maskAddr)
+	if strings.Count(s, ":") >= 2 {
+		s = m.ipv6ish.ReplaceAllStringFunc(s, m.maskAddr)
+	}
+	if strings.Count(s, ".") >= 3 {
+		s = m.ipv4.ReplaceAllStringFunc(s, m.maskAddr)
+	}
+	return s
+}
+
+// mayName is a cheap test before the names' expression runs: whether any
+// name occurs in s at all.
+func (m *masker) mayName(s string) bool {
+	lower := strings.ToLower(s)
+	for name := range m.repl {
+		if strings.Contains(lower, name) {
+			return true
+		}
+	}
+	return false
 }
 
 // maskAddr hides a private or link-local address and shortens this
