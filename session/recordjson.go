@@ -91,19 +91,29 @@ func decodeDocument(data []byte) (Document, error) {
 	return doc, nil
 }
 
-// decodeResults reads each result with probes.Result's own decoding (which
-// reads details by their details_type) and falls back, for a result whose
-// details it cannot place (documents written before details_type existed),
-// to the type its kind and ID imply.
+// decodeResults reads each result with probes.Result's own decoding, which
+// reads details by the details_type written next to them; details without
+// one (documents written before details_type existed) are read as the type
+// the result's kind and ID imply.
 func decodeResults(raws []json.RawMessage) ([]probes.Result, error) {
 	out := make([]probes.Result, 0, len(raws))
 	for _, raw := range raws {
+		var peek struct {
+			DetailsType string          `json:"details_type"`
+			Details     json.RawMessage `json:"details"`
+		}
+		if err := json.Unmarshal(raw, &peek); err != nil {
+			return nil, fmt.Errorf("result: %s", jsonProblem(err))
+		}
 		var r probes.Result
-		err := json.Unmarshal(raw, &r)
+		var err error
+		if peek.DetailsType == "" && len(peek.Details) > 0 && !bytes.Equal(peek.Details, []byte("null")) {
+			r, err = decodeLegacyResult(raw)
+		} else if err = json.Unmarshal(raw, &r); err != nil {
+			err = fmt.Errorf("result %q: %s", r.ID, jsonProblem(err))
+		}
 		if err != nil {
-			if r, err = decodeLegacyResult(raw); err != nil {
-				return nil, err
-			}
+			return nil, err
 		}
 		out = append(out, r)
 	}
