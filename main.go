@@ -163,6 +163,9 @@ func printCommandHelp(w io.Writer, cmd string) {
 	p.fs.VisitAll(func(f *flag.Flag) {
 		name, usage := flag.UnquoteUsage(f)
 		line := "  --" + f.Name
+		if len(f.Name) == 1 {
+			line = "  -" + f.Name // -o reads as a short option
+		}
 		if name != "" {
 			line += " " + name
 		}

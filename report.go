@@ -27,7 +27,7 @@ type reportFlags struct {
 // reportFlagSet is report's flags, filling r: check's, plus where the
 // report goes and where the session comes from.
 func reportFlagSet(r *reportFlags) *parsedFlags {
-	return newFlagSet("report", true, func(fs *flag.FlagSet) {
+	p := newFlagSet("report", true, func(fs *flag.FlagSet) {
 		fs.StringVar(&r.out, "o", "", "write the report to `FILE` (default gptdoctor-report-YYYYMMDD-HHMMSS.md here; - for stdout)")
 		fs.StringVar(&r.out, "output", "", "the same as -o `FILE`")
 		fs.StringVar(&r.format, "format", "", "`md`, json or html (default: from the file's extension, else md)")
@@ -36,6 +36,11 @@ func reportFlagSet(r *reportFlags) *parsedFlags {
 		fs.StringVar(&r.from, "from", "", "re-render a saved session or check --json `FILE` instead of probing")
 		fs.StringVar(&r.demo, "demo", "", "report on the built-in lab's `SCENARIO` instead of this machine (see demo --list)")
 	})
+	// check's output flags mean something else here, or nothing.
+	p.fs.Lookup("json").Usage = "the same as --format json"
+	p.fs.Lookup("no-color").Usage = "accepted for check's sake: a report file is never coloured"
+	p.fs.Lookup("verbose").Usage = "accepted for check's sake: a report lists every probe of the latest run"
+	return p
 }
 
 // cmdReport runs one diagnosis (of this machine, or of a lab scenario with
