@@ -6,10 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/gptdoctor/gptdoctor/internal/lab"
@@ -82,7 +80,7 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) (in
 	}
 
 	var rec session.Record
-	opts := report.Options{Share: rf.share, Private: privateNames()}
+	opts := report.Options{Share: rf.share, Private: report.PrivateFromOS()}
 	code := exitOK
 	switch {
 	case rf.from != "":
@@ -93,7 +91,7 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) (in
 		if rec, err = session.DecodeRecord(data); err != nil {
 			return 0, usagef("report --from %s: %v", rf.from, err)
 		}
-		opts.Secrets = secretValues(os.LookupEnv, probes.DefaultAPIKeyEnv)
+		opts.Secrets = report.SecretsFromEnv(os.LookupEnv, probes.DefaultAPIKeyEnv)
 	case rf.demo != "":
 		f, closeLab, err := newDemoFace("report", rf.demo, p)
 		if err != nil {
@@ -102,7 +100,7 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) (in
 		defer closeLab()
 		code = f.probe(ctx, stderr).Outcome.ExitCode
 		rec = f.sess.Record()
-		opts.Secrets = secretValues(f.sess.World().LookupEnv, f.opts.cfg.APIKeyEnv)
+		opts.Secrets = report.SecretsFromEnv(f.sess.World().LookupEnv, f.opts.cfg.APIKeyEnv)
 	default:
 		f, err := newSystemFace("report", p)
 		if err != nil {
@@ -110,7 +108,7 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) (in
 		}
 		code = f.probe(ctx, stderr).Outcome.ExitCode
 		rec = f.sess.Record()
-		opts.Secrets = secretValues(os.LookupEnv, f.opts.cfg.APIKeyEnv)
+		opts.Secrets = report.SecretsFromEnv(os.LookupEnv, f.opts.cfg.APIKeyEnv)
 	}
 
 	if out == "-" {
@@ -192,50 +190,4 @@ func newDemoFace(mode, name string, p *parsedFlags) (*face, func(), error) {
 	cfg.Budget = max(probes.DefaultBudget, cfg.Budget)
 	o.cfg = cfg
 	return newFace(mode, name, o, l.MachineWorld()), func() { l.Close() }, nil
-}
-
-// secretValues are the secrets this process could leak into a report: the
-// API key and the passwords of proxy URLs in the environment. They are
-// removed wherever they appear, however a server echoed them.
-func secretValues(lookup func(string) (string, bool), apiKeyEnv string) []string {
-	if lookup == nil {
-		return nil
-	}
-	var out []string
-	if v, ok := lookup(apiKeyEnv); ok && strings.TrimSpace(v) != "" {
-		out = append(out, strings.TrimSpace(v))
-	}
-	for _, n := range probes.ProxyEnvNames {
-		v, ok := lookup(n)
-		if !ok || v == "" {
-			continue
-		}
-		if !strings.Contains(v, "://") {
-			v = "http://" + v
-		}
-		if u, err := url.Parse(v); err == nil && u.User != nil {
-			if pw, ok := u.User.Password(); ok && pw != "" {
-				out = append(out, pw)
-			}
-		}
-	}
-	return out
-}
-
-// privateNames are what --share hides that the session itself does not
-// name: the user, the home directory and this machine's name.
-func privateNames() report.Private {
-	var p report.Private
-	for _, k := range []string{"USER", "USERNAME", "LOGNAME"} {
-		if v := os.Getenv(k); v != "" {
-			p.Users = append(p.Users, v)
-		}
-	}
-	if h, err := os.UserHomeDir(); err == nil && h != "" {
-		p.HomeDirs = append(p.HomeDirs, h)
-	}
-	if h, err := os.Hostname(); err == nil && h != "" {
-		p.Hosts = append(p.Hosts, h)
-	}
-	return p
 }

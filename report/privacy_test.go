@@ -140,3 +140,18 @@ func TestMaskNames(t *testing.T) {
 }
 
 func mustAddr(s string) netip.Addr { return netip.MustParseAddr(s) }
+
+func TestSecretsFromEnv(t *testing.T) {
+	env := map[string]string{"MY_KEY": " " + canaryKey + " ", "HTTPS_PROXY": "http://alice:" + canaryProxyPw + "@proxy:3128",
+		"http_proxy": "bob:pw2@proxy:8080", "ALL_PROXY": "socks5://proxy:1080"}
+	got := SecretsFromEnv(func(k string) (string, bool) { v, ok := env[k]; return v, ok }, "MY_KEY")
+	want := map[string]bool{canaryKey: true, canaryProxyPw: true, "pw2": true}
+	if len(got) != len(want) {
+		t.Fatalf("secrets %q", got)
+	}
+	for _, s := range got {
+		if !want[s] {
+			t.Errorf("unexpected secret %q", s)
+		}
+	}
+}
