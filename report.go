@@ -172,11 +172,8 @@ func formatName(f report.Format) string {
 // newDemoFace starts a lab scenario and a face over its staged machine, as
 // demo does; closeLab stops the lab.
 func newDemoFace(mode, name string, p *parsedFlags) (*face, func(), error) {
-	if _, ok := lab.Lookup(name); !ok {
-		if near := nearestScenario(name); near != "" {
-			return nil, nil, usagef("%s: no scenario %q; did you mean %s? ('gptdoctor demo --list' shows them all)", mode, name, near)
-		}
-		return nil, nil, usagef("%s: no scenario %q ('gptdoctor demo --list' shows them all)", mode, name)
+	if err := knownScenario(mode+" --demo", name); err != nil {
+		return nil, nil, err
 	}
 	o, err := p.options(os.LookupEnv)
 	if err != nil {

@@ -147,24 +147,14 @@ func (s *Session) Record() Record {
 // saved check reads back like a saved session. The document does not say
 // which time zone it was written in, so the record's is UTC.
 func RecordOf(doc Document) Record {
-	run := RunRecord{
-		Seq: 1, RunID: doc.RunID, Started: doc.Started.UTC(), Finished: doc.Finished.UTC(), Duration: doc.Duration,
-		Outcome: doc.Outcome, Findings: doc.Findings, Results: doc.Results,
-	}
-	if run.Findings == nil {
-		run.Findings = []remedies.Finding{}
-	}
-	if run.Results == nil {
-		run.Results = []probes.Result{}
-	}
-	actions := doc.Actions
-	if actions == nil {
-		actions = []remedies.ActionRecord{}
-	}
+	run := runRecord(Diagnosis{Seq: 1,
+		Snapshot: probes.Snapshot{RunID: doc.RunID, Started: doc.Started, Finished: doc.Finished, Results: doc.Results},
+		Findings: doc.Findings, Outcome: doc.Outcome})
+	run.Duration = doc.Duration
 	return Record{
 		SchemaVersion: doc.SchemaVersion, Tool: doc.Tool, Mode: doc.Mode, Scenario: doc.Scenario,
 		Started: doc.Started.UTC(), Zone: Zone{Name: "UTC"}, Settings: doc.Settings,
-		Runs: []RunRecord{run}, Actions: actions,
+		Runs: []RunRecord{run}, Actions: append([]remedies.ActionRecord{}, doc.Actions...),
 	}
 }
 
