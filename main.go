@@ -59,7 +59,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "check":
 		code, err = cmdCheck(ctx, args, stdout, stderr)
 	case "demo":
-		code, err = cmdDemo(ctx, args, stdout, stderr)
+		code, err = cmdDemo(ctx, args, os.Stdin, stdout, stderr)
 	case "fix":
 		code, err = cmdFix(ctx, args, os.Stdin, stdout, stderr)
 	case "version":

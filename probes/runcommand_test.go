@@ -6,14 +6,23 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gptdoctor/gptdoctor/internal/command"
 )
 
-// blockingRunner never finishes a command before its context ends.
-type blockingRunner struct{}
+// noTools completes a test runner: probes only Run commands, so finding
+// and launching programs is never asked of it.
+type noTools struct{}
 
-func (blockingRunner) Run(ctx context.Context, name string, args ...string) ([]byte, error) {
+func (noTools) LookPath(name string) (string, error) { return "", command.NotFound(name) }
+func (noTools) Launch(argv []string) error           { return command.NotFound(argv[0]) }
+
+// blockingRunner never finishes a command before its context ends.
+type blockingRunner struct{ noTools }
+
+func (blockingRunner) Run(ctx context.Context, _ []string, _ []byte) (command.Output, error) {
 	<-ctx.Done()
-	return nil, ctx.Err()
+	return command.Output{}, ctx.Err()
 }
 
 // TestRunCommandNamesTheLimitThatFired: commandTimeout is named only when

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -29,9 +30,13 @@ type Lab struct {
 	edge     *edge
 
 	// rules are the connect-to rules, logical IP:port -> 127.0.0.1:port.
-	rules     map[string]string
-	systemDNS string // the system resolver, 127.0.0.1:port (UDP and TCP)
-	proxyAddr string // the CONNECT proxy, 127.0.0.1:port; empty when the scenario has none
+	rules map[string]string
+	// staleCache is set while the stale-dns machine's resolver cache holds
+	// chatgpt.com's old addresses; the staged resolvectl flush-caches
+	// clears it.
+	staleCache atomic.Bool
+	systemDNS  string // the system resolver, 127.0.0.1:port (UDP and TCP)
+	proxyAddr  string // the CONNECT proxy, 127.0.0.1:port; empty when the scenario has none
 
 	// files are the CA files for the real binary, written on first use.
 	filesOnce sync.Once
@@ -91,6 +96,9 @@ func (l *Lab) start() error {
 		sys.nxOpenAI = true
 	case dnsServfail:
 		sys.mode = viewServfail
+	case dnsStale:
+		l.staleCache.Store(true)
+		sys.stale = &l.staleCache
 	}
 	if s.conn == connOffline {
 		sys.mode, cf.mode, google.mode = viewServfail, viewSilent, viewRefused

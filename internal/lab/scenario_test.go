@@ -13,7 +13,7 @@ import (
 var wantNames = []string{
 	"healthy", "block-1020", "rate-1015", "sig-1010", "country-1009", "challenge", "origin-5xx",
 	"api-401", "api-429-rate", "api-429-quota", "outage-503", "ipv6-only-block", "slow", "blackhole",
-	"tls-intercepted", "dns-hijack", "proxy", "vpn-exit", "captive-portal", "offline",
+	"tls-intercepted", "dns-hijack", "stale-dns", "proxy", "vpn-exit", "captive-portal", "offline",
 	"huge-body", "drip-body", "escapes", "redirect-loop", "tls-stall", "nxdomain", "servfail", "reset",
 }
 
@@ -97,7 +97,7 @@ func TestScenarioTable(t *testing.T) {
 				}
 			}
 		}
-		if e.Hostile != (i >= 20) {
+		if e.Hostile != (i >= 21) {
 			t.Errorf("%s: hostile = %v", sc.Name, e.Hostile)
 		}
 	}
