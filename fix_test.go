@@ -80,7 +80,7 @@ func TestFixDryRunSendsNothing(t *testing.T) {
 				trip := &tripwire{t: t, tools: tools}
 				w := probes.World{GOOS: goos, Dialer: trip, Resolver: trip, Runner: trip, Clock: probes.SystemClock{}, Host: stillHost{},
 					LookupEnv: func(string) (string, bool) { return "", false },
-					FS: fstest.MapFS{"etc/resolv.conf": {Data: []byte("nameserver 127.0.0.53\n")}}}
+					FS:        fstest.MapFS{"etc/resolv.conf": {Data: []byte("nameserver 127.0.0.53\n")}}}
 				var stdout, stderr bytes.Buffer
 				f := newFace("fix", "", options{cfg: probes.DefaultConfig()}, w, func() bool { return false }, &stderr)
 				code, err := f.fix(context.Background(), id, fixFlags{dryRun: true}, nil, &stdout, &stderr)
