@@ -77,14 +77,7 @@ func newFace(mode, scenario string, o options, w probes.World, isAdmin func() bo
 func (f *face) sleep(ctx context.Context, d time.Duration) error {
 	f.waited++
 	fmt.Fprintf(f.progress, "waiting %s (attempt %d of %d) …\n", d, f.waited, f.retries)
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return session.Sleep(ctx, d)
 }
 
 // probe runs the session's plan once and waits for the diagnosis. Progress

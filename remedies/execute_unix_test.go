@@ -11,39 +11,19 @@ import (
 	"testing"
 
 	"github.com/gptdoctor/gptdoctor/internal/command"
+	"github.com/gptdoctor/gptdoctor/internal/command/stub"
 )
 
-// Real runs against stub executables on a test PATH. The stubs are tiny
-// shell scripts; PATH holds only their directory, so nothing else on the
-// machine can be reached by name.
-
-func stubDir(t *testing.T, stubs map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for name, body := range stubs {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte("#!/bin/sh\n"+body+"\n"), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
+// Real runs against stub executables (package stub) on a test PATH that
+// holds only their directory.
 
 const recordArgv = `printf '%s\n' "$0" "$@" > "$RECORD"`
-
-func readLines(t *testing.T, path string) []string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("the stub did not run: %v", err)
-	}
-	return strings.Split(strings.TrimRight(string(b), "\n"), "\n")
-}
 
 // realEnv plans with the runner's own LookPath, as the session does.
 func realEnv(r command.Runner) ActionEnv { return ActionEnv{GOOS: "linux", LookPath: r.LookPath} }
 
 func TestExecFlushDNSAgainstStub(t *testing.T) {
-	dir := stubDir(t, map[string]string{"resolvectl": recordArgv + "\necho flushed"})
+	dir := stub.Dir(t, map[string]string{"resolvectl": recordArgv + "\necho flushed"})
 	record := filepath.Join(t.TempDir(), "argv")
 	r := command.ExecRunner{Env: []string{"PATH=" + dir, "RECORD=" + record}}
 	before := snap(dnsConfig("systemd-resolved (stub)"))
@@ -52,7 +32,7 @@ func TestExecFlushDNSAgainstStub(t *testing.T) {
 		t.Fatalf("plan: %v %q", err, p.Blocked)
 	}
 	rec := Execute(context.Background(), r, p, nil)
-	got := readLines(t, record)
+	got := stub.Lines(t, record)
 	if len(got) != 2 || got[0] != filepath.Join(dir, "resolvectl") || got[1] != "flush-caches" {
 		t.Errorf("stub saw argv %q", got)
 	}
@@ -66,7 +46,7 @@ func TestExecFlushDNSAgainstStub(t *testing.T) {
 }
 
 func TestExecFlushDNSThroughSudoStub(t *testing.T) {
-	dir := stubDir(t, map[string]string{
+	dir := stub.Dir(t, map[string]string{
 		"resolvectl": recordArgv,
 		// A stand-in for sudo: records what it was asked to run, drops the
 		// "--", and runs it.
@@ -94,10 +74,10 @@ func TestExecFlushDNSThroughSudoStub(t *testing.T) {
 		t.Fatalf("questions %+v", qs)
 	}
 	rec := Execute(context.Background(), r, p, nil)
-	if got := readLines(t, sudoRecord); strings.Join(got, " ") != "-- resolvectl flush-caches" {
+	if got := stub.Lines(t, sudoRecord); strings.Join(got, " ") != "-- resolvectl flush-caches" {
 		t.Errorf("sudo saw %q", got)
 	}
-	if got := readLines(t, record); len(got) != 2 || got[1] != "flush-caches" {
+	if got := stub.Lines(t, record); len(got) != 2 || got[1] != "flush-caches" {
 		t.Errorf("resolvectl saw %q", got)
 	}
 	if !rec.Escalated || !rec.Ran() {

@@ -137,11 +137,17 @@ func (s *Session) basis(plan remedies.Plan) Diagnosis {
 	return Diagnosis{}
 }
 
-// sleep waits d, or less when ctx ends first.
+// sleep waits d with the session's sleeper.
 func (s *Session) sleep(ctx context.Context, d time.Duration) error {
 	if s.opts.Sleep != nil {
 		return s.opts.Sleep(ctx, d)
 	}
+	return Sleep(ctx, d)
+}
+
+// Sleep is the real sleeper: it waits d, or returns ctx's error when ctx
+// ends first. A face that says what it waits for wraps it.
+func Sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

@@ -13,22 +13,12 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/gptdoctor/gptdoctor/internal/command/stub"
 )
 
-// The tests run stub executables on a test PATH: tiny shell scripts in a
-// directory that is the whole PATH, so nothing else on the machine can be
-// reached by name.
-
-func stubDir(t *testing.T, stubs map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for name, body := range stubs {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte("#!/bin/sh\n"+body+"\n"), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
+// The tests run stub executables (package stub) on a test PATH that holds
+// only their directory.
 
 func tool(t *testing.T, name string) string {
 	t.Helper()
@@ -39,19 +29,10 @@ func tool(t *testing.T, name string) string {
 	return p
 }
 
-func readLines(t *testing.T, path string) []string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("the stub did not run: %v", err)
-	}
-	return strings.Split(strings.TrimRight(string(b), "\n"), "\n")
-}
-
 func TestExecRunner(t *testing.T) {
 	cat, sleep := tool(t, "cat"), tool(t, "sleep")
 	pidFile := filepath.Join(t.TempDir(), "pid")
-	dir := stubDir(t, map[string]string{
+	dir := stub.Dir(t, map[string]string{
 		"both":     `printf out; printf err >&2`,
 		"fails":    `echo "No such schema sk-proj-abcdefghijklmnop" >&2; exit 3`,
 		"echoin":   "exec " + cat,
@@ -186,7 +167,7 @@ func TestExecRunnerTimeoutKillsProcessGroup(t *testing.T) {
 func TestExecRunnerStopsSudoGently(t *testing.T) {
 	sleep := tool(t, "sleep")
 	rec := filepath.Join(t.TempDir(), "rec")
-	dir := stubDir(t, map[string]string{
+	dir := stub.Dir(t, map[string]string{
 		// A stand-in for sudo that relays SIGTERM as the real one does.
 		"sudo":  `trap 'echo TERM > "$REC"; kill $!; exit 143' TERM; ` + sleep + ` 30 & wait`,
 		"stays": `echo $$ > "$REC"; exec ` + sleep + ` 30`,
@@ -195,7 +176,7 @@ func TestExecRunnerStopsSudoGently(t *testing.T) {
 	if _, err := r.Run(context.Background(), []string{"sudo", "--", "resolvectl", "flush-caches"}, nil); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("err = %v", err)
 	}
-	if got := readLines(t, rec); len(got) != 1 || got[0] != "TERM" {
+	if got := stub.Lines(t, rec); len(got) != 1 || got[0] != "TERM" {
 		t.Errorf("sudo saw %q, want TERM", got)
 	}
 
