@@ -381,7 +381,7 @@ func TestLookupSystemLimitFollowsBudget(t *testing.T) {
 	slow.Delay = time.Second
 	lab := newDNSLab(t, slow, honest(), honest(), honest())
 	lab.cfg.Budget = 3 * time.Second
-	limit := timeoutsFor(lab.cfg.Budget).DNS
+	limit := timeoutsFor(lab.cfg.Budget, Limits{}).DNS
 	res, d := runLookup(t, lab, chatgpt())
 	if limit >= slow.Delay || d.Answers[0].RCode != RCodeTimeout || res.Status != StatusUnknown ||
 		!strings.Contains(res.Reason, "gave no answer for chatgpt.com within "+limit.String()) {

@@ -496,7 +496,7 @@ func TestRedirectsDropQueryStrings(t *testing.T) {
 
 	// Not followed: the Location header is kept, without its query.
 	fr := fetch(context.Background(), tw.World(), fetchSpec{URL: "https://chat.openai.com/", Variant: Variant{RouteDirect, FamilyAny, HeadersPlain},
-		BodyLimit: maxBody, Timeouts: timeoutsFor(0)})
+		BodyLimit: maxBody, Timeouts: timeoutsFor(0, Limits{})})
 	if fr.Details.Headers["location"] != "https://chat.openai.com/login" || !strings.Contains(fr.Cut, "https://chat.openai.com/login instead") {
 		t.Errorf("not followed: location %q, cut %q", fr.Details.Headers["location"], fr.Cut)
 	}

@@ -79,22 +79,26 @@ func (ExecRunner) Run(ctx context.Context, name string, args ...string) ([]byte,
 	return out, fmt.Errorf("%s: %s", label, sanitize.Line(err.Error()))
 }
 
-// errCommandTimedOut marks a command stopped by commandTimeout, as opposed
-// to one stopped by the probe's own deadline, so the message names the
-// limit that really fired.
-var errCommandTimedOut = fmt.Errorf("no output within %s: %w", commandTimeout, context.DeadlineExceeded)
+// commandTimedOutError marks a command stopped by the command limit
+// (commandTimeout), as opposed to one stopped by the probe's own deadline,
+// so the message names the limit that really fired.
+type commandTimedOutError struct{ limit time.Duration }
 
-// runCommand runs an OS command through the world's runner under
-// commandTimeout.
+func (e *commandTimedOutError) Error() string { return fmt.Sprintf("no output within %s", e.limit) }
+func (e *commandTimedOutError) Unwrap() error { return context.DeadlineExceeded }
+
+// runCommand runs an OS command through the world's runner under the
+// world's command limit (commandTimeout unless Limits says otherwise).
 func runCommand(ctx context.Context, w World, name string, args ...string) ([]byte, error) {
 	if w.Runner == nil {
 		return nil, fmt.Errorf("%s: %w", name, ErrCommandNotFound)
 	}
-	cctx, cancel := context.WithTimeout(ctx, commandTimeout)
+	limit := w.Limits.orDefaults().Command
+	cctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	out, err := w.Runner.Run(cctx, name, args...)
 	if err != nil && cctx.Err() != nil && ctx.Err() == nil {
-		err = fmt.Errorf("%s: %w", name, errCommandTimedOut)
+		err = fmt.Errorf("%s: %w", name, &commandTimedOutError{limit: limit})
 	}
 	return out, err
 }
@@ -102,11 +106,12 @@ func runCommand(ctx context.Context, w World, name string, args ...string) ([]by
 // commandProblem says in a few words why a command gave nothing, in the
 // "unknown: scutil not found" style.
 func commandProblem(name string, err error) string {
+	var timedOut *commandTimedOutError
 	switch {
 	case errors.Is(err, ErrCommandNotFound):
 		return name + " not found"
-	case errors.Is(err, errCommandTimedOut):
-		return name + " did not answer within " + commandTimeout.String()
+	case errors.As(err, &timedOut):
+		return name + " did not answer within " + timedOut.limit.String()
 	case errors.Is(err, context.DeadlineExceeded):
 		return name + " did not answer before the probe's time ran out"
 	case errors.Is(err, fs.ErrPermission):

@@ -19,7 +19,7 @@ func TestDialViaWorldSplitsTheConnectLimit(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	tm := timeoutsFor(0)
+	tm := timeoutsFor(0, Limits{})
 	tm.Connect = time.Second
 	c, nf := dialViaWorld(ctx, w, "wpad.corp.example:80", false, tm)
 	if nf != nil {
