@@ -568,8 +568,9 @@ func TestEndpointBodyCutShort(t *testing.T) {
 			tw := newTestWorld(t)
 			tw.host("chatgpt.com", cgV4, "", addr(tw.serve(tc.h)))
 			cfg := configFor(WebTarget("https://chatgpt.com/"))
-			cfg.Budget = hostileBudget
-			r := runProbe(t, probeByID(t, TargetProbes(cfg.Targets[0], cfg, tw.World()), "endpoint:chatgpt.com:direct-ipv4-plain"))
+			w := tw.World()
+			w.Limits = fastLimits() // a stalled body is cut 650 ms in
+			r := runProbe(t, probeByID(t, TargetProbes(cfg.Targets[0], cfg, w), "endpoint:chatgpt.com:direct-ipv4-plain"))
 			d := endpointDetails(t, r)
 			if r.Status != tc.status || d.Verdict.Kind != tc.verdict || !strings.HasPrefix(r.Reason, tc.reason) {
 				t.Errorf("got %s %s %q", r.Status, d.Verdict.Kind, r.Reason)

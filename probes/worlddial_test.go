@@ -20,7 +20,7 @@ func TestDialViaWorldSplitsTheConnectLimit(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	tm := timeoutsFor(0, Limits{})
-	tm.Connect = time.Second
+	tm.Connect = 300 * time.Millisecond
 	c, nf := dialViaWorld(ctx, w, "wpad.corp.example:80", false, tm)
 	if nf != nil {
 		t.Fatalf("dial: %+v", nf)
