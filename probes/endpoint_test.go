@@ -421,6 +421,7 @@ func TestEndpointAPITargetDefaultRoute(t *testing.T) {
 // limit, ends a stalled lookup, the result says so and is unknown: the
 // network was not shown to be at fault.
 func TestEndpointBudgetCutIsUnknown(t *testing.T) {
+	t.Parallel()
 	tw := newTestWorld(t)
 	tw.setDNS("chatgpt.com", zoneEntry{drop: true})
 	cfg := configFor(WebTarget("https://chatgpt.com/"))
@@ -530,6 +531,7 @@ func TestReasonNamesStatusOnce(t *testing.T) {
 // stalls or breaks off is not a healthy answer; the 256 KiB cap is. A
 // block page is still a block when it stalls.
 func TestEndpointBodyCutShort(t *testing.T) {
+	t.Parallel()
 	stall := func(status int, start string) http.HandlerFunc {
 		return func(w http.ResponseWriter, r *http.Request) {
 			cfHeaders(w)

@@ -29,6 +29,7 @@ func (h hangDialer) DialContext(ctx context.Context, network, address string) (n
 }
 
 func TestHostileServers(t *testing.T) {
+	t.Parallel()
 	type check func(t *testing.T, r Result, d *EndpointDetails)
 	failure := func(code, step string) check {
 		return func(t *testing.T, r Result, d *EndpointDetails) {

@@ -14,6 +14,7 @@ import (
 // server slower than the default header limit fails under the default
 // budget and answers under a longer one.
 func TestBudgetScalesHeaderWait(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name   string
 		delay  time.Duration
