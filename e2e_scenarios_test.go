@@ -44,7 +44,7 @@ type e2eEndpoint struct {
 // phase limits (3 s for a TLS handshake, 6 s for a dripping body), which
 // no test may shorten from outside. The subtests are started from
 // goroutines instead of with t.Parallel, which -parallel would hold to
-// two at a time.
+// two at a time, and the scenarios that wait start first.
 func TestScenariosThroughTheBinary(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end runs of the binary skipped in -short mode")
@@ -53,13 +53,42 @@ func TestScenariosThroughTheBinary(t *testing.T) {
 	sem := make(chan struct{}, 4)
 	var wg sync.WaitGroup
 	defer wg.Wait()
-	for _, sc := range lab.Scenarios() {
+	for _, sc := range waitingFirst(lab.Scenarios()) {
 		sem <- struct{}{} // in order: the scenarios start as listed
 		wg.Go(func() {
 			defer func() { <-sem }()
 			t.Run(sc.Name, func(t *testing.T) { runScenario(t, sc) })
 		})
 	}
+}
+
+// waitingFirst puts the scenarios whose runs wait out the binary's limits
+// (a hostile server, a cell expected to time out) before the others, in
+// their order, so the longest runs start first and the quick ones fill in
+// beside them.
+func waitingFirst(scs []lab.Scenario) []lab.Scenario {
+	waits := func(sc lab.Scenario) bool {
+		if sc.Expect.Hostile {
+			return true
+		}
+		for _, te := range sc.Expect.Targets {
+			if te.Failure == lab.FailureTimeout || slices.ContainsFunc(te.Overrides, func(o lab.VariantAnswer) bool { return o.Failure == lab.FailureTimeout }) {
+				return true
+			}
+		}
+		return false
+	}
+	out := slices.Clone(scs)
+	slices.SortStableFunc(out, func(a, b lab.Scenario) int {
+		switch wa, wb := waits(a), waits(b); {
+		case wa && !wb:
+			return -1
+		case wb && !wa:
+			return 1
+		}
+		return 0
+	})
+	return out
 }
 
 // runScenario is one scenario of TestScenariosThroughTheBinary.
