@@ -18,13 +18,17 @@ import (
 // shorten it.
 const commandTimeout = 2 * time.Second
 
-// errCommandTimedOut marks a command stopped by commandTimeout, as opposed
-// to one stopped by the probe's own deadline, so the message names the
-// limit that really fired.
-var errCommandTimedOut = fmt.Errorf("no output within %s: %w", commandTimeout, context.DeadlineExceeded)
+// commandTimedOutError marks a command stopped by the command limit
+// (commandTimeout), as opposed to one stopped by the probe's own deadline,
+// so the message names the limit that really fired.
+type commandTimedOutError struct{ limit time.Duration }
 
-// runCommand runs an OS command through the world's runner under
-// commandTimeout and returns its standard output. A failing command's
+func (e *commandTimedOutError) Error() string { return fmt.Sprintf("no output within %s", e.limit) }
+func (e *commandTimedOutError) Unwrap() error { return context.DeadlineExceeded }
+
+// runCommand runs an OS command through the world's runner under the
+// world's command limit (commandTimeout unless Limits says otherwise) and
+// returns its standard output. A failing command's
 // error quotes the start of its stderr (command.ExitError); output longer
 // than the runner keeps is an error, so a parser never reads half a
 // document as a whole one.
@@ -32,12 +36,13 @@ func runCommand(ctx context.Context, w World, name string, args ...string) ([]by
 	if w.Runner == nil {
 		return nil, command.NotFound(name)
 	}
-	cctx, cancel := context.WithTimeout(ctx, commandTimeout)
+	limit := w.Limits.orDefaults().Command
+	cctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	argv := append([]string{name}, args...)
 	out, err := w.Runner.Run(cctx, argv, nil)
 	if err != nil && cctx.Err() != nil && ctx.Err() == nil {
-		err = fmt.Errorf("%s: %w", name, errCommandTimedOut)
+		err = fmt.Errorf("%s: %w", name, &commandTimedOutError{limit: limit})
 	}
 	if err == nil && out.Truncated {
 		err = fmt.Errorf("%s: output exceeded %d bytes", command.Label(argv), len(out.Stdout))
@@ -48,11 +53,12 @@ func runCommand(ctx context.Context, w World, name string, args ...string) ([]by
 // commandProblem says in a few words why a command gave nothing, in the
 // "unknown: scutil not found" style.
 func commandProblem(name string, err error) string {
+	var timedOut *commandTimedOutError
 	switch {
 	case errors.Is(err, command.ErrNotFound):
 		return name + " not found"
-	case errors.Is(err, errCommandTimedOut):
-		return name + " did not answer within " + commandTimeout.String()
+	case errors.As(err, &timedOut):
+		return name + " did not answer within " + timedOut.limit.String()
 	case errors.Is(err, context.DeadlineExceeded):
 		return name + " did not answer before the probe's time ran out"
 	case errors.Is(err, fs.ErrPermission):

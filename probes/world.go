@@ -50,6 +50,10 @@ type World struct {
 
 	// Host describes this machine (hostname, OS, interfaces, processes).
 	Host HostInfo
+
+	// Limits are how long the network probes and commands wait; zero
+	// means the documented defaults (see Limits).
+	Limits Limits
 }
 
 // Trust holds the root stores a TLS chain is checked against.

@@ -18,6 +18,10 @@ type Options struct {
 	// headers; 0 means DefaultLatency, at most MaxLatency. Other scenarios
 	// ignore it.
 	Latency time.Duration
+	// Drip is the drip-body page's pace, one byte per Drip; 0 means one a
+	// second (dripInterval). Tests of the page itself shorten it; what the
+	// probes make of it does not depend on it. Other scenarios ignore it.
+	Drip time.Duration
 }
 
 // Lab is one running fake internet. Start it, hand World (in process) or
@@ -26,6 +30,7 @@ type Lab struct {
 	spec     spec
 	scenario Scenario
 	latency  time.Duration
+	drip     time.Duration
 	pki      *pki
 	edge     *edge
 
@@ -60,9 +65,15 @@ func Start(name string, opts Options) (*Lab, error) {
 	if opts.Latency < 0 || opts.Latency > MaxLatency {
 		return nil, fmt.Errorf("lab: latency %v: want between 0 and %v", opts.Latency, MaxLatency)
 	}
-	l := &Lab{spec: s, scenario: s.scenario(), latency: opts.Latency, done: make(chan struct{}), group: &group{}}
+	if opts.Drip < 0 {
+		return nil, fmt.Errorf("lab: drip interval %v: want 0 (one byte a second) or more", opts.Drip)
+	}
+	l := &Lab{spec: s, scenario: s.scenario(), latency: opts.Latency, drip: opts.Drip, done: make(chan struct{}), group: &group{}}
 	if l.latency == 0 {
 		l.latency = DefaultLatency
+	}
+	if l.drip == 0 {
+		l.drip = dripInterval
 	}
 	if err := l.start(); err != nil {
 		_ = l.Close()
@@ -82,7 +93,7 @@ func (l *Lab) start() error {
 	honest := func(egress string) *dnsView {
 		return &dnsView{zone: zone, egress: egress, client: s.ids.v4.ip, escape: s.escape}
 	}
-	l.edge = &edge{spec: s, latency: l.latency, done: l.done, started: now,
+	l.edge = &edge{spec: s, latency: l.latency, dripEvery: l.drip, done: l.done, started: now,
 		doh: honest(cloudflareResolverEgress)}
 
 	// Resolvers: the system one (the ISP's, or whatever the scenario

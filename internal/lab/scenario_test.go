@@ -173,6 +173,9 @@ func TestStartRejectsBadInput(t *testing.T) {
 	if _, err := Start("slow", Options{Latency: MaxLatency + time.Millisecond}); err == nil || !strings.Contains(err.Error(), MaxLatency.String()) {
 		t.Errorf("Start accepted a latency above MaxLatency, or did not name the limit: %v", err)
 	}
+	if _, err := Start("drip-body", Options{Drip: -1}); err == nil {
+		t.Error("Start accepted a negative drip interval")
+	}
 }
 
 // TestZoneLooksReal: every OpenAI and Cloudflare-site address is inside
