@@ -93,7 +93,7 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) (in
 		}
 		opts.Secrets = report.SecretsFromEnv(os.LookupEnv, probes.DefaultAPIKeyEnv)
 	case rf.demo != "":
-		f, closeLab, err := newDemoFace("report", rf.demo, p)
+		f, closeLab, err := newDemoFace("report", rf.demo, p, stderr)
 		if err != nil {
 			return 0, err
 		}
@@ -102,7 +102,7 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) (in
 		rec = f.sess.Record()
 		opts.Secrets = report.SecretsFromEnv(f.sess.World().LookupEnv, f.opts.cfg.APIKeyEnv)
 	default:
-		f, err := newSystemFace("report", p)
+		f, err := newSystemFace("report", p, stderr)
 		if err != nil {
 			return 0, err
 		}
@@ -171,7 +171,7 @@ func formatName(f report.Format) string {
 
 // newDemoFace starts a lab scenario and a face over its staged machine, as
 // demo does; closeLab stops the lab.
-func newDemoFace(mode, name string, p *parsedFlags) (*face, func(), error) {
+func newDemoFace(mode, name string, p *parsedFlags, progress io.Writer) (*face, func(), error) {
 	if err := knownScenario(mode+" --demo", name); err != nil {
 		return nil, nil, err
 	}
@@ -186,5 +186,6 @@ func newDemoFace(mode, name string, p *parsedFlags) (*face, func(), error) {
 	cfg := l.Config()
 	cfg.Budget = max(probes.DefaultBudget, cfg.Budget)
 	o.cfg = cfg
-	return newFace(mode, name, o, l.MachineWorld()), func() { l.Close() }, nil
+	// The staged user is not root, as in demo.
+	return newFace(mode, name, o, l.MachineWorld(), func() bool { return false }, progress), func() { l.Close() }, nil
 }

@@ -55,6 +55,7 @@ type htmlAction struct {
 	ExitCode                           int
 	Ran, DryRun, Escalated             bool
 	Before, After, Err, Output         string
+	Verdict                            string
 }
 
 type htmlRun struct {
@@ -116,7 +117,7 @@ func newHTMLAction(a remedies.ActionRecord, z session.Zone) htmlAction {
 	}
 	return htmlAction{Action: a.Action, Title: title, Outcome: string(a.Outcome), When: bothTimes(a.Started, z), Took: a.Duration.String(),
 		Commands: commandLines(a), ExitCode: a.ExitCode, Ran: len(a.Commands) > 0, DryRun: a.DryRun, Escalated: a.Escalated,
-		Before: a.Before, After: a.After, Err: a.Err, Output: sanitize.Text(a.Output, 0)}
+		Before: a.Before, After: a.After, Err: a.Err, Output: sanitize.Text(a.Output, 0), Verdict: a.Verdict}
 }
 
 // newHTMLRun lays out a run's results like the Markdown does: every probe
@@ -218,7 +219,7 @@ svg{display:block;margin:.4rem 0 1rem;max-width:100%;height:auto;font:11px syste
 <ul><li>Started: {{$a.When}}, took {{$a.Took}}</li>
 {{if $a.DryRun}}<li>Dry run: shown, not run</li>{{end}}{{if $a.Escalated}}<li>Ran through sudo</li>{{end}}
 {{if $a.Ran}}<li>Exit code: {{$a.ExitCode}}</li>{{end}}
-{{with $a.Before}}<li>Before: {{line .}}</li>{{end}}{{with $a.After}}<li>After: {{line .}}</li>{{end}}{{with $a.Err}}<li>Error: {{line .}}</li>{{end}}</ul>
+{{with $a.Before}}<li>Before: {{line .}}</li>{{end}}{{with $a.After}}<li>After: {{line .}}</li>{{end}}{{with $a.Verdict}}<li>Verdict: {{line .}}</li>{{end}}{{with $a.Err}}<li>Error: {{line .}}</li>{{end}}</ul>
 {{with $a.Commands}}<p>Commands:</p><pre>{{range .}}{{line .}}
 {{end}}</pre>{{end}}
 {{with $a.Output}}<p>Output:</p><pre>{{.}}</pre>{{end}}

@@ -151,6 +151,9 @@ func writeMarkdownActions(b *strings.Builder, rec session.Record) {
 		if a.After != "" {
 			fmt.Fprintf(b, "- After: %s\n", md(a.After))
 		}
+		if a.Verdict != "" {
+			fmt.Fprintf(b, "- Verdict: %s\n", md(a.Verdict))
+		}
 		if a.Err != "" {
 			fmt.Fprintf(b, "- Error: %s\n", md(a.Err))
 		}

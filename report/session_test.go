@@ -163,21 +163,45 @@ func runGoldenSessions(t *testing.T) map[string]session.Record {
 	again.Seq = 3
 	out["outage-503"] = session.BuildRecord(h, pinnedStart, cet, []session.Diagnosis{down, timedOut, again}, 0, nil)
 
-	// A forged DNS answer, the cache flushed, then a healthy run.
-	before, h := labRun(t, "dns-hijack")
-	before.Seq = 1
-	after, _ := labRun(t, "healthy")
-	after.Seq = 2
-	h.Scenario = "dns-hijack"
-	flush := remedies.ActionRecord{Action: remedies.ActionFlushDNS, Title: "Flush the DNS cache",
-		Commands: [][]string{{"sudo", "--", "resolvectl", "flush-caches"}}, Escalated: true, ExitCode: 0,
-		Before: remedies.Summarize(before.Snapshot), After: remedies.Summarize(after.Snapshot), Outcome: remedies.OutcomeFixed}
-	out["remedy-flush-dns"] = session.BuildRecord(h, pinnedStart, cet, []session.Diagnosis{before, after}, 0, []remedies.ActionRecord{flush})
+	// A stale cached address, the cache flushed through the session's own
+	// action lifecycle on the lab's staged machine (sudo and all), and the
+	// re-check that shows it fixed.
+	out["remedy-flush-dns"] = remedySession(t)
 
 	for name, rec := range out {
 		out[name] = pin(t, rec)
 	}
 	return out
+}
+
+// remedySession applies flush-dns in the stale-dns scenario as the
+// dashboard and fix do: plan, execute, re-check, conclude.
+func remedySession(t *testing.T) session.Record {
+	t.Helper()
+	l, err := lab.Start("stale-dns", lab.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	cfg := l.Config()
+	s := session.New(session.Options{Mode: "demo", Scenario: "stale-dns", Version: "v0.0.0-test", Config: cfg, World: l.MachineWorld(),
+		Settings: session.Settings{Targets: cfg.Targets, BudgetMS: probes.Millis(8 * time.Second), APIKeyEnv: "OPENAI_API_KEY"},
+		IsAdmin:  func() bool { return false }})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	s.Start(ctx, nil).Wait()
+	plan, err := s.PlanAction(remedies.ActionFlushDNS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec := s.Apply(ctx, plan); rec.Outcome != remedies.OutcomeFixed {
+		t.Fatalf("flush-dns in stale-dns: %s (%s)", rec.Outcome, rec.Line())
+	}
+	rec := s.Record()
+	if len(rec.Runs) != 2 || len(rec.Actions) != 1 {
+		t.Fatalf("remedy session: %d runs, %d actions", len(rec.Runs), len(rec.Actions))
+	}
+	return rec
 }
 
 // timeOut is a run in which every endpoint request ran out of time: what

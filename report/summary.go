@@ -59,7 +59,7 @@ const maxRecommend = 3
 func summarise(rec session.Record) summary {
 	var s summary
 	for _, a := range rec.Actions {
-		s.Tried = append(s.Tried, a.Started.UTC().Format("15:04:05 UTC")+" "+a.Line())
+		s.Tried = append(s.Tried, triedLine(a))
 	}
 	run, ok := rec.Latest()
 	if !ok {
@@ -91,6 +91,26 @@ func summarise(rec session.Record) summary {
 		s.Recommend = append(s.Recommend, r)
 	}
 	return s
+}
+
+// triedLine is an action in a few words: when, what ran and how it
+// ended; its before and after are in the actions section.
+func triedLine(a remedies.ActionRecord) string {
+	what := a.Action
+	if a.Title != "" {
+		what += " (" + a.Title + ")"
+	}
+	if cmds := commandLines(a); len(cmds) > 0 && !a.DryRun {
+		what += ": ran " + strings.Join(cmds, "; ")
+		if a.ExitCode >= 0 {
+			what += fmt.Sprintf(", exit %d", a.ExitCode)
+		}
+	}
+	what += ": " + string(a.Outcome)
+	if a.Verdict != "" {
+		what += ", " + a.Verdict
+	}
+	return a.Started.UTC().Format("15:04:05 UTC") + " " + what
 }
 
 // hostOf is the host a URL names, or the text itself.
