@@ -59,10 +59,7 @@ func DefaultName(t time.Time, f Format) string {
 // through Prepare first: nothing reaches w unsanitised, no secret reaches
 // it at all.
 func Render(w io.Writer, rec session.Record, f Format, opts Options) error {
-	rec, err := Prepare(rec, opts)
-	if err != nil {
-		return err
-	}
+	rec = Prepare(rec, opts)
 	switch f {
 	case Markdown:
 		return writeMarkdown(w, rec)

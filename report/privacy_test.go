@@ -101,6 +101,15 @@ func TestShareMasksWhatIdentifies(t *testing.T) {
 			t.Errorf("shared Markdown lacks %q", keep)
 		}
 	}
+	// The session's own data is untouched: the transform works on a copy.
+	if !bytes.Contains(plain.Bytes(), []byte("demo-laptop")) || len(rec.Runs[0].Results[0].Evidence) == 0 {
+		t.Error("rendering changed the record")
+	}
+	Share(rec, private, nil)
+	var again bytes.Buffer
+	if err := Render(&again, rec, JSON, Options{Private: private}); err != nil || !bytes.Equal(again.Bytes(), plain.Bytes()) {
+		t.Error("a shared rendering changed what the record renders afterwards")
+	}
 	// OpenAI's and the public resolvers' addresses say where requests went:
 	// they stay.
 	if !bytes.Contains(shared.Bytes(), []byte("104.18.32.47")) {

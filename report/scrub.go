@@ -1,11 +1,10 @@
 package report
 
 import (
-	"bytes"
-	"encoding/json"
-	"fmt"
+	"reflect"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/gptdoctor/gptdoctor/internal/sanitize"
 	"github.com/gptdoctor/gptdoctor/session"
@@ -43,7 +42,7 @@ type Private struct {
 // secret removed and, with Share, what identifies the person masked. Every
 // format and the dashboard's export render what Prepare returns, so none
 // of them can forget a step.
-func Prepare(rec session.Record, opts Options) (session.Record, error) {
+func Prepare(rec session.Record, opts Options) session.Record {
 	clean := func(s string) string { return scrubSecrets(sanitize.Text(s, 0), opts.Secrets) }
 	mask := clean
 	if opts.Share {
@@ -86,44 +85,74 @@ func scrubSecrets(s string, exact []string) string {
 	return s
 }
 
-// transformStrings applies f to every string value in the record, details
-// included (keys are field and header names, never data), by way of its JSON form: a new field cannot escape the
-// transform by being forgotten here.
-func transformStrings(rec session.Record, f func(string) string) (session.Record, error) {
-	b, err := json.Marshal(rec)
-	if err != nil {
-		return session.Record{}, fmt.Errorf("report: encode the session: %w", err)
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return session.Record{}, fmt.Errorf("report: read the session back: %w", err)
-	}
-	if b, err = json.Marshal(walkStrings(v, f)); err != nil {
-		return session.Record{}, fmt.Errorf("report: encode the session: %w", err)
-	}
-	out, err := session.DecodeRecord(b)
-	if err != nil {
-		return session.Record{}, fmt.Errorf("report: %w", err)
-	}
-	return out, nil
+// transformStrings returns a deep copy of the record with f applied to
+// every string value, details included (map keys are field and header
+// names, never data). It walks the types by reflection, so a field added
+// anywhere cannot escape the transform by being forgotten here, and the
+// copy leaves the session's own data untouched.
+func transformStrings(rec session.Record, f func(string) string) session.Record {
+	return copyStrings(reflect.ValueOf(rec), f).Interface().(session.Record)
 }
 
-func walkStrings(v any, f func(string) string) any {
-	switch t := v.(type) {
-	case string:
-		return f(t)
-	case []any:
-		for i := range t {
-			t[i] = walkStrings(t[i], f)
+var timeType = reflect.TypeOf(time.Time{})
+
+// copyStrings copies v, replacing every string s in it with f(s).
+func copyStrings(v reflect.Value, f func(string) string) reflect.Value {
+	switch v.Kind() {
+	case reflect.String:
+		out := reflect.New(v.Type()).Elem()
+		out.SetString(f(v.String()))
+		return out
+	case reflect.Pointer:
+		if v.IsNil() {
+			return v
 		}
-		return t
-	case map[string]any:
-		for k := range t {
-			t[k] = walkStrings(t[k], f)
+		out := reflect.New(v.Type().Elem())
+		out.Elem().Set(copyStrings(v.Elem(), f))
+		return out
+	case reflect.Interface:
+		if v.IsNil() {
+			return v
 		}
-		return t
+		out := reflect.New(v.Type()).Elem()
+		out.Set(copyStrings(v.Elem(), f))
+		return out
+	case reflect.Slice:
+		if v.IsNil() {
+			return v
+		}
+		out := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
+		for i := range v.Len() {
+			out.Index(i).Set(copyStrings(v.Index(i), f))
+		}
+		return out
+	case reflect.Array:
+		out := reflect.New(v.Type()).Elem()
+		for i := range v.Len() {
+			out.Index(i).Set(copyStrings(v.Index(i), f))
+		}
+		return out
+	case reflect.Map:
+		if v.IsNil() {
+			return v
+		}
+		out := reflect.MakeMapWithSize(v.Type(), v.Len())
+		for it := v.MapRange(); it.Next(); {
+			out.SetMapIndex(it.Key(), copyStrings(it.Value(), f))
+		}
+		return out
+	case reflect.Struct:
+		out := reflect.New(v.Type()).Elem()
+		out.Set(v) // unexported fields (a time's clock) are copied as they are
+		if v.Type() == timeType {
+			return out
+		}
+		for i := range v.NumField() {
+			if out.Field(i).CanSet() {
+				out.Field(i).Set(copyStrings(v.Field(i), f))
+			}
+		}
+		return out
 	}
 	return v
 }

@@ -16,7 +16,7 @@ import (
 // Options.Share) and every secret removed: what the dashboard's export
 // dialog previews with its share toggle on. Rendering with Options.Share
 // applies the same transform.
-func Share(rec session.Record, private Private, secrets []string) (session.Record, error) {
+func Share(rec session.Record, private Private, secrets []string) session.Record {
 	return Prepare(rec, Options{Share: true, Private: private, Secrets: secrets})
 }
 
