@@ -17,7 +17,7 @@ const (
 )
 
 func isDiskFull(err error) bool {
-	return errors.Is(err, errDiskFull) || errors.Is(err, errHandleDiskFull)
+	return errors.Is(err, errDiskFull) || errors.Is(err, errHandleDiskFull) || errors.Is(err, syscall.ENOSPC)
 }
 
 func isNotDir(err error) bool { return errors.Is(err, errDirectory) }
