@@ -257,10 +257,7 @@ func writeMarkdownTimings(b *strings.Builder, rows []probes.Result) {
 			continue
 		}
 		t := d.Timings
-		answer := answerCode(d.Verdict, d.StatusCode, d.Failure)
-		if d.Verdict.RayID != "" {
-			answer += ", Ray ID " + d.Verdict.RayID
-		}
+		answer := endpointAnswer(d).withRay()
 		lines = append(lines, fmt.Sprintf("| %s | %s | %s | %s | %s | %s | %s |", cell(hostOf(d.URL)+" "+d.Variant.String()),
 			phase(t.DNS), phase(t.Connect), phase(t.TLS), phase(t.FirstByte), phase(t.Total), cell(answer)))
 	}

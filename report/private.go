@@ -4,8 +4,6 @@ import (
 	"net/url"
 	"os"
 	"strings"
-
-	"github.com/gptdoctor/gptdoctor/probes"
 )
 
 // SecretsFromEnv are the secrets a process with this environment could leak
@@ -21,7 +19,7 @@ func SecretsFromEnv(lookup func(string) (string, bool), apiKeyEnv string) []stri
 	if v, ok := lookup(apiKeyEnv); ok && strings.TrimSpace(v) != "" {
 		out = append(out, strings.TrimSpace(v))
 	}
-	for _, n := range probes.ProxyEnvNames {
+	for _, n := range proxyURLVars {
 		v, ok := lookup(n)
 		if !ok || v == "" {
 			continue
@@ -37,6 +35,10 @@ func SecretsFromEnv(lookup func(string) (string, bool), apiKeyEnv string) []stri
 	}
 	return out
 }
+
+// proxyURLVars are the variables whose value is a proxy URL, as curl and
+// Go read them.
+var proxyURLVars = []string{"HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"}
 
 // PrivateFromOS is what Share hides that a session does not name itself:
 // the user, the home directory and this machine's name.

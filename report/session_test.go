@@ -218,7 +218,8 @@ func timeOut(d session.Diagnosis) session.Diagnosis {
 		if !ok {
 			continue
 		}
-		d.StatusCode, d.Failure, d.Verdict = 0, "header_timeout", probes.Verdict{}
+		var blank probes.EndpointDetails // a verdict of no answer
+		d.StatusCode, d.Failure, d.Verdict = 0, "header_timeout", blank.Verdict
 		d.Timings.FirstByte, d.Timings.Total = 0, 0
 		r.Status, r.Reason = probes.StatusUnknown, "no answer before the time ran out"
 		r.Error = &probes.StepError{Step: "request", Message: "request " + d.URL + ": timeout awaiting response headers", Timeout: true}

@@ -121,23 +121,58 @@ func hostOf(raw string) string {
 	return raw
 }
 
-// answerCode names what a failing answer was, the way support reads it:
-// the Cloudflare code, the API error code, the HTTP status, or the failure
+// answer is what one request got back, as a report names it. It is read
+// from a result's details field by field, so the report does not depend on
+// where the classifier's types live.
+type answer struct {
+	cloudflare   bool
+	code, status int
+	apiCode      string
+	failure      string
+	rayID, colo  string
+}
+
+func endpointAnswer(d *probes.EndpointDetails) answer {
+	a := answer{cloudflare: d.Verdict.Cloudflare, code: d.Verdict.Code, status: d.StatusCode, failure: d.Failure, rayID: d.Verdict.RayID, colo: d.Verdict.Colo}
+	if d.Verdict.OpenAI != nil {
+		a.apiCode = d.Verdict.OpenAI.Code
+	}
+	return a
+}
+
+func apiKeyAnswer(d *probes.APIKeyDetails) answer {
+	a := answer{cloudflare: d.Verdict.Cloudflare, code: d.Verdict.Code, status: d.StatusCode, failure: d.Failure, rayID: d.Verdict.RayID, colo: d.Verdict.Colo}
+	if d.Verdict.OpenAI != nil {
+		a.apiCode = d.Verdict.OpenAI.Code
+	}
+	return a
+}
+
+// String names what a failing answer was, the way support reads it: the
+// Cloudflare code, the API error code, the HTTP status, or the failure
 // code when no answer came.
-func answerCode(v probes.Verdict, status int, failure string) string {
+func (a answer) String() string {
 	switch {
-	case v.Cloudflare && v.Code >= 1000 && v.Code < 2000:
-		return fmt.Sprintf("Cloudflare error %d (HTTP %d)", v.Code, status)
-	case v.OpenAI != nil && v.OpenAI.Code != "":
-		return fmt.Sprintf("HTTP %d %s", status, v.OpenAI.Code)
-	case v.Code > 0:
-		return fmt.Sprintf("HTTP %d (code %d)", status, v.Code)
-	case status > 0:
-		return fmt.Sprintf("HTTP %d", status)
-	case failure != "":
-		return "no answer: " + failure
+	case a.cloudflare && a.code >= 1000 && a.code < 2000:
+		return fmt.Sprintf("Cloudflare error %d (HTTP %d)", a.code, a.status)
+	case a.apiCode != "":
+		return fmt.Sprintf("HTTP %d %s", a.status, a.apiCode)
+	case a.code > 0:
+		return fmt.Sprintf("HTTP %d (code %d)", a.status, a.code)
+	case a.status > 0:
+		return fmt.Sprintf("HTTP %d", a.status)
+	case a.failure != "":
+		return "no answer: " + a.failure
 	}
 	return ""
+}
+
+// withRay is String with the Ray ID, for one request's line.
+func (a answer) withRay() string {
+	if a.rayID == "" {
+		return a.String()
+	}
+	return a.String() + ", Ray ID " + a.rayID
 }
 
 // failingCodes lists, per host, the distinct codes of failing answers,
@@ -163,10 +198,10 @@ func failingCodes(results []probes.Result) []string {
 		switch d := r.Details.(type) {
 		case *probes.EndpointDetails:
 			if !d.Expected {
-				add(hostOf(d.URL), answerCode(d.Verdict, d.StatusCode, d.Failure))
+				add(hostOf(d.URL), endpointAnswer(d).String())
 			}
 		case *probes.APIKeyDetails:
-			add(hostOf(d.URL)+" (API key)", answerCode(d.Verdict, d.StatusCode, d.Failure))
+			add(hostOf(d.URL)+" (API key)", apiKeyAnswer(d).String())
 		}
 	}
 	out := make([]string, 0, len(order))
@@ -185,25 +220,25 @@ func rayIDs(results []probes.Result) []ray {
 		if r.Status == probes.StatusPass || r.Status == probes.StatusSkipped {
 			continue
 		}
-		var v probes.Verdict
+		var a answer
 		where := ""
 		switch d := r.Details.(type) {
 		case *probes.EndpointDetails:
-			v, where = d.Verdict, hostOf(d.URL)+", "+d.Variant.Words()
+			a, where = endpointAnswer(d), hostOf(d.URL)+", "+d.Variant.Words()
 		case *probes.APIKeyDetails:
-			v, where = d.Verdict, hostOf(d.URL)+", API key check"
+			a, where = apiKeyAnswer(d), hostOf(d.URL)+", API key check"
 		case *probes.TraceDetails:
-			v, where = d.Verdict, d.Host+" /cdn-cgi/trace"
+			a, where = answer{rayID: d.Verdict.RayID, colo: d.Verdict.Colo}, d.Host+" /cdn-cgi/trace"
 		default:
 			continue
 		}
-		if v.RayID == "" || seen[v.RayID] {
+		if a.rayID == "" || seen[a.rayID] {
 			continue
 		}
-		seen[v.RayID] = true
-		id := v.RayID
-		if v.Colo != "" {
-			id += "-" + v.Colo
+		seen[a.rayID] = true
+		id := a.rayID
+		if a.colo != "" {
+			id += "-" + a.colo
 		}
 		out = append(out, ray{ID: id, Where: where, At: r.Started})
 	}

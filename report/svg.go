@@ -78,10 +78,7 @@ func waterfalls(run session.RunRecord) []waterfall {
 func layoutWaterfall(r probes.Result, d *probes.EndpointDetails, scale time.Duration) waterfall {
 	t := d.Timings
 	x := func(v time.Duration) float64 { return labelWidth + float64(v)/float64(scale)*plotWidth }
-	w := waterfall{Title: hostOf(d.URL) + " " + d.Variant.Words(), Answer: answerCode(d.Verdict, d.StatusCode, d.Failure), Width: chartWidth}
-	if d.Verdict.RayID != "" {
-		w.Answer += ", Ray ID " + d.Verdict.RayID
-	}
+	w := waterfall{Title: hostOf(d.URL) + " " + d.Variant.Words(), Answer: endpointAnswer(d).withRay(), Width: chartWidth}
 	wait := t.FirstByte.D() - t.DNS.D() - t.Connect.D() - t.TLS.D()
 	if t.FirstByte == 0 {
 		wait = 0
@@ -221,7 +218,7 @@ func runHostStates(run session.RunRecord) map[string]hostState {
 		case r.Status == probes.StatusFail:
 			a.failed = true
 			if a.why == "" {
-				a.why = answerCode(d.Verdict, d.StatusCode, d.Failure)
+				a.why = endpointAnswer(d).String()
 			}
 		case r.Status == probes.StatusUnknown:
 			a.unknown = true
