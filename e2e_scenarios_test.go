@@ -108,6 +108,7 @@ func runScenario(t *testing.T, sc lab.Scenario) {
 		}
 	}
 	doc := decodeDoc(t, out)
+	assertReadsBack(t, out)
 	if code != doc.Outcome.ExitCode {
 		t.Errorf("exit %d, document says %d", code, doc.Outcome.ExitCode)
 	}

@@ -106,7 +106,8 @@ type Result struct {
 	Evidence []string `json:"evidence,omitempty"`
 	// Error is set when the probe could not complete its measurement.
 	Error *StepError `json:"error,omitempty"`
-	// Details holds the typed measurement; its concrete type depends on Kind.
+	// Details holds the typed measurement; its concrete type depends on Kind
+	// and is named in JSON by details_type, written beside it.
 	Details Details `json:"details,omitempty"`
 }
 
@@ -146,13 +147,15 @@ func (m Millis) MarshalJSON() ([]byte, error) {
 	return json.Marshal(math.Round(ms*1000) / 1000)
 }
 
-// UnmarshalJSON reads milliseconds back.
+// UnmarshalJSON reads milliseconds back, rounded to the nanosecond: a
+// plain conversion would truncate 1234.567 ms to 1234566999 ns and a saved
+// document would not read back as written.
 func (m *Millis) UnmarshalJSON(b []byte) error {
 	var ms float64
 	if err := json.Unmarshal(b, &ms); err != nil {
 		return fmt.Errorf("duration: %w", err)
 	}
-	*m = Millis(ms * float64(time.Millisecond))
+	*m = Millis(math.Round(ms * float64(time.Millisecond)))
 	return nil
 }
 
