@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 )
@@ -19,11 +18,9 @@ import (
 // compiler does: a Windows-only file's imports count on Windows.
 func loadGraph(t *testing.T, goos string) Graph {
 	t.Helper()
-	goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if _, err := os.Stat(goBin); err != nil {
-		if goBin, err = exec.LookPath("go"); err != nil {
-			t.Fatalf("go list: no go command: %v", err)
-		}
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatalf("go list: no go command: %v", err)
 	}
 	cmd := exec.Command(goBin, "list", "-deps", "-json=ImportPath,Imports", "./...")
 	cmd.Dir = filepath.Join("..", "..")
