@@ -47,9 +47,9 @@ func m(rel ...string) []string {
 // tool can call without pulling in the network collectors.
 const ClassifierPkg = Module + "/probes/classify"
 
-// Rules are the import rules of the module. Data flows one way: probes ->
-// session -> remedies -> report/ui/watch, and the lab is test and demo
-// equipment only.
+// Rules are the import rules of the module. Data flows one way: probes and
+// remedies -> session -> the faces (report, ui, watch, the CLI), and the
+// lab is test and demo equipment only.
 var Rules = []Rule{
 	{
 		From:   m("probes/..."),
@@ -60,6 +60,11 @@ var Rules = []Rule{
 		From:   m("remedies/..."),
 		Forbid: m("ui/...", "report/...", "session/...", "internal/lab/..."),
 		Why:    "remedies diagnose and act; sessions drive them and faces render them, not the reverse",
+	},
+	{
+		From:   m("session/..."),
+		Forbid: m("ui/...", "report/...", "watch/...", "internal/lab/..."),
+		Why:    "the session drives runs and actions; the faces (CLI, dashboard, report, watch) read it, not the reverse",
 	},
 	{
 		From:   m("report/..."),
