@@ -52,7 +52,7 @@ func runCaptiveProbe(ctx context.Context, cfg Config, w World) Result {
 		d.RedirectTo = redirectTarget(u, loc)
 		ev = append(ev, "Location: "+d.RedirectTo)
 	}
-	d.Title = readResponse(ClassifyInput{Status: code, Header: fr.Header, Body: fr.Body}).title
+	d.Title = PageTitle(ClassifyInput{Status: code, Header: fr.Header, Body: fr.Body})
 	if d.Title != "" {
 		ev = append(ev, "page title: "+d.Title)
 	}

@@ -2,7 +2,6 @@ package probes
 
 import (
 	"fmt"
-	"net/http"
 	"strings"
 
 	"github.com/gptdoctor/gptdoctor/internal/sanitize"
@@ -94,7 +93,7 @@ func classifyRest(r *response, v *Verdict) bool {
 		v.Summary = fmt.Sprintf("invalid HTTP status %d", r.status)
 	case r.status >= 400:
 		v.Kind = VerdictOriginError
-		text := http.StatusText(r.status)
+		text := statusText(r.status)
 		if text == "" {
 			text = "error"
 		}
@@ -112,7 +111,7 @@ func classifyRest(r *response, v *Verdict) bool {
 		} else {
 			v.Summary = fmt.Sprintf("answered normally (HTTP %d)", r.status)
 		}
-	case r.isJSON() || r.status == http.StatusNoContent || r.status == http.StatusNotModified:
+	case r.isJSON() || r.status == statusNoContent || r.status == statusNotModified:
 		// An API answer or an empty success: portals and block pages are
 		// HTML, so a JSON body is the service even if headers were
 		// stripped on the way.
@@ -223,3 +222,7 @@ func finish(v Verdict) Verdict {
 	}
 	return v
 }
+
+// PageTitle returns the response's HTML <title>, sanitised and capped, or ""
+// when it has none: what a captive-portal check shows the user.
+func PageTitle(in ClassifyInput) string { return readResponse(in).title }

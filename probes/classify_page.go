@@ -3,7 +3,6 @@ package probes
 import (
 	"bytes"
 	"fmt"
-	"net"
 	"net/netip"
 	"net/url"
 	"regexp"
@@ -142,7 +141,7 @@ func (r *response) otherHost(raw string) *url.URL {
 		return nil
 	}
 	want := strings.ToLower(strings.TrimSpace(r.in.Host))
-	if h, _, err := net.SplitHostPort(want); err == nil {
+	if h, ok := splitHostPort(want); ok {
 		want = h
 	}
 	want = strings.TrimSuffix(strings.Trim(want, "[]"), ".")
@@ -210,3 +209,27 @@ func addTitleMarker(r *response, v *Verdict) {
 
 // quoteTitle puts a (sanitised) title in quotes for a marker or summary.
 func quoteTitle(t string) string { return "\"" + t + "\"" }
+
+// splitHostPort is net.SplitHostPort for the Host a caller names
+// ("chatgpt.com:443", "[::1]:8443") without importing net (the classifier
+// stays pure); false where SplitHostPort errs, as on a bare host.
+func splitHostPort(hostport string) (string, bool) {
+	i := strings.LastIndexByte(hostport, ':')
+	if i < 0 {
+		return "", false
+	}
+	host, j, k := hostport[:i], 0, 0
+	if strings.HasPrefix(hostport, "[") {
+		end := strings.IndexByte(hostport, ']')
+		if end < 0 || end+1 != i {
+			return "", false
+		}
+		host, j, k = hostport[1:end], 1, end+1
+	} else if strings.IndexByte(host, ':') >= 0 {
+		return "", false
+	}
+	if strings.IndexByte(hostport[j:], '[') >= 0 || strings.IndexByte(hostport[k:], ']') >= 0 {
+		return "", false
+	}
+	return host, true
+}

@@ -5,7 +5,6 @@ import (
 	"html"
 	"math"
 	"mime"
-	"net/http"
 	"strconv"
 	"strings"
 
@@ -206,14 +205,15 @@ func (r *response) titleHas(s string) bool {
 }
 
 // headerValue reads a header case-insensitively. http.Header canonicalises
-// names when set through its methods; a map built by hand with lower-case
-// keys (as HTTP/2 writes them) is searched too.
-func headerValue(h http.Header, name string) string {
+// names when set through its methods (callers pass canonical names); a map
+// built by hand with lower-case keys (as HTTP/2 writes them) is searched
+// too.
+func headerValue(h map[string][]string, name string) string {
 	if len(h) == 0 {
 		return ""
 	}
-	if v := h.Get(name); v != "" {
-		return v
+	if vs := h[name]; len(vs) > 0 && vs[0] != "" {
+		return vs[0]
 	}
 	for k, vs := range h {
 		if len(vs) > 0 && strings.EqualFold(k, name) {
@@ -237,11 +237,11 @@ func parseRetryAfter(v, date string) (int, bool) {
 		}
 		return n, true
 	}
-	t, err := http.ParseTime(v)
+	t, err := parseHTTPTime(v)
 	if err != nil {
 		return 0, false
 	}
-	d, err := http.ParseTime(strings.TrimSpace(date))
+	d, err := parseHTTPTime(strings.TrimSpace(date))
 	if err != nil {
 		return 0, false
 	}

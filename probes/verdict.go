@@ -1,7 +1,5 @@
 package probes
 
-import "net/http"
-
 // VerdictKind is the classifier's name for what an HTTP response means. The
 // values are stable: rules, JSON consumers and tests match on them.
 type VerdictKind string
@@ -45,7 +43,9 @@ const (
 // already capped by the caller.
 type ClassifyInput struct {
 	Status int
-	Header http.Header
+	// Header is the response's header (an http.Header converts as it is;
+	// the classifier does not import net/http, see classify_http.go).
+	Header map[string][]string
 	// Body is a prefix of the response body (the endpoint probe caps it at
 	// 256 KiB).
 	Body []byte
@@ -147,7 +147,7 @@ func (v Verdict) Blocked() bool {
 		VerdictCFIPBan, VerdictCFMalicious, VerdictCFChallenge:
 		return true
 	case VerdictCFUnknown:
-		return v.Status == http.StatusForbidden || v.Status == http.StatusTooManyRequests
+		return v.Status == statusForbidden || v.Status == statusTooManyRequests
 	}
 	return false
 }
