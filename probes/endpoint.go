@@ -44,13 +44,24 @@ func (v Variant) Words() string {
 	}
 	fam := ""
 	if v.Family != FamilyAny {
-		fam = ", " + familyLabel(v.Family)
+		fam = ", " + FamilyLabel(v.Family)
 	}
 	hs := "plain Go client"
 	if v.Headers == HeadersBrowser {
 		hs = "browser headers"
 	}
 	return route + fam + ", " + hs
+}
+
+// FamilyLabel is the human name of an address family ("IPv6").
+func FamilyLabel(family string) string {
+	switch family {
+	case FamilyIPv4:
+		return "IPv4"
+	case FamilyIPv6:
+		return "IPv6"
+	}
+	return "any family"
 }
 
 // EndpointDetails is everything one HTTP request to a target revealed.

@@ -64,17 +64,6 @@ func (e *netFailure) stepError() *StepError {
 	return &StepError{Step: e.Step, Message: e.Message, Timeout: e.Timeout}
 }
 
-// familyLabel is the human name of an address family ("IPv6").
-func familyLabel(family string) string {
-	switch family {
-	case FamilyIPv4:
-		return "IPv4"
-	case FamilyIPv6:
-		return "IPv6"
-	}
-	return "any family"
-}
-
 // dnsFailure classifies a failed lookup of host. NXDOMAIN (the name does
 // not exist), SERVFAIL (the resolver could not answer), REFUSED (it would
 // not), a timeout (no answer at all) and other errors (no resolver to ask)
@@ -86,7 +75,7 @@ func dnsFailure(step, host, family string, err error, limit time.Duration) *netF
 		what = "resolve proxy host " + host
 	}
 	if family == FamilyIPv4 || family == FamilyIPv6 {
-		what += " (" + familyLabel(family) + ")"
+		what += " (" + FamilyLabel(family) + ")"
 	}
 	f := &netFailure{Step: step, err: err}
 	rcode, words := systemRCode(err)

@@ -317,7 +317,7 @@ func distinct(cells []MatrixCell, get func(Variant) string) []string {
 func splitWords(axis, value, verb string) string {
 	switch axis {
 	case "family":
-		return "only over " + familyLabel(value)
+		return "only over " + FamilyLabel(value)
 	case "route":
 		if value == RouteProxy {
 			return "only through the proxy"

@@ -137,9 +137,9 @@ func kioslavercPath(w World) string {
 	return p
 }
 
-// configured reports settings that send traffic somewhere other than
+// settingsConfigured reports settings that send traffic somewhere other than
 // direct.
-func (d ProxySettingsDetails) configured() bool {
+func settingsConfigured(d ProxySettingsDetails) bool {
 	return d.Mode != "" && d.Mode != "none"
 }
 
@@ -148,7 +148,7 @@ func (d ProxySettingsDetails) configured() bool {
 // cannot be without running the script). GNOME and WinINET fall back to
 // the HTTP proxy for HTTPS when none is set for HTTPS; SOCKS serves every
 // scheme without its own proxy.
-func (d ProxySettingsDetails) desktopHTTPSProxy(host string) (proxy string, decided bool) {
+func desktopHTTPSProxy(d ProxySettingsDetails, host string) (proxy string, decided bool) {
 	switch d.Mode {
 	case "none", "env":
 		return "", true
@@ -234,7 +234,7 @@ func runDesktopProxyProbe(cfg Config, w World, r DesktopProxy) Result {
 	}
 	main := r.settings[0]
 	for _, s := range r.settings[1:] {
-		if s.configured() || s.Source == "winhttp" {
+		if settingsConfigured(s) || s.Source == "winhttp" {
 			main.Also = append(main.Also, s)
 		}
 	}
@@ -250,10 +250,10 @@ func runDesktopProxyProbe(cfg Config, w World, r DesktopProxy) Result {
 
 	var warns []string
 	for _, s := range append([]ProxySettingsDetails{main}, main.Also...) {
-		if s.Source == "winhttp" || !s.configured() {
+		if s.Source == "winhttp" || !settingsConfigured(s) {
 			continue
 		}
-		p, decided := s.desktopHTTPSProxy(host)
+		p, decided := desktopHTTPSProxy(s, host)
 		switch {
 		case !decided && s.Mode == "wpad":
 			warns = append(warns, fmt.Sprintf("%s: browsers look for a proxy by WPAD discovery; Go programs and this check do not", s.Source))
@@ -280,7 +280,7 @@ func runDesktopProxyProbe(cfg Config, w World, r DesktopProxy) Result {
 		res.Reason = fmt.Sprintf("browsers and Go programs take the same path to %s: %s", host, viaText(goProxy))
 	}
 	for _, s := range r.settings {
-		if s.Source == "winhttp" && s.configured() {
+		if s.Source == "winhttp" && settingsConfigured(s) {
 			res.Reason += fmt.Sprintf("; WinHTTP (services and some tools) uses %s", firstNonEmpty(s.HTTPS, s.HTTP))
 		}
 	}
@@ -295,7 +295,7 @@ func runDesktopProxyProbe(cfg Config, w World, r DesktopProxy) Result {
 // for services, so it does not count).
 func anyConfigured(ss []ProxySettingsDetails) bool {
 	for _, s := range ss {
-		if s.configured() && s.Source != "winhttp" {
+		if settingsConfigured(s) && s.Source != "winhttp" {
 			return true
 		}
 	}

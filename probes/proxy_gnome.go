@@ -54,7 +54,8 @@ func ParseGSettingsProxy(out string) (ProxySettingsDetails, error) {
 	case "auto":
 		if u := gvariantString(vals["/autoconfig-url"]); u != "" {
 			d.Mode = "auto"
-			d.PACURL, d.pacRaw = sanitize.URL(u), u
+			d.PACURL = sanitize.URL(u)
+			d.SetPACSource(u)
 		} else {
 			d.Mode = "wpad"
 			d.AutoDetect = true

@@ -70,7 +70,8 @@ func ParseKioslaverc(content string) (d ProxySettingsDetails, configured bool) {
 		d.SOCKS = kdeProxyValue(vals["socksProxy"], "socks")
 	case kdePACProxy:
 		d.Mode = "auto"
-		d.PACURL, d.pacRaw = sanitize.URL(vals["Proxy Config Script"]), vals["Proxy Config Script"]
+		d.PACURL = sanitize.URL(vals["Proxy Config Script"])
+		d.SetPACSource(vals["Proxy Config Script"])
 		if d.PACURL == "" {
 			d.Notes = append(d.Notes, "PAC mode without a script URL")
 		}

@@ -56,8 +56,8 @@ func ProxyProbes(cfg Config, w World, desk DesktopProxy) []Probe {
 // fetchable; results show it redacted.
 func firstPACURL(desk DesktopProxy) string {
 	for _, s := range desk.settings {
-		if s.Mode == "auto" && s.pacRaw != "" {
-			return s.pacRaw
+		if s.Mode == "auto" && s.PACSource() != "" {
+			return s.PACSource()
 		}
 	}
 	return ""

@@ -398,8 +398,10 @@ func TestProxyReachBudget(t *testing.T) {
 }
 
 func TestPlanProxyProbesIsPure(t *testing.T) {
+	pac := ProxySettingsDetails{Source: "gsettings", Mode: "auto", PACURL: "http://wpad/x.pac"}
+	pac.SetPACSource("http://wpad/x.pac")
 	desk := DesktopProxy{read: true, goos: "linux", supported: true, settings: []ProxySettingsDetails{
-		{Source: "gsettings", Mode: "auto", PACURL: "http://wpad/x.pac", pacRaw: "http://wpad/x.pac"},
+		pac,
 		{Source: "kioslaverc", Mode: "manual", HTTP: "proxy:80", SOCKS: "[2001:db8::1]:1080"},
 	}}
 	w := World{LookupEnv: identEnv(map[string]string{"HTTPS_PROXY": "http://PROXY:80"})}

@@ -77,7 +77,8 @@ func ParseScutilProxy(out string) (ProxySettingsDetails, error) {
 	d.HTTP, d.HTTPS, d.SOCKS = hostPort("HTTP"), hostPort("HTTPS"), hostPort("SOCKS")
 	pac := enabled("ProxyAutoConfigEnable") && top["ProxyAutoConfigURLString"] != ""
 	if pac {
-		d.PACURL, d.pacRaw = sanitize.URL(top["ProxyAutoConfigURLString"]), top["ProxyAutoConfigURLString"]
+		d.PACURL = sanitize.URL(top["ProxyAutoConfigURLString"])
+		d.SetPACSource(top["ProxyAutoConfigURLString"])
 	}
 	d.AutoDetect = enabled("ProxyAutoDiscoveryEnable")
 	manual := d.HTTP != "" || d.HTTPS != "" || d.SOCKS != ""

@@ -69,8 +69,8 @@ func ParseWinINETValues(v WinINETValues) ProxySettingsDetails {
 		d.HTTP, d.HTTPS, d.SOCKS = ParseWinINETProxyServer(v.ProxyServer)
 	}
 	if pac {
-		d.pacRaw = strings.TrimSpace(v.AutoConfigURL)
-		d.PACURL = sanitize.URL(d.pacRaw)
+		d.SetPACSource(strings.TrimSpace(v.AutoConfigURL))
+		d.PACURL = sanitize.URL(d.PACSource())
 	}
 	switch {
 	case pac:

@@ -25,8 +25,8 @@ func resolveAddrs(ctx context.Context, r Resolver, step, host, family string, li
 		ip = ip.Unmap()
 		if !familyMatches(ip, family) {
 			return nil, &netFailure{Step: step, Code: "no_address", NotApplicable: true,
-				Message: fmt.Sprintf("%s: %s is not an %s address", step, host, familyLabel(family)),
-				Reason:  fmt.Sprintf("%s is not an %s address", host, familyLabel(family))}
+				Message: fmt.Sprintf("%s: %s is not an %s address", step, host, FamilyLabel(family)),
+				Reason:  fmt.Sprintf("%s is not an %s address", host, FamilyLabel(family))}
 		}
 		return []netip.Addr{ip}, nil
 	}
@@ -54,8 +54,8 @@ func resolveAddrs(ctx context.Context, r Resolver, step, host, family string, li
 		other, oerr := lookup("ip")
 		if oerr == nil && len(other) > 0 {
 			return nil, &netFailure{Step: step, Code: "no_address", NotApplicable: step == "dns",
-				Message: fmt.Sprintf("%s: resolve %s (%s): no %s address", step, host, familyLabel(family), familyLabel(family)),
-				Reason:  fmt.Sprintf("%s has no %s address", host, familyLabel(family))}
+				Message: fmt.Sprintf("%s: resolve %s (%s): no %s address", step, host, FamilyLabel(family), FamilyLabel(family)),
+				Reason:  fmt.Sprintf("%s has no %s address", host, FamilyLabel(family))}
 		}
 		if oerr != nil && !(errors.As(oerr, &de) && de.IsNotFound) {
 			// Whether the name exists is unknown: say what the resolver did.
