@@ -93,7 +93,7 @@ func TestEndpointHealthyCell(t *testing.T) {
 	if d.ClockSkew == nil || d.Timings.Total <= 0 || d.Timings.TLS <= 0 || d.Timings.FirstByte <= 0 {
 		t.Errorf("skew %v timings %+v", d.ClockSkew, d.Timings)
 	}
-	if d.Variant != (Variant{RouteDirect, FamilyIPv4, HeadersPlain}) || d.URL != "https://chatgpt.com/" {
+	if d.Variant != (Variant{Route: RouteDirect, Family: FamilyIPv4, Headers: HeadersPlain}) || d.URL != "https://chatgpt.com/" {
 		t.Errorf("variant %v url %s", d.Variant, d.URL)
 	}
 	wantEvidence(t, r, "cf-ray: 8a1b2c3d4e5f6a7b-FRA", "server: cloudflare", "TLS issuer: Test GTS Root R4 (Google Trust Services LLC)", "timings: ")
@@ -407,7 +407,7 @@ func TestEndpointAPITargetDefaultRoute(t *testing.T) {
 	}
 	r := runProbe(t, ps[0])
 	d := endpointDetails(t, r)
-	if d.StatusCode != 401 || d.Headers["x-request-id"] != "req_123abc" || d.Variant != (Variant{RouteDirect, FamilyAny, HeadersPlain}) {
+	if d.StatusCode != 401 || d.Headers["x-request-id"] != "req_123abc" || d.Variant != (Variant{Route: RouteDirect, Family: FamilyAny, Headers: HeadersPlain}) {
 		t.Errorf("details %+v", d)
 	}
 	// The verdict (and so the status) is the classifier's: a missing-key
@@ -496,7 +496,7 @@ func TestRedirectsDropQueryStrings(t *testing.T) {
 	assertClean(t, r, "portalsess1", "aa-bb-cc", "frag")
 
 	// Not followed: the Location header is kept, without its query.
-	fr := fetch(context.Background(), tw.World(), fetchSpec{URL: "https://chat.openai.com/", Variant: Variant{RouteDirect, FamilyAny, HeadersPlain},
+	fr := fetch(context.Background(), tw.World(), fetchSpec{URL: "https://chat.openai.com/", Variant: Variant{Route: RouteDirect, Family: FamilyAny, Headers: HeadersPlain},
 		BodyLimit: maxBody, Timeouts: timeoutsFor(0, Limits{})})
 	if fr.Details.Headers["location"] != "https://chat.openai.com/login" || !strings.Contains(fr.Cut, "https://chat.openai.com/login instead") {
 		t.Errorf("not followed: location %q, cut %q", fr.Details.Headers["location"], fr.Cut)
