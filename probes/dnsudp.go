@@ -128,7 +128,7 @@ func exchangeUDP(ctx context.Context, d Dialer, server netip.AddrPort, m *dns.Ms
 }
 
 func exchangeOn(ctx context.Context, d Dialer, network, server string, m *dns.Msg, lim Limits) (*dns.Msg, error) {
-	lim = lim.orDefaults()
+	lim = withDefaults(lim)
 	conn, err := d.DialContext(ctx, network, server)
 	if err != nil {
 		return nil, err
@@ -229,7 +229,7 @@ func queryFamily(qtype uint16, exchange func() (*dns.Msg, bool, error)) familyAn
 // udpAnswer asks one independent resolver for A and AAAA at once, within
 // lim.DNSQuery (dnsQueryTimeout).
 func udpAnswer(ctx context.Context, d Dialer, server, host string, lim Limits) ResolverAnswer {
-	lim = lim.orDefaults()
+	lim = withDefaults(lim)
 	addr, err := DNSServerAddr(server)
 	if err != nil {
 		return ResolverAnswer{Resolver: sanitize.LineN(server, 64), Transport: "udp", RCode: RCodeError,

@@ -249,7 +249,7 @@ func akahelpWhoami(ctx context.Context, r Resolver, limit time.Duration) (Akahel
 // whoami.cloudflare, which it answers with the address the query came
 // from, within lim.DNSQuery (dnsQueryTimeout).
 func chaosWhoami(ctx context.Context, d Dialer, server netip.AddrPort, lim Limits) (string, string) {
-	lim = lim.orDefaults()
+	lim = withDefaults(lim)
 	ctx, cancel := context.WithTimeout(ctx, lim.DNSQuery)
 	defer cancel()
 	r, _, err := exchangeUDP(ctx, d, server, newQuery(cloudflareWhoamiName, dns.TypeTXT, dns.ClassCHAOS), lim)

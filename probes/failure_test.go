@@ -142,7 +142,7 @@ func TestTimeoutsForLimits(t *testing.T) {
 	if got != want {
 		t.Errorf("half budget with limits:\n got %+v\nwant %+v", got, want)
 	}
-	if def := (Limits{}).orDefaults(); def != (Limits{Probe: endpointTimeout, DNS: dnsTimeout, Connect: connectTimeout, TLS: tlsHandshakeTimeout,
+	if def := withDefaults(Limits{}); def != (Limits{Probe: endpointTimeout, DNS: dnsTimeout, Connect: connectTimeout, TLS: tlsHandshakeTimeout,
 		Header: responseHeaderTimeout, BodyReserve: bodyReadReserve, DNSQuery: dnsQueryTimeout, DNSRetransmit: dnsRetransmitAfter, Command: commandTimeout}) {
 		t.Errorf("zero Limits: %+v, want the constants", def)
 	}

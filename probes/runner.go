@@ -36,7 +36,7 @@ func runCommand(ctx context.Context, w World, name string, args ...string) ([]by
 	if w.Runner == nil {
 		return nil, command.NotFound(name)
 	}
-	limit := w.Limits.orDefaults().Command
+	limit := withDefaults(w.Limits).Command
 	cctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	argv := append([]string{name}, args...)

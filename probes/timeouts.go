@@ -76,8 +76,8 @@ type Limits struct {
 	Command time.Duration
 }
 
-// orDefaults is l with each zero field set to its constant.
-func (l Limits) orDefaults() Limits {
+// withDefaults is l with each zero field set to its constant.
+func withDefaults(l Limits) Limits {
 	def := func(v *time.Duration, d time.Duration) {
 		if *v <= 0 {
 			*v = d
@@ -128,7 +128,7 @@ func timeoutsFor(budget time.Duration, lim Limits) timeouts {
 	if budget <= 0 {
 		budget = DefaultBudget
 	}
-	lim = lim.orDefaults()
+	lim = withDefaults(lim)
 	by := func(d time.Duration) time.Duration { return scaleLimit(budget, d) }
 	t := timeouts{
 		Probe:       by(lim.Probe),
