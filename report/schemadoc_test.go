@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
-	"github.com/gptdoctor/gptdoctor/session"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -15,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gptdoctor/gptdoctor/session"
 
 	"github.com/gptdoctor/gptdoctor/probes"
 )
@@ -157,7 +158,7 @@ type docGen struct {
 
 func newDocGen(t *testing.T) *docGen {
 	g := &docGen{t: t, comments: map[string]map[string]string{}, typeDocs: map[string]string{}, done: map[reflect.Type]bool{}}
-	for _, dir := range []string{".", "../session", "../probes", "../remedies"} {
+	for _, dir := range []string{".", "../session", "../probes", "../probes/classify", "../remedies"} {
 		g.parse(dir)
 	}
 	return g

@@ -82,7 +82,7 @@ func TestImportRules(t *testing.T) {
 		g := loadGraph(t, goos)
 		// The rules name these packages; if one is renamed the rules must
 		// follow, or they would silently check nothing.
-		for _, p := range []string{Module + "/probes", Module + "/remedies", Module + "/report", Module + "/internal/lab"} {
+		for _, p := range []string{Module + "/probes", Module + "/remedies", Module + "/report", Module + "/internal/lab", ClassifierPkg} {
 			if _, ok := g[p]; !ok {
 				t.Errorf("GOOS=%s: package %s is gone: update the import rules", goos, p)
 			}
