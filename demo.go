@@ -82,7 +82,7 @@ func cmdDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	// sudo, and are asked about as they would be here.
 	f := newFace("demo", name, o, l.MachineWorld(), func() bool { return false }, stderr)
 	if df.fix != "" {
-		return f.fix(ctx, df.fix, fixFlags{yes: df.yes}, terminalPrompter(stdin, stderr), stdout, stderr)
+		return f.fix(ctx, df.fix, fixFlags{yes: df.yes}, terminalPrompter(ctx, stdin, stderr), stdout, stderr)
 	}
 	doc := f.sess.Document(f.probe(ctx, stderr))
 	return doc.Outcome.ExitCode, f.render(doc, stdout)

@@ -70,7 +70,7 @@ func cmdFix(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		}
 		return exitOK, listActions(stdout, plans, f.sess.GOOS())
 	}
-	return f.fix(ctx, pos[0], ff, terminalPrompter(stdin, stderr), stdout, stderr)
+	return f.fix(ctx, pos[0], ff, terminalPrompter(ctx, stdin, stderr), stdout, stderr)
 }
 
 // knownRemedy refuses an ID that names no remedy before anything runs.
@@ -84,11 +84,11 @@ func knownRemedy(id string) error {
 // terminalPrompter asks on the terminal, or is nil when stdin is not one:
 // then nobody can be asked, and anything needing a yes --yes does not give
 // is refused.
-func terminalPrompter(stdin io.Reader, stderr io.Writer) func(string) bool {
+func terminalPrompter(ctx context.Context, stdin io.Reader, stderr io.Writer) func(string) bool {
 	if !isTerminal(stdin) {
 		return nil
 	}
-	return prompter(stdin, stderr)
+	return prompter(ctx, stdin, stderr)
 }
 
 // fix is the fix front-end over the session: it checks first (a dry run
@@ -289,17 +289,38 @@ func quietFixError(err error) error {
 }
 
 // prompter asks yes/no questions on the terminal; anything but y or yes is
-// no, and end of input is no.
-func prompter(in io.Reader, out io.Writer) func(string) bool {
+// no, and end of input is no. An interrupt (ctx cancelled) is no too, at
+// once: the read of the answer blocks on the terminal, which a signal does
+// not wake, so it waits on its own goroutine, and a question asked after
+// the interrupt is not asked at all. An abandoned read ends with the process.
+func prompter(ctx context.Context, in io.Reader, out io.Writer) func(string) bool {
 	r := bufio.NewReader(in)
+	type answer struct {
+		line string
+		err  error
+	}
 	return func(q string) bool {
+		if ctx.Err() != nil {
+			return false
+		}
 		fmt.Fprintf(out, "%s [y/N] ", q)
-		line, err := r.ReadString('\n')
-		if err != nil && line == "" {
+		got := make(chan answer, 1)
+		go func() {
+			line, err := r.ReadString('\n')
+			got <- answer{line, err}
+		}()
+		var a answer
+		select {
+		case a = <-got:
+		case <-ctx.Done():
 			fmt.Fprintln(out)
 			return false
 		}
-		switch strings.ToLower(strings.TrimSpace(line)) {
+		if a.err != nil && a.line == "" {
+			fmt.Fprintln(out)
+			return false
+		}
+		switch strings.ToLower(strings.TrimSpace(a.line)) {
 		case "y", "yes":
 			return true
 		}

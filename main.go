@@ -14,10 +14,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"runtime/debug"
 	"strings"
-	"syscall"
 )
 
 // Exit codes. Scripts rely on them; docs/json.md and the README list them.
@@ -25,7 +23,7 @@ const (
 	exitOK          = 0   // every target reachable
 	exitProblem     = 1   // a problem was found (or reachability could not be confirmed)
 	exitCannotRun   = 2   // bad flag, bad URL, unreadable file: nothing was probed
-	exitInterrupted = 130 // the user pressed Ctrl-C
+	exitInterrupted = 130 // the user pressed Ctrl-C (SIGTERM: 143, SIGHUP: 129; see interruptedCode)
 )
 
 // version is set at build time with -ldflags "-X main.version=v1.2.3"; a
@@ -33,12 +31,10 @@ const (
 var version = ""
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, intr := notifyInterrupt(context.Background(), stopSignals...)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	interrupted := ctx.Err() != nil
-	stop()
-	if interrupted && code != exitOK {
-		code = exitInterrupted
+	if sig := intr.stop(); sig != nil && code != exitOK {
+		code = interruptedCode(sig)
 	}
 	os.Exit(code)
 }
@@ -136,7 +132,7 @@ Run 'gptdoctor COMMAND --help' for a command's flags.
 
 Exit codes: 0 every target is reachable, 1 a problem was found or reachability
 could not be confirmed, 2 gptdoctor could not run (bad flag, bad file), 130
-interrupted.
+interrupted (Ctrl-C; 143 SIGTERM, 129 SIGHUP).
 `
 
 // printCommandHelp prints one command's usage with its flags.
