@@ -131,6 +131,9 @@ func (f *face) fix(ctx context.Context, id string, ff fixFlags, confirm func(str
 // run, the questions, then the session applies it.
 func (f *face) apply(ctx context.Context, plan remedies.Plan, ff fixFlags, confirm func(string) bool, out, stderr io.Writer) (remedies.ActionRecord, error) {
 	s, a := f.sess, plan.Action
+	if ctx.Err() != nil { // interrupted while checking: nothing runs after Ctrl-C
+		return interrupted(s, plan)
+	}
 	dryTicket := ff.dryRun && a.Kind == remedies.KindClipboard
 	switch {
 	case plan.Blocked != "" && !dryTicket:
@@ -167,6 +170,9 @@ func (f *face) apply(ctx context.Context, plan remedies.Plan, ff fixFlags, confi
 	}
 	for _, q := range plan.Questions(ff.yes) {
 		if confirm == nil || !confirm(q.Prompt) {
+			if ctx.Err() != nil {
+				return interrupted(s, plan)
+			}
 			fmt.Fprintln(out, "not run.")
 			rec := s.Decline(plan)
 			return rec, rec.Failure()
@@ -175,9 +181,21 @@ func (f *face) apply(ctx context.Context, plan remedies.Plan, ff fixFlags, confi
 	if a.Recheck && a.Kind != remedies.KindRetry {
 		fmt.Fprintln(stderr, "re-checking …")
 	}
+	if ctx.Err() != nil {
+		return interrupted(s, plan)
+	}
 	rec := s.Apply(ctx, plan)
 	printResult(out, plan, rec)
 	return rec, rec.Failure()
+}
+
+// interrupted records that a signal stopped the remedy before it ran: an
+// interrupted check or question is not a yes, whatever --yes said.
+func interrupted(s *session.Session, plan remedies.Plan) (remedies.ActionRecord, error) {
+	why := fmt.Errorf("%s not run: interrupted", plan.Action.ID)
+	rec := remedies.Refused(plan, s.Now(), why)
+	s.AddAction(rec)
+	return rec, why
 }
 
 // fixDocument is the document fix --json writes: the last check of the
