@@ -87,3 +87,24 @@ func TestCancelledRunLeavesNoGoroutines(t *testing.T) {
 		l.Close()
 	}
 }
+
+// TestRunLeavesNoConnections: with the lab still serving, a finished run
+// against each hostile scenario has closed every connection it opened, so
+// nothing (a keep-alive connection's read and write loops on both ends, a
+// body reader, a stalled handshake) outlives it by more than the moment
+// goleak waits: a dashboard refreshing every ten seconds would otherwise
+// hold each run's connections into the next. (It caught the DoH client's
+// connection, which stayed open for its 4 s idle timeout after every run.)
+func TestRunLeavesNoConnections(t *testing.T) {
+	for _, name := range hostileScenarios {
+		t.Run(name, func(t *testing.T) {
+			s, l := leakSession(t, name)
+			defer l.Close()
+			baseline := goleak.IgnoreCurrent()
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			s.Start(ctx, nil).Wait()
+			goleak.VerifyNone(t, baseline)
+		})
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"sync"
 	"time"
 
 	"github.com/miekg/dns"
@@ -24,10 +25,11 @@ import (
 // covers that on a slow link; the UDP resolvers answer in parallel.
 const dohTimeout = 4 * time.Second
 
-// dohIdleTimeout closes the DoH connection once a run is done with it. The
-// lookups of one run start together and each ends within dohTimeout, so a
-// connection idle that long will not be used again; nothing else closes
-// the client, which every lookup of the run shares.
+// dohIdleTimeout is the backstop that closes an idle DoH connection; the
+// last lookup of a run to finish closes it at once (dohClient.release),
+// so a run's connection does not outlive the run (a dashboard refreshing
+// every ten seconds would otherwise hold it, both ends' goroutines
+// included, into the next run).
 const dohIdleTimeout = dohTimeout
 
 // maxDoHResponse caps a DoH response body: a DNS message is at most 64 KiB
@@ -42,6 +44,29 @@ const maxDoHResponse = 64 << 10
 type dohClient struct {
 	url    string
 	client *http.Client
+
+	mu     sync.Mutex
+	active int // lookups in flight
+}
+
+// acquire and release bracket one lookup. The lookups of a run start
+// together, so when the last one in flight ends the run is done with the
+// connection and release closes it. A lookup that starts later only dials
+// again.
+func (c *dohClient) acquire() {
+	c.mu.Lock()
+	c.active++
+	c.mu.Unlock()
+}
+
+func (c *dohClient) release() {
+	c.mu.Lock()
+	c.active--
+	last := c.active == 0
+	c.mu.Unlock()
+	if last {
+		c.client.CloseIdleConnections()
+	}
 }
 
 // dohLookup asks the DoH endpoint for a host's A and AAAA records.
@@ -164,6 +189,8 @@ func equalFoldName(a, b string) bool { return dns.CanonicalName(a) == dns.Canoni
 
 // dohAnswer asks the DoH endpoint for A and AAAA at once.
 func dohAnswer(ctx context.Context, c *dohClient, host string) probes.ResolverAnswer {
+	c.acquire()
+	defer c.release()
 	ctx, cancel := context.WithTimeout(ctx, dohTimeout)
 	defer cancel()
 	fams := bothFamilies(func(qtype uint16) familyAnswer {
