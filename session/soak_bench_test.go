@@ -16,8 +16,9 @@ const soakRuns = 1000
 
 // BenchmarkSoak1000Runs refreshes one session 1,000 times against the lab,
 // as a dashboard left open on a one-minute interval would over 16 hours,
-// and reports the live heap (after a GC) once the history is full (run
-// 100) and at the end (run 1,000): a bounded session keeps them level.
+// and reports the live heap (after a GC) and the goroutines once the
+// history is full (run 100) and at the end (run 1,000): a bounded session
+// keeps them level.
 // Run it alone: go test -run '^$' -bench Soak -benchtime 1x ./session/
 func BenchmarkSoak1000Runs(b *testing.B) {
 	l, err := lab.Start("block-1020", lab.Options{})
@@ -26,6 +27,7 @@ func BenchmarkSoak1000Runs(b *testing.B) {
 	}
 	defer l.Close()
 	var at100, at1000 uint64
+	var g100, g1000 int
 	var perRun time.Duration
 	for b.Loop() {
 		start := time.Now()
@@ -39,9 +41,9 @@ func BenchmarkSoak1000Runs(b *testing.B) {
 			cancel()
 			switch i {
 			case DefaultHistory:
-				at100 = liveHeap()
+				at100, g100 = liveHeap(), runtime.NumGoroutine()
 			case soakRuns:
-				at1000 = liveHeap()
+				at1000, g1000 = liveHeap(), runtime.NumGoroutine()
 			}
 		}
 		perRun = time.Since(start) / soakRuns
@@ -52,6 +54,8 @@ func BenchmarkSoak1000Runs(b *testing.B) {
 	b.ReportMetric(float64(at100)/(1<<20), "heapMB@100")
 	b.ReportMetric(float64(at1000)/(1<<20), "heapMB@1000")
 	b.ReportMetric(float64(at1000)/float64(at100), "growth")
+	b.ReportMetric(float64(g100), "goroutines@100")
+	b.ReportMetric(float64(g1000), "goroutines@1000")
 	b.ReportMetric(float64(perRun)/float64(time.Millisecond), "ms/run")
 	b.ReportMetric(0, "ns/op") // one op is 1,000 runs: per run says more
 }
