@@ -205,7 +205,7 @@ func (e *Exporter) Observe(d session.Diagnosis) {
 				continue
 			}
 			st.edges = append(st.edges, edgeState{target: cleanLabel(det.Host),
-				route: oneOf(det.Route, []string{probes.RouteDirect, probes.RouteProxy}),
+				route:   oneOf(det.Route, []string{probes.RouteDirect, probes.RouteProxy}),
 				country: upperCode(det.Loc, 2), colo: upperCode(det.Colo, 3), warp: oneOf(det.Warp, []string{"off", "on", "plus"})})
 		case *probes.StatusPageDetails:
 			if r.Status == probes.StatusUnknown || det.Indicator == "" {
