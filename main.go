@@ -62,6 +62,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		code, err = cmdDemo(ctx, args, stdout, stderr)
 	case "fix":
 		code, err = cmdFix(ctx, args, os.Stdin, stdout, stderr)
+	case "watch":
+		code, err = cmdWatch(ctx, args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "gptdoctor", versionString())
 	case "help":
@@ -70,7 +72,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprint(stdout, mainUsage)
 	default:
-		err = usagef("unknown command %q (commands: check, demo, fix, version, help)", cmd)
+		err = usagef("unknown command %q (commands: check, demo, fix, watch, version, help)", cmd)
 	}
 	switch {
 	case err == nil:
@@ -94,7 +96,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 func cmdName(cmd string) string {
 	switch cmd {
-	case "check", "demo", "fix":
+	case "check", "demo", "fix", "watch":
 		return "gptdoctor " + cmd
 	}
 	return "gptdoctor"
@@ -126,6 +128,7 @@ Usage:
   gptdoctor demo --list            list the lab's scenarios
   gptdoctor fix ID [flags]         apply one remedy, then re-check
   gptdoctor fix --list             list the remedies available on this system
+  gptdoctor watch [flags]          diagnose every minute; serve Prometheus metrics, log JSON lines
   gptdoctor version                print the version
 
 Run 'gptdoctor COMMAND --help' for a command's flags.
@@ -148,6 +151,9 @@ func printCommandHelp(w io.Writer, cmd string) {
 	case "fix":
 		fmt.Fprint(w, "Usage: gptdoctor fix ID [--yes] [--dry-run] [flags]\n       gptdoctor fix --list\n\nApply one remedy headless: show the exact command, its risk and privilege, ask,\nrun it, then re-check and print before and after.\n\nFlags:\n")
 		p = fixFlagSet(new(fixFlags))
+	case "watch":
+		fmt.Fprint(w, "Usage: gptdoctor watch [--interval 60s] [--listen 127.0.0.1:9464] [--log FILE.jsonl] [flags]\n       gptdoctor watch --demo SCENARIO [flags]\n\nRun the diagnosis every interval until interrupted (SIGINT, SIGTERM), serve each\nrun as Prometheus metrics on /metrics and append it to a JSON-lines log.\nSee docs/monitoring.md.\n\nFlags:\n")
+		p = watchFlagSet(new(watchFlags))
 	default:
 		fmt.Fprint(w, mainUsage)
 		return
