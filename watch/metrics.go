@@ -356,11 +356,11 @@ func (g gauges) Collect(ch chan<- prometheus.Metric) {
 	for _, ed := range st.edges {
 		gauge(descEdge, 1, ed.target, ed.route, ed.country, ed.colo, ed.warp)
 	}
-	for _, v := range append(slices.Clone(indicators), unknownValue) {
+	for _, v := range enum(indicators, st.indicator) {
 		gauge(descIndicator, flag(v == st.indicator), v)
 	}
 	for _, product := range []string{"chatgpt", "api"} {
-		for _, v := range append(slices.Clone(componentStatus), unknownValue) {
+		for _, v := range enum(componentStatus, st.products[product]) {
 			gauge(descProduct, flag(st.products[product] == v), product, v)
 		}
 	}
@@ -376,4 +376,14 @@ func (g gauges) Collect(ch chan<- prometheus.Metric) {
 	if !st.lastRun.IsZero() {
 		gauge(descLastRun, float64(st.lastRun.UnixNano())/1e9)
 	}
+}
+
+// enum is the values an enum gauge exports: the closed list, unknown, and
+// "other" when that is the current value, so exactly one series is 1.
+func enum(list []string, current string) []string {
+	vals := append(slices.Clone(list), unknownValue)
+	if current == other {
+		vals = append(vals, other)
+	}
+	return vals
 }
