@@ -84,9 +84,17 @@ func TestWatchBinaryStopsOnSIGTERM(t *testing.T) {
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	for range lines {
+	exited := make(chan error, 1)
+	go func() {
+		for range lines {
+		}
+		exited <- cmd.Wait()
+	}()
+	select {
+	case err = <-exited:
+	case <-time.After(5 * time.Second):
+		t.Fatalf("still running 5 s after SIGTERM; stderr: %s", stderr.String())
 	}
-	err = cmd.Wait()
 	if took := time.Since(start); took > 2*time.Second {
 		t.Errorf("SIGTERM took %s to stop the agent", took)
 	}

@@ -121,32 +121,33 @@ func cmdWatch(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 		},
 		LogFailed: func(err error) { fmt.Fprintf(stderr, "gptdoctor: %s\n", oneLine(err.Error())) },
 	})
-	serveErr := make(chan error, 1)
+	// The loop runs until the signal; the server until the loop ends,
+	// unless it fails first (then the loop is stopped and the error told).
+	var serveErr chan error // nil, so never ready, when nothing is served
 	sctx, stopServer := context.WithCancel(ctx)
+	defer stopServer()
 	if ln != nil {
 		if !isLoopback(ln.Addr()) {
 			fmt.Fprintf(stderr, "gptdoctor: serving metrics on %s without TLS or authentication: firewall it, or put a reverse proxy in front (docs/monitoring.md)\n", ln.Addr())
 		}
 		fmt.Fprintf(stdout, "gptdoctor watch: metrics on http://%s/metrics, every %s\n", ln.Addr(), wf.interval)
+		serveErr = make(chan error, 1)
 		go func() { serveErr <- watch.Serve(sctx, ln, w.Handler()) }()
-	} else {
-		serveErr <- nil
 	}
 	loopCtx, stopLoop := context.WithCancel(ctx)
 	loopDone := make(chan struct{})
 	go func() { w.Run(loopCtx); close(loopDone) }()
 	var srvErr error
+	served := serveErr == nil
 	select {
 	case <-loopDone:
 	case srvErr = <-serveErr:
-		if srvErr == nil {
-			<-loopDone // nothing served: only the loop decides
-		}
+		served = true
 	}
 	stopLoop()
 	<-loopDone
 	stopServer()
-	if ln != nil && srvErr == nil {
+	if !served {
 		srvErr = <-serveErr
 	}
 	if srvErr != nil {
