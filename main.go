@@ -59,9 +59,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "check":
 		code, err = cmdCheck(ctx, args, stdout, stderr)
 	case "demo":
-		code, err = cmdDemo(ctx, args, stdout, stderr)
+		code, err = cmdDemo(ctx, args, os.Stdin, stdout, stderr)
 	case "fix":
 		code, err = cmdFix(ctx, args, os.Stdin, stdout, stderr)
+	case "report":
+		code, err = cmdReport(ctx, args, stdout, stderr)
 	case "watch":
 		code, err = cmdWatch(ctx, args, stdout, stderr)
 	case "version":
@@ -72,7 +74,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprint(stdout, mainUsage)
 	default:
-		err = usagef("unknown command %q (commands: check, demo, fix, watch, version, help)", cmd)
+		err = usagef("unknown command %q (commands: check, demo, fix, report, watch, version, help)", cmd)
 	}
 	switch {
 	case err == nil:
@@ -96,7 +98,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 func cmdName(cmd string) string {
 	switch cmd {
-	case "check", "demo", "fix", "watch":
+	case "check", "demo", "fix", "report", "watch":
 		return "gptdoctor " + cmd
 	}
 	return "gptdoctor"
@@ -128,6 +130,8 @@ Usage:
   gptdoctor demo --list            list the lab's scenarios
   gptdoctor fix ID [flags]         apply one remedy, then re-check
   gptdoctor fix --list             list the remedies available on this system
+  gptdoctor report [-o FILE]       diagnose and write a report file (Markdown, JSON or HTML)
+  gptdoctor report --from FILE     re-render a saved JSON session without probing
   gptdoctor watch [flags]          diagnose every minute; serve Prometheus metrics, log JSON lines
   gptdoctor version                print the version
 
@@ -146,11 +150,14 @@ func printCommandHelp(w io.Writer, cmd string) {
 		fmt.Fprint(w, "Usage: gptdoctor check [flags]\n\nProbe the endpoints ChatGPT and the OpenAI API depend on, read the answers the way\nan expert would, and name the cause with its fix.\n\nFlags:\n")
 		p = checkFlagSet()
 	case "demo":
-		fmt.Fprint(w, "Usage: gptdoctor demo SCENARIO [flags]\n       gptdoctor demo --list\n\nRun the diagnosis against the built-in lab: a fake internet on loopback that\nreproduces one real failure. Nothing leaves this machine.\n\nFlags:\n")
+		fmt.Fprint(w, "Usage: gptdoctor demo SCENARIO [flags]\n       gptdoctor demo SCENARIO --fix ID [--yes]\n       gptdoctor demo --list\n\nRun the diagnosis against the built-in lab: a fake internet on loopback that\nreproduces one real failure. Nothing leaves this machine; --fix applies a remedy\nto the lab's staged machine, never this one.\n\nFlags:\n")
 		p = demoFlagSet(new(demoFlags))
 	case "fix":
 		fmt.Fprint(w, "Usage: gptdoctor fix ID [--yes] [--dry-run] [flags]\n       gptdoctor fix --list\n\nApply one remedy headless: show the exact command, its risk and privilege, ask,\nrun it, then re-check and print before and after.\n\nFlags:\n")
 		p = fixFlagSet(new(fixFlags))
+	case "report":
+		fmt.Fprint(w, "Usage: gptdoctor report [-o FILE] [--format md|json|html] [--share] [--force] [check flags]\n       gptdoctor report --from FILE.json [-o FILE] [--format ...] [--share] [--force]\n       gptdoctor report --demo SCENARIO [-o FILE] [...]\n\nRun one diagnosis and write the session to a file for a support ticket: Markdown\nfor pasting, JSON for machines (report --from reads it back), HTML for IT staff.\nSecrets never appear; --share also masks what identifies you. An existing file\nis never replaced without --force.\n\nFlags:\n")
+		p = reportFlagSet(new(reportFlags))
 	case "watch":
 		fmt.Fprint(w, "Usage: gptdoctor watch [--interval 60s] [--listen 127.0.0.1:9464] [--log FILE.jsonl] [flags]\n       gptdoctor watch --demo SCENARIO [flags]\n\nRun the diagnosis every interval until interrupted (SIGINT, SIGTERM), serve each\nrun as Prometheus metrics on /metrics and append it to a JSON-lines log.\nSee docs/monitoring.md.\n\nFlags:\n")
 		p = watchFlagSet(new(watchFlags))
@@ -162,6 +169,9 @@ func printCommandHelp(w io.Writer, cmd string) {
 	p.fs.VisitAll(func(f *flag.Flag) {
 		name, usage := flag.UnquoteUsage(f)
 		line := "  --" + f.Name
+		if len(f.Name) == 1 {
+			line = "  -" + f.Name // -o reads as a short option
+		}
 		if name != "" {
 			line += " " + name
 		}

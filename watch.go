@@ -15,6 +15,7 @@ import (
 
 	"github.com/gptdoctor/gptdoctor/internal/lab"
 	"github.com/gptdoctor/gptdoctor/internal/sanitize"
+	"github.com/gptdoctor/gptdoctor/probes"
 	"github.com/gptdoctor/gptdoctor/session"
 	"github.com/gptdoctor/gptdoctor/watch"
 )
@@ -27,6 +28,10 @@ const (
 	defaultLogKeep       = 5
 	maxWatchInterval     = 24 * time.Hour
 	maxLogKeep           = 100
+	// watchHistory is how many runs the agent's session keeps: it exports
+	// each run as it finishes and needs no history, so a long-running agent
+	// holds one run, not a dashboard's hundred.
+	watchHistory = 1
 )
 
 // minWatchInterval is the floor on --interval (watch.MinInterval). It is a
@@ -87,16 +92,14 @@ func cmdWatch(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 		}
 	}
 
-	var f *face
-	if wf.demo != "" {
-		var l *lab.Lab
-		if f, l, err = watchLab(wf.demo, p); err != nil {
-			return 0, err
-		}
-		defer l.Close()
-	} else if f, err = newSystemFace("watch", p); err != nil {
+	o, world, closeLab, err := watchWorld(wf.demo, p)
+	if err != nil {
 		return 0, err
 	}
+	defer closeLab()
+	sess := session.New(session.Options{Mode: "watch", Scenario: wf.demo, Version: versionString(),
+		Config: o.cfg, World: world, Settings: settingsOf(o, world), History: watchHistory,
+		IsAdmin: func() bool { return false }}) // watch applies no remedy
 
 	var jl *watch.Log
 	if wf.log != "" {
@@ -113,11 +116,11 @@ func cmdWatch(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 	}
 
 	w := watch.New(watch.Options{
-		Session:  f.sess,
+		Session:  sess,
 		Log:      jl,
 		Schedule: watch.Schedule{Interval: wf.interval, Floor: minWatchInterval, Jitter: watch.DefaultJitter},
 		Finished: func(d session.Diagnosis, doc session.Document, next time.Duration) {
-			printWatchRun(stdout, f.opts, d, doc, next)
+			printWatchRun(stdout, o, d, doc, next)
 		},
 		LogFailed: func(err error) { fmt.Fprintf(stderr, "gptdoctor: %s\n", oneLine(err.Error())) },
 	})
@@ -156,38 +159,39 @@ func cmdWatch(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 	return exitOK, nil
 }
 
-// watchLab starts the lab scenario --demo names and a face over its staged
-// machine. The lab decides what is probed, so the flags that say what to
-// probe are refused rather than silently ignored.
-func watchLab(name string, p *parsedFlags) (*face, *lab.Lab, error) {
-	demoOnly := demoFlagSet(new(demoFlags)).fs
-	for set := range p.setFlags() {
-		if demoOnly.Lookup(set) == nil && checkFlagSet().fs.Lookup(set) != nil {
-			return nil, nil, usagef("--%s: not with --demo (the lab decides what is probed)", set)
+// watchWorld is what watch probes: this machine, or with --demo the lab
+// scenario's staged machine. The lab decides what is probed, so the flags
+// that say what to probe are refused with --demo rather than ignored.
+func watchWorld(demo string, p *parsedFlags) (options, probes.World, func(), error) {
+	nothing := func() {}
+	if demo == "" {
+		o, err := p.options(os.LookupEnv)
+		if err != nil {
+			return o, probes.World{}, nothing, err
+		}
+		w, err := systemWorld(o)
+		return o, w, nothing, err
+	}
+	set := p.setFlags()
+	for _, name := range probingFlags {
+		if set[name] {
+			return options{}, probes.World{}, nothing, usagef("watch: --%s does not apply: --demo probes the lab, which sets its own", name)
 		}
 	}
-	if _, ok := lab.Lookup(name); !ok {
-		if near := nearestScenario(name); near != "" {
-			return nil, nil, usagef("--demo: no scenario %q; did you mean %s? ('gptdoctor demo --list' shows them all)", name, near)
-		}
-		return nil, nil, usagef("--demo: no scenario %q ('gptdoctor demo --list' shows them all)", name)
+	if err := knownScenario("watch --demo", demo); err != nil {
+		return options{}, probes.World{}, nothing, err
 	}
 	o, err := p.options(os.LookupEnv)
 	if err != nil {
-		return nil, nil, err
+		return o, probes.World{}, nothing, err
 	}
-	l, err := lab.Start(name, lab.Options{})
+	l, err := lab.Start(demo, lab.Options{})
 	if err != nil {
-		return nil, nil, fmt.Errorf("watch: start the lab: %w", err)
+		return o, probes.World{}, nothing, fmt.Errorf("watch: start the lab: %w", err)
 	}
-	cfg := l.Config()
-	if !p.setFlags()["timeout"] {
-		cfg.Budget = max(o.cfg.Budget, cfg.Budget)
-	} else {
-		cfg.Budget = o.cfg.Budget
-	}
-	o.cfg = cfg
-	return newFace("watch", name, o, l.MachineWorld()), l, nil
+	o.cfg = l.Config()
+	o.cfg.Budget = max(probes.DefaultBudget, o.cfg.Budget)
+	return o, l.MachineWorld(), func() { l.Close() }, nil
 }
 
 // jsonLine is a document as one compact JSON line.

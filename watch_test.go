@@ -24,7 +24,7 @@ func TestWatchRefusesBadFlags(t *testing.T) {
 		{[]string{"--log-keep", "-1"}, "--log-keep"},
 		{[]string{"--listen", "9464"}, "HOST:PORT"},
 		{[]string{"--demo", "block-102"}, "did you mean block-1020"},
-		{[]string{"--demo", "block-1020", "--target", "https://example.com/"}, "--target: not with --demo"},
+		{[]string{"--demo", "block-1020", "--target", "https://example.com/"}, "--target does not apply"},
 		{[]string{"stray"}, "unexpected argument"},
 	} {
 		var out, errb bytes.Buffer
