@@ -133,7 +133,11 @@ func cmdWatch(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 		if !isLoopback(ln.Addr()) {
 			fmt.Fprintf(stderr, "gptdoctor: serving metrics on %s without TLS or authentication: firewall it, or put a reverse proxy in front (docs/monitoring.md)\n", ln.Addr())
 		}
-		fmt.Fprintf(stdout, "gptdoctor watch: metrics on http://%s/metrics, every %s\n", ln.Addr(), wf.interval)
+		announce := stdout
+		if o.json {
+			announce = stderr // stdout carries only the JSON lines
+		}
+		fmt.Fprintf(announce, "gptdoctor watch: metrics on http://%s/metrics, every %s\n", ln.Addr(), wf.interval)
 		serveErr = make(chan error, 1)
 		go func() { serveErr <- watch.Serve(sctx, ln, w.Handler()) }()
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -66,6 +67,39 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// TestWatchJSONLines: with --json, stdout is only JSON lines, one
+// document per run; the metrics address goes to stderr.
+func TestWatchJSONLines(t *testing.T) {
+	defer func(old time.Duration) { minWatchInterval = old }(minWatchInterval)
+	minWatchInterval = 10 * time.Millisecond
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var out, errb syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"watch", "--demo", "block-1020", "--interval", "20ms", "--listen", "127.0.0.1:0", "--json"}, &out, &errb)
+	}()
+	for strings.Count(out.String(), "\n") < 2 && ctx.Err() == nil {
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	if code := <-done; code != exitOK {
+		t.Errorf("exit %d, stderr %q", code, errb.String())
+	}
+	for i, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		var doc struct {
+			Mode     string `json:"mode"`
+			Scenario string `json:"scenario"`
+		}
+		if err := json.Unmarshal([]byte(line), &doc); err != nil || doc.Mode != "watch" || doc.Scenario != "block-1020" {
+			t.Errorf("stdout line %d is not a watch document: %v %.80q", i+1, err, line)
+		}
+	}
+	if !strings.Contains(errb.String(), "metrics on http://127.0.0.1:") {
+		t.Errorf("stderr does not announce the metrics address: %q", errb.String())
+	}
 }
 
 // TestWatchCommandRunsUntilCancelled runs the command in process against
