@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/gptdoctor/gptdoctor/probes"
+	"github.com/gptdoctor/gptdoctor/probes/classify"
 	"github.com/gptdoctor/gptdoctor/remedies"
 )
 
@@ -20,15 +21,15 @@ const maxLabelLen = 64
 const other = "other"
 
 // verdictKinds is the closed list of verdict kinds a label may carry.
-var verdictKinds = []probes.VerdictKind{
-	probes.VerdictOK,
-	probes.VerdictCFBlock, probes.VerdictCFRateLimit, probes.VerdictCFBrowserSignature,
-	probes.VerdictCFCountryBlock, probes.VerdictCFIPBan, probes.VerdictCFMalicious,
-	probes.VerdictCFOther1xxx, probes.VerdictCFChallenge, probes.VerdictCF5xx, probes.VerdictCFUnknown,
-	probes.VerdictOpenAIInvalidKey, probes.VerdictOpenAIMissingKey, probes.VerdictOpenAIIPNotAuthorized,
-	probes.VerdictOpenAIRegion, probes.VerdictOpenAIRateLimit, probes.VerdictOpenAIQuota,
-	probes.VerdictOpenAIServerError, probes.VerdictOpenAIOverloaded, probes.VerdictOpenAIOther,
-	probes.VerdictOriginError, probes.VerdictCaptivePortal, probes.VerdictUnexpected,
+var verdictKinds = []classify.VerdictKind{
+	classify.VerdictOK,
+	classify.VerdictCFBlock, classify.VerdictCFRateLimit, classify.VerdictCFBrowserSignature,
+	classify.VerdictCFCountryBlock, classify.VerdictCFIPBan, classify.VerdictCFMalicious,
+	classify.VerdictCFOther1xxx, classify.VerdictCFChallenge, classify.VerdictCF5xx, classify.VerdictCFUnknown,
+	classify.VerdictOpenAIInvalidKey, classify.VerdictOpenAIMissingKey, classify.VerdictOpenAIIPNotAuthorized,
+	classify.VerdictOpenAIRegion, classify.VerdictOpenAIRateLimit, classify.VerdictOpenAIQuota,
+	classify.VerdictOpenAIServerError, classify.VerdictOpenAIOverloaded, classify.VerdictOpenAIOther,
+	classify.VerdictOriginError, classify.VerdictCaptivePortal, classify.VerdictUnexpected,
 }
 
 // openAICodes are the API error codes worth a label of their own; any
@@ -87,7 +88,7 @@ func oneOf[T ~string](v T, list []T) string {
 // Cloudflare 1xxx or 5xx number for Cloudflare kinds, the API's error code
 // (from a closed list) for OpenAI kinds, and empty otherwise; "none" is the
 // kind of a request that got no answer.
-func verdictLabels(v probes.Verdict) (kind, code string) {
+func verdictLabels(v classify.Verdict) (kind, code string) {
 	kind = oneOf(v.Kind, verdictKinds)
 	if kind == "" {
 		return "none", ""

@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/gptdoctor/gptdoctor/probes"
+	"github.com/gptdoctor/gptdoctor/probes/classify"
 	"github.com/gptdoctor/gptdoctor/remedies"
 	"github.com/gptdoctor/gptdoctor/session"
 )
@@ -201,7 +202,7 @@ func (e *Exporter) Observe(d session.Diagnosis) {
 			seen[key] = true
 			st.cells = append(st.cells, e.cell(key, det))
 		case *probes.TraceDetails:
-			if det.Verdict.Kind != probes.VerdictOK && !det.FromBlockPage {
+			if det.Verdict.Kind != classify.VerdictOK && !det.FromBlockPage {
 				continue
 			}
 			st.edges = append(st.edges, edgeState{target: cleanLabel(det.Host),

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gptdoctor/gptdoctor/internal/lab"
 	"github.com/gptdoctor/gptdoctor/probes"
+	"github.com/gptdoctor/gptdoctor/probes/classify"
 	"github.com/gptdoctor/gptdoctor/remedies"
 	"github.com/gptdoctor/gptdoctor/session"
 )
@@ -48,7 +49,7 @@ func TestBlock1020Metrics(t *testing.T) {
 			}
 			verdicts = append(verdicts, fmt.Sprintf(`%s{cell="%s",code="%s",kind="%s",target="%s"} 1`, MetricVerdict, c, code, a.Verdict, target))
 			ok := 0
-			if a.Verdict == probes.VerdictOK || a.Verdict == probes.VerdictOpenAIMissingKey {
+			if a.Verdict == classify.VerdictOK || a.Verdict == classify.VerdictOpenAIMissingKey {
 				ok = 1
 			}
 			reachable = append(reachable, fmt.Sprintf(`%s{cell="%s",target="%s"} %d`, MetricReachable, c, target, ok))
@@ -159,13 +160,13 @@ func TestLabelsStayBounded(t *testing.T) {
 			Error: &probes.StepError{Step: "made-up-step\x07"},
 			Details: &probes.EndpointDetails{Variant: probes.Variant{Route: "direct", Family: "ipv4", Headers: "plain"}, StatusCode: 70000,
 				Failure: "weird\nfailure",
-				Verdict: probes.Verdict{Kind: "new_kind_" + probes.VerdictKind(long), Code: 123456789, RayID: "zz\x1b" + long}}},
+				Verdict: classify.Verdict{Kind: "new_kind_" + classify.VerdictKind(long), Code: 123456789, RayID: "zz\x1b" + long}}},
 		{ID: "endpoint:api.example:default", Kind: probes.KindEndpoint, Status: probes.StatusFail,
 			Details: &probes.EndpointDetails{Variant: probes.Variant{Route: "sideways", Family: "ipv9", Headers: "evil"},
-				Verdict: probes.Verdict{Kind: probes.VerdictOpenAIOther, Status: 400, OpenAI: &probes.OpenAIError{Code: "sk-proj-sekrit"}}}},
+				Verdict: classify.Verdict{Kind: classify.VerdictOpenAIOther, Status: 400, OpenAI: &classify.OpenAIError{Code: "sk-proj-sekrit"}}}},
 		{ID: "trace:x:direct", Kind: probes.KindEdgeTrace, Status: probes.StatusPass,
 			Details: &probes.TraceDetails{Host: "x\x1b]0;pwn\x07", Route: "direct", Loc: "\x1b[", Colo: "toolong", Warp: "maybe",
-				Verdict: probes.Verdict{Kind: probes.VerdictOK}}},
+				Verdict: classify.Verdict{Kind: classify.VerdictOK}}},
 		{ID: "status:openai", Kind: probes.KindStatusPage, Status: probes.StatusPass,
 			Details: &probes.StatusPageDetails{Indicator: "apocalyptic", ChatGPT: "on fire" + long}},
 	}

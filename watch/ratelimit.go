@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/gptdoctor/gptdoctor/probes"
+	"github.com/gptdoctor/gptdoctor/probes/classify"
 )
 
 // maxRetryAfter bounds what a server's Retry-After may make the loop wait:
@@ -17,7 +18,7 @@ const maxRetryAfter = time.Hour
 func rateLimited(s probes.Snapshot) Outcome {
 	var out Outcome
 	for _, r := range s.Results {
-		var v probes.Verdict
+		var v classify.Verdict
 		switch d := r.Details.(type) {
 		case *probes.EndpointDetails:
 			v = d.Verdict
@@ -28,7 +29,7 @@ func rateLimited(s probes.Snapshot) Outcome {
 		default:
 			continue
 		}
-		if v.Kind != probes.VerdictCFRateLimit && v.Status != http.StatusTooManyRequests {
+		if v.Kind != classify.VerdictCFRateLimit && v.Status != http.StatusTooManyRequests {
 			continue
 		}
 		out.RateLimited = true

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gptdoctor/gptdoctor/probes"
+	"github.com/gptdoctor/gptdoctor/probes/classify"
 	"github.com/gptdoctor/gptdoctor/session"
 )
 
@@ -54,21 +56,25 @@ func TestOnceExportsAndLogs(t *testing.T) {
 	if len(lines) != 1 {
 		t.Fatalf("%d log lines after one run", len(lines))
 	}
-	// The fields every reader relies on; results keep their typed details
-	// (docs/json.md says how to read them).
-	var doc struct {
-		SchemaVersion int               `json:"schema_version"`
-		Mode          string            `json:"mode"`
-		Scenario      string            `json:"scenario"`
-		Outcome       session.Outcome   `json:"outcome"`
-		Results       []json.RawMessage `json:"results"`
-	}
+	// The line reads back as the document, typed details included.
+	var doc session.Document
 	b, _ := os.ReadFile(path)
 	if err := json.Unmarshal(b, &doc); err != nil {
 		t.Fatal(err)
 	}
-	if doc.SchemaVersion != session.SchemaVersion || doc.Mode != "watch" || doc.Scenario != "rate-1015" || len(doc.Results) == 0 || doc.Outcome.Status != session.OutcomeProblem {
-		t.Errorf("logged document: schema %d, mode %q, scenario %q, %d results", doc.SchemaVersion, doc.Mode, doc.Scenario, len(doc.Results))
+	if doc.SchemaVersion != session.SchemaVersion || doc.Mode != "watch" || doc.Scenario != "rate-1015" ||
+		len(doc.Results) == 0 || doc.Outcome.Status != session.OutcomeProblem {
+		t.Errorf("logged document: schema %d, mode %q, scenario %q, %d results, outcome %q",
+			doc.SchemaVersion, doc.Mode, doc.Scenario, len(doc.Results), doc.Outcome.Status)
+	}
+	limited := false
+	for _, r := range doc.Results {
+		if d, ok := r.Details.(*probes.EndpointDetails); ok && d.Verdict.Kind == classify.VerdictCFRateLimit {
+			limited = true
+		}
+	}
+	if !limited {
+		t.Error("the logged document lost the 1015 verdict")
 	}
 	if v := series(t, w.Exporter().Registry(), MetricVerdict); !strings.Contains(strings.Join(v, "\n"), `code="1015",kind="cf_rate_limit"`) {
 		t.Errorf("no 1015 verdict in\n%s", strings.Join(v, "\n"))
