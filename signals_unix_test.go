@@ -130,50 +130,46 @@ func assertNoFiles(t *testing.T, dir string) {
 	}
 }
 
-// TestSignalDuringRetryRemedy: the retry remedy waits 30 s between
-// re-checks of the rate-limited lab; a signal in that wait stops it at
-// once, with the signal's exit code and nothing left in the directory.
-func TestSignalDuringRetryRemedy(t *testing.T) {
+// signalAt runs gptdoctor with args in an empty directory, sends each stop
+// signal once stderr says marker, and checks the exit code and that the
+// directory stays empty; check looks at what was said on stderr.
+func signalAt(t *testing.T, marker string, check func(t *testing.T, sig syscall.Signal, stderr string), args ...string) {
 	for _, s := range stopSignalsUnderTest {
 		t.Run(s.sig.String(), func(t *testing.T) {
 			t.Parallel()
 			dir := t.TempDir()
-			w := startWatched(t, dir, "demo", "rate-1015", "--fix", "retry", "--yes")
-			w.waitFor(t, "waiting ")
+			w := startWatched(t, dir, args...)
+			w.waitFor(t, marker)
 			if err := w.cmd.Process.Signal(s.sig); err != nil {
 				t.Fatal(err)
 			}
 			if code := w.exitCode(t); code != s.code {
 				t.Errorf("exit code %d after %v, want %d; stderr:\n%s", code, s.sig, s.code, w.text())
 			}
-			if strings.Contains(w.text(), "attempt 2") {
-				t.Errorf("the retry went on after %v:\n%s", s.sig, w.text())
-			}
+			check(t, s.sig, w.text())
 			assertNoFiles(t, dir)
 		})
 	}
+}
+
+// TestSignalDuringRetryRemedy: the retry remedy waits 30 s between
+// re-checks of the rate-limited lab; a signal in that wait stops it at
+// once, with the signal's exit code and nothing left in the directory.
+func TestSignalDuringRetryRemedy(t *testing.T) {
+	signalAt(t, "waiting ", func(t *testing.T, sig syscall.Signal, stderr string) {
+		if strings.Contains(stderr, "attempt 2") {
+			t.Errorf("the retry went on after %v:\n%s", sig, stderr)
+		}
+	}, "demo", "rate-1015", "--fix", "retry", "--yes")
 }
 
 // TestSignalDuringFixCheck: a signal while fix checks first (the lab's
 // blackhole holds every connection) stops the fix before it runs
 // anything, even with --yes.
 func TestSignalDuringFixCheck(t *testing.T) {
-	for _, s := range stopSignalsUnderTest {
-		t.Run(s.sig.String(), func(t *testing.T) {
-			t.Parallel()
-			dir := t.TempDir()
-			w := startWatched(t, dir, "demo", "blackhole", "--fix", "flush-dns", "--yes")
-			w.waitFor(t, "Checking first")
-			if err := w.cmd.Process.Signal(s.sig); err != nil {
-				t.Fatal(err)
-			}
-			if code := w.exitCode(t); code != s.code {
-				t.Errorf("exit code %d after %v, want %d; stderr:\n%s", code, s.sig, s.code, w.text())
-			}
-			if !strings.Contains(w.text(), "flush-dns not run: interrupted") {
-				t.Errorf("the fix does not say it was interrupted before running:\n%s", w.text())
-			}
-			assertNoFiles(t, dir)
-		})
-	}
+	signalAt(t, "Checking first", func(t *testing.T, _ syscall.Signal, stderr string) {
+		if !strings.Contains(stderr, "flush-dns not run: interrupted") {
+			t.Errorf("the fix does not say it was interrupted before running:\n%s", stderr)
+		}
+	}, "demo", "blackhole", "--fix", "flush-dns", "--yes")
 }
