@@ -32,7 +32,6 @@ type board struct {
 	outcomes map[string]remedies.ActionRecord
 	busy     string
 	busyWhat string
-	browsers []string
 }
 
 func (b *board) get(id string) (probes.Result, bool) {

@@ -46,12 +46,10 @@ const (
 	idleTick = time.Second
 )
 
-func tick(d time.Duration, gen int) tea.Cmd {
-	return tea.Tick(d, func(time.Time) tea.Msg { return tickMsg{gen: gen} })
-}
-
-func refreshAfter(d time.Duration, gen int) tea.Cmd {
-	return tea.Tick(d, func(time.Time) tea.Msg { return refreshMsg{gen: gen} })
+// after delivers msg once d has passed. Every timer of the dashboard goes
+// through Model.after, so tests replace it and never wait.
+func after(d time.Duration, msg tea.Msg) tea.Cmd {
+	return tea.Tick(d, func(time.Time) tea.Msg { return msg })
 }
 
 func planAction(a Actioner, id, remedy string, byKey, direct bool) tea.Cmd {

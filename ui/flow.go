@@ -306,8 +306,7 @@ func (m *Model) onActionRan(msg actionRanMsg) tea.Cmd {
 	case p.Kind == remedies.KindRetry && len(p.Retry) > 0:
 		m.flow.stage = flowWaiting
 		m.logf(logAction, "%s: waiting %s before re-checking", p.ID, p.Retry[0])
-		id := m.flow.id
-		return tea.Tick(p.Retry[0], func(time.Time) tea.Msg { return retryWaitMsg{id: id} })
+		return m.after(p.Retry[0], retryWaitMsg{id: m.flow.id})
 	case p.Recheck || p.Kind == remedies.KindReprobe || p.Kind == remedies.KindRetry:
 		return m.recheck()
 	}

@@ -75,8 +75,6 @@ func (p *listPane) View(st *Styles, w, h int, focused bool) []string {
 		switch {
 		case i == p.sel && r.key != "" && focused:
 			lines[i] = st.Selected.Render(fit("›"+ansi.Strip(r.text), w-2))
-		case i == p.sel && r.key != "":
-			lines[i] = "›" + r.text
 		default:
 			lines[i] = " " + r.text
 		}

@@ -35,6 +35,8 @@ type Model struct {
 	actions Actioner
 	ctx     context.Context
 	cancel  context.CancelFunc
+	// after is the timer every wait goes through (tests swap it).
+	after func(time.Duration, tea.Msg) tea.Cmd
 
 	keys    keyMap
 	help    help.Model
@@ -100,6 +102,7 @@ func New(opts Options) *Model {
 		sess:     opts.Session,
 		now:      now,
 		actions:  opts.Actions,
+		after:    after,
 		ctx:      ctx,
 		cancel:   cancel,
 		keys:     newKeyMap(),
@@ -167,7 +170,7 @@ func (m *Model) restartTick() tea.Cmd {
 	if m.tickFast {
 		d = busyTick
 	}
-	return tick(d, m.tickGen)
+	return m.after(d, tickMsg{gen: m.tickGen})
 }
 
 // busy: something is in flight, so the spinner turns.

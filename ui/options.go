@@ -48,6 +48,12 @@ type Options struct {
 // during the session are printed to out after the screen is restored, so
 // they stay visible.
 func Run(ctx context.Context, opts Options, in io.Reader, out io.Writer) error {
+	return run(ctx, opts, in, out)
+}
+
+// run is Run with extra program options, which tests use to give an
+// in-memory terminal a size.
+func run(ctx context.Context, opts Options, in io.Reader, out io.Writer, extra ...tea.ProgramOption) error {
 	if opts.Session == nil {
 		return errors.New("dashboard: no session")
 	}
@@ -58,7 +64,7 @@ func Run(ctx context.Context, opts Options, in io.Reader, out io.Writer) error {
 	defer cancel()
 	m := New(opts)
 	m.ctx = ctx
-	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out))
+	p := tea.NewProgram(m, append([]tea.ProgramOption{tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out)}, extra...)...)
 	final, err := p.Run()
 	if fm, ok := final.(*Model); ok && fm != nil {
 		m = fm

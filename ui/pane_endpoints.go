@@ -82,10 +82,7 @@ func (p *endpointsPane) Set(b *board) {
 		}
 		p.targets = append(p.targets, *t)
 	}
-	p.extras = p.extras[:0]
-	for _, id := range append(b.ofKind(probes.KindStatusPage), b.ofKind(probes.KindAPIKey)...) {
-		p.extras = append(p.extras, id)
-	}
+	p.extras = append(b.ofKind(probes.KindStatusPage), b.ofKind(probes.KindAPIKey)...)
 	p.row = min(p.row, max(len(p.targets)+len(p.extras)-1, 0))
 	p.clampCol()
 }

@@ -151,7 +151,7 @@ func (m *Model) summary(p paneID) string {
 		counts[r.Status]++
 	}
 	var c []string
-	for _, k := range []probes.Status{probes.StatusFail, probes.StatusWarn, probes.StatusUnknown, probes.StatusPass} {
+	for _, k := range []probes.Status{probes.StatusFail, probes.StatusWarn, probes.StatusUnknown, probes.StatusPass, probes.StatusSkipped} {
 		if counts[k] > 0 {
 			c = append(c, fmt.Sprintf("%d %s", counts[k], statusWord(k)))
 		}

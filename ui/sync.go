@@ -50,6 +50,11 @@ func (m *Model) sync() {
 		b.busy = m.flow.plan.ID
 		b.busyWhat = flowWords(m.flow.stage)
 	}
+	if r, ok := b.results["identity:host"]; ok {
+		if d, ok := r.Details.(*probes.HostDetails); ok {
+			m.masker.add(d.Facts.Hostname, "‹host›")
+		}
+	}
 	m.board = b
 	m.identity.Set(identityRows(b))
 	m.dns.Set(dnsRows(b))

@@ -225,7 +225,7 @@ func (m *Model) scheduleRefresh() tea.Cmd {
 	w := m.refreshWait()
 	m.refreshGen++
 	m.nextRefresh = m.now().Add(w)
-	return refreshAfter(w, m.refreshGen)
+	return m.after(w, refreshMsg{gen: m.refreshGen})
 }
 
 func (m *Model) togglePause() tea.Cmd {
@@ -243,7 +243,7 @@ func (m *Model) togglePause() tea.Cmd {
 	if m.nextRefresh.IsZero() || left <= 0 {
 		return m.startRun(purposeRefresh, nil)
 	}
-	return refreshAfter(left, m.refreshGen)
+	return m.after(left, refreshMsg{gen: m.refreshGen})
 }
 
 func (m *Model) onTick(msg tickMsg) tea.Cmd {
@@ -256,9 +256,9 @@ func (m *Model) onTick(msg tickMsg) tea.Cmd {
 	}
 	if m.busy() {
 		m.sync()
-		return tick(busyTick, m.tickGen)
+		return m.after(busyTick, tickMsg{gen: m.tickGen})
 	}
-	return tick(idleTick, m.tickGen)
+	return m.after(idleTick, tickMsg{gen: m.tickGen})
 }
 
 // logChanges notes the results whose status changed since the last run.
