@@ -217,7 +217,8 @@ func (s *Styles) sparkline(samples []sample, width int) string {
 		}
 		switch x.kind {
 		case sampleOK:
-			i := 0
+			// A flat history sits mid-height: "all equal", not "all fast".
+			i := len(bars) / 2
 			if hi > lo {
 				i = int(int64(len(bars)-1) * int64(x.latency-lo) / int64(hi-lo))
 			}

@@ -121,7 +121,7 @@ func (p *endpointsPane) selectedID() string {
 
 // cellMinWidth is the narrowest a cell gets before columns scroll.
 const (
-	cellMinWidth = 18
+	cellMinWidth = 16
 	labelWidth   = 17
 )
 
@@ -319,8 +319,12 @@ func verdictShort(v probes.Verdict, expected bool) string {
 		w = "malicious"
 	case probes.VerdictCFChallenge:
 		w = "challenge"
-	case probes.VerdictCF5xx, probes.VerdictOriginError:
-		w = "error"
+	case probes.VerdictCF5xx:
+		w = "Cloudflare error"
+	case probes.VerdictCFUnknown:
+		w = "error via Cloudflare"
+	case probes.VerdictOriginError:
+		w = "origin error"
 	case probes.VerdictOpenAIMissingKey:
 		w = "no key"
 	case probes.VerdictOpenAIInvalidKey:

@@ -29,7 +29,7 @@ func resultRow(b *board, id, label string) row {
 
 // sub is an indented, unselectable detail line.
 func sub(b *board, s string) row {
-	return row{text: "           " + b.st.Muted.Render("│") + " " + s}
+	return row{text: "      " + b.st.Muted.Render("│") + " " + s}
 }
 
 func emptyRows(b *board, what string) []row {
