@@ -114,6 +114,7 @@ func New(opts Options) *Model {
 		masker:   newMasker(),
 	}
 	m.styles = newStyles(true, opts.NoColor)
+	m.help.Styles = helpStyles(true, opts.NoColor)
 	m.identity.id, m.dns.id, m.proxy.id, m.remedies.id, m.activity.id = paneIdentity, paneDNS, paneProxy, paneRemedies, paneActivity
 	if m.actions == nil && m.sess != nil {
 		m.actions = newSessionActions(m.sess, now)
@@ -190,4 +191,13 @@ func (m *Model) layoutFor(w, h int) {
 	m.width, m.height = w, h
 	m.lay = computeLayout(w, h)
 	m.help.SetWidth(max(w-1, 0))
+}
+
+// helpStyles are the help bar's: Bubbles' defaults, or none at all with
+// colour off.
+func helpStyles(isDark, noColor bool) help.Styles {
+	if noColor {
+		return help.Styles{}
+	}
+	return help.DefaultStyles(isDark)
 }

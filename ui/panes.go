@@ -5,8 +5,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/charmbracelet/x/ansi"
-
 	"github.com/gptdoctor/gptdoctor/probes"
 )
 
@@ -15,7 +13,7 @@ const markWidth = 9
 
 // pad makes a styled string exactly w cells, padding on the right.
 func pad(s string, w int) string {
-	if sw := ansi.StringWidth(s); sw < w {
+	if sw := width(s); sw < w {
 		return s + strings.Repeat(" ", w-sw)
 	}
 	return s

@@ -52,7 +52,7 @@ func (m *Model) tooSmall() string {
 	}
 	for _, s := range msg {
 		s = ansi.Truncate(s, max(m.lay.W, 0), "…")
-		out = append(out, strings.Repeat(" ", max(0, (m.lay.W-ansi.StringWidth(s))/2))+s)
+		out = append(out, strings.Repeat(" ", max(0, (m.lay.W-width(s))/2))+s)
 	}
 	return strings.Join(out, "\n")
 }
@@ -225,7 +225,7 @@ func wrap(s string, w int) []string {
 	if w <= 0 {
 		return nil
 	}
-	if ansi.StringWidth(s) <= w {
+	if width(s) <= w {
 		return []string{s}
 	}
 	return strings.Split(ansi.Wrap(s, w, " "), "\n")

@@ -1,10 +1,6 @@
 package ui
 
-import (
-	"charm.land/lipgloss/v2"
-
-	"github.com/gptdoctor/gptdoctor/probes"
-)
+import "github.com/gptdoctor/gptdoctor/probes"
 
 // statusGlyph and statusWord carry a status without colour: every status on
 // screen is drawn as glyph and word, and colour only repeats them.
@@ -36,7 +32,7 @@ func statusWord(s probes.Status) string {
 	return "unknown"
 }
 
-func (s *Styles) status(st probes.Status) lipgloss.Style {
+func (s *Styles) status(st probes.Status) paint {
 	switch st {
 	case probes.StatusPass:
 		return s.Pass

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"time"
 
-	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
@@ -33,7 +32,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case tea.BackgroundColorMsg:
 		m.isDark = msg.IsDark()
 		*m.styles = *newStyles(m.isDark, m.opts.NoColor)
-		m.help.Styles = help.DefaultStyles(m.isDark)
+		m.help.Styles = helpStyles(m.isDark, m.opts.NoColor)
 		m.sync()
 		return nil
 	case tea.KeyPressMsg:
