@@ -201,7 +201,7 @@ func answerLine(b *board, a probes.ResolverAnswer) string {
 		}
 		addrs = append(addrs, s)
 	}
-	rc := a.RCode
+	rc := b.clean(a.RCode)
 	if rc != "NOERROR" {
 		rc = b.st.Fail.Render("✗ " + rc)
 	}
