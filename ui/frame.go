@@ -46,7 +46,10 @@ func (s *Styles) frame(n int, title string, lines []string, offset, w, h int, fo
 	}
 	inner := w - 2
 	head := fmt.Sprintf(" %d %s ", n, title)
-	if focused {
+	switch {
+	case n <= 0:
+		head = " " + title + " "
+	case focused:
 		head = fmt.Sprintf("▶%d %s ", n, title)
 	}
 	head = ansi.Truncate(head, max(0, inner-1), "…")

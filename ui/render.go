@@ -126,7 +126,11 @@ func (m *Model) summary(p paneID) string {
 			return st.Muted.Render("no findings")
 		}
 		f := m.last.Findings[0]
-		return confidenceMark(st, f.Confidence) + " " + m.clean(f.Title) + st.Muted.Render(fmt.Sprintf(" (%d findings)", len(m.last.Findings)))
+		more := ""
+		if n := len(m.last.Findings) - 1; n > 0 {
+			more = fmt.Sprintf(" (+%d more)", n)
+		}
+		return confidenceMark(st, f.Confidence) + " " + m.clean(f.Title) + st.Muted.Render(more)
 	case paneActivity:
 		if len(m.log) == 0 {
 			return ""
@@ -170,7 +174,10 @@ func (m *Model) footer() string {
 	if m.toast != "" {
 		return " " + m.styles.Accent.Render("» ") + m.clean(m.toast)
 	}
-	if m.dlg != nil || m.exp != nil {
+	if m.exp != nil {
+		return " " + m.styles.Muted.Render("tab/↑↓ field · ←/→ change · enter write · esc cancel")
+	}
+	if m.dlg != nil {
 		return " " + m.help.ShortHelpView(dialogKeys{&m.keys}.ShortHelp())
 	}
 	return " " + m.help.ShortHelpView(m.keys.ShortHelp())

@@ -61,3 +61,39 @@ func TestRunOnTheLab(t *testing.T) {
 		t.Errorf("Run did not print the report path after the screen was restored")
 	}
 }
+
+// TestRemedyOnTheLab applies bypass-proxy through the real program and
+// the session's actions on the proxy scenario: the what-if re-check runs
+// and the outcome lands under the remedy and in the activity log.
+func TestRemedyOnTheLab(t *testing.T) {
+	s := labSession(t, "proxy")
+	em := vt.NewSafeEmulator(120, 40)
+	defer em.Close()
+	em.Write([]byte(ansi.SetModeLineFeedNewLine))
+	done := make(chan error, 1)
+	go func() {
+		done <- run(context.Background(), Options{Session: s}, em, em, tea.WithWindowSize(120, 40))
+	}()
+	waitScreen(t, em, "the findings", func(s string) bool { return strings.Contains(s, "Test without the proxy") })
+	em.SendText("5")
+	for range 20 {
+		scr := ansi.Strip(em.Render())
+		if strings.Contains(scr, "›   ▸ Test without the proxy") {
+			break
+		}
+		em.SendText("j")
+		time.Sleep(20 * time.Millisecond)
+	}
+	em.SendText("a")
+	waitScreen(t, em, "the dialog", func(s string) bool { return strings.Contains(s, "[ Cancel ]") })
+	em.SendKey(vt.KeyPressEvent{Code: vt.KeyTab})
+	em.SendKey(vt.KeyPressEvent{Code: vt.KeyEnter})
+	waitScreen(t, em, "the outcome", func(s string) bool { return strings.Contains(s, "✓ confirmed") && strings.Contains(s, "bypass-proxy: confirmed") })
+	em.SendText("q")
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if a := s.Actions(); len(a) != 1 || a[0].Outcome != "confirmed" {
+		t.Fatalf("session records %+v", a)
+	}
+}
