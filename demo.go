@@ -17,6 +17,8 @@ import (
 type demoFlags struct {
 	list    bool
 	latency time.Duration
+	fix     string
+	yes     bool
 }
 
 // demoFlagSet is demo's flags, filling d.
@@ -24,12 +26,14 @@ func demoFlagSet(d *demoFlags) *parsedFlags {
 	return newFlagSet("demo", false, func(fs *flag.FlagSet) {
 		fs.BoolVar(&d.list, "list", false, "list the lab's scenarios and exit")
 		fs.DurationVar(&d.latency, "latency", 0, "delay per round trip in the slow scenario (default: the scenario's own)")
+		fs.StringVar(&d.fix, "fix", "", "apply this remedy to the lab's staged machine, as 'gptdoctor fix ID' would here, and re-check")
+		fs.BoolVar(&d.yes, "yes", false, "with --fix: answer yes to the confirmation (disruptive actions and sudo still ask)")
 	})
 }
 
 // cmdDemo runs the diagnosis against one lab scenario: a staged failure on
 // loopback, so anyone can see what a real 1020 looks like offline.
-func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
+func cmdDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
 	var df demoFlags
 	p := demoFlagSet(&df)
 	pos, err := p.parse(args)
@@ -44,6 +48,11 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) (int,
 	}
 	if len(pos) > 1 {
 		return 0, usagef("demo: one scenario at a time (got %s)", strings.Join(pos, ", "))
+	}
+	if df.fix != "" {
+		if err := knownRemedy(df.fix); err != nil {
+			return 0, err
+		}
 	}
 	if df.latency < 0 || df.latency > lab.MaxLatency {
 		return 0, usagef("--latency %s: want a duration between 0 and %s", df.latency, lab.MaxLatency)
@@ -72,7 +81,12 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) (int,
 	}
 	cfg.Budget = o.cfg.Budget
 	o.cfg = cfg
-	f := newFace("demo", name, o, l.MachineWorld())
+	// The staged user is not root: admin remedies go through the staged
+	// sudo, and are asked about as they would be here.
+	f := newFace("demo", name, o, l.MachineWorld(), func() bool { return false }, stderr)
+	if df.fix != "" {
+		return f.fix(ctx, df.fix, fixFlags{yes: df.yes}, terminalPrompter(stdin, stderr), stdout, stderr)
+	}
 	doc := f.sess.Document(f.probe(ctx, stderr))
 	return doc.Outcome.ExitCode, f.render(doc, stdout)
 }

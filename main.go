@@ -59,7 +59,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "check":
 		code, err = cmdCheck(ctx, args, stdout, stderr)
 	case "demo":
-		code, err = cmdDemo(ctx, args, stdout, stderr)
+		code, err = cmdDemo(ctx, args, os.Stdin, stdout, stderr)
 	case "fix":
 		code, err = cmdFix(ctx, args, os.Stdin, stdout, stderr)
 	case "version":
@@ -143,7 +143,7 @@ func printCommandHelp(w io.Writer, cmd string) {
 		fmt.Fprint(w, "Usage: gptdoctor check [flags]\n\nProbe the endpoints ChatGPT and the OpenAI API depend on, read the answers the way\nan expert would, and name the cause with its fix.\n\nFlags:\n")
 		p = checkFlagSet()
 	case "demo":
-		fmt.Fprint(w, "Usage: gptdoctor demo SCENARIO [flags]\n       gptdoctor demo --list\n\nRun the diagnosis against the built-in lab: a fake internet on loopback that\nreproduces one real failure. Nothing leaves this machine.\n\nFlags:\n")
+		fmt.Fprint(w, "Usage: gptdoctor demo SCENARIO [flags]\n       gptdoctor demo SCENARIO --fix ID [--yes]\n       gptdoctor demo --list\n\nRun the diagnosis against the built-in lab: a fake internet on loopback that\nreproduces one real failure. Nothing leaves this machine; --fix applies a remedy\nto the lab's staged machine, never this one.\n\nFlags:\n")
 		p = demoFlagSet(new(demoFlags))
 	case "fix":
 		fmt.Fprint(w, "Usage: gptdoctor fix ID [--yes] [--dry-run] [flags]\n       gptdoctor fix --list\n\nApply one remedy headless: show the exact command, its risk and privilege, ask,\nrun it, then re-check and print before and after.\n\nFlags:\n")

@@ -93,29 +93,29 @@ func TestConnectFailure(t *testing.T) {
 }
 
 func TestTimeoutsFor(t *testing.T) {
-	if got := timeoutsFor(0); got != timeoutsFor(DefaultBudget) || got.Probe != endpointTimeout || got.TLS != tlsHandshakeTimeout || got.ShortBudget != 0 {
+	if got := timeoutsFor(0, Limits{}); got != timeoutsFor(DefaultBudget, Limits{}) || got.Probe != endpointTimeout || got.TLS != tlsHandshakeTimeout || got.ShortBudget != 0 {
 		t.Errorf("default: %+v", got)
 	}
-	half := timeoutsFor(DefaultBudget / 2)
+	half := timeoutsFor(DefaultBudget/2, Limits{})
 	if half.Probe != endpointTimeout/2 || half.DNS != dnsTimeout/2 || half.BodyReserve != bodyReadReserve/2 || half.ShortBudget != DefaultBudget/2 {
 		t.Errorf("half budget: %+v", half)
 	}
 	// A long budget lengthens every limit in proportion, so --timeout
 	// helps a slow link; the stretch stops at maxLimitScale.
-	double := timeoutsFor(2 * DefaultBudget)
+	double := timeoutsFor(2*DefaultBudget, Limits{})
 	if double.Probe != 2*endpointTimeout || double.TLS != 2*tlsHandshakeTimeout || double.Header != 2*responseHeaderTimeout ||
 		double.DNS != dnsQueryTimeout || double.ShortBudget != 0 {
 		t.Errorf("double budget: %+v", double)
 	}
-	capped := timeoutsFor(5 * time.Minute)
-	if capped != timeoutsFor(maxLimitScale*DefaultBudget) || capped.Connect != maxLimitScale*connectTimeout || capped.ShortBudget != 0 {
+	capped := timeoutsFor(5*time.Minute, Limits{})
+	if capped != timeoutsFor(maxLimitScale*DefaultBudget, Limits{}) || capped.Connect != maxLimitScale*connectTimeout || capped.ShortBudget != 0 {
 		t.Errorf("capped: %+v", capped)
 	}
 	// Each phase limit stays inside the probe limit, so a stall is named
 	// by its phase before the probe gives up, and the probe limit inside
 	// the budget.
 	for _, budget := range []time.Duration{time.Second, DefaultBudget / 2, DefaultBudget, 2 * DefaultBudget, maxLimitScale * DefaultBudget, 5 * time.Minute} {
-		tm := timeoutsFor(budget)
+		tm := timeoutsFor(budget, Limits{})
 		for _, d := range []time.Duration{tm.DNS, tm.Connect, tm.TLS, tm.Header} {
 			if d >= tm.Probe {
 				t.Errorf("budget %s: phase limit %s not inside probe limit %s", budget, d, tm.Probe)
@@ -136,7 +136,7 @@ func TestTimeoutsFor(t *testing.T) {
 // the full limits, and any failure that is not a timeout, is left as it
 // was measured.
 func TestUnderShortLimit(t *testing.T) {
-	short, full := timeoutsFor(2*time.Second), timeoutsFor(0)
+	short, full := timeoutsFor(2*time.Second, Limits{}), timeoutsFor(0, Limits{})
 	stall := &netFailure{Step: "tls", Code: "tls_stall", Timeout: true, Limit: short.TLS, During: "the TLS handshake with chatgpt.com",
 		Message: "tls: handshake with chatgpt.com: no answer within 750ms", Reason: "the TLS handshake with chatgpt.com stalled"}
 
