@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/gptdoctor/gptdoctor/probes"
+	"github.com/gptdoctor/gptdoctor/remedies"
 	"github.com/gptdoctor/gptdoctor/session"
 )
 
@@ -59,7 +60,7 @@ func planAction(a Actioner, id, remedy string, byKey, direct bool) tea.Cmd {
 	}
 }
 
-func executeAction(ctx context.Context, a Actioner, p Plan) tea.Cmd {
+func executeAction(ctx context.Context, a Actioner, p remedies.Plan) tea.Cmd {
 	return func() tea.Msg {
 		return actionRanMsg{plan: p, rec: a.Execute(ctx, p)}
 	}
@@ -70,7 +71,7 @@ func executeAction(ctx context.Context, a Actioner, p Plan) tea.Cmd {
 type execAction struct {
 	ctx context.Context
 	a   Actioner
-	p   Plan
+	p   remedies.Plan
 	out *actionRanMsg
 }
 
@@ -84,7 +85,7 @@ func (e *execAction) SetStdin(io.Reader)  {}
 func (e *execAction) SetStdout(io.Writer) {}
 func (e *execAction) SetStderr(io.Writer) {}
 
-func executeInTerminal(ctx context.Context, a Actioner, p Plan) tea.Cmd {
+func executeInTerminal(ctx context.Context, a Actioner, p remedies.Plan) tea.Cmd {
 	msg := &actionRanMsg{}
 	return tea.Exec(&execAction{ctx: ctx, a: a, p: p, out: msg}, func(error) tea.Msg { return *msg })
 }

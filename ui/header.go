@@ -24,7 +24,7 @@ func (m *Model) headerLines() []string {
 		verdict = st.Muted.Render("No run yet: r runs one")
 	}
 	var parts []string
-	if m.opts.Demo || (m.sess != nil && m.sess.Mode() == "demo") {
+	if m.opts.Demo || m.lab() {
 		lab := "LAB"
 		if m.sess != nil && m.sess.Scenario() != "" {
 			lab += " " + m.sess.Scenario()

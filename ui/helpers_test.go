@@ -39,7 +39,9 @@ func labSession(t testing.TB, scenario string) *session.Session {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { l.Close() })
-	return session.New(session.Options{Mode: "demo", Scenario: scenario, Version: "test", Config: l.Config(), World: l.MachineWorld()})
+	// As in the demo, gptdoctor is no admin on the staged machine.
+	return session.New(session.Options{Mode: "demo", Scenario: scenario, Version: "test", Config: l.Config(), World: l.MachineWorld(),
+		IsAdmin: func() bool { return false }})
 }
 
 // newTestModel is a dashboard over s at w×h with a pinned clock.

@@ -117,7 +117,7 @@ func New(opts Options) *Model {
 	m.help.Styles = helpStyles(true, opts.NoColor)
 	m.identity.id, m.dns.id, m.proxy.id, m.remedies.id, m.activity.id = paneIdentity, paneDNS, paneProxy, paneRemedies, paneActivity
 	if m.actions == nil && m.sess != nil {
-		m.actions = newSessionActions(m.sess, now)
+		m.actions = m.sess
 	}
 	if m.sess != nil {
 		runs, _ := m.sess.History()

@@ -32,7 +32,8 @@ type Options struct {
 	// Now is the clock for ages, timers and file names; nil is time.Now.
 	Now func() time.Time
 
-	// Actions plans and applies remedies; nil uses the session.
+	// Actions plans and applies remedies; nil uses the session (tests
+	// supply a fake).
 	Actions Actioner
 	// Export writes a report of the session in format ("text" or "json")
 	// to path ("" = the default name in ReportDir), masking addresses and

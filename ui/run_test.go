@@ -3,6 +3,7 @@ package ui
 import (
 	tea "charm.land/bubbletea/v2"
 	"context"
+	"github.com/gptdoctor/gptdoctor/session"
 	"strings"
 	"testing"
 	"time"
@@ -35,7 +36,8 @@ func waitScreen(t *testing.T, em *vt.SafeEmulator, what string, cond func(string
 func TestRunOnTheLab(t *testing.T) {
 	s := labSession(t, "block-1020")
 	em := vt.NewSafeEmulator(120, 40)
-	defer em.Close()
+	// Not closed: Bubble Tea's input reader may still be blocked in Read
+	// after Run returns, and Close is not safe against it.
 	em.Write([]byte(ansi.SetModeLineFeedNewLine))
 	dir := t.TempDir()
 	done := make(chan error, 1)
@@ -62,38 +64,68 @@ func TestRunOnTheLab(t *testing.T) {
 	}
 }
 
-// TestRemedyOnTheLab applies bypass-proxy through the real program and
-// the session's actions on the proxy scenario: the what-if re-check runs
-// and the outcome lands under the remedy and in the activity log.
-func TestRemedyOnTheLab(t *testing.T) {
-	s := labSession(t, "proxy")
+// applyOnTheLab runs the real program on a lab scenario, selects remedy
+// (by its title) in the Remedies pane, confirms it and waits for want.
+func applyOnTheLab(t *testing.T, scenario, title, want string) *session.Session {
+	t.Helper()
+	s := labSession(t, scenario)
 	em := vt.NewSafeEmulator(120, 40)
-	defer em.Close()
+	// Not closed: Bubble Tea's input reader may still be blocked in Read
+	// after Run returns, and Close is not safe against it.
 	em.Write([]byte(ansi.SetModeLineFeedNewLine))
 	done := make(chan error, 1)
 	go func() {
 		done <- run(context.Background(), Options{Session: s}, em, em, tea.WithWindowSize(120, 40))
 	}()
-	waitScreen(t, em, "the findings", func(s string) bool { return strings.Contains(s, "Test without the proxy") })
+	waitScreen(t, em, "the findings", func(s string) bool { return strings.Contains(s, title) })
 	em.SendText("5")
-	for range 20 {
-		scr := ansi.Strip(em.Render())
-		if strings.Contains(scr, "›   ▸ Test without the proxy") {
+	waitScreen(t, em, "focus on Remedies", func(s string) bool { return strings.Contains(s, "▶5 Remedies") })
+	for range 30 {
+		cur := selectedLine(em)
+		if strings.Contains(cur, "▸ "+title) {
 			break
 		}
 		em.SendText("j")
-		time.Sleep(20 * time.Millisecond)
+		waitScreen(t, em, "the selection moving", func(string) bool { return selectedLine(em) != cur })
 	}
 	em.SendText("a")
 	waitScreen(t, em, "the dialog", func(s string) bool { return strings.Contains(s, "[ Cancel ]") })
 	em.SendKey(vt.KeyPressEvent{Code: vt.KeyTab})
 	em.SendKey(vt.KeyPressEvent{Code: vt.KeyEnter})
-	waitScreen(t, em, "the outcome", func(s string) bool { return strings.Contains(s, "✓ confirmed") && strings.Contains(s, "bypass-proxy: confirmed") })
+	waitScreen(t, em, want, func(s string) bool { return strings.Contains(s, want) })
 	em.SendText("q")
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
+	return s
+}
+
+// selectedLine is the screen line holding the focused selection.
+func selectedLine(em *vt.SafeEmulator) string {
+	for _, l := range strings.Split(ansi.Strip(em.Render()), "\n") {
+		if i := strings.Index(l, "┃›"); i >= 0 {
+			return l[i:]
+		}
+	}
+	return ""
+}
+
+// TestRemedyOnTheLab applies bypass-proxy through the real program and
+// the session's actions on the proxy scenario: the what-if re-check runs
+// and the outcome lands under the remedy and in the activity log.
+func TestRemedyOnTheLab(t *testing.T) {
+	s := applyOnTheLab(t, "proxy", "Test without the proxy", "bypass-proxy: confirmed")
 	if a := s.Actions(); len(a) != 1 || a[0].Outcome != "confirmed" {
+		t.Fatalf("session records %+v", a)
+	}
+}
+
+// TestFlushOnStaleDNS: in the demo the flush runs on the lab's staged
+// machine (through its sudo), clears the stale answer, and the re-check
+// shows it fixed.
+func TestFlushOnStaleDNS(t *testing.T) {
+	s := applyOnTheLab(t, "stale-dns", "Flush the DNS cache", "flush-dns: fixed")
+	if a := s.Actions(); len(a) != 1 || a[0].Outcome != "fixed" || !a[0].Escalated {
 		t.Fatalf("session records %+v", a)
 	}
 }

@@ -47,7 +47,7 @@ func (m *Model) sync() {
 		}
 	}
 	if m.flow.active() {
-		b.busy = m.flow.plan.ID
+		b.busy = m.flow.plan.ID()
 		b.busyWhat = flowWords(m.flow.stage)
 	}
 	if r, ok := b.results["identity:host"]; ok {

@@ -152,6 +152,10 @@ func (m *Model) onRunDone(msg runDoneMsg) tea.Cmd {
 	}
 	switch {
 	case purpose == purposeRecheck && m.flow.stage == flowRecheck && m.flow.runID == msg.runID:
+		if again, c := m.retryAgain(d); again {
+			cmds = append(cmds, c)
+			break
+		}
 		m.finishAction(m.actions.Conclude(m.flow.plan, m.flow.rec, d))
 	case m.flow.stage == flowQueued:
 		cmds = append(cmds, m.recheck())
@@ -436,7 +440,7 @@ func (m *Model) copySummary() tea.Cmd {
 	if m.last == nil {
 		return nil
 	}
-	t := remedies.SupportTicket(m.last.Snapshot, m.last.Findings, remedies.Session{Records: m.sess.Actions()})
+	t := remedies.SupportTicket(m.last.Snapshot, m.last.Findings, m.sess.Actions())
 	if m.share {
 		t = m.masker.mask(t)
 	}

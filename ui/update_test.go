@@ -18,44 +18,41 @@ import (
 // fakeActions records what the remedy flow asked for and answers with
 // canned plans, so the lifecycle is tested without running anything.
 type fakeActions struct {
-	plans     map[string]Plan
+	plans     map[string]remedies.Plan
 	executed  []string
 	concluded []session.Diagnosis
 	declined  []string
 	fail      string
 }
 
-func (f *fakeActions) PlanAction(id string) (Plan, error) {
+func (f *fakeActions) PlanAction(id string) (remedies.Plan, error) {
 	p, ok := f.plans[id]
 	if !ok {
-		return Plan{}, &os.PathError{Op: "plan", Path: id, Err: os.ErrNotExist}
+		return remedies.Plan{}, &os.PathError{Op: "plan", Path: id, Err: os.ErrNotExist}
 	}
 	return p, nil
 }
 
-func (f *fakeActions) Execute(_ context.Context, p Plan) remedies.ActionRecord {
-	f.executed = append(f.executed, p.ID)
-	rec := remedies.ActionRecord{Action: p.ID, Title: p.Title, ExitCode: 0}
+func (f *fakeActions) Execute(_ context.Context, p remedies.Plan) remedies.ActionRecord {
+	f.executed = append(f.executed, p.ID())
+	rec := remedies.ActionRecord{Action: p.ID(), Title: p.Action.Title, ExitCode: 0, Outcome: remedies.OutcomeNotRechecked}
 	if f.fail != "" {
 		rec.Outcome, rec.Err, rec.ExitCode = remedies.OutcomeFailed, f.fail, 1
 	}
 	return rec
 }
 
-func (f *fakeActions) Conclude(p Plan, rec remedies.ActionRecord, after session.Diagnosis) remedies.ActionRecord {
+func (f *fakeActions) Conclude(p remedies.Plan, rec remedies.ActionRecord, after session.Diagnosis) remedies.ActionRecord {
 	f.concluded = append(f.concluded, after)
-	if rec.Outcome == "" {
-		rec.Outcome = remedies.OutcomeDone
-		if after.Snapshot.RunID != "" {
-			rec.Outcome, rec.Before, rec.After = remedies.OutcomeConfirmed, "1020 via proxy", "200 direct"
-		}
+	if rec.Ran() && p.Action.Recheck {
+		rec.Outcome, rec.Before, rec.After = remedies.OutcomeConfirmed, "1020 via proxy", "200 direct"
 	}
 	return rec
 }
 
-func (f *fakeActions) Decline(p Plan) remedies.ActionRecord {
-	f.declined = append(f.declined, p.ID)
-	return remedies.ActionRecord{Action: p.ID, Outcome: remedies.OutcomeDeclined}
+func (f *fakeActions) Decline(p remedies.Plan) remedies.ActionRecord {
+	f.declined = append(f.declined, p.ID())
+	return remedies.ActionRecord{Action: p.ID(), Outcome: remedies.OutcomeDeclined}
 }
 
 // proxyModel is the dashboard on the proxy scenario after one run, with
@@ -64,13 +61,13 @@ func proxyModel(t *testing.T, w, h int) (*Model, *clock, *fakeActions) {
 	t.Helper()
 	c := &clock{t: epoch}
 	s := labSession(t, "proxy")
-	fa := &fakeActions{plans: map[string]Plan{
+	fa := &fakeActions{plans: map[string]remedies.Plan{
 		remedies.ActionBypassProxy: {Action: remedies.Action{ID: remedies.ActionBypassProxy, Title: "Re-check without the proxy",
-			Kind: remedies.KindReprobe, Recheck: true, Confirmations: 1, Risk: remedies.RiskNoChange,
-			Mutate: func(c *probes.Config) { c.BypassProxy = true }}},
+			Kind: remedies.KindReprobe, Recheck: true, Risk: remedies.RiskNoChange}, Confirmations: 1,
+			Mutate: func(c *probes.Config) { c.BypassProxy = true }},
 		remedies.ActionFlushDNS: {Action: remedies.Action{ID: remedies.ActionFlushDNS, Title: "Flush the DNS cache", Kind: remedies.KindCommand,
-			Recheck: true, Confirmations: 2, Risk: remedies.RiskDisruptive, Warning: "drops the connection",
-			Commands: [][]string{{"resolvectl", "flush-caches"}}}, Lines: []string{"sudo resolvectl flush-caches"}},
+			Recheck: true, Risk: remedies.RiskDisruptive, Warning: "drops the connection"}, Confirmations: 2,
+			Commands: [][]string{{"sudo", "--", "resolvectl", "flush-caches"}}, Lines: []string{"sudo resolvectl flush-caches"}, Escalate: true},
 	}}
 	m := New(Options{Session: s, Interval: time.Minute, Now: c.now, Actions: fa})
 	m.after = noTimer
@@ -480,5 +477,38 @@ func TestHelpIsTruthful(t *testing.T) {
 	m.Update(press("esc"))
 	if m.showHelp {
 		t.Fatal("esc did not close help")
+	}
+}
+
+// TestRetryFollowsItsSchedule: the retry action waits each step of its
+// back-off and re-checks until the targets answer or the steps run out,
+// then concludes once.
+func TestRetryFollowsItsSchedule(t *testing.T) {
+	m, c, fa := proxyModel(t, 120, 40)
+	fa.plans[remedies.ActionRetry] = remedies.Plan{Action: remedies.Action{ID: remedies.ActionRetry, Title: "Retry", Kind: remedies.KindRetry, Recheck: true},
+		Confirmations: 1, Retry: []time.Duration{2 * time.Second, 4 * time.Second}}
+	m.flow = flow{stage: flowPlanning, remedy: "wait-retry", id: 7}
+	m.Update(planMsg{plan: fa.plans[remedies.ActionRetry], remedy: "wait-retry", byKey: true})
+	m.Update(press("tab"))
+	m.Update(m.Update2(press("enter"))())
+	if m.flow.stage != flowWaiting || m.flow.step != 0 || m.cur != nil {
+		t.Fatalf("after Execute: stage %v step %d", m.flow.stage, m.flow.step)
+	}
+	m.Update(retryWaitMsg{id: 6})
+	if m.cur != nil {
+		t.Fatal("a timer of an older flow started the re-check")
+	}
+	m.Update(retryWaitMsg{id: 7})
+	if m.flow.stage != flowRecheck || m.cur == nil {
+		t.Fatalf("the wait's end did not re-check: stage %v", m.flow.stage)
+	}
+	feedRun(t, m, c, nil, purposeRecheck) // still blocked through the proxy
+	if m.flow.stage != flowWaiting || m.flow.step != 1 || len(fa.concluded) != 0 {
+		t.Fatalf("after a failing re-check: stage %v step %d, concluded %d", m.flow.stage, m.flow.step, len(fa.concluded))
+	}
+	m.Update(retryWaitMsg{id: 7})
+	feedRun(t, m, c, nil, purposeRecheck)
+	if m.flow.stage != flowIdle || len(fa.concluded) != 1 {
+		t.Fatalf("after the last step: stage %v, concluded %d", m.flow.stage, len(fa.concluded))
 	}
 }
