@@ -30,6 +30,7 @@ type board struct {
 	// outcomes are the latest record per action ID, and busy the action in
 	// flight ("" when none).
 	outcomes map[string]remedies.ActionRecord
+	applied  []remedies.ActionRecord
 	busy     string
 	busyWhat string
 }

@@ -251,7 +251,7 @@ func (m *Model) closeDialog(yes bool) tea.Cmd {
 		m.dlg = nil
 		m.flow.stage = flowIdle
 		rec := m.actions.Decline(p)
-		m.outcomes[p.ID()] = rec
+		m.record(rec)
 		m.logf(logAction, "%s: declined", p.ID())
 		m.sync()
 		return nil
@@ -357,9 +357,17 @@ func (m *Model) recheck() tea.Cmd {
 	return m.startRun(purposeRecheck, m.flow.plan.Mutate)
 }
 
+// record keeps an action's record for the Remedies pane: under its remedy
+// while the diagnosis still lists it, and in the pane's list of what was
+// applied, which outlives the findings a fix makes go away.
+func (m *Model) record(rec remedies.ActionRecord) {
+	m.outcomes[rec.Action] = rec
+	m.applied = append(m.applied, rec)
+}
+
 // finishAction shows the outcome in the Remedies pane and the log.
 func (m *Model) finishAction(rec remedies.ActionRecord) {
-	m.outcomes[rec.Action] = rec
+	m.record(rec)
 	m.flow.stage = flowIdle
 	m.notify(logAction, outcomeLine(rec))
 	m.sync()

@@ -26,7 +26,14 @@ type listPane struct {
 // still there.
 func (p *listPane) Set(rows []row) {
 	key := p.selectedKey()
+	top := key == "" || p.sel <= p.first()
 	p.rows = rows
+	if top {
+		// At the top it stays at the top: new rows (a newer log line)
+		// come into view instead of pushing the selection down.
+		p.sel = p.first()
+		return
+	}
 	if key != "" {
 		for i, r := range rows {
 			if r.key == key {
@@ -39,6 +46,16 @@ func (p *listPane) Set(rows []row) {
 	if !p.selectable(p.sel) {
 		p.move(1)
 	}
+}
+
+// first is the first selectable row (0 when none is).
+func (p *listPane) first() int {
+	for i := range p.rows {
+		if p.selectable(i) {
+			return i
+		}
+	}
+	return 0
 }
 
 func (p *listPane) selectable(i int) bool {

@@ -78,6 +78,7 @@ type Model struct {
 	// Remedy flow, dialogs and overlays.
 	flow     flow
 	outcomes map[string]remedies.ActionRecord
+	applied  []remedies.ActionRecord // every record of the session, oldest first
 	dlg      *dialog
 	exp      *exportDialog
 	details  *detailsView

@@ -124,7 +124,9 @@ func TestRemedyOnTheLab(t *testing.T) {
 // machine (through its sudo), clears the stale answer, and the re-check
 // shows it fixed.
 func TestFlushOnStaleDNS(t *testing.T) {
-	s := applyOnTheLab(t, "stale-dns", "Flush the DNS cache", "flush-dns: fixed")
+	// The fix removes the finding the remedy was listed under; the
+	// outcome stays at the head of the pane.
+	s := applyOnTheLab(t, "stale-dns", "Flush the DNS cache", "✓ fixed flush-dns")
 	if a := s.Actions(); len(a) != 1 || a[0].Outcome != "fixed" || !a[0].Escalated {
 		t.Fatalf("session records %+v", a)
 	}

@@ -20,6 +20,7 @@ func (m *Model) sync() {
 		diag:     m.last,
 		hist:     m.hist,
 		outcomes: m.outcomes,
+		applied:  m.applied,
 		running:  m.cur != nil,
 	}
 	seen := map[string]bool{}
