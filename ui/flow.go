@@ -3,9 +3,7 @@ package ui
 import (
 	"fmt"
 	"strings"
-	"time"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/gptdoctor/gptdoctor/probes"
@@ -42,30 +40,6 @@ type flow struct {
 
 // active: an action is past its confirmation and not yet concluded.
 func (f flow) active() bool { return f.stage >= flowRunning }
-
-// graceDelay is how long a dialog that opened without a keypress ignores
-// keys, so a key already on its way cannot answer it.
-const graceDelay = 300 * time.Millisecond
-
-type dialogKind int
-
-const (
-	dialogConfirm dialogKind = iota // an action: Cancel / Run
-	dialogInfo                      // steps to follow, or why it cannot run: Close
-)
-
-// dialog is a modal box. Focus starts on the first button, which is always
-// the harmless one.
-type dialog struct {
-	kind     dialogKind
-	title    string
-	lines    []string
-	buttons  []string
-	focus    int
-	step     int // the confirmation being asked (1, then 2 for disruptive)
-	openedAt time.Time
-	grace    bool
-}
 
 // selectedRemedy is the remedy ID of the selected row in the Remedies
 // pane, "" when a finding (or nothing) is selected.
@@ -116,11 +90,6 @@ func (m *Model) goos() string {
 		return ""
 	}
 	return m.sess.GOOS()
-}
-
-func (m *Model) openDialog(d *dialog, byKey bool) {
-	d.openedAt, d.grace = m.now(), !byKey
-	m.dlg = d
 }
 
 func (m *Model) onPlan(msg planMsg) tea.Cmd {
@@ -212,27 +181,6 @@ func orDash(s string) string {
 		return "—"
 	}
 	return s
-}
-
-func (m *Model) dialogKey(msg tea.KeyPressMsg) tea.Cmd {
-	d := m.dlg
-	if d.grace && m.now().Sub(d.openedAt) < graceDelay {
-		return nil
-	}
-	k := m.keys
-	switch {
-	case key.Matches(msg, k.Cancel):
-		return m.closeDialog(false)
-	case key.Matches(msg, k.Switch):
-		if s := msg.String(); s == "shift+tab" || s == "left" || s == "h" {
-			d.focus = (d.focus + len(d.buttons) - 1) % len(d.buttons)
-		} else {
-			d.focus = (d.focus + 1) % len(d.buttons)
-		}
-	case key.Matches(msg, k.Confirm):
-		return m.closeDialog(d.kind == dialogConfirm && d.focus == len(d.buttons)-1)
-	}
-	return nil
 }
 
 // closeDialog answers the dialog: yes runs the action (after a second
