@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -92,5 +93,29 @@ func TestOpenStatusPage(t *testing.T) {
 	m.Update(executeAction(m.ctx, m.actions, m.flow.plan)())
 	if len(fa.executed) != 1 || fa.executed[0] != remedies.ActionOpenStatus || m.flow.stage != flowIdle {
 		t.Fatalf("executed %v, stage %v", fa.executed, m.flow.stage)
+	}
+}
+
+// TestIdleRedrawsOncePerMinute: idle, the only thing that moves is the
+// age in the header, to the minute, so the tick sleeps until the next
+// minute (or until a message in the help bar expires).
+func TestIdleRedrawsOncePerMinute(t *testing.T) {
+	m, c, _ := proxyModel(t, 120, 40)
+	if strings.Contains(screen(m), "next in") || !strings.Contains(screen(m), "(just now)") {
+		t.Fatalf("header still counts seconds:\n%s", strings.SplitN(screen(m), "\n", 3)[1])
+	}
+	c.advance(20 * time.Second)
+	m.toast = ""
+	if got := m.idleWait(); got != 40*time.Second {
+		t.Fatalf("idle wait %s, want the 40 s to the next minute of age", got)
+	}
+	m.notify(logInfo, "hello")
+	if got := m.idleWait(); got != toastTTL {
+		t.Fatalf("idle wait %s with a message up, want %s", got, toastTTL)
+	}
+	c.advance(2 * time.Minute)
+	m.toast = ""
+	if !strings.Contains(screen(m), "(2m ago)") {
+		t.Fatalf("header age:\n%s", strings.SplitN(screen(m), "\n", 3)[1])
 	}
 }

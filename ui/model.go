@@ -68,6 +68,7 @@ type Model struct {
 	// Tick loop: one at a time, identified by generation.
 	tickGen  int
 	tickFast bool
+	retick   bool // the idle tick must be re-armed sooner (a message appeared)
 	frame    int
 
 	// Panes.
@@ -168,11 +169,26 @@ func (m *Model) startRun(p runPurpose, mutate func(*probes.Config)) tea.Cmd {
 func (m *Model) restartTick() tea.Cmd {
 	m.tickGen++
 	m.tickFast = m.busy()
-	d := idleTick
 	if m.tickFast {
-		d = busyTick
+		return m.after(busyTick, tickMsg{gen: m.tickGen})
 	}
-	return m.after(d, tickMsg{gen: m.tickGen})
+	return m.after(m.idleWait(), tickMsg{gen: m.tickGen})
+}
+
+// idleWait is how long nothing on screen changes while idle: until the
+// header's age reaches its next minute, or a message in the help bar
+// expires.
+func (m *Model) idleWait() time.Duration {
+	wait := time.Minute
+	now := m.now()
+	if !m.lastFinished.IsZero() {
+		age := now.Sub(m.lastFinished)
+		wait = time.Minute - age%time.Minute
+	}
+	if m.toast != "" {
+		wait = min(wait, m.toastAt.Add(toastTTL).Sub(now))
+	}
+	return max(wait, 100*time.Millisecond)
 }
 
 // busy: something is in flight, so the spinner turns.

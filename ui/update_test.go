@@ -400,7 +400,7 @@ func TestResizeAndTooSmall(t *testing.T) {
 	for _, sz := range [][2]int{{0, 0}, {1, 1}, {60, 16}, {119, 31}, {120, 32}, {300, 100}} {
 		m.Update(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
 		out := screen(m)
-		if sz[0] >= minWidth {
+		if sz[0] >= MinWidth {
 			if n := len(strings.Split(out, "\n")); n != sz[1] {
 				t.Errorf("%dx%d: %d lines", sz[0], sz[1], n)
 			}
