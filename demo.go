@@ -58,11 +58,8 @@ func cmdDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return 0, usagef("--latency %s: want a duration between 0 and %s", df.latency, lab.MaxLatency)
 	}
 	name := pos[0]
-	if _, ok := lab.Lookup(name); !ok {
-		if near := nearestScenario(name); near != "" {
-			return 0, usagef("demo: no scenario %q; did you mean %s? ('gptdoctor demo --list' shows them all)", name, near)
-		}
-		return 0, usagef("demo: no scenario %q ('gptdoctor demo --list' shows them all)", name)
+	if err := knownScenario("demo", name); err != nil {
+		return 0, err
 	}
 	o, err := p.options(os.LookupEnv)
 	if err != nil {
@@ -99,6 +96,18 @@ func listScenarios(w io.Writer) error {
 	}
 	fmt.Fprintln(tw, "\nRun one with: gptdoctor demo SCENARIO")
 	return tw.Flush()
+}
+
+// knownScenario checks a scenario name for cmd (demo, report --demo),
+// suggesting the nearest one for a typo.
+func knownScenario(cmd, name string) error {
+	if _, ok := lab.Lookup(name); ok {
+		return nil
+	}
+	if near := nearestScenario(name); near != "" {
+		return usagef("%s: no scenario %q; did you mean %s? ('gptdoctor demo --list' shows them all)", cmd, name, near)
+	}
+	return usagef("%s: no scenario %q ('gptdoctor demo --list' shows them all)", cmd, name)
 }
 
 // nearestScenario suggests what a typo most likely meant: the scenarios the

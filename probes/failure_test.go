@@ -131,6 +131,23 @@ func TestTimeoutsFor(t *testing.T) {
 	}
 }
 
+// TestTimeoutsForLimits: a world's Limits replace the constants they set
+// and scale with the budget as the constants do; fields left zero keep the
+// constants, and the query limit still caps the system lookup's.
+func TestTimeoutsForLimits(t *testing.T) {
+	lim := Limits{Probe: 800 * time.Millisecond, DNS: 200 * time.Millisecond, TLS: 300 * time.Millisecond, DNSQuery: 60 * time.Millisecond}
+	got := timeoutsFor(DefaultBudget/2, lim)
+	want := timeouts{Probe: 400 * time.Millisecond, DNS: 60 * time.Millisecond, Connect: connectTimeout / 2, TLS: 150 * time.Millisecond,
+		Header: responseHeaderTimeout / 2, BodyReserve: bodyReadReserve / 2, ShortBudget: DefaultBudget / 2}
+	if got != want {
+		t.Errorf("half budget with limits:\n got %+v\nwant %+v", got, want)
+	}
+	if def := (Limits{}).orDefaults(); def != (Limits{Probe: endpointTimeout, DNS: dnsTimeout, Connect: connectTimeout, TLS: tlsHandshakeTimeout,
+		Header: responseHeaderTimeout, BodyReserve: bodyReadReserve, DNSQuery: dnsQueryTimeout, DNSRetransmit: dnsRetransmitAfter, Command: commandTimeout}) {
+		t.Errorf("zero Limits: %+v, want the constants", def)
+	}
+}
+
 // TestUnderShortLimit: a timeout under limits a short budget shrank is
 // unknown (code budget) and says to try a longer --timeout; a timeout under
 // the full limits, and any failure that is not a timeout, is left as it
