@@ -236,7 +236,7 @@ func (m *Model) run() tea.Cmd {
 	case p.ID() == remedies.ActionCopyTicket:
 		t := p.Ticket
 		if m.share {
-			t = m.masker.mask(t)
+			t = m.mask(t)
 		}
 		rec := remedies.ActionRecord{Action: p.ID(), Title: p.Action.Title, Started: m.now(), ExitCode: 0, Outcome: remedies.OutcomeDone}
 		m.finishAction(m.actions.Conclude(p, rec, session.Diagnosis{}))

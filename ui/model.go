@@ -10,6 +10,7 @@ import (
 	"github.com/gptdoctor/gptdoctor/internal/sanitize"
 	"github.com/gptdoctor/gptdoctor/probes"
 	"github.com/gptdoctor/gptdoctor/remedies"
+	"github.com/gptdoctor/gptdoctor/report"
 	"github.com/gptdoctor/gptdoctor/session"
 )
 
@@ -85,7 +86,8 @@ type Model struct {
 	details  *detailsView
 	showHelp bool
 	share    bool
-	masker   *masker
+	private  report.Private       // the user, home and host names share mode hides
+	mask     func(string) string // share mode's masking for what is on screen now
 	toast    string
 	toastAt  time.Time
 	reports  []string
@@ -113,7 +115,8 @@ func New(opts Options) *Model {
 		hist:     newHistory(),
 		focus:    paneEndpoints,
 		outcomes: map[string]remedies.ActionRecord{},
-		masker:   newMasker(),
+		private:  report.PrivateFromOS(),
+		mask:     func(s string) string { return s },
 	}
 	m.styles = newStyles(true, opts.NoColor)
 	m.help.Styles = helpStyles(true, opts.NoColor)
@@ -199,7 +202,7 @@ func (m *Model) busy() bool {
 func (m *Model) clean(s string) string {
 	s = sanitize.Line(s)
 	if m.share {
-		s = m.masker.mask(s)
+		s = m.mask(s)
 	}
 	return s
 }

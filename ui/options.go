@@ -35,10 +35,11 @@ type Options struct {
 	// Actions plans and applies remedies; nil uses the session (tests
 	// supply a fake).
 	Actions Actioner
-	// Export writes a report of the session in format ("text" or "json")
-	// to path ("" = the default name in ReportDir), masking addresses and
-	// names when share is set, and returns the path written. Nil uses a
-	// writer built on the report package.
+	// Export writes a report of the session in format (a report.Format:
+	// "md", "json" or "html") to path ("" = report.DefaultName in
+	// ReportDir), masking as report.Share does when share is set, and
+	// returns the path written. Nil writes the session's record with
+	// report.WriteFile, removing and masking what the report command does.
 	Export func(format string, share bool, path string) (string, error)
 	// NoColor draws without colour; Run also honours NO_COLOR.
 	NoColor bool
