@@ -86,7 +86,7 @@ type Model struct {
 	details  *detailsView
 	showHelp bool
 	share    bool
-	private  report.Private       // the user, home and host names share mode hides
+	private  report.Private      // the user, home and host names share mode hides
 	mask     func(string) string // share mode's masking for what is on screen now
 	toast    string
 	toastAt  time.Time
