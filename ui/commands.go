@@ -40,6 +40,15 @@ func waitRun(run *session.Run) tea.Cmd {
 	}
 }
 
+// findBrowsers asks the session which browsers the machine has (LookPath
+// over the usual install places), for the manual remedies' steps.
+func findBrowsers(s *session.Session) tea.Cmd {
+	if s == nil {
+		return nil
+	}
+	return func() tea.Msg { return browsersMsg(s.Browsers()) }
+}
+
 // busyTick turns the spinner while something is in flight. Idle, nothing
 // moves but the age in the header, which changes once a minute (see
 // idleWait): a dashboard left open all day should cost next to nothing.

@@ -119,3 +119,19 @@ func TestIdleRedrawsOncePerMinute(t *testing.T) {
 		t.Fatalf("header age:\n%s", strings.SplitN(screen(m), "\n", 3)[1])
 	}
 }
+
+// TestManualStepsPerBrowser: a manual remedy shows the steps for this OS
+// and, once the browsers are known, only theirs.
+func TestManualStepsPerBrowser(t *testing.T) {
+	m, _, _ := proxyModel(t, 120, 40)
+	rem, _ := remedies.RemedyByID("clear-browser-data")
+	all := strings.Join(m.manualLines(rem), "\n")
+	if !strings.Contains(all, "Chrome:") || !strings.Contains(all, "Firefox:") || strings.Contains(all, "Safari:") {
+		t.Fatalf("unknown browsers on linux: want every browser's steps but Safari's:\n%s", all)
+	}
+	m.Update(browsersMsg{"firefox"})
+	one := strings.Join(m.manualLines(rem), "\n")
+	if strings.Contains(one, "Chrome:") || !strings.Contains(one, "Firefox:") {
+		t.Fatalf("with Firefox found: want only its steps:\n%s", one)
+	}
+}

@@ -91,6 +91,7 @@ type Model struct {
 	toast    string
 	toastAt  time.Time
 	reports  []string
+	found    []string // browsers installed on the session's machine
 }
 
 // New builds the dashboard for a session. Nothing runs until the program
@@ -154,7 +155,7 @@ func (m *Model) stop() {
 // Init starts the first run and the tick loop, and asks the terminal for
 // its background colour (the answer may never come; dark is the default).
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(m.startRun(purposeRefresh, nil), m.restartTick(), tea.RequestBackgroundColor)
+	return tea.Batch(m.startRun(purposeRefresh, nil), m.restartTick(), tea.RequestBackgroundColor, findBrowsers(m.sess))
 }
 
 // startRun starts a run unless one is streaming (r while a run is in

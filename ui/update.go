@@ -62,6 +62,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		return m.recheck()
+	case browsersMsg:
+		m.found = msg
+		return nil
 	case exportedMsg:
 		if msg.err != nil {
 			m.notify(logError, "report not written: "+msg.err.Error())
