@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/gptdoctor/gptdoctor/probes"
+	"github.com/gptdoctor/gptdoctor/probes/classify"
 )
 
 // endpointsPane is the differential matrix: one row per target, one column
@@ -299,55 +300,55 @@ func cellVerdict(r probes.Result) string {
 	return fmt.Sprintf("%d %s", d.StatusCode, verdictShort(d.Verdict, d.Expected))
 }
 
-func verdictShort(v probes.Verdict, expected bool) string {
+func verdictShort(v classify.Verdict, expected bool) string {
 	code := ""
 	if v.Code != 0 {
 		code = fmt.Sprintf("%d ", v.Code)
 	}
 	var w string
 	switch v.Kind {
-	case probes.VerdictOK:
+	case classify.VerdictOK:
 		w = "ok"
-	case probes.VerdictCFBlock:
+	case classify.VerdictCFBlock:
 		w = "blocked"
-	case probes.VerdictCFRateLimit:
+	case classify.VerdictCFRateLimit:
 		w = "rate-limited"
-	case probes.VerdictCFBrowserSignature:
+	case classify.VerdictCFBrowserSignature:
 		w = "signature"
-	case probes.VerdictCFCountryBlock:
+	case classify.VerdictCFCountryBlock:
 		w = "country"
-	case probes.VerdictCFIPBan:
+	case classify.VerdictCFIPBan:
 		w = "IP banned"
-	case probes.VerdictCFMalicious:
+	case classify.VerdictCFMalicious:
 		w = "malicious"
-	case probes.VerdictCFChallenge:
+	case classify.VerdictCFChallenge:
 		w = "challenge"
-	case probes.VerdictCF5xx:
+	case classify.VerdictCF5xx:
 		w = "Cloudflare error"
-	case probes.VerdictCFUnknown:
+	case classify.VerdictCFUnknown:
 		w = "error via Cloudflare"
-	case probes.VerdictOriginError:
+	case classify.VerdictOriginError:
 		w = "origin error"
-	case probes.VerdictOpenAIMissingKey:
+	case classify.VerdictOpenAIMissingKey:
 		w = "no key"
-	case probes.VerdictOpenAIInvalidKey:
+	case classify.VerdictOpenAIInvalidKey:
 		w = "bad key"
-	case probes.VerdictOpenAIQuota:
+	case classify.VerdictOpenAIQuota:
 		w = "quota"
-	case probes.VerdictOpenAIRateLimit:
+	case classify.VerdictOpenAIRateLimit:
 		w = "rate limit"
-	case probes.VerdictOpenAIRegion:
+	case classify.VerdictOpenAIRegion:
 		w = "region"
-	case probes.VerdictOpenAIIPNotAuthorized:
+	case classify.VerdictOpenAIIPNotAuthorized:
 		w = "IP not allowed"
-	case probes.VerdictOpenAIOverloaded:
+	case classify.VerdictOpenAIOverloaded:
 		w = "overloaded"
-	case probes.VerdictCaptivePortal:
+	case classify.VerdictCaptivePortal:
 		w = "portal"
 	default:
 		w = strings.ReplaceAll(string(v.Kind), "_", " ")
 	}
-	if expected && v.Kind != probes.VerdictOK {
+	if expected && v.Kind != classify.VerdictOK {
 		w += " (expected)"
 	}
 	return code + w

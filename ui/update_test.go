@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/gptdoctor/gptdoctor/probes"
+	"github.com/gptdoctor/gptdoctor/probes/classify"
 	"github.com/gptdoctor/gptdoctor/remedies"
 	"github.com/gptdoctor/gptdoctor/session"
 )
@@ -331,7 +332,7 @@ func TestRefreshTimingAndBackoff(t *testing.T) {
 	}
 
 	limited := session.Diagnosis{Seq: 50, Snapshot: probes.Snapshot{Results: []probes.Result{{ID: "endpoint:chatgpt.com:direct-ipv4-plain", Kind: probes.KindEndpoint, Status: probes.StatusFail,
-		Details: &probes.EndpointDetails{StatusCode: 429, Verdict: probes.Verdict{Kind: probes.VerdictCFRateLimit, Code: 1015, Cloudflare: true, RetryAfterSeconds: 30}}}}}}
+		Details: &probes.EndpointDetails{StatusCode: 429, Verdict: classify.Verdict{Kind: classify.VerdictCFRateLimit, Code: 1015, Cloudflare: true, RetryAfterSeconds: 30}}}}}}
 	waits := []time.Duration{2 * time.Minute, 4 * time.Minute, 8 * time.Minute, 15 * time.Minute, 15 * time.Minute}
 	for i, want := range waits {
 		m.cur = &runState{id: "r", results: map[string]probes.Result{}}
