@@ -262,7 +262,14 @@ func (p *endpointsPane) cellText(id string, w int) (string, string) {
 	if b.pending[id] {
 		l1 = st.Muted.Render(b.spin + " pending")
 	} else if r, ok := b.get(id); ok {
-		l1 = st.mark(r.Status) + " " + st.status(r.Status).Render(b.clean(cellVerdict(r)))
+		words := cellVerdict(r)
+		for _, short := range shorterVerdicts(r) {
+			if 2+width(words) <= w {
+				break
+			}
+			words = short
+		}
+		l1 = st.mark(r.Status) + " " + st.status(r.Status).Render(b.clean(words))
 		// The latency comes last and goes first: the verdict matters more
 		// (and the selected cell's line below says it anyway).
 		if d, ok := r.Details.(*probes.EndpointDetails); ok && d.Timings.Total > 0 {
@@ -298,6 +305,19 @@ func cellVerdict(r probes.Result) string {
 		return statusWord(r.Status)
 	}
 	return fmt.Sprintf("%d %s", d.StatusCode, verdictShort(d.Verdict, d.Expected))
+}
+
+// shorterVerdicts are ever shorter words for a narrow cell: without the
+// HTTP status when a Cloudflare code says more, then the codes alone.
+func shorterVerdicts(r probes.Result) []string {
+	d, ok := r.Details.(*probes.EndpointDetails)
+	if !ok || d.StatusCode == 0 {
+		return nil
+	}
+	if d.Verdict.Code != 0 {
+		return []string{verdictShort(d.Verdict, d.Expected), fmt.Sprintf("%d %d", d.StatusCode, d.Verdict.Code)}
+	}
+	return []string{verdictShort(d.Verdict, false), fmt.Sprint(d.StatusCode)}
 }
 
 func verdictShort(v classify.Verdict, expected bool) string {
@@ -380,7 +400,7 @@ func (p *endpointsPane) selectedInfo(st *Styles) string {
 	if !ok {
 		return st.Muted.Render(b.clean(id) + ": pending")
 	}
-	parts := []string{st.Bold.Render(b.clean(r.Title))}
+	parts := []string{st.Bold.Render(b.clean(r.Title)), st.status(r.Status).Render(statusGlyph(r.Status) + " " + b.clean(cellVerdict(r)))}
 	if d, ok := r.Details.(*probes.EndpointDetails); ok {
 		if d.Verdict.RayID != "" {
 			parts = append(parts, "Ray "+b.clean(d.Verdict.RayID))
