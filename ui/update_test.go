@@ -159,9 +159,9 @@ func TestSelectionAndDetails(t *testing.T) {
 // TestStaleRunRejected: results and diagnoses of a run that is not the
 // newest never reach the panes.
 func TestStaleRunRejected(t *testing.T) {
-	m, c, _ := proxyModel(t, 120, 40)
+	m, _, _ := proxyModel(t, 120, 40)
 	before := m.last
-	m.cur = &runState{id: "new-run", seq: 9, started: c.now(), results: map[string]probes.Result{}, planned: []session.Planned{{ID: "dns:config", Kind: probes.KindDNS}}, order: []string{"dns:config"}}
+	m.cur = &runState{id: "new-run", results: map[string]probes.Result{}, planned: []session.Planned{{ID: "dns:config", Kind: probes.KindDNS}}, order: []string{"dns:config"}}
 	m.sync()
 	m.Update(resultMsg{runID: "old-run", res: probes.Result{ID: "dns:config", Kind: probes.KindDNS, Status: probes.StatusFail, Reason: "stale"}})
 	if _, ok := m.cur.results["dns:config"]; ok {
