@@ -199,6 +199,13 @@ func (p *endpointsPane) View(st *Styles, w, h int, focused bool) []string {
 	// The selected cell's line stays on the last row; the matrix scrolls
 	// above it.
 	body := rows - 1
+	// Room to spare (a tall grid): the selected target's cells each get a
+	// line with a history as wide as the pane.
+	if p.row < len(p.targets) {
+		if hist := p.historyLines(st, p.targets[p.row], inner-1); len(lines)+len(hist) <= body {
+			lines = append(lines, hist...)
+		}
+	}
 	p.offset = follow(clampOffset(p.offset, len(lines), body), selLine, body)
 	if body > 0 && len(lines) > body {
 		lines = lines[p.offset : p.offset+body]
@@ -208,6 +215,23 @@ func (p *endpointsPane) View(st *Styles, w, h int, focused bool) []string {
 	}
 	lines = append(lines, selInfo)
 	return st.frame(int(paneEndpoints)+1, paneTitles[paneEndpoints], lines, 0, w, h, focused)
+}
+
+// historyLines are one line per cell of t: its name, its history as wide
+// as the pane allows, failures and p50/p95.
+func (p *endpointsPane) historyLines(st *Styles, t targetRow, w int) []string {
+	const nameW = 22
+	out := []string{st.Bold.Render("History of " + p.b.clean(t.label)) + st.Muted.Render(" (oldest left; ✗ failure, ⧖ timeout)")}
+	for i, id := range t.cells {
+		s := p.b.hist.stats(id)
+		tail := fmt.Sprintf(" %d of %d failed", s.failures, s.runs)
+		if s.haveLatency {
+			tail += " · p50 " + shortDur(s.p50) + " p95 " + shortDur(s.p95)
+		}
+		spark := st.sparkline(p.b.hist.of(id), max(0, w-nameW-width(tail)))
+		out = append(out, pad(st.Muted.Render(cellHeading(t.names[i])), nameW)+spark+st.Muted.Render(tail))
+	}
+	return append(out, "")
 }
 
 func markSelected(st *Styles, s string, w int, focused bool) string {
