@@ -221,7 +221,7 @@ func (p *endpointsPane) View(st *Styles, w, h int, focused bool) []string {
 // as the pane allows, failures and p50/p95.
 func (p *endpointsPane) historyLines(st *Styles, t targetRow, w int) []string {
 	const nameW = 22
-	out := []string{st.Bold.Render("History of " + p.b.clean(t.label)) + st.Muted.Render(" (oldest left; ✗ failure, ⧖ timeout)")}
+	out := []string{st.Bold.Render("History of "+p.b.clean(t.label)) + st.Muted.Render(" (oldest left; ✗ failure, ⧖ timeout)")}
 	for i, id := range t.cells {
 		s := p.b.hist.stats(id)
 		tail := fmt.Sprintf(" %d of %d failed", s.failures, s.runs)
@@ -283,17 +283,16 @@ func (p *endpointsPane) cellText(id string, w int) (string, string) {
 	samples := b.hist.of(id)
 	stats := b.hist.stats(id)
 	var l1 string
-	if b.pending[id] {
+	r, have := b.get(id)
+	switch {
+	case b.pending[id] && have:
+		// Re-checking: the last answer stays, dimmed, beside the spinner,
+		// so a refresh does not blank the matrix.
+		l1 = st.Muted.Render(b.spin + " " + b.clean(cellWords(r, w)))
+	case b.pending[id]:
 		l1 = st.Muted.Render(b.spin + " pending")
-	} else if r, ok := b.get(id); ok {
-		words := cellVerdict(r)
-		for _, short := range shorterVerdicts(r) {
-			if 2+width(words) <= w {
-				break
-			}
-			words = short
-		}
-		l1 = st.mark(r.Status) + " " + st.status(r.Status).Render(b.clean(words))
+	case have:
+		l1 = st.mark(r.Status) + " " + st.status(r.Status).Render(b.clean(cellWords(r, w)))
 		// The latency comes last and goes first: the verdict matters more
 		// (and the selected cell's line below says it anyway).
 		if d, ok := r.Details.(*probes.EndpointDetails); ok && d.Timings.Total > 0 {
@@ -329,6 +328,19 @@ func cellVerdict(r probes.Result) string {
 		return statusWord(r.Status)
 	}
 	return fmt.Sprintf("%d %s", d.StatusCode, verdictShort(d.Verdict, d.Expected))
+}
+
+// cellWords are the longest words for a cell's answer that fit w cells
+// beside its glyph.
+func cellWords(r probes.Result, w int) string {
+	words := cellVerdict(r)
+	for _, short := range shorterVerdicts(r) {
+		if 2+width(words) <= w {
+			break
+		}
+		words = short
+	}
+	return words
 }
 
 // shorterVerdicts are ever shorter words for a narrow cell: without the

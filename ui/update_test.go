@@ -513,3 +513,15 @@ func TestRetryFollowsItsSchedule(t *testing.T) {
 		t.Fatalf("after the last step: stage %v, concluded %d", m.flow.stage, len(fa.concluded))
 	}
 }
+
+// TestRefreshKeepsLastAnswers: while a refresh streams, a cell that has
+// not answered yet shows its last answer dimmed beside the spinner.
+func TestRefreshKeepsLastAnswers(t *testing.T) {
+	m, _, _ := proxyModel(t, 200, 60)
+	m.cur = &runState{id: "next", results: map[string]probes.Result{}, order: []string{"endpoint:chatgpt.com:proxy-any-plain"}}
+	m.sync()
+	got := screen(m)
+	if !strings.Contains(got, "⠋ 1020 blocked") {
+		t.Fatalf("a pending cell lost its last answer:\n%s", got)
+	}
+}
