@@ -65,10 +65,7 @@ func (m *Model) body() []string {
 	if m.details != nil {
 		return m.details.View(m.styles, b.W, b.H)
 	}
-	rects := l.Panes
-	if l.Stacked {
-		rects = stackRects(b, m.focus)
-	}
+	rects := m.rects()
 	lines := make([]string, b.H)
 	for p := range paneCount {
 		r := rects[p]
