@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -523,5 +524,31 @@ func TestRefreshKeepsLastAnswers(t *testing.T) {
 	got := screen(m)
 	if !strings.Contains(got, "⠋ 1020 blocked") {
 		t.Fatalf("a pending cell lost its last answer:\n%s", got)
+	}
+}
+
+// TestLongDialogKeepsItsButtons: on a small screen a long plan scrolls
+// and its buttons stay in sight.
+func TestLongDialogKeepsItsButtons(t *testing.T) {
+	m, _, fa := proxyModel(t, 80, 16)
+	p := fa.plans[remedies.ActionFlushDNS]
+	for i := range 20 {
+		p.Action.Instructions = append(p.Action.Instructions, fmt.Sprintf("step %d of a long set of instructions", i+1))
+	}
+	m.flow = flow{stage: flowPlanning}
+	m.Update(planMsg{plan: p, remedy: "flush-dns", byKey: true})
+	got := screen(m)
+	if !strings.Contains(got, "[ Cancel ]") || !strings.Contains(got, "↑/↓ scroll") || !strings.Contains(got, "$ sudo resolvectl flush-caches") {
+		t.Fatalf("long dialog at 80x16:\n%s", got)
+	}
+	for range 40 {
+		m.Update(press("down"))
+	}
+	if got := screen(m); !strings.Contains(got, "step 20 of") || !strings.Contains(got, "[ Cancel ]") {
+		t.Fatalf("scrolled to the end:\n%s", got)
+	}
+	m.Update(press("up"))
+	if m.dlg.scroll == 0 || m.dlg.scroll > 40 {
+		t.Fatalf("scroll %d after 40 downs and an up: not clamped to the text", m.dlg.scroll)
 	}
 }
