@@ -129,9 +129,12 @@ func ruleDNS(f *facts, _ []Finding) []Finding {
 		case hasSys && !answered(sys) && len(indep) > 0 && (sys.RCode == "NXDOMAIN" || sys.RCode == "REFUSED" || sys.RCode == "NOERROR"):
 			// A deliberate "no such name" (or refusal, or an empty answer)
 			// for a name the rest of the world resolves: filtering.
-			out = append(out, newFinding(CauseDNSHijack, Likely,
+			fnd := newFinding(CauseDNSHijack, Likely,
 				fmt.Sprintf("Your resolver refuses to resolve %s (%s) while %s answers it: a filtering resolver (ISP, school, parental control, ad blocker) or a hosts-file entry.", d.Host, sys.RCode, indep[0].Resolver),
-				evs...))
+				evs...)
+			// The resolver answers so on purpose: a flush asks it again.
+			fnd.Remedies = []string{"use-independent-dns", "flush-dns", "change-network", "reset-network"}
+			out = append(out, fnd)
 		case hasSys && !answered(sys) && len(indep) > 0:
 			// SERVFAIL, a timeout or an error: the resolver itself is
 			// broken, so nothing resolves and nothing loads, while the

@@ -13,9 +13,10 @@ import (
 )
 
 // DefaultLatency is the slow scenario's delay before each edge response's
-// headers: slow enough to show in phase timings, fast enough that a whole
-// diagnosis stays within the default budget.
-const DefaultLatency = 400 * time.Millisecond
+// headers: over the diagnosis's 800 ms first-byte threshold
+// (remedies/rules_slow.go), so the demo shows what a slow server reads
+// like, and under half of MaxLatency.
+const DefaultLatency = 1 * time.Second
 
 // MaxLatency is the longest delay Options.Latency accepts. The endpoint
 // probe gives one request chain 6 s, and chat.openai.com takes two delayed

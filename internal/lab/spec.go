@@ -203,7 +203,7 @@ func allSpecs() []spec {
 				ansAPIMissing), TopCause: "ipv6-path"},
 		},
 		{
-			name: "slow", desc: "everything works, slowly: every edge response waits (default 400 ms) before its headers",
+			name: "slow", desc: "everything works, slowly: every edge response waits (default 1 s) before its headers",
 			slow:   true,
 			expect: Expectation{Targets: targets(ansOK, nil, ansAPIMissing)},
 		},
