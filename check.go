@@ -126,5 +126,6 @@ func (f *face) render(doc session.Document, stdout io.Writer) error {
 	if f.opts.json {
 		return report.WriteJSON(stdout, doc)
 	}
-	return report.WriteText(stdout, doc, report.TextOptions{Color: useColor(stdout, f.opts), Verbose: f.opts.verbose})
+	return report.WriteText(stdout, doc, report.TextOptions{Color: useColor(stdout, f.opts), Verbose: f.opts.verbose,
+		Width: terminalWidth(stdout), Browsers: f.sess.Browsers()})
 }

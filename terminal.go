@@ -26,3 +26,17 @@ func useColor(w io.Writer, o options) bool {
 	}
 	return enableVirtualTerminal(w.(*os.File))
 }
+
+// terminalWidth is the width prose wraps to: the terminal's columns, or 0
+// (one line per item) when w is a pipe or a file.
+func terminalWidth(w io.Writer) int {
+	f, ok := w.(*os.File)
+	if !ok || !isTerminal(w) {
+		return 0
+	}
+	cols, _, err := term.GetSize(int(f.Fd()))
+	if err != nil || cols < 40 {
+		return 0
+	}
+	return cols
+}

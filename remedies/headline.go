@@ -216,7 +216,11 @@ func sameSymptom(o obs, list []obs) []string {
 // headline: the failure code of a request cut short or unanswered (its
 // message names hosts and addresses), otherwise the answer in words.
 func symptomKey(o obs) string {
-	if o.d.Failure != "" {
+	switch o.d.Failure {
+	case "":
+	case probes.FailureReset, "tls_reset", "closed":
+		return probes.FailureReset // one cut, whichever step it hit
+	default:
 		return o.d.Failure
 	}
 	return sameAnswer(o)

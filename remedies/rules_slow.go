@@ -80,7 +80,9 @@ func ruleSlow(f *facts, _ []Finding) []Finding {
 				continue // the phase did not happen (a reused connection)
 			}
 			vals = append(vals, v)
-			if worst.d == nil || v >= p.get(worst.d.Timings) {
+			// The first slow request stands for the others: the same
+			// snapshot always cites the same one.
+			if worst.d == nil && v > p.limit {
 				worst = o
 			}
 		}
@@ -96,7 +98,7 @@ func ruleSlow(f *facts, _ []Finding) []Finding {
 			}
 		}
 		// Most requests, not one unlucky one.
-		if med <= p.limit {
+		if med <= p.limit || worst.d == nil {
 			continue
 		}
 		slow = append(slow, phase{name: p.name, limit: p.limit, median: med, n: over, of: len(vals), remedies: p.remedies,

@@ -1,0 +1,234 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gptdoctor/gptdoctor/internal/lab"
+	"github.com/gptdoctor/gptdoctor/probes"
+	"github.com/gptdoctor/gptdoctor/session"
+)
+
+
+// goldenWidth is the terminal width the text goldens are written at.
+const goldenWidth = 100
+
+// screenLines is what "one screen" means for a typical block: the
+// summary without --verbose fits a 40-line terminal.
+const screenLines = 40
+
+// hostileLimits make the probes give up on the hostile scenarios' stalls
+// in milliseconds instead of the seconds a real network is given.
+var hostileLimits = probes.Limits{Probe: 800 * time.Millisecond, DNS: 200 * time.Millisecond, Connect: 300 * time.Millisecond,
+	TLS: 300 * time.Millisecond, Header: 400 * time.Millisecond, BodyReserve: 150 * time.Millisecond,
+	DNSQuery: 300 * time.Millisecond, DNSRetransmit: 100 * time.Millisecond, Command: 200 * time.Millisecond}
+
+// waits reports whether a scenario's run would wait out the probes'
+// limits: a dripping body, or a request expected to time out.
+func waits(sc lab.Scenario) bool {
+	if sc.Name == "drip-body" {
+		return true // a huge body is cut by size, a dripping one by time
+	}
+	for _, te := range sc.Expect.Targets {
+		if te.Failure == lab.FailureTimeout || slices.ContainsFunc(te.Overrides, func(o lab.VariantAnswer) bool { return o.Failure == lab.FailureTimeout }) {
+			return true
+		}
+	}
+	return false
+}
+
+// textVolatile is what differs between runs of the same scenario in the
+// readable summary: times, durations, request IDs, loopback ports.
+var textVolatile = []struct {
+	re   *regexp.Regexp
+	with string
+}{
+	{regexp.MustCompile(`\b\d{4}-\d\d-\d\d \d\d:\d\d(:\d\d)?( UTC)?`), "2026-11-26 06:30:00 UTC"},
+	{regexp.MustCompile(`\b\d+(\.\d+)? ?(µs|ms)\b|\b\d+\.\d+ ?s\b`), "‹t›"},
+	{regexp.MustCompile(`req_[0-9a-f]{32}`), "req_00000000000000000000000000000000"},
+	{regexp.MustCompile(`127\.0\.0\.1:\d+`), "127.0.0.1:40000"},
+	{regexp.MustCompile(`\[::1\]:\d+`), "[::1]:40000"},
+	{regexp.MustCompile(`after \d+ bytes?`), "after N bytes"},
+	// A reset lands while connecting or during the handshake, as the
+	// kernel schedules it.
+	{regexp.MustCompile(`(connect: connect to \S+|tls: handshake with \S+): connection reset( by peer)?`), "‹reset›"},
+	{regexp.MustCompile(`\b\d+ of \d+ requests over`), "N of N requests over"},
+}
+
+// pinText replaces what varies between runs in every text the summary
+// shows, before it is wrapped (a duration of another width wraps
+// elsewhere).
+func pinText(doc session.Document) session.Document {
+	doc.Tool.OS, doc.Tool.Arch = "linux", "amd64"
+	doc.RunID, doc.Started, doc.Duration = "000000000000", time.Date(2026, 11, 26, 6, 30, 0, 0, time.UTC), probes.Millis(25*time.Millisecond)
+	fix := func(s *string) {
+		for _, v := range textVolatile {
+			*s = v.re.ReplaceAllString(*s, v.with)
+		}
+	}
+	fix(&doc.Outcome.Headline)
+	fix(&doc.Outcome.MostLikely)
+	doc.Findings = slices.Clone(doc.Findings)
+	for i := range doc.Findings {
+		f := &doc.Findings[i]
+		fix(&f.Summary)
+		f.Evidence = slices.Clone(f.Evidence)
+		for j := range f.Evidence {
+			fix(&f.Evidence[j].Text)
+		}
+	}
+	doc.Results = slices.Clone(doc.Results)
+	for i := range doc.Results {
+		fix(&doc.Results[i].Reason)
+	}
+	return doc
+}
+
+// scenarioText runs one scenario and renders its summary as a user sees
+// it at goldenWidth columns, the volatile parts pinned.
+func scenarioText(t *testing.T, sc lab.Scenario) (string, session.Document) {
+	l, err := lab.Start(sc.Name, lab.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	cfg := l.Config()
+	w := l.MachineWorld()
+	if waits(sc) {
+		w.Limits = hostileLimits
+	}
+	s := session.New(session.Options{Mode: "demo", Scenario: sc.Name, Version: "v0.0.0-test", Config: cfg, World: w,
+		Settings: session.Settings{Targets: cfg.Targets, BudgetMS: probes.Millis(cfg.Budget), APIKeyEnv: "OPENAI_API_KEY"}})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	doc := pinText(s.Document(s.Start(ctx, nil).Wait()))
+	var b bytes.Buffer
+	if err := WriteText(&b, doc, TextOptions{Width: goldenWidth, Browsers: s.Browsers()}); err != nil {
+		t.Fatal(err)
+	}
+	return b.String(), doc
+}
+
+// TestTextGoldens renders every demo scenario at 100 columns and compares
+// it with testdata/text/SCENARIO.txt (go test ./report -run TestTextGoldens
+// -update rewrites them; review the diff line by line as a user would read
+// it). It also holds the summary to what the issue promised: no escape
+// byte, one screen for a block, and a headline that names the code the
+// user saw.
+func TestTextGoldens(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs every lab scenario")
+	}
+	scs := lab.Scenarios()
+	type got struct {
+		text string
+		doc  session.Document
+	}
+	results := make([]got, len(scs))
+	sem := make(chan struct{}, 4)
+	var wg sync.WaitGroup
+	for i, sc := range scs {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			text, doc := scenarioText(t, sc)
+			results[i] = got{text, doc}
+		})
+	}
+	wg.Wait()
+	for i, sc := range scs {
+		t.Run(sc.Name, func(t *testing.T) {
+			text, doc := results[i].text, results[i].doc
+			if strings.ContainsAny(text, "\x1b\x07\x9b\r") {
+				t.Errorf("a control byte reached the summary:\n%q", text)
+			}
+			lines := strings.Count(text, "\n")
+			if !sc.Expect.Hostile && lines > screenLines {
+				t.Errorf("%d lines: a typical summary fits %d", lines, screenLines)
+			}
+			for _, l := range strings.Split(text, "\n") {
+				if n := visibleWidth(l); n > goldenWidth && strings.Contains(strings.TrimSpace(l), " ") {
+					t.Errorf("line of %d columns at width %d: %q", n, goldenWidth, l)
+				}
+			}
+			if want := seenCode(sc); want != "" && !strings.Contains(doc.Outcome.Headline, want) {
+				t.Errorf("headline %q does not name %q, what the user saw", doc.Outcome.Headline, want)
+			}
+			path := filepath.Join("testdata", "text", sc.Name+".txt")
+			if *update {
+				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (go test ./report -run TestTextGoldens -update writes it)", err)
+			}
+			if string(want) != text {
+				t.Errorf("%s differs from the summary; got:\n%s", path, text)
+			}
+		})
+	}
+}
+
+// seenCode is what a user of the scenario saw and searches for: the
+// Cloudflare code, the HTTP status of an API error, the API key check's
+// status, or the word for a failure with no status at all.
+func seenCode(sc lab.Scenario) string {
+	e := sc.Expect
+	switch e.APIKey {
+	case probes.KeyInvalid:
+		return "401"
+	case probes.KeyRateLimited, probes.KeyQuotaExhausted:
+		return "429"
+	}
+	for _, te := range e.Targets {
+		for _, a := range append([]lab.Answer{te.Answer}, overrideAnswers(te)...) {
+			switch {
+			case a.Code != 0:
+				return "Error " + strconv.Itoa(a.Code)
+			case a.Verdict == probes.VerdictCFChallenge:
+				return "challenge"
+			case a.Status >= 400 && a.Verdict != probes.VerdictOpenAIMissingKey:
+				return strconv.Itoa(a.Status)
+			case a.Failure != "":
+				return failureWords[a.Failure]
+			}
+		}
+	}
+	return ""
+}
+
+func overrideAnswers(te lab.TargetExpectation) []lab.Answer {
+	var out []lab.Answer
+	for _, o := range te.Overrides {
+		out = append(out, o.Answer)
+	}
+	return out
+}
+
+// failureWords are the words a headline uses for a request that got no
+// answer; DNS failures are named by their kind, which the headline gives
+// as "DNS", "NXDOMAIN" or "SERVFAIL".
+var failureWords = map[string]string{
+	lab.FailureDNS:       "",
+	lab.FailureRefused:   "",
+	lab.FailureTimeout:   "timeout",
+	lab.FailureReset:     "reset",
+	lab.FailureTLS:       "",
+	lab.FailureRedirects: "Redirect loop",
+	lab.FailureProtocol:  "",
+}
