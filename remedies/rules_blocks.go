@@ -592,6 +592,11 @@ func ruleBlocks(f *facts, _ []Finding) []Finding {
 		fnd.Summary = fmt.Sprintf("Cloudflare blocks %s. Security software or the managed network (reported separately) may be the reason; otherwise %s is flagged.", blockWords(blocks), ipWords)
 		return append(out, fnd)
 	}
+	if !slices.ContainsFunc(blocks, func(o obs) bool { return f.isWeb(o.host) }) {
+		// Only API requests were refused: no browser session or
+		// account login took part, so neither can be blamed.
+		return append(out, fnd)
+	}
 	return append(out, fnd,
 		newFinding(CauseAccountFlag, Possible,
 			"If a new network does not help either, the block may be tied to your OpenAI account rather than the connection: contact OpenAI support with the Ray IDs.",

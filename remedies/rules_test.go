@@ -54,6 +54,15 @@ func TestDiagnoseRules(t *testing.T) {
 			not: []string{CauseMissingAPIKey},
 		},
 
+		// A keyless API request refused while the pages load: the
+		// browser and the account took no part.
+		{
+			name: "API 403 without a key, pages load: no cookies or account blamed",
+			s: snap(ep("chatgpt.com", "direct-ipv4-browser", vOK),
+				ep("api.openai.com", "default", probes.Verdict{Kind: probes.VerdictCFBlock, Status: 403, Code: 1020, Cloudflare: true, Summary: "Cloudflare error 1020"})),
+			top: CauseFlaggedIP, topConf: Likely, not: []string{CauseBrowserState, CauseAccountFlag},
+		},
+
 		// Slowness is advice, never a block.
 		{
 			name: "every answer waits 1.2 s for its first byte: slow, not blocked",
