@@ -181,7 +181,12 @@ func obsLines(list []obs, max int) []Evidence {
 // the failure code of a request that got no answer (its message differs in
 // addresses and times), otherwise the answer in words.
 func sameAnswer(o obs) string {
-	if !o.answered() && o.d.Failure != "" {
+	switch {
+	case !o.answered() && (o.d.Failure == probes.FailureReset || o.d.Failure == "tls_reset"):
+		// Cut while connecting or during the handshake: the same cut,
+		// landing where the kernel happened to deliver it.
+		return "reset"
+	case !o.answered() && o.d.Failure != "":
 		return o.transportStep() + "/" + o.d.Failure
 	}
 	return verdictWords(o)

@@ -61,6 +61,7 @@ var textVolatile = []struct {
 	// A reset lands while connecting or during the handshake, as the
 	// kernel schedules it.
 	{regexp.MustCompile(`(connect: connect to \S+|tls: handshake with \S+): connection reset( by peer)?`), "‹reset›"},
+	{regexp.MustCompile(`connection to \S+ was reset while connecting|the connection was cut during the TLS handshake with \S+ \(a firewall may be filtering by server name\)`), "‹reset›"},
 	{regexp.MustCompile(`\b\d+ of \d+ requests over`), "N of N requests over"},
 }
 
