@@ -2,12 +2,13 @@ package report
 
 import (
 	"fmt"
-	"github.com/gptdoctor/gptdoctor/session"
 	"io"
 	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/gptdoctor/gptdoctor/session"
 
 	"github.com/gptdoctor/gptdoctor/internal/sanitize"
 	"github.com/gptdoctor/gptdoctor/probes"
