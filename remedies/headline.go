@@ -9,6 +9,7 @@ import (
 
 	"github.com/gptdoctor/gptdoctor/internal/sanitize"
 	"github.com/gptdoctor/gptdoctor/probes"
+	"github.com/gptdoctor/gptdoctor/probes/classify"
 )
 
 // Headline is the first thing a person reads about a run: what they saw,
@@ -273,33 +274,33 @@ func answerHeadline(f *facts, o obs, list []obs) Headline {
 	}
 	ray := rayWords(f, o)
 	switch o.kind() {
-	case probes.VerdictCFChallenge:
+	case classify.VerdictCFChallenge:
 		return Headline{Code: "challenge", Text: fmt.Sprintf("Cloudflare challenge — %s %s%s to prove it is a browser (\"Verify you are human\")%s",
 			hosts, verb(hl, "asks", "ask"), strings.TrimPrefix(scope(f, o, list), " to"), ray)}
-	case probes.VerdictCFBlock, probes.VerdictCFMalicious:
+	case classify.VerdictCFBlock, classify.VerdictCFMalicious:
 		if v.Code == 0 {
 			return Headline{Code: strconv.Itoa(o.d.StatusCode), Text: fmt.Sprintf("HTTP %d — Cloudflare's firewall denies %s (a block page without an error code)%s", o.d.StatusCode, where, ray)}
 		}
 		return Headline{Code: strconv.Itoa(v.Code), Text: fmt.Sprintf("Error %d — Cloudflare's firewall denies %s%s", v.Code, where, ray)}
-	case probes.VerdictCFRateLimit:
+	case classify.VerdictCFRateLimit:
 		wait := ""
 		if v.RetryAfterSeconds > 0 {
 			wait = ", retry after " + humanDuration(time.Duration(v.RetryAfterSeconds)*time.Second)
 		}
 		return Headline{Code: codeOr(v.Code, o.d.StatusCode), Text: fmt.Sprintf("Error %s — Cloudflare rate-limits %s%s%s", codeOr(v.Code, o.d.StatusCode), where, wait, ray)}
-	case probes.VerdictCFBrowserSignature:
+	case classify.VerdictCFBrowserSignature:
 		return Headline{Code: codeOr(v.Code, o.d.StatusCode), Text: fmt.Sprintf("Error %s — Cloudflare refuses %s%s: the request does not look like a browser's%s", codeOr(v.Code, o.d.StatusCode), hosts, scope(f, o, list), ray)}
-	case probes.VerdictCFCountryBlock:
+	case classify.VerdictCFCountryBlock:
 		return Headline{Code: codeOr(v.Code, o.d.StatusCode), Text: fmt.Sprintf("Error %s — %s %s not offered in the country Cloudflare places you in%s", codeOr(v.Code, o.d.StatusCode), where, verb(hl, "is", "are"), ray)}
-	case probes.VerdictCFIPBan:
+	case classify.VerdictCFIPBan:
 		return Headline{Code: codeOr(v.Code, o.d.StatusCode), Text: fmt.Sprintf("Error %s — Cloudflare bans this IP address (or its network) from %s%s", codeOr(v.Code, o.d.StatusCode), where, ray)}
-	case probes.VerdictCF5xx:
+	case classify.VerdictCF5xx:
 		c := cf5xxCode(o)
 		if c == 500 {
 			return Headline{Code: "500", Text: fmt.Sprintf("Error 500 — Cloudflare's own server failed answering %s%s", where, ray)}
 		}
 		return Headline{Code: strconv.Itoa(c), Text: fmt.Sprintf("Error %d — Cloudflare could not get an answer from OpenAI's servers for %s (%s)%s", c, where, originWords(c), ray)}
-	case probes.VerdictCaptivePortal:
+	case classify.VerdictCaptivePortal:
 		return Headline{Code: "login page", Text: fmt.Sprintf("Login page — the network answers %s with its own sign-in page", where)}
 	}
 	if e := v.OpenAI; e != nil {
@@ -310,9 +311,9 @@ func answerHeadline(f *facts, o obs, list []obs) Headline {
 		return Headline{Code: code, Text: fmt.Sprintf("HTTP %s — %s%s", code, openAIWords(f, o, where), requestWords(e.RequestID))}
 	}
 	switch {
-	case o.kind() == probes.VerdictCFUnknown && o.d.StatusCode >= 500:
+	case o.kind() == classify.VerdictCFUnknown && o.d.StatusCode >= 500:
 		return Headline{Code: strconv.Itoa(o.d.StatusCode), Text: fmt.Sprintf("HTTP %d — %s answers with a server error through Cloudflare%s", o.d.StatusCode, where, ray)}
-	case o.kind() == probes.VerdictOriginError:
+	case o.kind() == classify.VerdictOriginError:
 		return Headline{Code: strconv.Itoa(o.d.StatusCode), Text: fmt.Sprintf("HTTP %d without Cloudflare — something other than OpenAI answers %s", o.d.StatusCode, where)}
 	}
 	return Headline{Code: strconv.Itoa(o.d.StatusCode), Text: fmt.Sprintf("HTTP %d — %s answers %s%s", o.d.StatusCode, where, v.Summary, ray)}
@@ -322,19 +323,19 @@ func answerHeadline(f *facts, o obs, list []obs) Headline {
 // x-ratelimit-* headers gave when there are any.
 func openAIWords(f *facts, o obs, where string) string {
 	switch o.kind() {
-	case probes.VerdictOpenAIInvalidKey:
+	case classify.VerdictOpenAIInvalidKey:
 		return where + " rejects the API key"
-	case probes.VerdictOpenAIIPNotAuthorized:
+	case classify.VerdictOpenAIIPNotAuthorized:
 		return where + " refuses this IP address for the key's project"
-	case probes.VerdictOpenAIRegion:
+	case classify.VerdictOpenAIRegion:
 		return where + " is not offered in the country your requests come from"
-	case probes.VerdictOpenAIRateLimit:
+	case classify.VerdictOpenAIRateLimit:
 		return where + " rate-limits this key" + resetWords(f)
-	case probes.VerdictOpenAIQuota:
+	case classify.VerdictOpenAIQuota:
 		return "the API key's account is out of credit or at its spending limit"
-	case probes.VerdictOpenAIServerError:
+	case classify.VerdictOpenAIServerError:
 		return "OpenAI's servers failed answering " + where
-	case probes.VerdictOpenAIOverloaded:
+	case classify.VerdictOpenAIOverloaded:
 		return "OpenAI's servers are overloaded (" + where + ")"
 	}
 	return where + " answers with an API error"

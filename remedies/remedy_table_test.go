@@ -9,6 +9,7 @@ import (
 
 	"github.com/gptdoctor/gptdoctor/internal/lab"
 	"github.com/gptdoctor/gptdoctor/probes"
+	"github.com/gptdoctor/gptdoctor/probes/collect"
 )
 
 // remedyTable is, per cause, the remedies that can never help it (so may
@@ -112,7 +113,7 @@ func TestRemedyTableLab(t *testing.T) {
 			cfg := l.Config()
 			ctx, cancel := context.WithTimeout(context.Background(), labTimeout)
 			defer cancel()
-			s := (&probes.Engine{Clock: w.Clock, Budget: cfg.Budget}).Start(ctx, probes.BuildPlan(cfg, w, probes.DesktopProxy{})).Wait()
+			s := (&probes.Engine{Clock: w.Clock, Budget: cfg.Budget}).Start(ctx, collect.BuildPlan(cfg, w, collect.DesktopProxy{})).Wait()
 			found[i] = Diagnose(s, DiagnoseContext{GOOS: "linux", Targets: cfg.Targets})
 		})
 	}

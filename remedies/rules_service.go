@@ -193,7 +193,7 @@ func ruleRate(f *facts, _ []Finding) []Finding {
 			summary = fmt.Sprintf("Requests are being rate limited; the server asks to wait %s before retrying. Retrying sooner can extend the limit.", humanDuration(wait))
 		}
 		fnd := newFinding(CauseRateLimited, conf, summary, evs...)
-		if !slices.ContainsFunc(rate, func(o obs) bool { return o.kind() != probes.VerdictOpenAIRateLimit }) {
+		if !slices.ContainsFunc(rate, func(o obs) bool { return o.kind() != classify.VerdictOpenAIRateLimit }) {
 			// Only the API's own limits, which count per organisation and
 			// project, not per IP: another network changes nothing.
 			fnd.Remedies = []string{"wait-retry"}

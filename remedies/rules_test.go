@@ -60,7 +60,7 @@ func TestDiagnoseRules(t *testing.T) {
 		{
 			name: "API 403 without a key, pages load: no cookies or account blamed",
 			s: snap(ep("chatgpt.com", "direct-ipv4-browser", vOK),
-				ep("api.openai.com", "default", probes.Verdict{Kind: probes.VerdictCFBlock, Status: 403, Code: 1020, Cloudflare: true, Summary: "Cloudflare error 1020"})),
+				ep("api.openai.com", "default", classify.Verdict{Kind: classify.VerdictCFBlock, Status: 403, Code: 1020, Cloudflare: true, Summary: "Cloudflare error 1020"})),
 			top: CauseFlaggedIP, topConf: Likely, not: []string{CauseBrowserState, CauseAccountFlag},
 		},
 

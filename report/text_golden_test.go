@@ -15,9 +15,9 @@ import (
 
 	"github.com/gptdoctor/gptdoctor/internal/lab"
 	"github.com/gptdoctor/gptdoctor/probes"
+	"github.com/gptdoctor/gptdoctor/probes/classify"
 	"github.com/gptdoctor/gptdoctor/session"
 )
-
 
 // goldenWidth is the terminal width the text goldens are written at.
 const goldenWidth = 100
@@ -201,9 +201,9 @@ func seenCode(sc lab.Scenario) string {
 			switch {
 			case a.Code != 0:
 				return "Error " + strconv.Itoa(a.Code)
-			case a.Verdict == probes.VerdictCFChallenge:
+			case a.Verdict == classify.VerdictCFChallenge:
 				return "challenge"
-			case a.Status >= 400 && a.Verdict != probes.VerdictOpenAIMissingKey:
+			case a.Status >= 400 && a.Verdict != classify.VerdictOpenAIMissingKey:
 				return strconv.Itoa(a.Status)
 			case a.Failure != "":
 				return failureWords[a.Failure]
