@@ -40,3 +40,14 @@ func terminalWidth(w io.Writer) int {
 	}
 	return cols
 }
+
+// canRedraw reports whether w is a terminal that redraws a line in place:
+// a terminal, and not TERM=dumb (Emacs shells, some CI logs), where the
+// carriage return and erase codes would print as they are.
+func canRedraw(w io.Writer, lookupEnv func(string) (string, bool)) bool {
+	if !isTerminal(w) {
+		return false
+	}
+	t, ok := lookupEnv("TERM")
+	return !ok || t != "dumb"
+}
