@@ -46,9 +46,19 @@ func HeadlineOf(s probes.Snapshot, found []Finding, ctx DiagnoseContext) Headlin
 	f := newFacts(s, ctx)
 	top, ok := topProblem(found)
 	var h Headline
-	if !ok && len(f.failing) == 0 {
+	switch {
+	case !ok && len(f.failing) == 0:
 		h = healthyHeadline(f, found)
-	} else {
+	case len(f.failing) == 0 && top.Confidence == Possible:
+		// Everything answered; the top cause is only worth checking (a
+		// degraded status page): say both, the working part first.
+		h = healthyHeadline(f, found)
+		if top.Cause == CauseOutage {
+			h.Text += "; " + outageNote(f)
+		}
+		h.Cause, h.Confidence, h.MostLikely = top.Cause, top.Confidence, mostLikely(top)
+		h.MostLikely = strings.Replace(h.MostLikely, "Most likely:", "Worth checking:", 1)
+	default:
 		h = symptomHeadline(f, top)
 		if ok {
 			h.Cause, h.Confidence = top.Cause, top.Confidence
@@ -160,7 +170,7 @@ func symptomHeadline(f *facts, top Finding) Headline {
 	case CauseOutage:
 		return outageHeadline(f, list)
 	case CauseClockSkew:
-		return Headline{Code: "clock", Text: "Clock off — " + firstSentence(top.Summary)}
+		return Headline{Code: "clock", Text: "Clock off — " + lowerFirst(firstSentence(top.Summary))}
 	}
 	if o, ok := mostTelling(list); ok {
 		return answerHeadline(f, o, list)
@@ -465,6 +475,22 @@ func dnsHeadline(f *facts, top Finding) (Headline, bool) {
 		return Headline{Code: rcode, Text: fmt.Sprintf("%s — this machine's resolver answers %s for %s while other resolvers find it", rcode, rcode, joinWords(uniq(failed)))}, true
 	}
 	return Headline{}, false
+}
+
+// outageNote is the status page's words for a run where everything
+// answered: "OpenAI's status page reports degraded performance
+// ("Increased latency …")".
+func outageNote(f *facts) string {
+	level, incident := "an outage", ""
+	for _, m := range f.status {
+		if statusLevel(m) == "degraded" {
+			level = "degraded performance"
+		}
+		if len(m.d.Incidents) > 0 && m.d.Incidents[0].Name != "" && incident == "" {
+			incident = fmt.Sprintf(" (%q)", m.d.Incidents[0].Name)
+		}
+	}
+	return "OpenAI's status page reports " + level + incident
 }
 
 // outageHeadline names the incident and the errors seen.

@@ -190,7 +190,11 @@ func writeFindings(t *textWriter, p palette, d session.Document, opt TextOptions
 		if f.Summary != "" {
 			t.para("   ", "   ", line(f.Summary))
 		}
-		evs := f.Evidence
+		all := f.Evidence
+		if !opt.Verbose {
+			all = foldSame(all)
+		}
+		evs := all
 		if !opt.Verbose && len(evs) > maxEvidence {
 			evs = evs[:maxEvidence]
 		}
@@ -205,7 +209,7 @@ func writeFindings(t *textWriter, p palette, d session.Document, opt TextOptions
 			}
 			t.paraN("   • ", "     ", line(e.Text)+ref, rows)
 		}
-		if more := len(f.Evidence) - len(evs); more > 0 {
+		if more := len(all) - len(evs); more > 0 {
 			t.para("     ", "     ", p.dim(fmt.Sprintf("… and %d more (--verbose shows all)", more)))
 		}
 		writeRemedies(t, p, d, f, opt)
@@ -223,6 +227,24 @@ func writeFindings(t *textWriter, p palette, d session.Document, opt TextOptions
 			t.para("  • ", "    ", line(f.Title)+" ["+confWord(p, f.Confidence)+"] "+p.dim(line(first)))
 		}
 	}
+}
+
+// foldSame folds evidence lines of the same words from different probes
+// (three traces that saw the same clock) into one with a count.
+func foldSame(evs []remedies.Evidence) []remedies.Evidence {
+	var out []remedies.Evidence
+	count := map[string]int{}
+	for _, e := range evs {
+		if count[e.Text]++; count[e.Text] == 1 {
+			out = append(out, e)
+		}
+	}
+	for i, e := range out {
+		if n := count[e.Text]; n > 1 {
+			out[i].Text = fmt.Sprintf("%s (seen %d times)", e.Text, n)
+		}
+	}
+	return out
 }
 
 // lowerFirst lowers the first letter of a remedy title inside a line.
