@@ -194,11 +194,11 @@ func mostTelling(list []obs) (obs, bool) {
 	for _, o := range list {
 		sc := 0
 		switch {
-		case o.answered() && !o.cut() && o.d.Verdict.Code != 0:
+		case o.answered() && (!o.cut() || o.mangled()) && o.d.Verdict.Code != 0:
 			sc = 5
-		case o.answered() && !o.cut() && o.d.Verdict.OpenAI != nil:
+		case o.answered() && (!o.cut() || o.mangled()) && o.d.Verdict.OpenAI != nil:
 			sc = 4
-		case o.answered() && !o.cut():
+		case o.answered() && (!o.cut() || o.mangled()):
 			sc = 3
 		case o.cut() || o.malformed():
 			sc = 2
@@ -269,12 +269,21 @@ func scope(f *facts, o obs, list []obs) string {
 // answerHeadline describes one request's answer (or failure) and names
 // every host that got the same.
 func answerHeadline(f *facts, o obs, list []obs) Headline {
+	h := answerWords(f, o, list)
+	if v := o.violation(); v != "" {
+		h.Text += "; the answer's bytes break HTTP (" + v + "): something between you and Cloudflare mangles answers"
+	}
+	return h
+}
+
+// answerWords is answerHeadline without the note on broken HTTP.
+func answerWords(f *facts, o obs, list []obs) Headline {
 	hl := sameSymptom(o, list)
 	hosts := joinWords(hl)
 	where := hosts + scope(f, o, list)
 	v := o.d.Verdict
 	switch {
-	case o.cut():
+	case o.cut() && !o.mangled():
 		return cutHeadline(o, hosts, hl)
 	case o.malformed():
 		return Headline{Code: "bad answer", Text: fmt.Sprintf("Broken answer — %s sent a reply that is not valid HTTP (%s): something between you and Cloudflare mangles answers",

@@ -152,8 +152,19 @@ func ruleOriginError(f *facts, _ []Finding) []Finding {
 	}
 	summary := fmt.Sprintf("An answer came back that is not OpenAI's normal service (%s).", joinWords(uniq(words)))
 	fnd := newFinding(CauseOriginError, Likely, "", obsLines(odd, 3)...)
-	viaCloudflare := !slices.ContainsFunc(odd, func(o obs) bool { return !o.d.Verdict.Cloudflare })
+	viaCloudflare := !slices.ContainsFunc(odd, func(o obs) bool { return !o.d.Verdict.Cloudflare || o.mangled() })
+	var broken []string
+	for _, o := range odd {
+		if v := o.violation(); v != "" {
+			broken = append(broken, v)
+		}
+	}
 	switch {
+	case len(broken) > 0 && len(proxied) == 0:
+		// Cloudflare and OpenAI write valid HTTP: bytes that break it were
+		// changed on the way.
+		summary += fmt.Sprintf(" The answer's bytes break HTTP (%s): something between you and Cloudflare mangles answers, such as a filter, a security product or a middlebox.", joinWords(uniq(broken)))
+		fnd.Remedies = []string{"disable-https-scanning", "change-network", "check-status"}
 	case len(proxied) > 0:
 		summary += fmt.Sprintf(" It came through the proxy %s, which most likely wrote it.", joinWords(uniq(proxied)))
 		fnd.Remedies = []string{"bypass-proxy", "change-network", "check-status"}
