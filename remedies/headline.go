@@ -87,7 +87,7 @@ func topProblem(found []Finding) (Finding, bool) {
 
 // mostLikely names the cause and the first thing to do about it.
 func mostLikely(top Finding) string {
-	out := fmt.Sprintf("Most likely: %s (%s).", lowerFirst(top.Title), top.Confidence)
+	out := fmt.Sprintf("Most likely: %s [%s].", lowerFirst(top.Title), top.Confidence)
 	if len(top.Remedies) > 0 {
 		if r, ok := RemedyByID(top.Remedies[0]); ok {
 			out += " First: " + lowerFirst(r.Title) + "."
@@ -169,6 +169,12 @@ func symptomHeadline(f *facts, top Finding) Headline {
 		}
 	case CauseOutage:
 		return outageHeadline(f, list)
+	case CauseCaptivePortal:
+		text := "Network login page — " + lowerFirst(firstSentence(top.Summary))
+		if len(f.failing) > 0 {
+			text += fmt.Sprintf("; until you sign in, %s %s", joinWords(f.failing), verb(f.failing, "fails", "fail"))
+		}
+		return Headline{Code: "login page", Text: text}
 	case CauseClockSkew:
 		return Headline{Code: "clock", Text: "Clock off — " + lowerFirst(firstSentence(top.Summary))}
 	}
@@ -294,8 +300,8 @@ func answerWords(f *facts, o obs, list []obs) Headline {
 	ray := rayWords(f, o)
 	switch o.kind() {
 	case classify.VerdictCFChallenge:
-		return Headline{Code: "challenge", Text: fmt.Sprintf("Cloudflare challenge — %s %s%s to prove it is a browser (\"Verify you are human\")%s",
-			hosts, verb(hl, "asks", "ask"), strings.TrimPrefix(scope(f, o, list), " to"), ray)}
+		return Headline{Code: "challenge", Text: fmt.Sprintf("Cloudflare challenge — %s %s%s with \"Verify you are human\": a browser passes it, a script cannot%s",
+			hosts, verb(hl, "answers", "answer"), scope(f, o, list), ray)}
 	case classify.VerdictCFBlock, classify.VerdictCFMalicious:
 		if v.Code == 0 {
 			return Headline{Code: strconv.Itoa(o.d.StatusCode), Text: fmt.Sprintf("HTTP %d — Cloudflare's firewall denies %s (a block page without an error code)%s", o.d.StatusCode, where, ray)}
@@ -308,7 +314,11 @@ func answerWords(f *facts, o obs, list []obs) Headline {
 		}
 		return Headline{Code: codeOr(v.Code, o.d.StatusCode), Text: fmt.Sprintf("Error %s — Cloudflare rate-limits %s%s%s", codeOr(v.Code, o.d.StatusCode), where, wait, ray)}
 	case classify.VerdictCFBrowserSignature:
-		return Headline{Code: codeOr(v.Code, o.d.StatusCode), Text: fmt.Sprintf("Error %s — Cloudflare refuses %s%s: the request does not look like a browser's%s", codeOr(v.Code, o.d.StatusCode), hosts, scope(f, o, list), ray)}
+		why := scope(f, o, list)
+		if why == "" {
+			why = ": the request does not look like a browser's"
+		}
+		return Headline{Code: codeOr(v.Code, o.d.StatusCode), Text: fmt.Sprintf("Error %s — Cloudflare refuses %s%s%s", codeOr(v.Code, o.d.StatusCode), hosts, why, ray)}
 	case classify.VerdictCFCountryBlock:
 		return Headline{Code: codeOr(v.Code, o.d.StatusCode), Text: fmt.Sprintf("Error %s — %s %s not offered in the country Cloudflare places you in%s", codeOr(v.Code, o.d.StatusCode), where, verb(hl, "is", "are"), ray)}
 	case classify.VerdictCFIPBan:

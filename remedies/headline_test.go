@@ -33,7 +33,7 @@ func TestHeadline(t *testing.T) {
 			s:          snap(concat(web("chatgpt.com", v1020), web("chat.openai.com", v1020), one(trace("direct", "203.0.113.77", "DE")))...),
 			code:       "1020",
 			says:       []string{"Error 1020 — Cloudflare's firewall denies chatgpt.com and chat.openai.com (Ray 8a1b2c3d4e5f6a7b-FRA, seen as 203.0.113.77 in DE)"},
-			mostLikely: "Most likely: flagged or shared IP address (likely). First: switch network",
+			mostLikely: "Most likely: flagged or shared IP address [likely]. First: switch network",
 		},
 		{
 			name: "1015 says when to retry",

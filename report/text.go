@@ -135,7 +135,7 @@ func WriteText(w io.Writer, d session.Document, opt TextOptions) error {
 func footer(d session.Document, opt TextOptions) string {
 	hints := []string{"--json shows the record"}
 	if !opt.Verbose {
-		hints = []string{"--verbose, --json show more"}
+		hints = []string{"more: --verbose, --json"}
 	}
 	c := d.Outcome.Counts
 	var counts []string
@@ -182,7 +182,7 @@ func writeFindings(t *textWriter, p palette, d session.Document, opt TextOptions
 			// The headline said nothing here blocks ChatGPT; what is left
 			// is the browser's, step by step.
 			t.para("", "", p.bold("LEFT TO TRY IN THE BROWSER"))
-			writeRemedies(t, p, d, f, opt)
+			writeRemedyList(t, p, d, f, opt)
 			continue
 		} else {
 			t.para(fmt.Sprintf("%d. ", i+1), "   ", p.bold(line(f.Title))+"  ["+confWord(p, f.Confidence)+"]")
@@ -272,6 +272,12 @@ func writeRemedies(t *textWriter, p palette, d session.Document, f remedies.Find
 		return
 	}
 	t.para("   ", "   ", p.cyan("What to do:"))
+	writeRemedyList(t, p, d, f, opt)
+}
+
+// writeRemedyList is the numbered remedies of writeRemedies without its
+// heading.
+func writeRemedyList(t *textWriter, p palette, d session.Document, f remedies.Finding, opt TextOptions) {
 	n := 0
 	for _, id := range f.Remedies {
 		rem, ok := remedies.RemedyByID(id)
