@@ -138,7 +138,7 @@ func healthyHeadline(f *facts, found []Finding) Headline {
 func slowWords(found []Finding) string {
 	for _, x := range found {
 		if x.Cause == CauseSlowNetwork && len(x.Evidence) > 0 {
-			return "slowly (" + lowerFirst(firstSentence(x.Summary)) + ")"
+			return "slowly: " + lowerFirst(firstSentence(x.Summary))
 		}
 	}
 	return ""
@@ -328,7 +328,8 @@ func answerWords(f *facts, o obs, list []obs) Headline {
 		if c == 500 {
 			return Headline{Code: "500", Text: fmt.Sprintf("Error 500 — Cloudflare's own server failed answering %s%s", where, ray)}
 		}
-		return Headline{Code: strconv.Itoa(c), Text: fmt.Sprintf("Error %d — Cloudflare could not get an answer from OpenAI's servers for %s (%s)%s", c, where, originWords(c), ray)}
+		return Headline{Code: strconv.Itoa(c), Text: fmt.Sprintf("Error %d — Cloudflare could not get an answer from OpenAI's servers for %s (%s)", c, where,
+			strings.Join(append([]string{originWords(c)}, rayParts(f, o)...), "; "))}
 	case classify.VerdictCaptivePortal:
 		return Headline{Code: "login page", Text: fmt.Sprintf("Login page — the network answers %s with its own sign-in page", where)}
 	}
@@ -555,6 +556,15 @@ func mapObs(list []obs, fn func(obs) string) []string {
 // client, in parentheses: " (Ray 74010bfafc5c1d24-FRA, seen as
 // 203.0.113.77 in DE)".
 func rayWords(f *facts, o obs) string {
+	parts := rayParts(f, o)
+	if len(parts) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(parts, ", ") + ")"
+}
+
+// rayParts are rayWords' parts: the Ray ID, what Cloudflare saw.
+func rayParts(f *facts, o obs) []string {
 	v := o.d.Verdict
 	var parts []string
 	if v.RayID != "" {
@@ -577,10 +587,7 @@ func rayWords(f *facts, o obs) string {
 		}
 		parts = append(parts, seen)
 	}
-	if len(parts) == 0 {
-		return ""
-	}
-	return " (" + strings.Join(parts, ", ") + ")"
+	return parts
 }
 
 func requestWords(id string) string {

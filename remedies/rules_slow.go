@@ -3,6 +3,7 @@ package remedies
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/gptdoctor/gptdoctor/probes"
@@ -65,10 +66,10 @@ func ruleSlow(f *facts, _ []Finding) []Finding {
 		remedies []string
 		where    string
 	}{
-		{"DNS lookup", slowDNS, func(t probes.PhaseTimings) time.Duration { return dur(t.DNS) }, []string{"use-independent-dns"}, "the resolver this machine asks is slow"},
-		{"TCP connect", slowConnect, func(t probes.PhaseTimings) time.Duration { return dur(t.Connect) }, []string{"disable-vpn", "change-network"}, "the path to Cloudflare is slow (Wi-Fi signal, a congested link, a distant VPN exit)"},
-		{"TLS handshake", slowTLS, func(t probes.PhaseTimings) time.Duration { return dur(t.TLS) }, []string{"disable-vpn", "change-network"}, "the path to Cloudflare is slow (Wi-Fi signal, a congested link, a distant VPN exit)"},
-		{"wait for the first byte", slowFirstByte, wait, []string{"check-status", "bypass-proxy"}, "the server (or a proxy in between) is slow to answer"},
+		{"the DNS lookup", slowDNS, func(t probes.PhaseTimings) time.Duration { return dur(t.DNS) }, []string{"use-independent-dns"}, "the resolver this machine asks is slow"},
+		{"the TCP connect", slowConnect, func(t probes.PhaseTimings) time.Duration { return dur(t.Connect) }, []string{"disable-vpn", "change-network"}, "the path to Cloudflare is slow (Wi-Fi signal, a congested link, a distant VPN exit)"},
+		{"the TLS handshake", slowTLS, func(t probes.PhaseTimings) time.Duration { return dur(t.TLS) }, []string{"disable-vpn", "change-network"}, "the path to Cloudflare is slow (Wi-Fi signal, a congested link, a distant VPN exit)"},
+		{"the wait for the first byte", slowFirstByte, wait, []string{"check-status", "bypass-proxy"}, "the server (or a proxy in between) is slow to answer"},
 	}
 	var slow []phase
 	for _, p := range phases {
@@ -113,12 +114,12 @@ func ruleSlow(f *facts, _ []Finding) []Finding {
 	var evs []Evidence
 	var rem []string
 	for _, p := range slow {
-		words = append(words, fmt.Sprintf("%s %s median (slow above %s)", p.name, ms(p.median), ms(p.limit)))
+		words = append(words, fmt.Sprintf("%s takes %s (median; slow above %s)", p.name, ms(p.median), ms(p.limit)))
 		why = append(why, p.sentences)
 		evs = append(evs, p.evidence)
 		rem = append(rem, p.remedies...)
 	}
-	summary := fmt.Sprintf("Slow %s. Requests still succeed, so nothing is blocked: %s.", joinWords(words), joinWords(uniq(why)))
+	summary := fmt.Sprintf("%s. Requests still succeed, so nothing is blocked: %s.", upperFirst(joinWords(words)), joinWords(uniq(why)))
 	fnd := newFinding(CauseSlowNetwork, Likely, summary, evs...)
 	fnd.Remedies = uniq(rem)
 	return []Finding{fnd}
@@ -133,4 +134,11 @@ func ms(d time.Duration) string {
 		return fmt.Sprintf("%d ms", d.Round(time.Millisecond).Milliseconds())
 	}
 	return fmt.Sprintf("%.1f s", d.Seconds())
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }

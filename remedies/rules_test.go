@@ -70,7 +70,7 @@ func TestDiagnoseRules(t *testing.T) {
 			s: snap(ep("chatgpt.com", "direct-ipv4-browser", vOK, withTimings(3, 20, 30, 1250)), ep("chatgpt.com", "direct-ipv6-browser", vOK, withTimings(3, 20, 30, 1300)),
 				ep("api.openai.com", "default", vMissing, withTimings(2, 10, 20, 1200))),
 			top: CauseSlowNetwork, topConf: Likely, has: map[string]Confidence{CauseBrowserState: Possible}, only: true,
-			says: map[string][]string{CauseSlowNetwork: {"Slow wait for the first byte 1.2 s median", "Requests still succeed, so nothing is blocked"}},
+			says: map[string][]string{CauseSlowNetwork: {"The wait for the first byte takes 1.2 s (median; slow above 800 ms)", "Requests still succeed, so nothing is blocked"}},
 		},
 		{
 			name: "one slow DNS lookup among fast ones: not a finding",

@@ -188,7 +188,7 @@ func writeFindings(t *textWriter, p palette, d session.Document, opt TextOptions
 			t.para(fmt.Sprintf("%d. ", i+1), "   ", p.bold(line(f.Title))+"  ["+confWord(p, f.Confidence)+"]")
 		}
 		if f.Summary != "" {
-			t.para("   ", "   ", line(f.Summary))
+			t.para("   ", "   ", prose(f.Summary))
 		}
 		all := f.Evidence
 		if !opt.Verbose {
@@ -474,6 +474,13 @@ func title(r probes.Result) string {
 	}
 	return line(t)
 }
+
+// maxProse bounds a finding's summary as the diagnosis bounds it: a few
+// sentences, longer than one sanitised line may be.
+const maxProse = 1200
+
+// prose is line for a finding's summary.
+func prose(s string) string { return sanitize.LineN(s, maxProse) }
 
 // line is the last defence: whatever reached the document, nothing but
 // printable text reaches the terminal.
