@@ -233,3 +233,30 @@ var failureWords = map[string]string{
 	lab.FailureRedirects: "Redirect loop",
 	lab.FailureProtocol:  "",
 }
+
+// TestUserGuideShowsTheGoldens: the summaries docs/user-guide.md shows are
+// the goldens as they are, so the guide cannot drift from the output.
+func TestUserGuideShowsTheGoldens(t *testing.T) {
+	guide, err := os.ReadFile(filepath.Join("..", "docs", "user-guide.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := regexp.MustCompile("(?s)```text\n(gptdoctor .*?)```").FindAllSubmatch(guide, -1)
+	if len(blocks) < 3 {
+		t.Fatalf("the user guide shows %d summaries, want 3", len(blocks))
+	}
+	for _, b := range blocks {
+		name := regexp.MustCompile(`demo (\S+) ·`).FindSubmatch(b[1])
+		if name == nil {
+			t.Errorf("a summary in the guide names no scenario:\n%s", b[1])
+			continue
+		}
+		want, err := os.ReadFile(filepath.Join("testdata", "text", string(name[1])+".txt"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(want) != string(b[1]) {
+			t.Errorf("the guide's %s summary differs from testdata/text/%s.txt: copy the golden in", name[1], name[1])
+		}
+	}
+}
