@@ -368,14 +368,6 @@ func worstCellReason(m probes.Result, results []probes.Result) string {
 	return reason
 }
 
-// countWords says how many: "1 check", "5 checks".
-func countWords(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}
-
 // isMatrixCell reports whether an endpoint result is a cell of a matrix in
 // the same run.
 func isMatrixCell(r probes.Result, results []probes.Result) bool {
