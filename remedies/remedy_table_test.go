@@ -5,7 +5,6 @@ import (
 	"slices"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/gptdoctor/gptdoctor/internal/lab"
 	"github.com/gptdoctor/gptdoctor/probes"
@@ -89,9 +88,6 @@ func TestRemedyTableLab(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the probes against every lab scenario")
 	}
-	fast := probes.Limits{Probe: 800 * time.Millisecond, DNS: 200 * time.Millisecond, Connect: 300 * time.Millisecond,
-		TLS: 300 * time.Millisecond, Header: 400 * time.Millisecond, BodyReserve: 150 * time.Millisecond,
-		DNSQuery: 300 * time.Millisecond, DNSRetransmit: 100 * time.Millisecond, Command: 200 * time.Millisecond}
 	scs := lab.Scenarios()
 	found := make([][]Finding, len(scs))
 	sem := make(chan struct{}, 4)
@@ -107,8 +103,8 @@ func TestRemedyTableLab(t *testing.T) {
 			}
 			defer l.Close()
 			w := l.MachineWorld()
-			if sc.Name != "slow" && sc.Name != "huge-body" {
-				w.Limits = fast // nothing else here needs the real limits' seconds
+			if sc.Stalls() {
+				w.Limits = lab.FastLimits
 			}
 			cfg := l.Config()
 			ctx, cancel := context.WithTimeout(context.Background(), labTimeout)

@@ -26,26 +26,6 @@ const goldenWidth = 100
 // summary without --verbose fits a 40-line terminal.
 const screenLines = 40
 
-// hostileLimits make the probes give up on the hostile scenarios' stalls
-// in milliseconds instead of the seconds a real network is given.
-var hostileLimits = probes.Limits{Probe: 800 * time.Millisecond, DNS: 200 * time.Millisecond, Connect: 300 * time.Millisecond,
-	TLS: 300 * time.Millisecond, Header: 400 * time.Millisecond, BodyReserve: 150 * time.Millisecond,
-	DNSQuery: 300 * time.Millisecond, DNSRetransmit: 100 * time.Millisecond, Command: 200 * time.Millisecond}
-
-// waits reports whether a scenario's run would wait out the probes'
-// limits: a dripping body, or a request expected to time out.
-func waits(sc lab.Scenario) bool {
-	if sc.Name == "drip-body" {
-		return true // a huge body is cut by size, a dripping one by time
-	}
-	for _, te := range sc.Expect.Targets {
-		if te.Failure == lab.FailureTimeout || slices.ContainsFunc(te.Overrides, func(o lab.VariantAnswer) bool { return o.Failure == lab.FailureTimeout }) {
-			return true
-		}
-	}
-	return false
-}
-
 // textVolatile is what differs between runs of the same scenario in the
 // readable summary: times, durations, request IDs, loopback ports.
 var textVolatile = []struct {
@@ -104,8 +84,8 @@ func scenarioText(t *testing.T, sc lab.Scenario) (string, session.Document) {
 	defer l.Close()
 	cfg := l.Config()
 	w := l.MachineWorld()
-	if waits(sc) {
-		w.Limits = hostileLimits
+	if sc.Stalls() {
+		w.Limits = lab.FastLimits
 	}
 	s := session.New(session.Options{Mode: "demo", Scenario: sc.Name, Version: "v0.0.0-test", Config: cfg, World: w,
 		Settings: session.Settings{Targets: cfg.Targets, BudgetMS: probes.Millis(cfg.Budget), APIKeyEnv: "OPENAI_API_KEY"}})
