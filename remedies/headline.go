@@ -492,7 +492,8 @@ func dnsHeadline(f *facts, top Finding) (Headline, bool) {
 	case len(hijacked) > 0:
 		return Headline{Code: "DNS", Text: fmt.Sprintf("Wrong DNS answer — this machine's resolver sends %s to %s, not to Cloudflare", joinWords(uniq(hijacked)), addr)}, true
 	case len(failed) > 0:
-		return Headline{Code: rcode, Text: fmt.Sprintf("%s — this machine's resolver answers %s for %s while other resolvers find it", rcode, rcode, joinWords(uniq(failed)))}, true
+		names := uniq(failed)
+		return Headline{Code: rcode, Text: fmt.Sprintf("%s — this machine's resolver answers %s for %s while other resolvers find %s", rcode, rcode, joinWords(names), verb(names, "it", "them"))}, true
 	}
 	return Headline{}, false
 }

@@ -46,6 +46,16 @@ var remedyTable = map[string]struct {
 	CauseBrowserState:   {never: []string{"change-network", "flush-dns", "wait-retry"}, first: "clear-browser-data"},
 }
 
+// scenarioNever narrows the table where the evidence, not the cause,
+// rules a remedy out: an API rate limit counts per organisation and
+// project, not per IP, and Cloudflare's origin errors are OpenAI's side,
+// so another network helps neither (a 1015 counts per IP, where it can).
+var scenarioNever = map[string]map[string][]string{
+	"api-429-rate":  {CauseRateLimited: {"change-network", "disable-vpn"}},
+	"origin-5xx":    {CauseOriginError: {"change-network", "bypass-proxy", "disable-vpn"}},
+	"redirect-loop": {CauseOriginError: {"change-network"}},
+}
+
 // stateDependentFirst are the causes whose first remedy depends on the
 // evidence, so the catalogue's default order is not held to the table: a
 // stale cache entry is flushed first, a forging resolver avoided first.
@@ -124,5 +134,13 @@ func TestRemedyTableLab(t *testing.T) {
 			continue
 		}
 		checkRemedyTable(t, sc.Name, found[i], false)
+		for cause, never := range scenarioNever[sc.Name] {
+			f := findingFor(t, found[i], cause)
+			for _, r := range never {
+				if slices.Contains(f.Remedies, r) {
+					t.Errorf("%s: %s offers %s (remedies %v)", sc.Name, cause, r, f.Remedies)
+				}
+			}
+		}
 	}
 }
