@@ -274,7 +274,7 @@ var causes = []Cause{
 	},
 	{
 		ID:    CauseBrowserState,
-		Title: "Corrupted browser cookies or cache",
+		Title: "The browser: its cookies, cache or extensions",
 		Explanation: "Nothing on this machine or network blocks ChatGPT: requests from here succeed. " +
 			"The problem is then most likely in the browser: stale or corrupted cookies and cached " +
 			"data for chatgpt.com, or an extension interfering.",
