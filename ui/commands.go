@@ -40,19 +40,13 @@ func waitRun(run *session.Run) tea.Cmd {
 	}
 }
 
-// browserFinder is the session's Browsers (the expert branch adds it): the
-// browsers installed on the world's machine, found by LookPath.
-type browserFinder interface{ Browsers() []string }
-
-// findBrowsers asks the session which browsers the machine has, for the
-// manual remedies' steps. A session that cannot tell leaves every
-// browser's steps in.
+// findBrowsers asks the session which browsers the machine has (LookPath
+// over the usual install places), for the manual remedies' steps.
 func findBrowsers(s *session.Session) tea.Cmd {
-	f, ok := any(s).(browserFinder)
-	if s == nil || !ok {
+	if s == nil {
 		return nil
 	}
-	return func() tea.Msg { return browsersMsg(f.Browsers()) }
+	return func() tea.Msg { return browsersMsg(s.Browsers()) }
 }
 
 // busyTick turns the spinner while something is in flight. Idle, nothing

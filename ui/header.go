@@ -2,12 +2,9 @@ package ui
 
 import (
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
-	"github.com/gptdoctor/gptdoctor/probes"
-	"github.com/gptdoctor/gptdoctor/probes/classify"
 	"github.com/gptdoctor/gptdoctor/session"
 )
 
@@ -51,7 +48,16 @@ func (m *Model) headerLines() []string {
 	if m.share {
 		parts = append(parts, st.Warn.Render("share mode: addresses masked"))
 	}
-	return []string{" " + verdict, " " + strings.Join(parts, st.Muted.Render(" · "))}
+	run := " " + strings.Join(parts, st.Muted.Render(" · "))
+	if m.last == nil || m.last.Outcome.MostLikely == "" {
+		return []string{" " + verdict, run}
+	}
+	likely := m.clean(m.last.Outcome.MostLikely)
+	if m.lay.Header.H >= 3 {
+		return []string{" " + verdict, "   " + st.Muted.Render(likely), run}
+	}
+	// Two lines only: the cause follows the headline, as far as it fits.
+	return []string{" " + verdict + st.Muted.Render(" · "+likely), run}
 }
 
 // refreshWords describe the refresh: interval, countdown, back-off, pause.
@@ -98,9 +104,10 @@ func ageWords(d time.Duration) string {
 	return fmt.Sprintf("%dh%dm", int(d.Hours()), int(d.Minutes())%60)
 }
 
-// verdictLine names the code, where and how it was seen, the Ray ID and
-// the IP and country Cloudflare saw: "✗ Error 1020 — Cloudflare denies
-// chatgpt.com on every path · Ray 8a1b…-FRA · seen as 203.0.113.77 (DE)".
+// verdictLine is the run's outcome as the session words it, the line
+// every face opens with: its status as glyph and word, the code the user
+// saw, then the headline ("Error 1020 — Cloudflare's firewall
+// denies chatgpt.com … (Ray …, seen as 203.0.113.77 in DE)").
 func (m *Model) verdictLine(d *session.Diagnosis) string {
 	st := m.styles
 	var glyph string
@@ -112,173 +119,11 @@ func (m *Model) verdictLine(d *session.Diagnosis) string {
 	default:
 		glyph = st.Fail.Render("✗ problem")
 	}
-	parts := []string{glyph + " " + st.Verdict.Render(m.clean(headline(d)))}
-	if a, ok := worstAnswer(d.Snapshot); ok && a.v.RayID != "" {
-		parts = append(parts, "Ray "+m.clean(a.v.RayID))
+	line := glyph + " "
+	// The code as a badge, unless the headline already opens with it
+	// ("Error 1020 — …"): the header says it once.
+	if c := d.Outcome.Code; c != "" && !strings.Contains(d.Outcome.Headline, c) {
+		line += st.Selected.Render(" "+m.clean(c)+" ") + " "
 	}
-	if ip, loc := seenAs(d.Snapshot); ip != "" {
-		s := "seen as " + ip
-		if loc != "" {
-			s += " (" + loc + ")"
-		}
-		parts = append(parts, m.clean(s))
-	}
-	if len(d.Findings) > 0 && d.Outcome.Status != session.OutcomeReachable {
-		parts = append(parts, string(d.Findings[0].Confidence)+": "+m.clean(d.Findings[0].Title))
-	}
-	return strings.Join(parts, st.Muted.Render(" · "))
-}
-
-// headline is the verdict in words that name the code.
-func headline(d *session.Diagnosis) string {
-	a, ok := worstAnswer(d.Snapshot)
-	if !ok {
-		return d.Outcome.Headline
-	}
-	how := howSeen(d.Snapshot, a.r)
-	switch {
-	case a.code == 0:
-		return "No answer from " + a.host + orWords(parens(a.failure), "") + how
-	case a.v.Cloudflare && a.v.Code != 0:
-		return fmt.Sprintf("Error %d — Cloudflare %s %s%s", a.v.Code, cfVerb(a.v.Kind), a.host, how)
-	case a.v.OpenAI != nil && a.v.OpenAI.Code != "":
-		who := a.host
-		if a.withKey {
-			who += ", with your key"
-		}
-		return fmt.Sprintf("HTTP %d — the OpenAI API answers %s (%s)%s", a.code, a.v.OpenAI.Code, who, how)
-	}
-	return fmt.Sprintf("HTTP %d from %s (%s)%s", a.code, a.host, verdictShort(a.v, false), how)
-}
-
-func parens(s string) string {
-	if s == "" {
-		return ""
-	}
-	return " (" + s + ")"
-}
-
-// answer is the failing answer the header names.
-type answer struct {
-	r       probes.Result
-	host    string
-	code    int
-	v       classify.Verdict
-	failure string
-	withKey bool // the API-key probe's answer, not an endpoint cell's
-}
-
-// worstAnswer is the failure the header names: an answered Cloudflare
-// block before another error page before a silence, first in plan order
-// among equals; the API key's answer when no endpoint failed.
-func worstAnswer(s probes.Snapshot) (answer, bool) {
-	var best answer
-	bestRank := -1
-	for _, r := range s.Results {
-		if r.Status != probes.StatusFail {
-			continue
-		}
-		a := answer{r: r, host: hostOf(r)}
-		rank := 0
-		switch d := r.Details.(type) {
-		case *probes.EndpointDetails:
-			a.code, a.v, a.failure = d.StatusCode, d.Verdict, d.Failure
-			rank = 1
-		case *probes.APIKeyDetails:
-			a.code, a.v, a.withKey = d.StatusCode, d.Verdict, true
-			if u, err := url.Parse(d.URL); err == nil {
-				a.host = u.Hostname()
-			}
-		default:
-			continue
-		}
-		switch {
-		case a.v.Cloudflare && a.v.Code != 0:
-			rank += 8
-		case a.code != 0:
-			rank += 4
-		}
-		if a.v.ClientIP != "" {
-			rank += 2 // a block page that names the IP it judged says more
-		}
-		if rank > bestRank {
-			best, bestRank = a, rank
-		}
-	}
-	return best, bestRank >= 0
-}
-
-func cfVerb(k classify.VerdictKind) string {
-	switch k {
-	case classify.VerdictCFBlock:
-		return "denies"
-	case classify.VerdictCFRateLimit:
-		return "rate-limits"
-	case classify.VerdictCFBrowserSignature:
-		return "rejects this client's signature on"
-	case classify.VerdictCFCountryBlock:
-		return "blocks this country from"
-	case classify.VerdictCFIPBan:
-		return "bans this IP from"
-	case classify.VerdictCFMalicious:
-		return "flags this network's traffic to"
-	case classify.VerdictCFChallenge:
-		return "challenges"
-	}
-	return "answers with an error for"
-}
-
-func hostOf(r probes.Result) string {
-	rest := strings.TrimPrefix(r.ID, "endpoint:")
-	if i := strings.LastIndexByte(rest, ':'); i >= 0 {
-		return rest[:i]
-	}
-	return rest
-}
-
-// howSeen is where the failure shows: on every path, or only on one side
-// of the axis the target's matrix found ("only through the proxy").
-func howSeen(s probes.Snapshot, r probes.Result) string {
-	m, ok := s.Get("matrix:" + hostOf(r))
-	if !ok {
-		return ""
-	}
-	md, ok := m.Details.(*probes.MatrixDetails)
-	if !ok {
-		return ""
-	}
-	if md.Split != "" {
-		w := map[string]string{"proxy": "through the proxy", "direct": "without the proxy", "ipv6": "over IPv6", "ipv4": "over IPv4",
-			"plain": "without browser headers", "browser": "with browser headers"}[md.BlockedWhen]
-		return " only " + orWords(w, md.BlockedWhen)
-	}
-	failed := 0
-	for _, c := range md.Cells {
-		if c.Status == probes.StatusFail {
-			failed++
-		}
-	}
-	if failed == len(md.Cells) && failed > 1 {
-		return " on every path"
-	}
-	return ""
-}
-
-// seenAs is the IP and country Cloudflare saw: the block page's own words
-// when there is one, else the first direct trace.
-func seenAs(s probes.Snapshot) (string, string) {
-	if a, ok := worstAnswer(s); ok && a.v.ClientIP != "" {
-		return a.v.ClientIP, a.v.Country
-	}
-	for _, r := range s.OfKind(probes.KindEdgeTrace) {
-		if d, ok := r.Details.(*probes.TraceDetails); ok && d.IP != "" {
-			return d.IP, d.Loc
-		}
-	}
-	if r, ok := s.Get("identity:public-ip"); ok {
-		if d, ok := r.Details.(*probes.PublicIPDetails); ok && d.TraceIP != "" {
-			return d.TraceIP, d.TraceLoc
-		}
-	}
-	return "", ""
+	return line + st.Verdict.Render(m.clean(d.Outcome.Headline))
 }

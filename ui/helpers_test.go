@@ -74,6 +74,9 @@ func feedRun(t testing.TB, m *Model, c *clock, mutate func(*probes.Config), purp
 	for i := range d.Snapshot.Results {
 		pin(&d.Snapshot.Results[i], c)
 	}
+	// The headline quotes the Ray ID: diagnose the pinned snapshot again.
+	pinned := m.sess.Diagnose(d.Snapshot)
+	d.Findings, d.Outcome = pinned.Findings, pinned.Outcome
 	m.Update(runDoneMsg{runID: run.ID, diag: d})
 	return d
 }

@@ -23,8 +23,10 @@ const (
 	// in; below it, it says so (and q quits).
 	MinWidth, MinHeight   = 60, 16
 	gridWidth, gridHeight = 120, 32
-	headerHeight          = 2
-	footerHeight          = 1
+	// The header is the verdict and the run line, with the most likely
+	// cause on a line of its own from tallHeader rows up.
+	headerHeight, tallHeader = 2, 30
+	footerHeight             = 1
 )
 
 type rect struct{ X, Y, W, H int }
@@ -33,7 +35,7 @@ type rect struct{ X, Y, W, H int }
 //
 // Grid (wide terminals):
 //
-//	┌ header (2 lines) ─────────────────────────────┐
+//	┌ header (3 lines) ─────────────────────────────┐
 //	│ Endpoints (60%)           │ Remedies (40%)    │
 //	│ Identity  │ DNS           │ Proxy             │
 //	│ Activity                                      │
@@ -60,9 +62,13 @@ func computeLayout(w, h int) layout {
 		l.TooSmall = true
 		return l
 	}
-	l.Header = rect{0, 0, w, headerHeight}
+	hh := headerHeight
+	if h >= tallHeader {
+		hh++
+	}
+	l.Header = rect{0, 0, w, hh}
 	l.Footer = rect{0, h - footerHeight, w, footerHeight}
-	l.Body = rect{0, headerHeight, w, h - headerHeight - footerHeight}
+	l.Body = rect{0, hh, w, h - hh - footerHeight}
 	if w < gridWidth || h < gridHeight {
 		l.Stacked = true
 		return l

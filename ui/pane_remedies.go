@@ -30,7 +30,11 @@ func remedyRows(b *board) []row {
 	case d == nil:
 		return []row{{text: st.Muted.Render("no finished run yet: r runs one")}}
 	case len(d.Findings) == 0 && d.Outcome.Status == session.OutcomeReachable:
-		return append(appliedRows(b), row{text: st.Pass.Render("✓ nothing to fix") + ": " + b.clean(d.Outcome.Headline)})
+		rows := append(appliedRows(b), row{text: st.Pass.Render("✓ nothing to fix") + ": " + b.clean(d.Outcome.Headline)})
+		if d.Outcome.MostLikely != "" {
+			rows = append(rows, row{text: "  " + st.Muted.Render(b.clean(d.Outcome.MostLikely))})
+		}
+		return rows
 	case len(d.Findings) == 0:
 		return append(appliedRows(b), row{text: st.Warn.Render("? no cause found") + ": " + b.clean(d.Outcome.Headline)})
 	}

@@ -22,7 +22,12 @@ func (m *Model) render() string {
 	}
 	m.keysFor()
 	screen := make([]string, 0, l.H)
-	for _, h := range m.headerLines() {
+	head := m.headerLines()
+	for i := range l.Header.H {
+		h := ""
+		if i < len(head) {
+			h = head[i]
+		}
 		screen = append(screen, fit(h, l.W))
 	}
 	body := m.body()
