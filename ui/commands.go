@@ -1,0 +1,92 @@
+package ui
+
+import (
+	"context"
+	"io"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/gptdoctor/gptdoctor/probes"
+	"github.com/gptdoctor/gptdoctor/session"
+)
+
+// startRun begins a run; Session.Start blocks only for the desktop proxy
+// read, which is why it runs here and not in Update.
+func startRun(ctx context.Context, s *session.Session, purpose runPurpose, mutate func(*probes.Config)) tea.Cmd {
+	return func() tea.Msg {
+		return runStartedMsg{run: s.Start(ctx, mutate), purpose: purpose}
+	}
+}
+
+// nextResult reads one result of a run; Update re-issues it until the
+// channel closes, so results stream into the panes one message each.
+func nextResult(run *session.Run) tea.Cmd {
+	return func() tea.Msg {
+		r, ok := <-run.Results()
+		if !ok {
+			return resultsClosedMsg{runID: run.ID, run: run}
+		}
+		return resultMsg{runID: run.ID, run: run, res: r}
+	}
+}
+
+// waitRun diagnoses a run whose results are all in (and records it in the
+// session's history unless it is a what-if run).
+func waitRun(run *session.Run) tea.Cmd {
+	return func() tea.Msg {
+		return runDoneMsg{runID: run.ID, diag: run.Wait()}
+	}
+}
+
+// Tick intervals: the spinner turns while something is in flight; idle,
+// only the age in the header moves, once a second.
+const (
+	busyTick = 120 * time.Millisecond
+	idleTick = time.Second
+)
+
+func tick(d time.Duration, gen int) tea.Cmd {
+	return tea.Tick(d, func(time.Time) tea.Msg { return tickMsg{gen: gen} })
+}
+
+func refreshAfter(d time.Duration, gen int) tea.Cmd {
+	return tea.Tick(d, func(time.Time) tea.Msg { return refreshMsg{gen: gen} })
+}
+
+func planAction(a Actioner, id, remedy string, byKey, direct bool) tea.Cmd {
+	return func() tea.Msg {
+		p, err := a.PlanAction(id)
+		return planMsg{plan: p, err: err, remedy: remedy, byKey: byKey, direct: direct}
+	}
+}
+
+func executeAction(ctx context.Context, a Actioner, p Plan) tea.Cmd {
+	return func() tea.Msg {
+		return actionRanMsg{plan: p, rec: a.Execute(ctx, p)}
+	}
+}
+
+// execAction hands the terminal to an action that needs it (sudo asks for a
+// password): Bubble Tea releases the terminal, runs it, and takes it back.
+type execAction struct {
+	ctx context.Context
+	a   Actioner
+	p   Plan
+	out *actionRanMsg
+}
+
+func (e *execAction) Run() error {
+	e.out.plan, e.out.rec = e.p, e.a.Execute(e.ctx, e.p)
+	return nil
+}
+
+// The session's runner talks to the process's terminal itself.
+func (e *execAction) SetStdin(io.Reader)  {}
+func (e *execAction) SetStdout(io.Writer) {}
+func (e *execAction) SetStderr(io.Writer) {}
+
+func executeInTerminal(ctx context.Context, a Actioner, p Plan) tea.Cmd {
+	msg := &actionRanMsg{}
+	return tea.Exec(&execAction{ctx: ctx, a: a, p: p, out: msg}, func(error) tea.Msg { return *msg })
+}

@@ -1,0 +1,98 @@
+package ui
+
+// paneID names the six panes; their order is the focus order and the
+// number keys 1-6.
+type paneID int
+
+const (
+	paneIdentity paneID = iota
+	paneDNS
+	paneProxy
+	paneEndpoints
+	paneRemedies
+	paneActivity
+	paneCount
+)
+
+var paneTitles = [paneCount]string{"Identity", "DNS", "Proxy", "Endpoints", "Remedies", "Activity"}
+
+// Size limits. Below the minimum the dashboard says what it needs (and q
+// still quits); from the grid size up the panes sit side by side.
+const (
+	minWidth, minHeight   = 60, 16
+	gridWidth, gridHeight = 120, 32
+	headerHeight          = 2
+	footerHeight          = 1
+)
+
+type rect struct{ X, Y, W, H int }
+
+// layout is where everything goes for one window size.
+//
+// Grid (wide terminals):
+//
+//	┌ header (2 lines) ─────────────────────────────┐
+//	│ Endpoints (60%)           │ Remedies (40%)    │
+//	│ Identity  │ DNS           │ Proxy             │
+//	│ Activity                                      │
+//	└ help bar (1 line) ────────────────────────────┘
+//
+// Stacked (from 60x16 up to the grid): every pane is one summary line
+// except the focused one, which takes the rest of the body and scrolls.
+type layout struct {
+	W, H     int
+	TooSmall bool
+	Stacked  bool
+	Header   rect
+	Body     rect
+	Footer   rect
+	// Panes are the grid's rectangles; in stacked mode see stackRects.
+	Panes [paneCount]rect
+}
+
+// computeLayout is a pure function of the window size. Width or height 0
+// (the first frame, before any size is known) counts as too small.
+func computeLayout(w, h int) layout {
+	l := layout{W: w, H: h}
+	if w < minWidth || h < minHeight {
+		l.TooSmall = true
+		return l
+	}
+	l.Header = rect{0, 0, w, headerHeight}
+	l.Footer = rect{0, h - footerHeight, w, footerHeight}
+	l.Body = rect{0, headerHeight, w, h - headerHeight - footerHeight}
+	if w < gridWidth || h < gridHeight {
+		l.Stacked = true
+		return l
+	}
+	b := l.Body
+	actH := max(5, b.H/6)
+	topH := (b.H - actH) * 55 / 100
+	midH := b.H - actH - topH
+	leftW := w * 6 / 10
+	l.Panes[paneEndpoints] = rect{0, b.Y, leftW, topH}
+	l.Panes[paneRemedies] = rect{leftW, b.Y, w - leftW, topH}
+	third := w / 3
+	l.Panes[paneIdentity] = rect{0, b.Y + topH, third, midH}
+	l.Panes[paneDNS] = rect{third, b.Y + topH, third, midH}
+	l.Panes[paneProxy] = rect{2 * third, b.Y + topH, w - 2*third, midH}
+	l.Panes[paneActivity] = rect{0, b.Y + topH + midH, w, actH}
+	return l
+}
+
+// stackRects places the panes of stacked mode: one line each, the focused
+// one expanded to fill the body.
+func stackRects(body rect, focus paneID) [paneCount]rect {
+	var r [paneCount]rect
+	y := body.Y
+	big := body.H - int(paneCount-1)
+	for p := range paneCount {
+		h := 1
+		if p == focus {
+			h = big
+		}
+		r[p] = rect{body.X, y, body.W, h}
+		y += h
+	}
+	return r
+}

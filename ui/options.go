@@ -1,0 +1,77 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/gptdoctor/gptdoctor/session"
+)
+
+// Options configure the dashboard. Session is required.
+type Options struct {
+	// Session runs the probes; the dashboard starts its runs and reads its
+	// history and actions.
+	Session *session.Session
+	// Interval is the refresh period: 0 refreshes only on demand (r);
+	// otherwise at least 10 s, which the caller validates (hammering the
+	// site is itself a cause of 1015 blocks).
+	Interval time.Duration
+	// Mouse turns on wheel scrolling and click-to-focus. Off by default so
+	// people can select a Ray ID or an address with the mouse.
+	Mouse bool
+	// ReportDir is where e writes reports; "" is the current directory.
+	ReportDir string
+	// Demo says the session runs against the lab; the header says so.
+	Demo bool
+	// Now is the clock for ages, timers and file names; nil is time.Now.
+	Now func() time.Time
+
+	// Actions plans and applies remedies; nil uses the session.
+	Actions Actioner
+	// Export writes a report of the session in format ("text" or "json")
+	// to path ("" = the default name in ReportDir), masking addresses and
+	// names when share is set, and returns the path written. Nil uses a
+	// writer built on the report package.
+	Export func(format string, share bool, path string) (string, error)
+	// NoColor draws without colour; Run also honours NO_COLOR.
+	NoColor bool
+}
+
+// Run runs the dashboard on in and out in the alternate screen and returns
+// when the user quits or ctx is cancelled. The paths of reports written
+// during the session are printed to out after the screen is restored, so
+// they stay visible.
+func Run(ctx context.Context, opts Options, in io.Reader, out io.Writer) error {
+	if opts.Session == nil {
+		return errors.New("dashboard: no session")
+	}
+	if os.Getenv("NO_COLOR") != "" {
+		opts.NoColor = true
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	m := New(opts)
+	m.ctx = ctx
+	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out))
+	final, err := p.Run()
+	if fm, ok := final.(*Model); ok && fm != nil {
+		m = fm
+	}
+	m.stop()
+	for _, path := range m.Reports() {
+		fmt.Fprintf(out, "gptdoctor: report written to %s\n", path)
+	}
+	if err != nil && ctx.Err() != nil && errors.Is(err, tea.ErrProgramKilled) {
+		return nil
+	}
+	if errors.Is(err, tea.ErrInterrupted) {
+		return nil
+	}
+	return err
+}

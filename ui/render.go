@@ -1,0 +1,232 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/gptdoctor/gptdoctor/probes"
+)
+
+// render draws the whole screen. It reads the model and changes nothing
+// but the panes' scroll offsets.
+func (m *Model) render() string {
+	l := m.lay
+	if l.W == 0 || l.H == 0 {
+		return "gptdoctor: starting…"
+	}
+	if l.TooSmall {
+		return m.tooSmall()
+	}
+	m.keysFor()
+	screen := make([]string, 0, l.H)
+	for _, h := range m.headerLines() {
+		screen = append(screen, fit(h, l.W))
+	}
+	body := m.body()
+	screen = append(screen, body...)
+	screen = append(screen, fit(m.footer(), l.W))
+	switch {
+	case m.dlg != nil:
+		screen = m.drawBox(screen, m.dialogBox())
+	case m.exp != nil:
+		screen = m.drawBox(screen, m.exportBox())
+	case m.showHelp:
+		screen = m.drawBox(screen, m.helpBox())
+	}
+	return strings.Join(screen, "\n")
+}
+
+// tooSmall says the size the dashboard needs; q still quits.
+func (m *Model) tooSmall() string {
+	msg := []string{
+		"Terminal too small for the dashboard",
+		fmt.Sprintf("now %d×%d, needs at least %d×%d", m.lay.W, m.lay.H, minWidth, minHeight),
+		"enlarge the window, or press q to quit",
+	}
+	var out []string
+	top := max(0, (m.lay.H-len(msg))/2)
+	for range top {
+		out = append(out, "")
+	}
+	for _, s := range msg {
+		s = ansi.Truncate(s, max(m.lay.W, 0), "…")
+		out = append(out, strings.Repeat(" ", max(0, (m.lay.W-ansi.StringWidth(s))/2))+s)
+	}
+	return strings.Join(out, "\n")
+}
+
+// body draws the panes (or the details view in their place).
+func (m *Model) body() []string {
+	l := m.lay
+	b := l.Body
+	if m.details != nil {
+		return m.details.View(m.styles, b.W, b.H)
+	}
+	rects := l.Panes
+	if l.Stacked {
+		rects = stackRects(b, m.focus)
+	}
+	lines := make([]string, b.H)
+	for p := range paneCount {
+		r := rects[p]
+		if r.H <= 0 || r.W <= 0 {
+			continue
+		}
+		var pl []string
+		if r.H == 1 {
+			pl = []string{m.collapsed(p, r.W)}
+		} else {
+			pl = m.paneView(p, r.W, r.H)
+		}
+		for i, s := range pl {
+			if y := r.Y - b.Y + i; y >= 0 && y < len(lines) && i < r.H {
+				lines[y] += s
+			}
+		}
+	}
+	for i := range lines {
+		lines[i] = fit(lines[i], b.W)
+	}
+	return lines
+}
+
+func (m *Model) paneView(p paneID, w, h int) []string {
+	focused := p == m.focus
+	if p == paneEndpoints {
+		return m.endpoints.View(m.styles, w, h, focused)
+	}
+	return m.listPane(p).View(m.styles, w, h, focused)
+}
+
+// collapsed is a stacked pane's one line: its number, title and summary.
+func (m *Model) collapsed(p paneID, w int) string {
+	st := m.styles
+	head := st.Border.Render("─ ") + st.Title.Render(fmt.Sprintf("%d %s", p+1, paneTitles[p])) + " "
+	return fit(head+m.summary(p)+" ", w)
+}
+
+// summary is a pane's state in a few words for its collapsed line.
+func (m *Model) summary(p paneID) string {
+	b := m.board
+	st := m.styles
+	var kinds []probes.Kind
+	switch p {
+	case paneIdentity:
+		kinds = []probes.Kind{probes.KindIdentity}
+	case paneDNS:
+		kinds = []probes.Kind{probes.KindDNS}
+	case paneProxy:
+		kinds = []probes.Kind{probes.KindProxy}
+	case paneEndpoints:
+		kinds = []probes.Kind{probes.KindEndpoint, probes.KindStatusPage, probes.KindAPIKey}
+	case paneRemedies:
+		if m.last == nil || len(m.last.Findings) == 0 {
+			return st.Muted.Render("no findings")
+		}
+		f := m.last.Findings[0]
+		return confidenceMark(st, f.Confidence) + " " + m.clean(f.Title) + st.Muted.Render(fmt.Sprintf(" (%d findings)", len(m.last.Findings)))
+	case paneActivity:
+		if len(m.log) == 0 {
+			return ""
+		}
+		e := m.log[len(m.log)-1]
+		return st.Muted.Render(e.at) + " " + m.clean(e.text)
+	}
+	var rs []probes.Result
+	pending := 0
+	for _, k := range kinds {
+		for _, id := range b.ofKind(k) {
+			if b.pending[id] {
+				pending++
+			} else if r, ok := b.get(id); ok {
+				rs = append(rs, r)
+			}
+		}
+	}
+	s := st.badge(worst(rs))
+	counts := map[probes.Status]int{}
+	for _, r := range rs {
+		counts[r.Status]++
+	}
+	var c []string
+	for _, k := range []probes.Status{probes.StatusFail, probes.StatusWarn, probes.StatusUnknown, probes.StatusPass} {
+		if counts[k] > 0 {
+			c = append(c, fmt.Sprintf("%d %s", counts[k], statusWord(k)))
+		}
+	}
+	if pending > 0 {
+		c = append(c, fmt.Sprintf("%s %d pending", b.spin, pending))
+	}
+	if len(rs) == 0 && pending == 0 {
+		return st.Muted.Render("nothing measured")
+	}
+	return s + " " + st.Muted.Render(strings.Join(c, ", "))
+}
+
+// footer is the help bar, or a transient message over it.
+func (m *Model) footer() string {
+	if m.toast != "" {
+		return " " + m.styles.Accent.Render("» ") + m.clean(m.toast)
+	}
+	if m.dlg != nil || m.exp != nil {
+		return " " + m.help.ShortHelpView(dialogKeys{&m.keys}.ShortHelp())
+	}
+	return " " + m.help.ShortHelpView(m.keys.ShortHelp())
+}
+
+// box is a framed overlay: a title, lines and a button row.
+type box struct {
+	title   string
+	lines   []string
+	buttons []string
+	focus   int
+	w       int
+}
+
+// drawBox centres a box over the screen, clamped to it.
+func (m *Model) drawBox(screen []string, bx box) []string {
+	st := m.styles
+	w := min(bx.w, m.lay.W-2)
+	inner := w - 4
+	var content []string
+	for _, l := range bx.lines {
+		content = append(content, wrap(l, inner)...)
+	}
+	if len(bx.buttons) > 0 {
+		var bs []string
+		for i, b := range bx.buttons {
+			label := "[ " + b + " ]"
+			if i == bx.focus {
+				bs = append(bs, st.ButtonFocused.Render(label))
+			} else {
+				bs = append(bs, st.Button.Render(label))
+			}
+		}
+		content = append(content, "", strings.Join(bs, " "))
+	}
+	maxH := m.lay.H - 2
+	if len(content)+2 > maxH {
+		content = content[:max(0, maxH-2)]
+	}
+	var lines []string
+	for _, c := range content {
+		lines = append(lines, " "+c)
+	}
+	framed := st.frameTitled(bx.title, lines, w, len(lines)+2)
+	x := max(0, (m.lay.W-w)/2)
+	y := max(0, (m.lay.H-len(framed))/2)
+	return overlay(screen, framed, x, y)
+}
+
+// wrap breaks a line into lines of at most w cells, at spaces where it can.
+func wrap(s string, w int) []string {
+	if w <= 0 {
+		return nil
+	}
+	if ansi.StringWidth(s) <= w {
+		return []string{s}
+	}
+	return strings.Split(ansi.Wrap(s, w, " "), "\n")
+}
