@@ -73,6 +73,7 @@ type Term struct {
 	waitErr error
 	outDone chan struct{} // closed when the terminal's output is drained
 	inDone  chan struct{} // closed when the input copier has stopped
+	closing sync.Once
 }
 
 // Env is a hermetic environment for a program under test: no proxy, no
@@ -154,7 +155,7 @@ func Start(tb testing.TB, o Options) *Term {
 		close(t.exited)
 		t.bump()
 	}()
-	tb.Cleanup(t.close)
+	tb.Cleanup(t.Close)
 	return t
 }
 
@@ -200,7 +201,11 @@ func (t *Term) changed() <-chan struct{} {
 	return t.notify
 }
 
-// close stops the program if it still runs and releases the terminal.
+// Close stops the program if it still runs and releases the terminal. The
+// test's cleanup calls it; a benchmark that starts the program b.N times
+// calls it after each so descriptors do not pile up.
+func (t *Term) Close() { t.closing.Do(t.close) }
+
 func (t *Term) close() {
 	select {
 	case <-t.exited:
