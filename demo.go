@@ -21,15 +21,19 @@ type demoFlags struct {
 
 // demoFlagSet is demo's flags, filling d.
 func demoFlagSet(d *demoFlags) *parsedFlags {
-	return newFlagSet("demo", false, func(fs *flag.FlagSet) {
+	p := newFlagSet("demo", false, func(fs *flag.FlagSet) {
 		fs.BoolVar(&d.list, "list", false, "list the lab's scenarios and exit")
 		fs.DurationVar(&d.latency, "latency", 0, "delay per round trip in the slow scenario (default: the scenario's own)")
 	})
+	p.addDashboardFlags()
+	return p
 }
 
 // cmdDemo runs the diagnosis against one lab scenario: a staged failure on
-// loopback, so anyone can see what a real 1020 looks like offline.
-func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
+// loopback, so anyone can see what a real 1020 looks like offline. On a
+// terminal it opens the dashboard (after a picker when no scenario is
+// named); elsewhere it prints the summary, as check does.
+func cmdDemo(ctx context.Context, args []string, stdin *os.File, stdout, stderr io.Writer) (int, error) {
 	var df demoFlags
 	p := demoFlagSet(&df)
 	pos, err := p.parse(args)
@@ -39,6 +43,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) (int,
 	if df.list {
 		return exitOK, listScenarios(stdout)
 	}
+	interactive := !p.json && interactive(stdin, stdout)
 	if len(pos) == 0 {
 		return 0, usagef("demo: name a scenario, e.g. 'gptdoctor demo block-1020' ('gptdoctor demo --list' shows them all)")
 	}
@@ -73,6 +78,9 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) (int,
 	cfg.Budget = o.cfg.Budget
 	o.cfg = cfg
 	f := newFace("demo", name, o, l.MachineWorld())
+	if interactive {
+		return f.dashboard(ctx, name, stdin, stdout)
+	}
 	doc := f.sess.Document(f.probe(ctx, stderr))
 	return doc.Outcome.ExitCode, f.render(doc, stdout)
 }
