@@ -284,22 +284,39 @@ func (t *Term) WaitFor(what string, timeout time.Duration, cond func(screen stri
 	return s
 }
 
+// Settle is how long the output must stay quiet before a screen that
+// matches is believed. A frame larger than the pty's buffer arrives in
+// several reads; a screen taken between them mixes two frames (a header
+// from the new one over panes from the old) and could satisfy a condition
+// no real frame does.
+const Settle = 20 * time.Millisecond
+
 // Await is WaitFor returning an error instead of failing the test, for
 // callers that want to try something else (a benchmark, an optional
-// screen).
+// screen). It returns once cond holds on a screen the program has stopped
+// drawing on for Settle.
 func (t *Term) Await(timeout time.Duration, cond func(screen string) bool) (string, error) {
 	if timeout <= 0 {
 		timeout = DefaultWait
 	}
 	deadline := time.NewTimer(timeout)
 	defer deadline.Stop()
+	quiet := time.NewTimer(Settle)
+	defer quiet.Stop()
 	for {
 		ch := t.changed() // taken before looking, so no write is missed
 		s := t.Screen()
+		var settled <-chan time.Time
 		if cond(s) {
-			return s, nil
+			if t.drained() {
+				return s, nil
+			}
+			quiet.Reset(Settle)
+			settled = quiet.C
 		}
 		select {
+		case <-settled:
+			return s, nil
 		case <-ch:
 			if t.drained() {
 				// Nothing more will be drawn: look once more, then give up.
