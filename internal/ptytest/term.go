@@ -296,22 +296,42 @@ const Settle = 20 * time.Millisecond
 // screen). It returns once cond holds on a screen the program has stopped
 // drawing on for Settle.
 func (t *Term) Await(timeout time.Duration, cond func(screen string) bool) (string, error) {
+	return t.await(timeout, Settle, cond)
+}
+
+// Seen waits, like Await, for cond to hold, but not for the output to
+// settle, and returns how long after the program's start cond first held:
+// a measurement (first frame), where waiting for quiet would add the wait
+// itself or never end while the screen streams.
+func (t *Term) Seen(timeout time.Duration, cond func(screen string) bool) (time.Duration, error) {
+	var at time.Duration
+	_, err := t.await(timeout, 0, func(s string) bool {
+		ok := cond(s)
+		if ok {
+			at = time.Since(t.Started)
+		}
+		return ok
+	})
+	return at, err
+}
+
+func (t *Term) await(timeout, settle time.Duration, cond func(screen string) bool) (string, error) {
 	if timeout <= 0 {
 		timeout = DefaultWait
 	}
 	deadline := time.NewTimer(timeout)
 	defer deadline.Stop()
-	quiet := time.NewTimer(Settle)
+	quiet := time.NewTimer(settle)
 	defer quiet.Stop()
 	for {
 		ch := t.changed() // taken before looking, so no write is missed
 		s := t.Screen()
 		var settled <-chan time.Time
 		if cond(s) {
-			if t.drained() {
+			if settle == 0 || t.drained() {
 				return s, nil
 			}
-			quiet.Reset(Settle)
+			quiet.Reset(settle)
 			settled = quiet.C
 		}
 		select {
