@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/gptdoctor/gptdoctor/probes"
 	"github.com/gptdoctor/gptdoctor/report"
@@ -21,7 +22,7 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 	if len(pos) > 0 {
 		return 0, usagef("check: unexpected argument %q (check takes only flags)", pos[0])
 	}
-	f, err := newSystemFace("check", p)
+	f, err := newSystemFace("check", p, stderr)
 	if err != nil {
 		return 0, err
 	}
@@ -35,10 +36,15 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 type face struct {
 	sess *session.Session
 	opts options
+	// progress receives what the person waiting reads (stderr).
+	progress io.Writer
+	// retries is the planned retry's number of attempts, for its
+	// progress lines; waited counts the waits so far.
+	retries, waited int
 }
 
 // newSystemFace reads the options and wires the real machine.
-func newSystemFace(mode string, p *parsedFlags) (*face, error) {
+func newSystemFace(mode string, p *parsedFlags, progress io.Writer) (*face, error) {
 	o, err := p.options(os.LookupEnv)
 	if err != nil {
 		return nil, err
@@ -47,19 +53,31 @@ func newSystemFace(mode string, p *parsedFlags) (*face, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newFace(mode, "", o, w), nil
+	return newFace(mode, "", o, w, nil, progress), nil
 }
 
-// newFace starts the session a command runs.
-func newFace(mode, scenario string, o options, w probes.World) *face {
-	return &face{opts: o, sess: session.New(session.Options{
+// newFace starts the session a command runs. isAdmin answers whether
+// gptdoctor has admin rights on the world's machine (nil: this process's).
+func newFace(mode, scenario string, o options, w probes.World, isAdmin func() bool, progress io.Writer) *face {
+	f := &face{opts: o, progress: progress}
+	f.sess = session.New(session.Options{
 		Mode:     mode,
 		Scenario: scenario,
 		Version:  versionString(),
 		Config:   o.cfg,
 		World:    w,
 		Settings: settingsOf(o, w),
-	})}
+		IsAdmin:  isAdmin,
+		Sleep:    f.sleep,
+	})
+	return f
+}
+
+// sleep is the retry's wait, said on the progress stream first.
+func (f *face) sleep(ctx context.Context, d time.Duration) error {
+	f.waited++
+	fmt.Fprintf(f.progress, "waiting %s (attempt %d of %d) …\n", d, f.waited, f.retries)
+	return session.Sleep(ctx, d)
 }
 
 // probe runs the session's plan once and waits for the diagnosis. Progress

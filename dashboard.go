@@ -86,7 +86,7 @@ func checkInterval(name string, d time.Duration) error {
 // is at a terminal, else the check summary exactly as `gptdoctor check`
 // prints it, so scripts and pipes see no change. --json asks for the
 // document, so it is headless too.
-func cmdDefault(ctx context.Context, args []string, stdin *os.File, stdout, stderr io.Writer) (int, error) {
+func cmdDefault(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
 	p := dashboardFlagSet()
 	pos, err := p.parse(args)
 	if err != nil {
@@ -96,14 +96,14 @@ func cmdDefault(ctx context.Context, args []string, stdin *os.File, stdout, stde
 		return 0, usagef("unexpected argument %q (commands: check, demo, fix, version, help)", pos[0])
 	}
 	if p.json || !interactive(stdin, stdout) {
-		f, err := newSystemFace("check", p)
+		f, err := newSystemFace("check", p, stderr)
 		if err != nil {
 			return 0, err
 		}
 		doc := f.sess.Document(f.probe(ctx, stderr))
 		return doc.Outcome.ExitCode, f.render(doc, stdout)
 	}
-	f, err := newSystemFace("dashboard", p)
+	f, err := newSystemFace("dashboard", p, stderr)
 	if err != nil {
 		return 0, err
 	}
@@ -112,15 +112,15 @@ func cmdDefault(ctx context.Context, args []string, stdin *os.File, stdout, stde
 
 // interactive reports that a person is at a terminal on both ends: the
 // dashboard reads keys from in and draws on out.
-func interactive(in *os.File, out io.Writer) bool {
+func interactive(in io.Reader, out io.Writer) bool {
 	return isTerminal(in) && isTerminal(out)
 }
 
 // dashboard runs the full-screen dashboard over the face's session until
 // the user quits, then prints the path of every report written. scenario
 // names the lab scenario in a demo.
-func (f *face) dashboard(ctx context.Context, scenario string, stdin *os.File, stdout io.Writer) (int, error) {
-	out := stdout.(*os.File) // interactive() said it is a terminal
+func (f *face) dashboard(ctx context.Context, scenario string, stdin io.Reader, stdout io.Writer) (int, error) {
+	in, out := stdin.(*os.File), stdout.(*os.File) // interactive() said both are terminals
 	if err := checkTermSize(out); err != nil {
 		return 0, err
 	}
@@ -136,7 +136,7 @@ func (f *face) dashboard(ctx context.Context, scenario string, stdin *os.File, s
 	}
 	// Run prints the path of every report written once the screen is
 	// restored, so the paths stay on the user's screen.
-	err := runRestoring(stdin, out, func() error { return ui.Run(ctx, opts, stdin, out) })
+	err := runRestoring(in, out, func() error { return ui.Run(ctx, opts, in, out) })
 	switch {
 	case ctx.Err() != nil:
 		return exitInterrupted, nil // a signal, not a key

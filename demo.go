@@ -17,6 +17,8 @@ import (
 type demoFlags struct {
 	list    bool
 	latency time.Duration
+	fix     string
+	yes     bool
 }
 
 // demoFlagSet is demo's flags, filling d.
@@ -24,6 +26,8 @@ func demoFlagSet(d *demoFlags) *parsedFlags {
 	p := newFlagSet("demo", false, func(fs *flag.FlagSet) {
 		fs.BoolVar(&d.list, "list", false, "list the lab's scenarios and exit")
 		fs.DurationVar(&d.latency, "latency", 0, "delay per round trip in the slow scenario (default: the scenario's own)")
+		fs.StringVar(&d.fix, "fix", "", "apply this remedy to the lab's staged machine, as 'gptdoctor fix ID' would here, and re-check")
+		fs.BoolVar(&d.yes, "yes", false, "with --fix: answer yes to the confirmation (disruptive actions and sudo still ask)")
 	})
 	p.addDashboardFlags()
 	return p
@@ -31,9 +35,9 @@ func demoFlagSet(d *demoFlags) *parsedFlags {
 
 // cmdDemo runs the diagnosis against one lab scenario: a staged failure on
 // loopback, so anyone can see what a real 1020 looks like offline. On a
-// terminal it opens the dashboard (after a picker when no scenario is
-// named); elsewhere it prints the summary, as check does.
-func cmdDemo(ctx context.Context, args []string, stdin *os.File, stdout, stderr io.Writer) (int, error) {
+// terminal it opens the dashboard; elsewhere, with --json or with --fix it
+// prints the summary, as check and fix do.
+func cmdDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
 	var df demoFlags
 	p := demoFlagSet(&df)
 	pos, err := p.parse(args)
@@ -43,22 +47,26 @@ func cmdDemo(ctx context.Context, args []string, stdin *os.File, stdout, stderr 
 	if df.list {
 		return exitOK, listScenarios(stdout)
 	}
-	interactive := !p.json && interactive(stdin, stdout)
+	// A person at a terminal gets the dashboard; --json and --fix ask for
+	// the printed answer.
+	onTerminal := !p.json && df.fix == "" && interactive(stdin, stdout)
 	if len(pos) == 0 {
 		return 0, usagef("demo: name a scenario, e.g. 'gptdoctor demo block-1020' ('gptdoctor demo --list' shows them all)")
 	}
 	if len(pos) > 1 {
 		return 0, usagef("demo: one scenario at a time (got %s)", strings.Join(pos, ", "))
 	}
+	if df.fix != "" {
+		if err := knownRemedy(df.fix); err != nil {
+			return 0, err
+		}
+	}
 	if df.latency < 0 || df.latency > lab.MaxLatency {
 		return 0, usagef("--latency %s: want a duration between 0 and %s", df.latency, lab.MaxLatency)
 	}
 	name := pos[0]
-	if _, ok := lab.Lookup(name); !ok {
-		if near := nearestScenario(name); near != "" {
-			return 0, usagef("demo: no scenario %q; did you mean %s? ('gptdoctor demo --list' shows them all)", name, near)
-		}
-		return 0, usagef("demo: no scenario %q ('gptdoctor demo --list' shows them all)", name)
+	if err := knownScenario("demo", name); err != nil {
+		return 0, err
 	}
 	o, err := p.options(os.LookupEnv)
 	if err != nil {
@@ -77,8 +85,13 @@ func cmdDemo(ctx context.Context, args []string, stdin *os.File, stdout, stderr 
 	}
 	cfg.Budget = o.cfg.Budget
 	o.cfg = cfg
-	f := newFace("demo", name, o, l.MachineWorld())
-	if interactive {
+	// The staged user is not root: admin remedies go through the staged
+	// sudo, and are asked about as they would be here.
+	f := newFace("demo", name, o, l.MachineWorld(), func() bool { return false }, stderr)
+	if df.fix != "" {
+		return f.fix(ctx, df.fix, fixFlags{yes: df.yes}, terminalPrompter(stdin, stderr), stdout, stderr)
+	}
+	if onTerminal {
 		return f.dashboard(ctx, name, stdin, stdout)
 	}
 	doc := f.sess.Document(f.probe(ctx, stderr))
@@ -93,6 +106,18 @@ func listScenarios(w io.Writer) error {
 	}
 	fmt.Fprintln(tw, "\nRun one with: gptdoctor demo SCENARIO")
 	return tw.Flush()
+}
+
+// knownScenario checks a scenario name for cmd (demo, report --demo),
+// suggesting the nearest one for a typo.
+func knownScenario(cmd, name string) error {
+	if _, ok := lab.Lookup(name); ok {
+		return nil
+	}
+	if near := nearestScenario(name); near != "" {
+		return usagef("%s: no scenario %q; did you mean %s? ('gptdoctor demo --list' shows them all)", cmd, name, near)
+	}
+	return usagef("%s: no scenario %q ('gptdoctor demo --list' shows them all)", cmd, name)
 }
 
 // nearestScenario suggests what a typo most likely meant: the scenarios the

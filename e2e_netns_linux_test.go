@@ -77,6 +77,7 @@ func TestVPNEgressThroughTheBinary(t *testing.T) {
 // every endpoint failed, not unknown, and exit 1. The budget is the
 // default: under a shorter one the stalls are "too short to tell".
 func TestOfflineWithTheDefaults(t *testing.T) {
+	t.Parallel() // its namespace is its own; the wait is the defaults'
 	ns := netnsWith(t, [][]string{
 		{"link", "add", "v0", "type", "veth", "peer", "name", "v1"},
 		{"addr", "add", "10.99.0.2/24", "dev", "v0"},

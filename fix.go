@@ -7,13 +7,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strings"
 	"text/tabwriter"
 
-	"github.com/gptdoctor/gptdoctor/probes"
+	"github.com/gptdoctor/gptdoctor/internal/command"
 	"github.com/gptdoctor/gptdoctor/remedies"
+	"github.com/gptdoctor/gptdoctor/session"
 )
 
 // fixFlags are the flags only fix has.
@@ -26,7 +26,7 @@ func fixFlagSet(f *fixFlags) *parsedFlags {
 	return newFlagSet("fix", true, func(fs *flag.FlagSet) {
 		fs.BoolVar(&f.list, "list", false, "list the remedies available on this system and exit")
 		fs.BoolVar(&f.yes, "yes", false, "answer yes to the confirmation (disruptive actions and sudo still ask)")
-		fs.BoolVar(&f.dryRun, "dry-run", false, "show exactly what would run, run nothing")
+		fs.BoolVar(&f.dryRun, "dry-run", false, "show exactly what would run, run nothing and send nothing")
 	})
 }
 
@@ -47,75 +47,214 @@ func cmdFix(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	case len(pos) > 1:
 		return 0, usagef("fix: one remedy at a time (got %s)", strings.Join(pos, ", "))
 	}
-	if !ff.list && !slices.Contains(remedies.ActionIDs, pos[0]) {
-		return 0, usagef("fix: no remedy %q (known: %s)", pos[0], strings.Join(remedies.ActionIDs, ", "))
+	if !ff.list {
+		if err := knownRemedy(pos[0]); err != nil {
+			return 0, err
+		}
 	}
-	f, err := newSystemFace("fix", p)
+	f, err := newSystemFace("fix", p, stderr)
 	if err != nil {
 		return 0, err
-	}
-	o := f.opts
-	runner := remedies.ExecRunner{}
-	env := remedies.ActionEnv{
-		GOOS:       f.sess.GOOS(),
-		LookPath:   runner.LookPath,
-		Getenv:     os.Getenv,
-		StatusPage: remedies.StatusPageFor(o.cfg.StatusURL),
 	}
 	if ff.list {
 		// Listing needs only the resolver stack (flush-dns) and the egress
 		// interface (renew-dhcp).
 		snap := f.sess.ProbeOnly(ctx, "dns:config", "identity:egress")
-		return exitOK, listActions(stdout, remedies.PlanActions(snap, env), env.GOOS)
+		var plans []remedies.Plan
+		for _, id := range remedies.ActionIDs {
+			pl, err := f.sess.PlanActionFrom(snap, id)
+			if err != nil {
+				return exitCannotRun, err
+			}
+			plans = append(plans, pl)
+		}
+		return exitOK, listActions(stdout, plans, f.sess.GOOS())
 	}
+	return f.fix(ctx, pos[0], ff, terminalPrompter(stdin, stderr), stdout, stderr)
+}
 
-	fmt.Fprintln(stderr, "Checking first, so the result can be compared …")
-	first := f.probe(ctx, stderr)
-	before := first.Snapshot
-	// The document describes the last check of the machine as it is: after
-	// the action when it re-checked. A what-if re-check (bypass-proxy) ran
-	// with a configuration the machine does not have, so it only shows in
-	// the action's record.
-	latest := first
-	var sess remedies.Session
-	// The plan and the questions go to stderr, where "Checking first" went:
-	// with stdout redirected the person still sees what they are asked.
-	// Stdout carries the result, or the document with --json.
+// knownRemedy refuses an ID that names no remedy before anything runs.
+func knownRemedy(id string) error {
+	if !slices.Contains(remedies.ActionIDs, id) {
+		return usagef("fix: no remedy %q (known: %s)", id, strings.Join(remedies.ActionIDs, ", "))
+	}
+	return nil
+}
+
+// terminalPrompter asks on the terminal, or is nil when stdin is not one:
+// then nobody can be asked, and anything needing a yes --yes does not give
+// is refused.
+func terminalPrompter(stdin io.Reader, stderr io.Writer) func(string) bool {
+	if !isTerminal(stdin) {
+		return nil
+	}
+	return prompter(stdin, stderr)
+}
+
+// fix is the fix front-end over the session: it checks first (a dry run
+// only reads the local DNS configuration, so it sends nothing), prints the
+// plan and asks on stderr, applies, and prints the result on stdout (the
+// session's document with --json). The plan and the questions go to
+// stderr, where "Checking first" went: with stdout redirected the person
+// still sees what they are asked.
+func (f *face) fix(ctx context.Context, id string, ff fixFlags, confirm func(string) bool, stdout, stderr io.Writer) (int, error) {
 	out := stdout
-	if o.json {
+	if f.opts.json {
 		out = stderr
 	}
-	deps := remedies.FixDeps{
-		Runner: runner,
-		Out:    out,
-		Plan:   stderr,
-		Probe: func(ctx context.Context, mutate func(*probes.Config)) probes.Snapshot {
-			run := f.sess.Start(ctx, mutate)
-			d := run.Wait()
-			if mutate == nil {
-				latest = d
-			}
-			return d.Snapshot
-		},
-		Before:   before,
-		Env:      env,
-		Diagnose: f.sess.DiagnoseContext(),
-		Session:  &sess,
+	var (
+		plan remedies.Plan
+		err  error
+	)
+	if ff.dryRun {
+		plan, err = f.sess.PlanActionFrom(f.sess.ProbeLocal(ctx), id)
+	} else {
+		fmt.Fprintln(stderr, "Checking first, so the result can be compared …")
+		f.probe(ctx, stderr)
+		plan, err = f.sess.PlanAction(id)
 	}
-	if isTerminal(stdin) {
-		deps.Confirm = prompter(stdin, stderr)
+	if err != nil {
+		return exitCannotRun, err
 	}
-	rec, fixErr := remedies.Fix(ctx, pos[0], remedies.FixOptions{Yes: ff.yes, DryRun: ff.dryRun}, deps)
-	for _, r := range sess.Records {
-		f.sess.AddAction(r)
-	}
-	if o.json {
-		doc := f.sess.Document(latest)
-		if err := f.render(doc, stdout); err != nil {
+	describe(stderr, plan)
+	f.retries = len(plan.Retry)
+	rec, fixErr := f.apply(ctx, plan, ff, confirm, out, stderr)
+	if f.opts.json {
+		if err := f.render(f.fixDocument(ff.dryRun), stdout); err != nil {
 			return exitCannotRun, err
 		}
 	}
 	return fixExitCode(rec, fixErr), quietFixError(fixErr)
+}
+
+// apply walks the plan through the lifecycle: blocked, instructions, dry
+// run, the questions, then the session applies it.
+func (f *face) apply(ctx context.Context, plan remedies.Plan, ff fixFlags, confirm func(string) bool, out, stderr io.Writer) (remedies.ActionRecord, error) {
+	s, a := f.sess, plan.Action
+	dryTicket := ff.dryRun && a.Kind == remedies.KindClipboard
+	switch {
+	case plan.Blocked != "" && !dryTicket:
+		if a.Kind == remedies.KindClipboard && plan.Ticket != "" {
+			fmt.Fprintf(out, "\n%s\n", plan.Ticket)
+		}
+		rec := s.Apply(ctx, plan) // runs nothing: records why
+		return rec, plan.Err()
+	case a.Kind == remedies.KindInstructions:
+		for _, step := range a.Instructions {
+			fmt.Fprintf(out, "- %s\n", step)
+		}
+		return s.Apply(ctx, plan), nil
+	case ff.dryRun:
+		if a.Kind == remedies.KindClipboard {
+			fmt.Fprintf(out, "it would put this on the clipboard:\n%s\n", plan.Ticket)
+			fmt.Fprintln(out, "(a dry run measures nothing; without --dry-run gptdoctor checks first and the ticket carries the results)")
+		}
+		if len(plan.Lines) > 0 && plan.Blocked == "" {
+			fmt.Fprintf(out, "dry run: nothing was run; it would run %s\n", strings.Join(plan.Lines, " then "))
+		} else {
+			fmt.Fprintln(out, "dry run: nothing was run.")
+		}
+		rec := remedies.DryRun(plan, s.Now())
+		s.AddAction(rec)
+		return rec, nil
+	}
+	if confirm == nil {
+		if err := plan.Unasked(ff.yes); err != nil {
+			rec := remedies.Refused(plan, s.Now(), err)
+			s.AddAction(rec)
+			return rec, err
+		}
+	}
+	for _, q := range plan.Questions(ff.yes) {
+		if confirm == nil || !confirm(q.Prompt) {
+			fmt.Fprintln(out, "not run.")
+			rec := s.Decline(plan)
+			return rec, rec.Failure()
+		}
+	}
+	if a.Recheck && a.Kind != remedies.KindRetry {
+		fmt.Fprintln(stderr, "re-checking …")
+	}
+	rec := s.Apply(ctx, plan)
+	printResult(out, plan, rec)
+	return rec, rec.Failure()
+}
+
+// fixDocument is the document fix --json writes: the last check of the
+// machine as it is (after the action when it re-checked; a what-if
+// re-check only shows in the action's record). A dry run checked nothing,
+// and its document says so rather than call the machine reachable.
+func (f *face) fixDocument(dryRun bool) session.Document {
+	latest, ok := f.sess.Latest()
+	if ok || !dryRun {
+		return f.sess.Document(latest)
+	}
+	doc := f.sess.Document(session.Diagnosis{})
+	doc.Outcome = session.Outcome{Status: session.OutcomeIncomplete, ExitCode: exitOK, Counts: doc.Outcome.Counts,
+		Headline: "Dry run: nothing was checked, run or sent"}
+	return doc
+}
+
+// describe prints what the action is and exactly what it runs.
+func describe(w io.Writer, p remedies.Plan) {
+	a := p.Action
+	fmt.Fprintf(w, "%s: %s\n", a.ID, a.Title)
+	if a.Description != "" {
+		fmt.Fprintf(w, "  %s\n", a.Description)
+	}
+	for _, c := range a.Commands {
+		fmt.Fprintf(w, "  runs:       %s\n", remedies.CommandLine(p.GOOS, c))
+	}
+	fmt.Fprintf(w, "  privilege:  %s\n  risk:       %s\n  scope:      %s\n", a.Privilege, a.Risk, a.Scope)
+	if a.Recheck {
+		fmt.Fprintln(w, "  afterwards: runs the checks again and compares")
+	}
+	if a.Warning != "" {
+		fmt.Fprintf(w, "  warning:    %s\n", a.Warning)
+	}
+	if a.Unavailable != "" {
+		fmt.Fprintf(w, "  unavailable: %s\n", a.Unavailable)
+	}
+	if a.Kind != remedies.KindInstructions { // those are the result, printed on their own
+		for _, s := range a.Instructions {
+			fmt.Fprintf(w, "  - %s\n", s)
+		}
+	}
+	switch {
+	case p.Escalate:
+		fmt.Fprintf(w, "%s needs root, and gptdoctor is not running as root. With sudo it runs:\n  %s\n", a.ID, strings.Join(p.Lines, "\n  "))
+	case errors.Is(p.BlockedBy, remedies.ErrNeedsPrivilege) && p.GOOS == "windows":
+		fmt.Fprintf(w, "%s needs administrator rights, and this terminal is not elevated. Open an elevated terminal (right-click Start, Terminal (Admin)) and run:\n  %s\n",
+			a.ID, strings.Join(p.Lines, "\n  "))
+	}
+}
+
+// printResult prints what ran and, after a re-check, before, after and the
+// outcome.
+func printResult(w io.Writer, p remedies.Plan, rec remedies.ActionRecord) {
+	switch {
+	case rec.Outcome == remedies.OutcomeFailed:
+		fmt.Fprintln(w, rec.Err)
+		return
+	case p.Action.Kind == remedies.KindOpen:
+		for _, l := range p.Lines {
+			fmt.Fprintf(w, "started %s\n", l)
+		}
+	case len(p.Lines) > 0:
+		for _, l := range p.Lines {
+			fmt.Fprintf(w, "ran %s: exit 0\n", l)
+		}
+	}
+	if p.Action.Kind == remedies.KindClipboard {
+		fmt.Fprintln(w, "The support ticket is on the clipboard.")
+	}
+	if rec.Before != "" && rec.Err == "" {
+		verdict := ""
+		if rec.Verdict != "" {
+			verdict = ": " + rec.Verdict
+		}
+		fmt.Fprintf(w, "before: %s\nafter:  %s\nresult: %s%s\n", rec.Before, rec.After, rec.Outcome, verdict)
+	}
 }
 
 // fixExitCode: 0 the remedy ran (or a dry run / instructions were shown) and
@@ -125,7 +264,7 @@ func cmdFix(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 // not run here at all.
 func fixExitCode(rec remedies.ActionRecord, err error) int {
 	switch {
-	case errors.Is(err, remedies.ErrUnavailable), errors.Is(err, remedies.ErrToolMissing),
+	case errors.Is(err, remedies.ErrUnavailable), errors.Is(err, command.ErrNotFound),
 		errors.Is(err, remedies.ErrNeedsPrivilege), errors.Is(err, remedies.ErrNeedsConfirmation),
 		errors.Is(err, remedies.ErrUnknownAction):
 		return exitCannotRun
@@ -169,17 +308,19 @@ func prompter(in io.Reader, out io.Writer) func(string) bool {
 }
 
 // listActions prints what each remedy does on this system.
-func listActions(w io.Writer, actions []remedies.Action, goos string) error {
+func listActions(w io.Writer, plans []remedies.Plan, goos string) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tWHAT IT DOES\tRISK\tPRIVILEGE")
-	for _, a := range actions {
+	for _, p := range plans {
+		a := p.Action
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", a.ID, a.Title, a.Risk, a.Privilege)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	fmt.Fprintln(w)
-	for _, a := range actions {
+	for _, p := range plans {
+		a := p.Action
 		fmt.Fprintf(w, "%s — %s\n", a.ID, a.Description)
 		for _, c := range a.Commands {
 			fmt.Fprintf(w, "    runs: %s\n", remedies.CommandLine(goos, c))

@@ -64,6 +64,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		code, err = cmdDemo(ctx, args, os.Stdin, stdout, stderr)
 	case "fix":
 		code, err = cmdFix(ctx, args, os.Stdin, stdout, stderr)
+	case "report":
+		code, err = cmdReport(ctx, args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "gptdoctor", versionString())
 	case "help":
@@ -72,7 +74,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprint(stdout, mainUsage)
 	default:
-		err = usagef("unknown command %q (commands: check, demo, fix, version, help)", cmd)
+		err = usagef("unknown command %q (commands: check, demo, fix, report, version, help)", cmd)
 	}
 	switch {
 	case err == nil:
@@ -96,7 +98,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 func cmdName(cmd string) string {
 	switch cmd {
-	case "check", "demo", "fix":
+	case "check", "demo", "fix", "report":
 		return "gptdoctor " + cmd
 	}
 	return "gptdoctor"
@@ -129,6 +131,8 @@ Usage:
   gptdoctor demo --list            list the lab's scenarios
   gptdoctor fix ID [flags]         apply one remedy, then re-check
   gptdoctor fix --list             list the remedies available on this system
+  gptdoctor report [-o FILE]       diagnose and write a report file (Markdown, JSON or HTML)
+  gptdoctor report --from FILE     re-render a saved JSON session without probing
   gptdoctor version                print the version
 
 Run 'gptdoctor COMMAND --help' for a command's flags. The dashboard takes check's
@@ -151,11 +155,24 @@ func printCommandHelp(w io.Writer, cmd string) {
 		fmt.Fprint(w, "Usage: gptdoctor check [flags]\n\nProbe the endpoints ChatGPT and the OpenAI API depend on, read the answers the way\nan expert would, and name the cause with its fix.\n\nFlags:\n")
 		p = checkFlagSet()
 	case "demo":
-		fmt.Fprint(w, "Usage: gptdoctor demo SCENARIO [flags]\n       gptdoctor demo --list\n\nRun the diagnosis against the built-in lab: a fake internet on loopback that\nreproduces one real failure. Nothing leaves this machine. On a terminal the\ndashboard opens on the lab; elsewhere the summary prints.\n\nFlags:\n")
+		fmt.Fprint(w, "Usage: gptdoctor demo SCENARIO [flags]
+       gptdoctor demo SCENARIO --fix ID [--yes]
+       gptdoctor demo --list
+
+Run the diagnosis against the built-in lab: a fake internet on loopback that
+reproduces one real failure. Nothing leaves this machine. On a terminal the
+dashboard opens on the lab; elsewhere (or with --json or --fix) the summary
+prints. --fix applies a remedy to the lab's staged machine, never this one.
+
+Flags:
+")
 		p = demoFlagSet(new(demoFlags))
 	case "fix":
 		fmt.Fprint(w, "Usage: gptdoctor fix ID [--yes] [--dry-run] [flags]\n       gptdoctor fix --list\n\nApply one remedy headless: show the exact command, its risk and privilege, ask,\nrun it, then re-check and print before and after.\n\nFlags:\n")
 		p = fixFlagSet(new(fixFlags))
+	case "report":
+		fmt.Fprint(w, "Usage: gptdoctor report [-o FILE] [--format md|json|html] [--share] [--force] [check flags]\n       gptdoctor report --from FILE.json [-o FILE] [--format ...] [--share] [--force]\n       gptdoctor report --demo SCENARIO [-o FILE] [...]\n\nRun one diagnosis and write the session to a file for a support ticket: Markdown\nfor pasting, JSON for machines (report --from reads it back), HTML for IT staff.\nSecrets never appear; --share also masks what identifies you. An existing file\nis never replaced without --force.\n\nFlags:\n")
+		p = reportFlagSet(new(reportFlags))
 	default:
 		fmt.Fprint(w, mainUsage)
 		return
@@ -164,6 +181,9 @@ func printCommandHelp(w io.Writer, cmd string) {
 	p.fs.VisitAll(func(f *flag.Flag) {
 		name, usage := flag.UnquoteUsage(f)
 		line := "  --" + f.Name
+		if len(f.Name) == 1 {
+			line = "  -" + f.Name // -o reads as a short option
+		}
 		if name != "" {
 			line += " " + name
 		}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"runtime"
 
+	"github.com/gptdoctor/gptdoctor/internal/command"
 	"github.com/gptdoctor/gptdoctor/probes"
 )
 
@@ -37,7 +38,7 @@ func systemWorld(o options) (probes.World, error) {
 		Resolver:  resolver,
 		Clock:     probes.SystemClock{},
 		LookupEnv: os.LookupEnv,
-		Runner:    probes.ExecRunner{},
+		Runner:    command.ExecRunner{},
 		FS:        os.DirFS("/"),
 		HomeDir:   home,
 		GOOS:      runtime.GOOS,

@@ -72,7 +72,7 @@ func keyHost(t Target) bool {
 // result holds, including transport errors and whatever the server echoes
 // back.
 func APIKeyProbe(cfg Config, w World) Probe {
-	tm := timeoutsFor(cfg.Budget)
+	tm := timeoutsFor(cfg.Budget, w.Limits)
 	env := cfg.APIKeyEnv
 	if env == "" {
 		env = DefaultAPIKeyEnv

@@ -26,7 +26,7 @@ func runCaptiveProbe(ctx context.Context, cfg Config, w World) Result {
 		return Result{Status: StatusUnknown, Reason: "captive-portal check URL is not an http URL: " + d.URL, Details: d,
 			Error: &StepError{Step: "config", Message: "captive: bad URL " + d.URL}}
 	}
-	tm := timeoutsFor(cfg.Budget)
+	tm := timeoutsFor(cfg.Budget, w.Limits)
 	tm.Probe = scaleLimit(cfg.Budget, captiveProbeTimeout)
 	fr := fetch(ctx, w, fetchSpec{
 		URL:          u.String(),

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/gptdoctor/gptdoctor/internal/sanitize"
+
+	"github.com/gptdoctor/gptdoctor/internal/command"
 )
 
 // scutilDNSInputs is what the macOS resolver configuration is judged from.
@@ -60,7 +62,7 @@ func scutilDNSConfigResult(in scutilDNSInputs) Result {
 		problem := commandProblem("scutil", in.Err)
 		res.Status = StatusUnknown
 		res.Reason = "unknown: " + problem
-		if !errors.Is(in.Err, ErrCommandNotFound) {
+		if !errors.Is(in.Err, command.ErrNotFound) {
 			// A missing tool is not an error; a failing one is.
 			res.Error = &StepError{Step: "command", Message: "dns: scutil --dns: " + problem, Timeout: errors.Is(in.Err, context.DeadlineExceeded)}
 		}

@@ -90,13 +90,13 @@ func lookupHost(ctx context.Context, cfg Config, w World, h dnsLookupHost, hosts
 	if w.Resolver == nil {
 		return Result{Status: StatusUnknown, Reason: "unknown: no system resolver in this environment", Details: empty}
 	}
-	tm := timeoutsFor(cfg.Budget)
+	tm := timeoutsFor(cfg.Budget, w.Limits)
 	sysLimit := tm.DNS
 	jobs := []func(context.Context) ResolverAnswer{
 		func(ctx context.Context) ResolverAnswer { return systemAnswer(ctx, w.Resolver, h.Host, sysLimit) },
 	}
 	for _, server := range cfg.Resolvers {
-		jobs = append(jobs, func(ctx context.Context) ResolverAnswer { return udpAnswer(ctx, w.Dialer, server, h.Host) })
+		jobs = append(jobs, func(ctx context.Context) ResolverAnswer { return udpAnswer(ctx, w.Dialer, server, h.Host, w.Limits) })
 	}
 	if doh != nil {
 		jobs = append(jobs, func(ctx context.Context) ResolverAnswer { return doh(ctx, h.Host) })

@@ -133,12 +133,14 @@ func TestLookupSystemFailures(t *testing.T) {
 		{"filter says NXDOMAIN", dnsBehavior{A: map[string][]string{}}, RCodeNXDomain, "does not exist (NXDOMAIN); 1.1.1.1:53 returns"},
 		{"SERVFAIL", dnsBehavior{Rcode: dns.RcodeServerFailure}, RCodeServFail, "(SERVFAIL)"},
 		{"REFUSED", dnsBehavior{Rcode: dns.RcodeRefused}, RCodeRefused, "(REFUSED)"},
-		{"silent", dnsBehavior{Silent: true}, RCodeTimeout, "gave no answer for chatgpt.com within 2s; 1.1.1.1:53 returns"},
+		// Within the DNS limit of fastLimits.
+		{"silent", dnsBehavior{Silent: true}, RCodeTimeout, "gave no answer for chatgpt.com within 200ms; 1.1.1.1:53 returns"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			lab := newDNSLab(t, c.sys, honest(), honest(), honest())
+			lab.world.Limits = fastLimits()
 			res, d := runLookup(t, lab, chatgpt())
 			if res.Status != StatusFail || d.Answers[0].RCode != c.rcode || !strings.Contains(res.Reason, c.reason) {
 				t.Fatalf("%s %s %q", res.Status, d.Answers[0].RCode, res.Reason)
@@ -156,6 +158,7 @@ func TestLookupSystemFailures(t *testing.T) {
 func TestLookupShortBudgetIsUnknown(t *testing.T) {
 	t.Parallel()
 	lab := newDNSLab(t, dnsBehavior{Silent: true}, honest(), honest(), honest())
+	lab.world.Limits = fastLimits()
 	lab.cfg.Budget = 2 * time.Second
 	res, d := runLookup(t, lab, chatgpt())
 	if res.Status != StatusUnknown || d.Answers[0].RCode != RCodeTimeout ||
@@ -169,6 +172,7 @@ func TestLookupIndependentResolvers(t *testing.T) {
 	t.Run("port 53 blocked, DoH answers", func(t *testing.T) {
 		t.Parallel()
 		lab := newDNSLab(t, honest(), dnsBehavior{Silent: true}, dnsBehavior{Silent: true}, honest())
+		lab.world.Limits = fastLimits()
 		start := time.Now()
 		res, d := runLookup(t, lab, chatgpt())
 		if res.Status != StatusWarn || !strings.Contains(res.Reason, "port 53 to 1.1.1.1:53, 8.8.8.8:53 blocked (timeout)") {
@@ -177,8 +181,8 @@ func TestLookupIndependentResolvers(t *testing.T) {
 		if a := findAnswer(t, d, "1.1.1.1:53"); a.RCode != RCodeTimeout || !strings.Contains(a.Error, "dns: resolve chatgpt.com via 1.1.1.1:53: timeout") {
 			t.Errorf("1.1.1.1 answer %+v", a)
 		}
-		if el := time.Since(start); el > dnsLookupTimeout {
-			t.Errorf("took %v, beyond the probe's own limit", el)
+		if el := time.Since(start); el >= dnsQueryTimeout {
+			t.Errorf("took %v: the world's %s query limit was not the one that ran out", el, lab.world.Limits.DNSQuery)
 		}
 		assertNothingLeft(t, lab)
 	})
@@ -353,9 +357,11 @@ func TestLookupRetransmitsLostDatagrams(t *testing.T) {
 	lossy.DropUDP = new(atomic.Int32)
 	lossy.DropUDP.Store(2) // the first A and AAAA queries are lost
 	lab := newDNSLab(t, honest(), lossy, honest(), honest())
+	lab.world.Limits = fastLimits()
 	res, d := runLookup(t, lab, chatgpt())
 	a := findAnswer(t, d, "1.1.1.1:53")
-	if res.Status != StatusPass || a.RCode != RCodeNoError || a.Transport != "udp" || a.Time.D() < dnsRetransmitAfter {
+	// Sent again after the world's retransmit interval, not the default.
+	if res.Status != StatusPass || a.RCode != RCodeNoError || a.Transport != "udp" || a.Time.D() < lab.world.Limits.DNSRetransmit || a.Time.D() >= dnsRetransmitAfter {
 		t.Fatalf("%s %q; 1.1.1.1 %+v", res.Status, res.Reason, a)
 	}
 }
@@ -378,10 +384,11 @@ func TestLookupDoHHTTPError(t *testing.T) {
 func TestLookupSystemLimitFollowsBudget(t *testing.T) {
 	t.Parallel()
 	slow := honest()
-	slow.Delay = time.Second
+	slow.Delay = 200 * time.Millisecond
 	lab := newDNSLab(t, slow, honest(), honest(), honest())
+	lab.world.Limits = fastLimits()
 	lab.cfg.Budget = 3 * time.Second
-	limit := timeoutsFor(lab.cfg.Budget).DNS
+	limit := timeoutsFor(lab.cfg.Budget, lab.world.Limits).DNS
 	res, d := runLookup(t, lab, chatgpt())
 	if limit >= slow.Delay || d.Answers[0].RCode != RCodeTimeout || res.Status != StatusUnknown ||
 		!strings.Contains(res.Reason, "gave no answer for chatgpt.com within "+limit.String()) {

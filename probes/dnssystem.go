@@ -13,7 +13,7 @@ import (
 
 // systemAnswer asks the system resolver for the host's IPv4 and IPv6
 // addresses at once, each within limit: the run's DNS limit
-// (timeoutsFor(cfg.Budget).DNS), the same the endpoint probes resolve
+// (timeoutsFor(cfg.Budget, w.Limits).DNS), the same the endpoint probes resolve
 // under, so a resolver too slow for them is too slow here.
 func systemAnswer(ctx context.Context, r Resolver, host string, limit time.Duration) ResolverAnswer {
 	ctx, cancel := context.WithTimeout(ctx, limit)

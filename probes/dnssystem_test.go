@@ -85,7 +85,7 @@ func TestSystemAnswerRealErrors(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			host := c.host
-			a := systemAnswer(context.Background(), goResolver(c.addr), host, dnsTimeout)
+			a := systemAnswer(context.Background(), goResolver(c.addr), host, fastLimits().DNS)
 			if a.RCode != c.rcode || a.RCodeA != c.rcodeA || a.RCodeAAAA != c.rcode6 || len(a.Addrs) != c.addrs {
 				t.Errorf("got %s (A %s, AAAA %s) %d addrs %q; want %s (%s, %s) %d", a.RCode, a.RCodeA, a.RCodeAAAA, len(a.Addrs), a.Error, c.rcode, c.rcodeA, c.rcode6, c.addrs)
 			}

@@ -106,27 +106,29 @@ func DNSServerAddr(server string) (netip.AddrPort, error) {
 }
 
 // exchangeUDP sends m to server over UDP through the world's dialer,
-// retransmits once after dnsRetransmitAfter, and retries over TCP when the
-// answer comes back truncated. It reports whether TCP was used.
-func exchangeUDP(ctx context.Context, d Dialer, server netip.AddrPort, m *dns.Msg) (*dns.Msg, bool, error) {
+// retransmits once after lim.DNSRetransmit (dnsRetransmitAfter), and
+// retries over TCP when the answer comes back truncated. It reports
+// whether TCP was used.
+func exchangeUDP(ctx context.Context, d Dialer, server netip.AddrPort, m *dns.Msg, lim Limits) (*dns.Msg, bool, error) {
 	if d == nil {
 		return nil, false, errors.New("no dialer in this environment")
 	}
-	r, err := exchangeOn(ctx, d, "udp", server.String(), m)
+	r, err := exchangeOn(ctx, d, "udp", server.String(), m, lim)
 	if err != nil {
 		return nil, false, err
 	}
 	if !r.Truncated {
 		return r, false, nil
 	}
-	r, err = exchangeOn(ctx, d, "tcp", server.String(), m)
+	r, err = exchangeOn(ctx, d, "tcp", server.String(), m, lim)
 	if err != nil {
 		return nil, true, fmt.Errorf("truncated over UDP, then over TCP: %w", err)
 	}
 	return r, true, nil
 }
 
-func exchangeOn(ctx context.Context, d Dialer, network, server string, m *dns.Msg) (*dns.Msg, error) {
+func exchangeOn(ctx context.Context, d Dialer, network, server string, m *dns.Msg, lim Limits) (*dns.Msg, error) {
+	lim = lim.orDefaults()
 	conn, err := d.DialContext(ctx, network, server)
 	if err != nil {
 		return nil, err
@@ -137,7 +139,7 @@ func exchangeOn(ctx context.Context, d Dialer, network, server string, m *dns.Ms
 	stop := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Now()) })
 	defer stop()
 	co := &dns.Conn{Conn: conn, UDPSize: dnsUDPSize}
-	c := &dns.Client{Net: network, UDPSize: dnsUDPSize, Timeout: dnsQueryTimeout}
+	c := &dns.Client{Net: network, UDPSize: dnsUDPSize, Timeout: lim.DNSQuery}
 	var r *dns.Msg
 	for attempt := 0; ; attempt++ {
 		if err := ctx.Err(); err != nil {
@@ -145,7 +147,7 @@ func exchangeOn(ctx context.Context, d Dialer, network, server string, m *dns.Ms
 		}
 		actx, cancel := ctx, context.CancelFunc(func() {})
 		if network == "udp" && attempt == 0 {
-			actx, cancel = context.WithTimeout(ctx, dnsRetransmitAfter)
+			actx, cancel = context.WithTimeout(ctx, lim.DNSRetransmit)
 		}
 		r, _, err = c.ExchangeWithConnContext(actx, m, co)
 		cancel()
@@ -224,18 +226,20 @@ func queryFamily(qtype uint16, exchange func() (*dns.Msg, bool, error)) familyAn
 	return fa
 }
 
-// udpAnswer asks one independent resolver for A and AAAA at once.
-func udpAnswer(ctx context.Context, d Dialer, server, host string) ResolverAnswer {
+// udpAnswer asks one independent resolver for A and AAAA at once, within
+// lim.DNSQuery (dnsQueryTimeout).
+func udpAnswer(ctx context.Context, d Dialer, server, host string, lim Limits) ResolverAnswer {
+	lim = lim.orDefaults()
 	addr, err := DNSServerAddr(server)
 	if err != nil {
 		return ResolverAnswer{Resolver: sanitize.LineN(server, 64), Transport: "udp", RCode: RCodeError,
 			Error: "dns: resolve " + host + ": resolver " + err.Error()}
 	}
-	ctx, cancel := context.WithTimeout(ctx, dnsQueryTimeout)
+	ctx, cancel := context.WithTimeout(ctx, lim.DNSQuery)
 	defer cancel()
 	fams := bothFamilies(func(qtype uint16) familyAnswer {
 		return queryFamily(qtype, func() (*dns.Msg, bool, error) {
-			return exchangeUDP(ctx, d, addr, newQuery(host, qtype, dns.ClassINET))
+			return exchangeUDP(ctx, d, addr, newQuery(host, qtype, dns.ClassINET), lim)
 		})
 	})
 	ans := combineFamilies(host, addr.String(), "udp", fams[0], fams[1], false)

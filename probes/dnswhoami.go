@@ -138,12 +138,12 @@ func whoami(ctx context.Context, cfg Config, w World) Result {
 		pubIP, via string
 		pubErr     string
 	)
-	limit := timeoutsFor(cfg.Budget).DNS
+	limit := timeoutsFor(cfg.Budget, w.Limits).DNS
 	wg.Go(func() { aka, akaErr = akahelpWhoami(ctx, w.Resolver, limit) })
 	server, ok := cloudflareResolver(cfg.Resolvers)
 	if ok {
 		via = cloudflareWhoamiName + " CH TXT via " + server.String()
-		wg.Go(func() { pubIP, pubErr = chaosWhoami(ctx, w.Dialer, server) })
+		wg.Go(func() { pubIP, pubErr = chaosWhoami(ctx, w.Dialer, server, w.Limits) })
 	} else {
 		pubErr = "no Cloudflare resolver configured"
 	}
@@ -247,11 +247,12 @@ func akahelpWhoami(ctx context.Context, r Resolver, limit time.Duration) (Akahel
 
 // chaosWhoami asks server (Cloudflare's resolver) for CH TXT
 // whoami.cloudflare, which it answers with the address the query came
-// from.
-func chaosWhoami(ctx context.Context, d Dialer, server netip.AddrPort) (string, string) {
-	ctx, cancel := context.WithTimeout(ctx, dnsQueryTimeout)
+// from, within lim.DNSQuery (dnsQueryTimeout).
+func chaosWhoami(ctx context.Context, d Dialer, server netip.AddrPort, lim Limits) (string, string) {
+	lim = lim.orDefaults()
+	ctx, cancel := context.WithTimeout(ctx, lim.DNSQuery)
 	defer cancel()
-	r, _, err := exchangeUDP(ctx, d, server, newQuery(cloudflareWhoamiName, dns.TypeTXT, dns.ClassCHAOS))
+	r, _, err := exchangeUDP(ctx, d, server, newQuery(cloudflareWhoamiName, dns.TypeTXT, dns.ClassCHAOS), lim)
 	prefix := fmt.Sprintf("dns: CH TXT %s via %s: ", cloudflareWhoamiName, server)
 	if err != nil {
 		if isTimeout(err) {

@@ -78,7 +78,7 @@ func newDoHClient(w World, raw string) (*dohClient, error) {
 	tr := &http.Transport{
 		Proxy: nil,
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			c, nf := dialViaWorld(ctx, w, addr, false, timeoutsFor(0))
+			c, nf := dialViaWorld(ctx, w, addr, false, timeoutsFor(0, w.Limits))
 			if nf != nil {
 				return nil, nf
 			}

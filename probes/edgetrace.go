@@ -122,7 +122,7 @@ func parseTraceTS(s string) (time.Time, bool) {
 // and, when a proxy applies, through it too (the proxy's egress is a
 // different client to Cloudflare). IDs are "trace:chatgpt.com:direct".
 func TraceProbes(cfg Config, w World) []Probe {
-	tm := timeoutsFor(cfg.Budget)
+	tm := timeoutsFor(cfg.Budget, w.Limits)
 	seen := map[string]bool{}
 	var ps []Probe
 	for _, t := range cfg.Targets {

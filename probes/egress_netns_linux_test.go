@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/gptdoctor/gptdoctor/internal/netnstest"
+
+	"github.com/gptdoctor/gptdoctor/internal/command"
 )
 
 // netnsChildEnv tells the re-executed test binary that it runs inside the
@@ -144,7 +146,7 @@ func TestNetnsChild(t *testing.T) {
 		t.Skip("runs only inside the namespace the egress test creates")
 	}
 	w := World{GOOS: runtime.GOOS, Dialer: &net.Dialer{}, Host: SystemHost{}, FS: os.DirFS("/"),
-		Runner: ExecRunner{}, LookupEnv: os.LookupEnv, Clock: SystemClock{}}
+		Runner: command.ExecRunner{}, LookupEnv: os.LookupEnv, Clock: SystemClock{}}
 	cfg := DefaultConfig()
 	// Documentation addresses, routed by the namespace's default routes.
 	cfg.EgressProbes = []string{"192.0.2.1:53", "[2001:db8::1]:53"}

@@ -247,7 +247,7 @@ func (*MatrixDetails) details() {}
 // take ("endpoint:api.openai.com:default"). Planning reads only the proxy
 // variables through w; the network is touched when the probes run.
 func TargetProbes(t Target, cfg Config, w World) []Probe {
-	tm := timeoutsFor(cfg.Budget)
+	tm := timeoutsFor(cfg.Budget, w.Limits)
 	label := targetLabel(t, cfg)
 	if t.Kind != TargetWeb {
 		v := Variant{Route: goRoute(t.URL, cfg, w), Family: FamilyAny, Headers: HeadersPlain}

@@ -421,6 +421,7 @@ func TestEndpointAPITargetDefaultRoute(t *testing.T) {
 // limit, ends a stalled lookup, the result says so and is unknown: the
 // network was not shown to be at fault.
 func TestEndpointBudgetCutIsUnknown(t *testing.T) {
+	t.Parallel()
 	tw := newTestWorld(t)
 	tw.setDNS("chatgpt.com", zoneEntry{drop: true})
 	cfg := configFor(WebTarget("https://chatgpt.com/"))
@@ -496,7 +497,7 @@ func TestRedirectsDropQueryStrings(t *testing.T) {
 
 	// Not followed: the Location header is kept, without its query.
 	fr := fetch(context.Background(), tw.World(), fetchSpec{URL: "https://chat.openai.com/", Variant: Variant{RouteDirect, FamilyAny, HeadersPlain},
-		BodyLimit: maxBody, Timeouts: timeoutsFor(0)})
+		BodyLimit: maxBody, Timeouts: timeoutsFor(0, Limits{})})
 	if fr.Details.Headers["location"] != "https://chat.openai.com/login" || !strings.Contains(fr.Cut, "https://chat.openai.com/login instead") {
 		t.Errorf("not followed: location %q, cut %q", fr.Details.Headers["location"], fr.Cut)
 	}
@@ -530,6 +531,7 @@ func TestReasonNamesStatusOnce(t *testing.T) {
 // stalls or breaks off is not a healthy answer; the 256 KiB cap is. A
 // block page is still a block when it stalls.
 func TestEndpointBodyCutShort(t *testing.T) {
+	t.Parallel()
 	stall := func(status int, start string) http.HandlerFunc {
 		return func(w http.ResponseWriter, r *http.Request) {
 			cfHeaders(w)
@@ -568,8 +570,9 @@ func TestEndpointBodyCutShort(t *testing.T) {
 			tw := newTestWorld(t)
 			tw.host("chatgpt.com", cgV4, "", addr(tw.serve(tc.h)))
 			cfg := configFor(WebTarget("https://chatgpt.com/"))
-			cfg.Budget = hostileBudget
-			r := runProbe(t, probeByID(t, TargetProbes(cfg.Targets[0], cfg, tw.World()), "endpoint:chatgpt.com:direct-ipv4-plain"))
+			w := tw.World()
+			w.Limits = fastLimits() // a stalled body is cut 650 ms in
+			r := runProbe(t, probeByID(t, TargetProbes(cfg.Targets[0], cfg, w), "endpoint:chatgpt.com:direct-ipv4-plain"))
 			d := endpointDetails(t, r)
 			if r.Status != tc.status || d.Verdict.Kind != tc.verdict || !strings.HasPrefix(r.Reason, tc.reason) {
 				t.Errorf("got %s %s %q", r.Status, d.Verdict.Kind, r.Reason)

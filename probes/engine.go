@@ -49,10 +49,15 @@ type Plan struct {
 
 // Engine runs plans.
 type Engine struct {
-	// Clock stamps results; nil means the system clock.
+	// Clock stamps results (Started, and Duration from it); nil means the
+	// system clock.
 	Clock Clock
 	// Budget bounds a whole run; zero means DefaultBudget.
 	Budget time.Duration
+	// ReturnGrace is how long a probe whose context ended may take to hand
+	// back its own result; zero means returnGrace. Tests of probes that
+	// never return shorten it.
+	ReturnGrace time.Duration
 }
 
 // Run is one execution of a plan. Results stream on Results() as probes
@@ -104,6 +109,10 @@ func (e *Engine) Start(ctx context.Context, plan Plan) *Run {
 	if budget <= 0 {
 		budget = DefaultBudget
 	}
+	grace := e.ReturnGrace
+	if grace <= 0 {
+		grace = returnGrace
+	}
 	runCtx, cancelBudget := context.WithTimeout(ctx, budget)
 	runCtx, cancel := context.WithCancel(runCtx)
 	run := &Run{
@@ -119,7 +128,7 @@ func (e *Engine) Start(ctx context.Context, plan Plan) *Run {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			internal <- runOne(runCtx, ctx, p, budget, clock, run.ID)
+			internal <- runOne(runCtx, ctx, p, budget, grace, clock, run.ID)
 		}()
 	}
 	go func() {
@@ -160,8 +169,10 @@ func (e *Engine) Start(ctx context.Context, plan Plan) *Run {
 }
 
 // runOne runs a probe under its own timeout and returns exactly one result,
-// even when the probe overruns, panics or ignores its context.
-func runOne(runCtx, parent context.Context, p Probe, budget time.Duration, clock Clock, runID string) Result {
+// even when the probe overruns, panics or ignores its context (after
+// grace). Started and Duration both come from clock, so a run stamped by
+// a fake clock says how long each probe took by that clock.
+func runOne(runCtx, parent context.Context, p Probe, budget, grace time.Duration, clock Clock, runID string) Result {
 	timeout := p.Timeout
 	if timeout <= 0 || timeout > budget {
 		timeout = budget
@@ -169,7 +180,6 @@ func runOne(runCtx, parent context.Context, p Probe, budget time.Duration, clock
 	pctx, cancel := context.WithTimeout(runCtx, timeout)
 	defer cancel()
 	started := clock.Now()
-	wallStart := time.Now()
 	resc := make(chan Result, 1)
 	go func() { resc <- safeRun(pctx, p) }()
 
@@ -177,13 +187,13 @@ func runOne(runCtx, parent context.Context, p Probe, budget time.Duration, clock
 	select {
 	case res = <-resc:
 	case <-pctx.Done():
-		grace := time.NewTimer(returnGrace)
+		graceTimer := time.NewTimer(grace)
 		select {
 		case res = <-resc:
-		case <-grace.C:
+		case <-graceTimer.C:
 			res = Result{Status: StatusUnknown, Reason: timeoutReason(pctx, runCtx, parent, timeout, budget)}
 		}
-		grace.Stop()
+		graceTimer.Stop()
 	}
 	res.RunID = runID
 	res.ID = p.ID
@@ -193,7 +203,7 @@ func runOne(runCtx, parent context.Context, p Probe, budget time.Duration, clock
 		res.Title = p.Title
 	}
 	res.Started = started
-	res.Duration = Millis(time.Since(wallStart))
+	res.Duration = Millis(clock.Now().Sub(started))
 	if res.Status == "" {
 		res.Status = StatusUnknown
 		if res.Reason == "" {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -20,6 +21,10 @@ func sleepy(id string, d time.Duration) Probe {
 		}
 	}}
 }
+
+// testGrace replaces the engine's returnGrace in tests whose probes never
+// return: the wait for them is the point, not its length.
+const testGrace = 20 * time.Millisecond
 
 // stubborn ignores its context entirely.
 func stubborn(id string, block chan struct{}) Probe {
@@ -109,7 +114,7 @@ func TestEngineBudgetMarksUnfinishedProbesUnknown(t *testing.T) {
 		stubborn("ignores-context", block),
 	}}
 	start := time.Now()
-	snap := (&Engine{Budget: 200 * time.Millisecond}).Start(context.Background(), plan).Wait()
+	snap := (&Engine{Budget: 200 * time.Millisecond, ReturnGrace: testGrace}).Start(context.Background(), plan).Wait()
 	if el := time.Since(start); el > 10*time.Second {
 		t.Fatalf("run took %s despite a 200ms budget", el)
 	}
@@ -136,7 +141,7 @@ func TestEngineProbeTimeoutIsNamedSeparately(t *testing.T) {
 	defer close(block)
 	p := stubborn("own-limit", block)
 	p.Timeout = 50 * time.Millisecond
-	snap := (&Engine{Budget: 30 * time.Second}).Start(context.Background(), Plan{Probes: []Probe{p}}).Wait()
+	snap := (&Engine{Budget: 30 * time.Second, ReturnGrace: testGrace}).Start(context.Background(), Plan{Probes: []Probe{p}}).Wait()
 	r := snap.Results[0]
 	if r.Status != StatusUnknown || !strings.Contains(r.Reason, "50ms limit") {
 		t.Fatalf("got %s %q; want unknown naming the probe's own limit", r.Status, r.Reason)
@@ -161,7 +166,7 @@ func TestEngineCancellation(t *testing.T) {
 func TestEngineRunCancel(t *testing.T) {
 	block := make(chan struct{})
 	defer close(block)
-	run := (&Engine{Budget: time.Minute}).Start(context.Background(), Plan{Probes: []Probe{stubborn("x", block)}})
+	run := (&Engine{Budget: time.Minute, ReturnGrace: testGrace}).Start(context.Background(), Plan{Probes: []Probe{stubborn("x", block)}})
 	run.Cancel()
 	r := run.Wait().Results[0]
 	if r.Status != StatusUnknown || !strings.Contains(r.Reason, "cancelled") {
@@ -239,5 +244,57 @@ func TestStatusRank(t *testing.T) {
 	s := Snapshot{Results: []Result{{Status: StatusPass}, {Status: StatusWarn}, {Status: StatusSkipped}}}
 	if s.Worst() != StatusWarn {
 		t.Fatalf("Worst = %s", s.Worst())
+	}
+}
+
+// stepClock advances by step each time it is read.
+type stepClock struct {
+	mu   sync.Mutex
+	now  time.Time
+	step time.Duration
+}
+
+func (c *stepClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(c.step)
+	return c.now
+}
+
+// TestEngineDurationFromItsClock: a probe's Duration is measured on the
+// engine's clock, like Started, so a run stamped by a fake clock is
+// consistent (Started + Duration is when that clock saw the probe end),
+// whatever the wall clock did meanwhile.
+func TestEngineDurationFromItsClock(t *testing.T) {
+	clock := &stepClock{now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC), step: 7 * time.Second}
+	snap := (&Engine{Clock: clock, Budget: time.Minute}).Start(context.Background(), Plan{Probes: []Probe{sleepy("a", 0)}}).Wait()
+	r := snap.Results[0]
+	// The clock is read when the run starts, when the probe starts, when
+	// it ends and when the run finishes.
+	if start := snap.Started.Add(clock.step); !r.Started.Equal(start) || !snap.Finished.Equal(start.Add(2*clock.step)) {
+		t.Errorf("run %s..%s, probe started %s: the clock was not read in the expected order", snap.Started, snap.Finished, r.Started)
+	}
+	if r.Duration.D() != clock.step {
+		t.Errorf("duration %s on a clock that stepped %s between start and end; want the clock's, not the wall's", r.Duration.D(), clock.step)
+	}
+	if r.Started.Before(snap.Started) || snap.Finished.Before(r.Started.Add(r.Duration.D())) {
+		t.Errorf("run %s..%s does not hold probe %s+%s", snap.Started, snap.Finished, r.Started, r.Duration.D())
+	}
+}
+
+// TestEngineReturnGrace: a probe that ignores its context is written off
+// after the engine's ReturnGrace, not the default.
+func TestEngineReturnGrace(t *testing.T) {
+	block := make(chan struct{})
+	defer close(block)
+	p := stubborn("deaf", block)
+	p.Timeout = 10 * time.Millisecond
+	start := time.Now()
+	snap := (&Engine{Budget: time.Minute, ReturnGrace: time.Millisecond}).Start(context.Background(), Plan{Probes: []Probe{p}}).Wait()
+	if el := time.Since(start); el >= p.Timeout+returnGrace {
+		t.Errorf("took %s: the default %s grace was waited out", el, returnGrace)
+	}
+	if r := snap.Results[0]; r.Status != StatusUnknown || !strings.Contains(r.Reason, "10ms limit") {
+		t.Errorf("got %s %q", r.Status, r.Reason)
 	}
 }

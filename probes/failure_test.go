@@ -93,29 +93,29 @@ func TestConnectFailure(t *testing.T) {
 }
 
 func TestTimeoutsFor(t *testing.T) {
-	if got := timeoutsFor(0); got != timeoutsFor(DefaultBudget) || got.Probe != endpointTimeout || got.TLS != tlsHandshakeTimeout || got.ShortBudget != 0 {
+	if got := timeoutsFor(0, Limits{}); got != timeoutsFor(DefaultBudget, Limits{}) || got.Probe != endpointTimeout || got.TLS != tlsHandshakeTimeout || got.ShortBudget != 0 {
 		t.Errorf("default: %+v", got)
 	}
-	half := timeoutsFor(DefaultBudget / 2)
+	half := timeoutsFor(DefaultBudget/2, Limits{})
 	if half.Probe != endpointTimeout/2 || half.DNS != dnsTimeout/2 || half.BodyReserve != bodyReadReserve/2 || half.ShortBudget != DefaultBudget/2 {
 		t.Errorf("half budget: %+v", half)
 	}
 	// A long budget lengthens every limit in proportion, so --timeout
 	// helps a slow link; the stretch stops at maxLimitScale.
-	double := timeoutsFor(2 * DefaultBudget)
+	double := timeoutsFor(2*DefaultBudget, Limits{})
 	if double.Probe != 2*endpointTimeout || double.TLS != 2*tlsHandshakeTimeout || double.Header != 2*responseHeaderTimeout ||
 		double.DNS != dnsQueryTimeout || double.ShortBudget != 0 {
 		t.Errorf("double budget: %+v", double)
 	}
-	capped := timeoutsFor(5 * time.Minute)
-	if capped != timeoutsFor(maxLimitScale*DefaultBudget) || capped.Connect != maxLimitScale*connectTimeout || capped.ShortBudget != 0 {
+	capped := timeoutsFor(5*time.Minute, Limits{})
+	if capped != timeoutsFor(maxLimitScale*DefaultBudget, Limits{}) || capped.Connect != maxLimitScale*connectTimeout || capped.ShortBudget != 0 {
 		t.Errorf("capped: %+v", capped)
 	}
 	// Each phase limit stays inside the probe limit, so a stall is named
 	// by its phase before the probe gives up, and the probe limit inside
 	// the budget.
 	for _, budget := range []time.Duration{time.Second, DefaultBudget / 2, DefaultBudget, 2 * DefaultBudget, maxLimitScale * DefaultBudget, 5 * time.Minute} {
-		tm := timeoutsFor(budget)
+		tm := timeoutsFor(budget, Limits{})
 		for _, d := range []time.Duration{tm.DNS, tm.Connect, tm.TLS, tm.Header} {
 			if d >= tm.Probe {
 				t.Errorf("budget %s: phase limit %s not inside probe limit %s", budget, d, tm.Probe)
@@ -131,12 +131,29 @@ func TestTimeoutsFor(t *testing.T) {
 	}
 }
 
+// TestTimeoutsForLimits: a world's Limits replace the constants they set
+// and scale with the budget as the constants do; fields left zero keep the
+// constants, and the query limit still caps the system lookup's.
+func TestTimeoutsForLimits(t *testing.T) {
+	lim := Limits{Probe: 800 * time.Millisecond, DNS: 200 * time.Millisecond, TLS: 300 * time.Millisecond, DNSQuery: 60 * time.Millisecond}
+	got := timeoutsFor(DefaultBudget/2, lim)
+	want := timeouts{Probe: 400 * time.Millisecond, DNS: 60 * time.Millisecond, Connect: connectTimeout / 2, TLS: 150 * time.Millisecond,
+		Header: responseHeaderTimeout / 2, BodyReserve: bodyReadReserve / 2, ShortBudget: DefaultBudget / 2}
+	if got != want {
+		t.Errorf("half budget with limits:\n got %+v\nwant %+v", got, want)
+	}
+	if def := (Limits{}).orDefaults(); def != (Limits{Probe: endpointTimeout, DNS: dnsTimeout, Connect: connectTimeout, TLS: tlsHandshakeTimeout,
+		Header: responseHeaderTimeout, BodyReserve: bodyReadReserve, DNSQuery: dnsQueryTimeout, DNSRetransmit: dnsRetransmitAfter, Command: commandTimeout}) {
+		t.Errorf("zero Limits: %+v, want the constants", def)
+	}
+}
+
 // TestUnderShortLimit: a timeout under limits a short budget shrank is
 // unknown (code budget) and says to try a longer --timeout; a timeout under
 // the full limits, and any failure that is not a timeout, is left as it
 // was measured.
 func TestUnderShortLimit(t *testing.T) {
-	short, full := timeoutsFor(2*time.Second), timeoutsFor(0)
+	short, full := timeoutsFor(2*time.Second, Limits{}), timeoutsFor(0, Limits{})
 	stall := &netFailure{Step: "tls", Code: "tls_stall", Timeout: true, Limit: short.TLS, During: "the TLS handshake with chatgpt.com",
 		Message: "tls: handshake with chatgpt.com: no answer within 750ms", Reason: "the TLS handshake with chatgpt.com stalled"}
 

@@ -13,12 +13,6 @@ import (
 	"github.com/miekg/dns"
 )
 
-// hostileBudget shrinks every network limit (the probe's 6 s becomes
-// 2.25 s) so a body that stalls after its answer began is cut off quickly.
-// A stall before any answer under it is unknown, "too short to tell"
-// (TestBudgetScalesHeaderWait), so TestHostileServers keeps the default.
-const hostileBudget = 3 * time.Second
-
 // hangDialer never connects to one address, like a firewall that drops
 // SYNs: the connect waits until its context ends.
 type hangDialer struct {
@@ -35,6 +29,7 @@ func (h hangDialer) DialContext(ctx context.Context, network, address string) (n
 }
 
 func TestHostileServers(t *testing.T) {
+	t.Parallel()
 	type check func(t *testing.T, r Result, d *EndpointDetails)
 	failure := func(code, step string) check {
 		return func(t *testing.T, r Result, d *EndpointDetails) {
@@ -73,12 +68,15 @@ func TestHostileServers(t *testing.T) {
 			},
 		},
 		{
-			name: "body dripping one byte a second",
+			// One byte every 100 ms never ends before the probe's limit
+			// (800 ms under fastLimits), as one a second never ends before
+			// the default 6 s.
+			name: "body dripping one byte at a time",
 			setup: func(tw *testWorld) {
 				srv := tw.serve(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 					cfHeaders(w)
 					w.Header().Set("Content-Type", "text/html")
-					tick := time.NewTicker(time.Second)
+					tick := time.NewTicker(100 * time.Millisecond)
 					defer tick.Stop()
 					for {
 						if _, err := io.WriteString(w, "<"); err != nil {
@@ -240,13 +238,15 @@ func TestHostileServers(t *testing.T) {
 			tw := newTestWorld(t)
 			tc.setup(tw)
 			w := tw.World()
+			w.Limits = fastLimits()
 			if tc.dial != nil {
 				w.Dialer = tc.dial(w.Dialer)
 			}
 			// The default budget: a stall under limits a short budget
 			// shrank is unknown, not the failure measured here
 			// (TestShortBudgetStallIsUnknown). The cases run in parallel
-			// and never sleep; the slowest waits out the probe's 6 s.
+			// and never sleep; the slowest waits out the probe's limit
+			// (fastLimits: a stall is the same stall in less time).
 			cfg := configFor(WebTarget("https://chatgpt.com/"))
 			p := probeByID(t, TargetProbes(cfg.Targets[0], cfg, w), "endpoint:chatgpt.com:direct-ipv4-plain")
 			start := time.Now()

@@ -3,7 +3,6 @@ package probes
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net"
 	"net/netip"
 	"strings"
@@ -11,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/gptdoctor/gptdoctor/internal/command"
 )
 
 // identHost is a fixed HostInfo for identity and proxy tests.
@@ -51,24 +52,25 @@ func (h *identHost) Processes(context.Context) ([]Process, error) {
 
 // identRunner answers commands from a table keyed by the joined argv.
 type identRunner struct {
+	noTools
 	out   map[string]string
 	errs  map[string]error
 	mu    sync.Mutex
 	calls []string
 }
 
-func (r *identRunner) Run(_ context.Context, name string, args ...string) ([]byte, error) {
-	key := strings.Join(append([]string{name}, args...), " ")
+func (r *identRunner) Run(_ context.Context, argv []string, _ []byte) (command.Output, error) {
+	name, key := argv[0], strings.Join(argv, " ")
 	r.mu.Lock()
 	r.calls = append(r.calls, key)
 	r.mu.Unlock()
 	if err, ok := r.errs[key]; ok {
-		return nil, err
+		return command.Output{}, err
 	}
 	if out, ok := r.out[key]; ok {
-		return []byte(out), nil
+		return command.Output{Stdout: out}, nil
 	}
-	return nil, fmt.Errorf("%s: %w", name, ErrCommandNotFound)
+	return command.Output{}, command.NotFound(name)
 }
 
 // identEnv makes a LookupEnv from a map.

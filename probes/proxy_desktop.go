@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/gptdoctor/gptdoctor/internal/sanitize"
+
+	"github.com/gptdoctor/gptdoctor/internal/command"
 )
 
 // DesktopProxy is the desktop proxy settings of this machine as read once
@@ -82,7 +84,7 @@ func readLinuxDesktopProxy(ctx context.Context, w World, r *DesktopProxy) {
 	var gnome, kde *ProxySettingsDetails
 	out, err := runCommand(ctx, w, "gsettings", "list-recursively", "org.gnome.system.proxy")
 	switch {
-	case errors.Is(err, ErrCommandNotFound):
+	case errors.Is(err, command.ErrNotFound):
 		r.absent = append(r.absent, "gsettings is not installed")
 	case err != nil && strings.Contains(err.Error(), "No such schema"):
 		r.absent = append(r.absent, "the GNOME proxy schema is not installed")

@@ -153,7 +153,7 @@ func fetchPAC(ctx context.Context, w World, raw string) ([]byte, int, *netFailur
 		}
 		return b, 0, nil
 	case "http", "https":
-		tm := timeoutsFor(0)
+		tm := timeoutsFor(0, w.Limits)
 		tm.Probe = pacFetchTimeout
 		fr := fetch(ctx, w, fetchSpec{
 			URL:          u.String(),

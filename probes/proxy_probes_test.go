@@ -389,7 +389,7 @@ func TestProxyReachBudget(t *testing.T) {
 	env := map[string]string{"HTTPS_PROXY": "http://10.0.0.6:3128"}
 	w := World{GOOS: "plan9", LookupEnv: identEnv(env), Resolver: identResolver{}, Dialer: hangDialer{addr: "10.0.0.6:3128"}}
 	p := probeByID(t, readProxyProbes(DefaultConfig(), w), "proxy:reach:10.0.0.6:3128")
-	ctx, cancel := context.WithTimeout(context.Background(), proxyReachTimeout/4)
+	ctx, cancel := context.WithTimeout(context.Background(), proxyReachTimeout/30)
 	defer cancel()
 	r := p.Run(ctx)
 	if r.Status != StatusUnknown || r.Error == nil || r.Error.Step != "proxy" || !strings.Contains(r.Reason, "budget") {

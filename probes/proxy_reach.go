@@ -24,7 +24,7 @@ func runProxyReachProbe(ctx context.Context, w World, ep proxyEndpoint) Result {
 	d := &ProxyReachDetails{Proxy: ep.display, Addr: ep.addr, Sources: ep.sources}
 	used := "used by " + strings.Join(ep.sources, ", ")
 	start := time.Now()
-	c, nf := dialViaWorld(ctx, w, ep.addr, true, timeoutsFor(0))
+	c, nf := dialViaWorld(ctx, w, ep.addr, true, timeoutsFor(0, w.Limits))
 	if nf == nil {
 		d.Connect = Millis(time.Since(start))
 		d.Reachable = true

@@ -6,31 +6,66 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gptdoctor/gptdoctor/internal/command"
 )
 
-// blockingRunner never finishes a command before its context ends.
-type blockingRunner struct{}
+// noTools completes a test runner: probes only Run commands, so finding
+// and launching programs is never asked of it.
+type noTools struct{}
 
-func (blockingRunner) Run(ctx context.Context, name string, args ...string) ([]byte, error) {
+func (noTools) LookPath(name string) (string, error) { return "", command.NotFound(name) }
+func (noTools) Launch(argv []string) error           { return command.NotFound(argv[0]) }
+
+// blockingRunner never finishes a command before its context ends.
+type blockingRunner struct{ noTools }
+
+func (blockingRunner) Run(ctx context.Context, _ []string, _ []byte) (command.Output, error) {
 	<-ctx.Done()
-	return nil, ctx.Err()
+	return command.Output{}, ctx.Err()
 }
 
-// TestRunCommandNamesTheLimitThatFired: commandTimeout is named only when
-// it fired; the probe's own deadline is reported as such, not as "within
-// 2s".
+// runnerFunc calls fn with each command's context and answers at once.
+type runnerFunc struct {
+	noTools
+	fn func(ctx context.Context)
+}
+
+func (f runnerFunc) Run(ctx context.Context, _ []string, _ []byte) (command.Output, error) {
+	f.fn(ctx)
+	return command.Output{}, nil
+}
+
+// TestRunCommandNamesTheLimitThatFired: the command limit (commandTimeout
+// unless the world's Limits set one) is named only when it fired; the
+// probe's own deadline is reported as such, not as "within 2s".
 func TestRunCommandNamesTheLimitThatFired(t *testing.T) {
 	t.Parallel()
-	w := World{Runner: blockingRunner{}}
+	w := World{Runner: blockingRunner{}, Limits: fastLimits()}
 	t.Run("command timeout", func(t *testing.T) {
 		t.Parallel()
 		start := time.Now()
 		_, err := runCommand(context.Background(), w, "resolvectl", "status")
-		if el := time.Since(start); el < commandTimeout {
-			t.Fatalf("returned after %s, before commandTimeout", el)
+		if el := time.Since(start); el < w.Limits.Command {
+			t.Fatalf("returned after %s, before the command limit", el)
 		}
-		if got := commandProblem("resolvectl", err); !errors.Is(err, context.DeadlineExceeded) || got != "resolvectl did not answer within "+commandTimeout.String() {
+		if got := commandProblem("resolvectl", err); !errors.Is(err, context.DeadlineExceeded) || got != "resolvectl did not answer within 200ms" {
 			t.Fatalf("%v: %q", err, got)
+		}
+	})
+	t.Run("default command limit", func(t *testing.T) {
+		t.Parallel()
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		var limit time.Duration
+		r := runnerFunc{fn: func(cctx context.Context) {
+			if d, ok := cctx.Deadline(); ok {
+				limit = time.Until(d)
+			}
+		}}
+		_, _ = runCommand(ctx, World{Runner: r}, "resolvectl", "status")
+		if limit <= commandTimeout-time.Second || limit > commandTimeout {
+			t.Fatalf("a world without limits gave the command %s, want commandTimeout (%s)", limit, commandTimeout)
 		}
 	})
 	t.Run("probe deadline", func(t *testing.T) {

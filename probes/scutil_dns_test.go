@@ -3,10 +3,11 @@ package probes
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/gptdoctor/gptdoctor/internal/command"
 )
 
 func TestParseScutilDNS(t *testing.T) {
@@ -118,24 +119,25 @@ func TestScutilDNSConfigResult(t *testing.T) {
 
 // fakeRunner answers commands from a table; missing ones are "not found".
 type fakeRunner struct {
+	noTools
 	out   map[string][]byte
 	err   map[string]error
 	calls []string
 }
 
-func (r *fakeRunner) Run(ctx context.Context, name string, args ...string) ([]byte, error) {
-	cmd := strings.Join(append([]string{name}, args...), " ")
+func (r *fakeRunner) Run(ctx context.Context, argv []string, _ []byte) (command.Output, error) {
+	cmd := strings.Join(argv, " ")
 	r.calls = append(r.calls, cmd)
 	if _, ok := ctx.Deadline(); !ok {
-		return nil, errors.New("command run without a timeout")
+		return command.Output{}, errors.New("command run without a timeout")
 	}
 	if err, ok := r.err[cmd]; ok {
-		return nil, err
+		return command.Output{}, err
 	}
 	if out, ok := r.out[cmd]; ok {
-		return out, nil
+		return command.Output{Stdout: string(out)}, nil
 	}
-	return nil, fmt.Errorf("exec: %q: %w", name, ErrCommandNotFound)
+	return command.Output{}, command.NotFound(argv[0])
 }
 
 func TestGatherScutilDNSMissingCommand(t *testing.T) {

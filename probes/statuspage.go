@@ -84,7 +84,7 @@ const (
 // is skipped when no status URL is configured. A status page that cannot be
 // read is unknown, not failed: the probe could not tell.
 func StatusPageProbe(cfg Config, w World) Probe {
-	tm := timeoutsFor(cfg.Budget)
+	tm := timeoutsFor(cfg.Budget, w.Limits)
 	return Probe{
 		ID:      "status:openai",
 		Kind:    KindStatusPage,

@@ -507,3 +507,24 @@ func assertClean(t testing.TB, r Result, forbidden ...string) {
 		}
 	}
 }
+
+// fastLimits are the limits tests of stalls run under: each phase that
+// stalls is reported as that phase's stall, as under the defaults, but
+// after a few hundred milliseconds instead of seconds. Every limit still
+// leaves loopback work (a lookup, a connect, a TLS handshake under -race
+// on a loaded machine) far more time than it needs, and the ordering the
+// defaults rely on holds: the system lookup limit under the independent
+// resolvers' query limit, the body reserve well inside the probe limit.
+func fastLimits() Limits {
+	return Limits{
+		Probe:         800 * time.Millisecond,
+		DNS:           200 * time.Millisecond,
+		Connect:       300 * time.Millisecond,
+		TLS:           300 * time.Millisecond,
+		Header:        400 * time.Millisecond,
+		BodyReserve:   150 * time.Millisecond,
+		DNSQuery:      300 * time.Millisecond,
+		DNSRetransmit: 100 * time.Millisecond,
+		Command:       200 * time.Millisecond,
+	}
+}

@@ -46,6 +46,55 @@ const (
 // after it is stalled, and waiting longer only delays the diagnosis.
 const maxLimitScale = 4
 
+// Limits are the waits a run's network probes start from: the limits
+// under the default budget, before timeoutsFor scales them to the run's.
+// A World with zero Limits (the real machine, the demo) uses the constants
+// above and their reasons; a field left zero keeps its constant. Tests of
+// stalls set milliseconds, so that a stall is still reported as that
+// phase's stall without the test waiting out seconds.
+type Limits struct {
+	// Probe bounds one request chain (endpointTimeout).
+	Probe time.Duration
+	// DNS bounds one lookup through the system resolver (dnsTimeout).
+	DNS time.Duration
+	// Connect bounds the TCP connect over all addresses (connectTimeout).
+	Connect time.Duration
+	// TLS bounds the TLS handshake (tlsHandshakeTimeout).
+	TLS time.Duration
+	// Header bounds the wait for response headers (responseHeaderTimeout).
+	Header time.Duration
+	// BodyReserve is kept back from Probe when reading a body
+	// (bodyReadReserve).
+	BodyReserve time.Duration
+	// DNSQuery bounds one query to an independent resolver and caps DNS
+	// (dnsQueryTimeout).
+	DNSQuery time.Duration
+	// DNSRetransmit is when an unanswered UDP query is sent again
+	// (dnsRetransmitAfter).
+	DNSRetransmit time.Duration
+	// Command bounds one OS command (commandTimeout).
+	Command time.Duration
+}
+
+// orDefaults is l with each zero field set to its constant.
+func (l Limits) orDefaults() Limits {
+	def := func(v *time.Duration, d time.Duration) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	def(&l.Probe, endpointTimeout)
+	def(&l.DNS, dnsTimeout)
+	def(&l.Connect, connectTimeout)
+	def(&l.TLS, tlsHandshakeTimeout)
+	def(&l.Header, responseHeaderTimeout)
+	def(&l.BodyReserve, bodyReadReserve)
+	def(&l.DNSQuery, dnsQueryTimeout)
+	def(&l.DNSRetransmit, dnsRetransmitAfter)
+	def(&l.Command, commandTimeout)
+	return l
+}
+
 // timeouts is the set of limits one probe runs under. The defaults are the
 // constants above, scaled by the run budget against DefaultBudget: a
 // shorter budget shrinks them so that probes still report their own phase
@@ -74,19 +123,20 @@ func scaleLimit(budget, d time.Duration) time.Duration {
 }
 
 // timeoutsFor returns the limits for a run with the given budget (zero
-// means DefaultBudget).
-func timeoutsFor(budget time.Duration) timeouts {
+// means DefaultBudget), starting from lim (zero fields: the constants).
+func timeoutsFor(budget time.Duration, lim Limits) timeouts {
 	if budget <= 0 {
 		budget = DefaultBudget
 	}
+	lim = lim.orDefaults()
 	by := func(d time.Duration) time.Duration { return scaleLimit(budget, d) }
 	t := timeouts{
-		Probe:       by(endpointTimeout),
-		DNS:         min(by(dnsTimeout), dnsQueryTimeout),
-		Connect:     by(connectTimeout),
-		TLS:         by(tlsHandshakeTimeout),
-		Header:      by(responseHeaderTimeout),
-		BodyReserve: by(bodyReadReserve),
+		Probe:       by(lim.Probe),
+		DNS:         min(by(lim.DNS), lim.DNSQuery),
+		Connect:     by(lim.Connect),
+		TLS:         by(lim.TLS),
+		Header:      by(lim.Header),
+		BodyReserve: by(lim.BodyReserve),
 	}
 	if budget < DefaultBudget {
 		t.ShortBudget = budget

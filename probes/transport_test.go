@@ -14,6 +14,7 @@ import (
 // server slower than the default header limit fails under the default
 // budget and answers under a longer one.
 func TestBudgetScalesHeaderWait(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name   string
 		delay  time.Duration
@@ -21,12 +22,15 @@ func TestBudgetScalesHeaderWait(t *testing.T) {
 		want   Status
 		code   string
 	}{
-		// 2 s budget: 1 s for headers, 1.5 s for the probe.
-		{"short budget", 2 * time.Second, 2 * time.Second, StatusUnknown, "budget"},
-		{"default budget", 2 * time.Second, DefaultBudget, StatusPass, ""},
-		// Slower than the default 4 s header limit.
-		{"slow server, default budget", 5 * time.Second, DefaultBudget, StatusFail, "header_timeout"},
-		{"slow server, long budget", 5 * time.Second, 2 * DefaultBudget, StatusPass, ""},
+		// Under fastLimits (headers 400 ms, the probe 800 ms at the
+		// default budget) a 2 s budget leaves 100 ms for headers and
+		// 200 ms for the probe.
+		{"short budget", 250 * time.Millisecond, 2 * time.Second, StatusUnknown, "budget"},
+		{"default budget", 250 * time.Millisecond, DefaultBudget, StatusPass, ""},
+		// Slower than the 400 ms header limit, faster than the 800 ms
+		// twice the budget allows.
+		{"slow server, default budget", 600 * time.Millisecond, DefaultBudget, StatusFail, "header_timeout"},
+		{"slow server, long budget", 600 * time.Millisecond, 2 * DefaultBudget, StatusPass, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -42,7 +46,9 @@ func TestBudgetScalesHeaderWait(t *testing.T) {
 			tw.host("chatgpt.com", cgV4, "", addr(srv))
 			cfg := configFor(WebTarget("https://chatgpt.com/"))
 			cfg.Budget = tc.budget
-			r := runProbe(t, probeByID(t, TargetProbes(cfg.Targets[0], cfg, tw.World()), "endpoint:chatgpt.com:direct-ipv4-plain"))
+			w := tw.World()
+			w.Limits = fastLimits()
+			r := runProbe(t, probeByID(t, TargetProbes(cfg.Targets[0], cfg, w), "endpoint:chatgpt.com:direct-ipv4-plain"))
 			d := endpointDetails(t, r)
 			if r.Status != tc.want || d.Failure != tc.code {
 				t.Fatalf("got %s failure %q (%s), want %s %q", r.Status, d.Failure, r.Reason, tc.want, tc.code)

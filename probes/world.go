@@ -3,11 +3,12 @@ package probes
 import (
 	"context"
 	"crypto/x509"
-	"errors"
 	"io/fs"
 	"net"
 	"net/netip"
 	"time"
+
+	"github.com/gptdoctor/gptdoctor/internal/command"
 )
 
 // World is everything a probe may touch outside its own memory. main wires
@@ -27,9 +28,11 @@ type World struct {
 	Clock Clock
 	// LookupEnv reads the process environment (proxy variables, API key).
 	LookupEnv func(key string) (string, bool)
-	// Runner runs OS commands (scutil, gsettings, resolvectl …) with a
-	// timeout. A missing command yields ErrCommandNotFound.
-	Runner CommandRunner
+	// Runner runs OS commands: the probes' helpers (scutil, gsettings,
+	// resolvectl status …) and the remedies' commands alike, so a demo's
+	// remedy reaches the lab's staged machine. A missing command yields an
+	// error wrapping command.ErrNotFound.
+	Runner command.Runner
 	// FS reads OS files (/etc/resolv.conf, /sys/class/net, kioslaverc). It is
 	// rooted at "/" on the real machine; paths are given without the leading
 	// slash, as io/fs requires ("etc/resolv.conf"). It may implement
@@ -47,6 +50,10 @@ type World struct {
 
 	// Host describes this machine (hostname, OS, interfaces, processes).
 	Host HostInfo
+
+	// Limits are how long the network probes and commands wait; zero
+	// means the documented defaults (see Limits).
+	Limits Limits
 }
 
 // Trust holds the root stores a TLS chain is checked against.
@@ -89,17 +96,6 @@ type SystemClock struct{}
 
 // Now returns time.Now().
 func (SystemClock) Now() time.Time { return time.Now() }
-
-// CommandRunner runs an OS command and returns its standard output. It never
-// goes through a shell: name and args are passed as an argv.
-type CommandRunner interface {
-	Run(ctx context.Context, name string, args ...string) ([]byte, error)
-}
-
-// ErrCommandNotFound is returned (wrapped) by a CommandRunner when the
-// command is not installed, so probes can say "unknown: scutil not found"
-// instead of failing.
-var ErrCommandNotFound = errors.New("command not found")
 
 // HostInfo gives probes the machine's own facts. The real implementation
 // uses gopsutil and the standard library; tests use fixed data.

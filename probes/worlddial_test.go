@@ -12,6 +12,7 @@ import (
 // blackholed; it gets only part of the connect limit, so the second is
 // still tried and the helper connects instead of waiting out its context.
 func TestDialViaWorldSplitsTheConnectLimit(t *testing.T) {
+	t.Parallel()
 	open := identListen(t, func(c net.Conn) { c.Close() })
 	w := World{
 		Resolver: identResolver{"wpad.corp.example": {netip.MustParseAddr("10.1.2.3"), netip.MustParseAddr("10.1.2.4")}},
@@ -19,8 +20,8 @@ func TestDialViaWorldSplitsTheConnectLimit(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	tm := timeoutsFor(0)
-	tm.Connect = time.Second
+	tm := timeoutsFor(0, Limits{})
+	tm.Connect = 300 * time.Millisecond
 	c, nf := dialViaWorld(ctx, w, "wpad.corp.example:80", false, tm)
 	if nf != nil {
 		t.Fatalf("dial: %+v", nf)
@@ -64,6 +65,7 @@ func (slowFamilyResolver) LookupTXT(context.Context, string) ([]string, error) {
 // gets a limit of its own, so a slow resolver does not turn a missing
 // family into NXDOMAIN.
 func TestResolveAddrsMissingFamilyOwnLimit(t *testing.T) {
+	t.Parallel()
 	r := slowFamilyResolver{v6: 300 * time.Millisecond, any: 150 * time.Millisecond}
 	_, nf := resolveAddrs(context.Background(), r, "dns", "chatgpt.com", FamilyIPv6, 400*time.Millisecond)
 	if nf == nil || nf.Code != "no_address" || nf.status() != StatusSkipped {

@@ -2,13 +2,13 @@ package remedies
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/gptdoctor/gptdoctor/internal/command"
 	"github.com/gptdoctor/gptdoctor/probes"
 )
 
@@ -24,7 +24,7 @@ type fakeRunner struct {
 }
 
 type fakeResult struct {
-	out Output
+	out command.Output
 	err error
 }
 
@@ -43,7 +43,7 @@ func (f *fakeRunner) LookPath(name string) (string, error) {
 		return name, nil
 	}
 	if !f.tools[name] {
-		return "", fmt.Errorf("%s: %w", name, ErrToolMissing)
+		return "", command.NotFound(name)
 	}
 	if strings.ContainsAny(name, `/\`) {
 		return name, nil
@@ -51,15 +51,18 @@ func (f *fakeRunner) LookPath(name string) (string, error) {
 	return "/usr/bin/" + name, nil
 }
 
-func (f *fakeRunner) Run(_ context.Context, argv []string, stdin []byte) (Output, error) {
+func (f *fakeRunner) Run(_ context.Context, argv []string, stdin []byte) (command.Output, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.runs = append(f.runs, slices.Clone(argv))
 	f.stdins = append(f.stdins, string(stdin))
+	if !f.tools[strings.TrimPrefix(argv[0], "/usr/bin/")] {
+		return command.Output{ExitCode: -1}, command.NotFound(argv[0])
+	}
 	if r, ok := f.results[CommandLine("", argv)]; ok {
 		return r.out, r.err
 	}
-	return Output{ExitCode: 0}, nil
+	return command.Output{ExitCode: 0}, nil
 }
 
 func (f *fakeRunner) Launch(argv []string) error {

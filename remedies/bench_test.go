@@ -45,6 +45,6 @@ func BenchmarkSupportTicket(b *testing.B) {
 	findings := Diagnose(s, DiagnoseContext{GOOS: "linux"})
 	b.ReportAllocs()
 	for b.Loop() {
-		SupportTicket(s, findings, Session{})
+		SupportTicket(s, findings, nil)
 	}
 }

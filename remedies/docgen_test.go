@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/gptdoctor/gptdoctor/probes"
+
+	"github.com/gptdoctor/gptdoctor/internal/command"
 )
 
 var osNames = []struct{ goos, name string }{{osLinux, "Linux"}, {osDarwin, "macOS"}, {osWindows, "Windows"}}
@@ -271,7 +273,7 @@ func docEnv(goos string, only ...string) ActionEnv {
 					return name, nil
 				}
 			}
-			return "", ErrToolMissing
+			return "", command.NotFound(name)
 		},
 		Getenv: func(string) string { return "X" },
 	}

@@ -50,6 +50,13 @@ type ActionRecord struct {
 	// left out is or is not the cause); done, not-rechecked, dry-run,
 	// instructions, declined or failed.
 	Outcome Outcome `json:"outcome"`
+	// Verdict says what a what-if re-check proved ("works without the
+	// proxy: the proxy is the cause (nothing was changed; …)"); empty for
+	// other actions.
+	Verdict string `json:"verdict,omitempty"`
+
+	// failure is Err as an error, for Failure.
+	failure error
 }
 
 // Line is the record in one line: "flush-dns: ran resolvectl flush-caches
@@ -89,23 +96,12 @@ func (r ActionRecord) Line() string {
 	return line
 }
 
-// Session keeps every action and outcome of one gptdoctor session, for the
-// report and for "steps already tried" in the support ticket. It is plain
-// data; its owner (the fix command, or a future dashboard) appends to it
-// from one goroutine.
-type Session struct {
-	// Records are the actions in the order they happened; the ticket's
-	// "already tried" reads them oldest first.
-	Records []ActionRecord `json:"records"`
-}
-
-// Add appends a record.
-func (s *Session) Add(r ActionRecord) { s.Records = append(s.Records, r) }
-
-// Tried lists the actions that actually ran, one line each, oldest first.
-func (s Session) Tried() []string {
+// Tried lists the actions that actually ran, one line each, oldest first:
+// the support ticket's "already tried". Dry runs and declined actions were
+// not tried.
+func Tried(records []ActionRecord) []string {
 	var out []string
-	for _, r := range s.Records {
+	for _, r := range records {
 		if r.DryRun || r.Outcome == OutcomeDeclined {
 			continue
 		}

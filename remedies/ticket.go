@@ -16,9 +16,10 @@ const maxTicketRays = 6
 // SupportTicket writes the message a person sends OpenAI support: what
 // fails, the Ray IDs (the only way OpenAI can find the blocked requests),
 // the IP and country Cloudflare saw, the time in UTC, the OS, the diagnosis
-// and the steps already tried. It leaves out the host name and anything
-// secret (keys, cookies, proxy passwords); every line is sanitised.
-func SupportTicket(s probes.Snapshot, findings []Finding, session Session) string {
+// and the steps already tried (the session's actions). It leaves out the
+// host name and anything secret (keys, cookies, proxy passwords); every
+// line is sanitised.
+func SupportTicket(s probes.Snapshot, findings []Finding, actions []ActionRecord) string {
 	f := newFacts(s, DiagnoseContext{})
 	var b strings.Builder
 	line := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
@@ -80,7 +81,7 @@ func SupportTicket(s probes.Snapshot, findings []Finding, session Session) strin
 	}
 
 	line("Already tried")
-	tried := session.Tried()
+	tried := Tried(actions)
 	if len(tried) == 0 {
 		line("- nothing yet")
 	}

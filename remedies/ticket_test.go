@@ -19,10 +19,9 @@ func TestSupportTicket(t *testing.T) {
 			return r
 		}()))...)
 	findings := Diagnose(s, DiagnoseContext{GOOS: "linux"})
-	var session Session
-	session.Add(ActionRecord{Action: ActionBypassProxy, Started: fixtureTime, Before: "chatgpt.com: Cloudflare 1020 via proxy", After: "chatgpt.com: Cloudflare 1020 direct", Outcome: OutcomeUnchanged})
-	session.Add(ActionRecord{Action: ActionFlushDNS, Started: fixtureTime, DryRun: true, Commands: [][]string{{"resolvectl", "flush-caches"}}, Outcome: OutcomeDryRun})
-	session.Add(ActionRecord{Action: ActionRenewDHCP, Started: fixtureTime, Outcome: OutcomeDeclined})
+	session := []ActionRecord{{Action: ActionBypassProxy, Started: fixtureTime, Before: "chatgpt.com: Cloudflare 1020 via proxy", After: "chatgpt.com: Cloudflare 1020 direct", Outcome: OutcomeUnchanged},
+		{Action: ActionFlushDNS, Started: fixtureTime, DryRun: true, Commands: [][]string{{"resolvectl", "flush-caches"}}, Outcome: OutcomeDryRun},
+		{Action: ActionRenewDHCP, Started: fixtureTime, Outcome: OutcomeDeclined}}
 
 	ticket := SupportTicket(s, findings, session)
 	for _, want := range []string{
@@ -57,7 +56,7 @@ func TestSupportTicket(t *testing.T) {
 func TestSupportTicketNamesEachRoutesIP(t *testing.T) {
 	s := snap(ep("chatgpt.com", "proxy-any-browser", v1020), ep("chatgpt.com", "direct-ipv4-browser", vOK),
 		trace("direct", "203.0.113.7", "DE"), trace("proxy", "198.51.100.9", "NL"))
-	ticket := SupportTicket(s, nil, Session{})
+	ticket := SupportTicket(s, nil, nil)
 	for _, want := range []string{"IP address Cloudflare saw (direct): 203.0.113.7, country DE", "IP address Cloudflare saw through the proxy: 198.51.100.9, country NL"} {
 		if !strings.Contains(ticket, want) {
 			t.Errorf("ticket lacks %q:\n%s", want, ticket)
@@ -66,7 +65,7 @@ func TestSupportTicketNamesEachRoutesIP(t *testing.T) {
 }
 
 func TestSupportTicketWithNothingMeasured(t *testing.T) {
-	ticket := SupportTicket(probes.Snapshot{}, nil, Session{})
+	ticket := SupportTicket(probes.Snapshot{}, nil, nil)
 	for _, want := range []string{"nothing could be measured", "Time of the check: unknown", "Operating system: unknown", "- nothing yet"} {
 		if !strings.Contains(ticket, want) {
 			t.Errorf("ticket lacks %q:\n%s", want, ticket)

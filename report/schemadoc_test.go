@@ -73,6 +73,10 @@ func TestJSONDoc(t *testing.T) {
 	b.WriteString("## The document\n\n")
 	g.queue(reflect.TypeOf(session.Document{}))
 	g.drain(&b)
+	b.WriteString("\n## The session record\n\n")
+	b.WriteString("What `report --format json` writes and `report --from` reads; types already described above are not repeated.\n\n")
+	g.queue(reflect.TypeOf(session.Record{}))
+	g.drain(&b)
 	b.WriteString("\n## Details, by result kind\n\n")
 	b.WriteString("`details` holds one of these objects, chosen by the result's `kind` (and, for families with several probes, its `id`).\n\n")
 	for _, d := range detailTypes {

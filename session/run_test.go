@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gptdoctor/gptdoctor/internal/command"
 	"github.com/gptdoctor/gptdoctor/probes"
 )
 
@@ -12,10 +13,12 @@ import (
 // waiting on a D-Bus session that never replies.
 type stuckRunner struct{}
 
-func (stuckRunner) Run(ctx context.Context, _ string, _ ...string) ([]byte, error) {
+func (stuckRunner) Run(ctx context.Context, _ []string, _ []byte) (command.Output, error) {
 	<-ctx.Done()
-	return nil, ctx.Err()
+	return command.Output{}, ctx.Err()
 }
+func (stuckRunner) LookPath(name string) (string, error) { return "/usr/bin/" + name, nil }
+func (stuckRunner) Launch([]string) error                { return nil }
 
 // TestStartBudgetBoundsDesktopRead: the desktop proxy read before the
 // probes start counts against the budget, so a stuck gsettings cannot add

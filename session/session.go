@@ -36,6 +36,13 @@ type Options struct {
 	Settings Settings
 	// History caps the finished runs kept; zero means DefaultHistory.
 	History int
+	// IsAdmin says whether gptdoctor has admin rights on the world's
+	// machine, so admin actions run without sudo; nil asks this process
+	// (remedies.IsAdmin). A demo answers for the staged machine.
+	IsAdmin func() bool
+	// Sleep waits between the retry action's re-checks; nil uses a timer
+	// that honours ctx. Tests inject one that returns at once.
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 // Session is one diagnosis session. Its methods are safe for concurrent
@@ -186,7 +193,11 @@ type Diagnosis struct {
 // unrecorded (fix --list needs only the DNS configuration to pick the flush
 // command), leaving the desktop proxy settings unread.
 func (s *Session) ProbeOnly(ctx context.Context, ids ...string) probes.Snapshot {
-	plan := probes.BuildPlan(s.opts.Config, s.opts.World, probes.DesktopProxy{})
+	return s.probeOnly(ctx, s.opts.World, ids...)
+}
+
+func (s *Session) probeOnly(ctx context.Context, world probes.World, ids ...string) probes.Snapshot {
+	plan := probes.BuildPlan(s.opts.Config, world, probes.DesktopProxy{})
 	var keep []probes.Probe
 	for _, p := range plan.Probes {
 		for _, id := range ids {

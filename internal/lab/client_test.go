@@ -34,8 +34,10 @@ const (
 	// reaches it.
 	okWait = 20 * time.Second
 	// timeoutWait is how long a request expected to time out is given:
-	// long enough that a lab that does answer is seen answering.
-	timeoutWait  = 700 * time.Millisecond
+	// long enough that a lab that does answer is seen answering (it
+	// answers on loopback within milliseconds, tens under -race on a
+	// loaded machine).
+	timeoutWait  = 300 * time.Millisecond
 	maxRedirects = 10
 )
 

@@ -3,6 +3,7 @@ package lab
 import (
 	"net/netip"
 	"strings"
+	"sync/atomic"
 
 	"github.com/miekg/dns"
 )
@@ -29,6 +30,10 @@ type dnsView struct {
 	// client is the machine's public IP as seen by it (whoami.cloudflare).
 	egress, client string
 	escape         bool
+	// stale, while set, answers chatgpt.com with its old addresses: the
+	// staged machine's resolver cache, which the system resolver stands
+	// for, until flush-dns clears it.
+	stale *atomic.Bool
 }
 
 // ttl is what the lab's answers carry: Cloudflare's 300 s.
@@ -92,6 +97,9 @@ func (v *dnsView) answer(req *dns.Msg) *dns.Msg {
 		return m
 	}
 	a, aaaa := rec.a, rec.aaaa
+	if v.stale != nil && v.stale.Load() && rec.name == hostChatGPT {
+		a, aaaa = staleChatGPT4, staleChatGPT6
+	}
 	if v.hijack && rec.openai {
 		a, aaaa = ispBlockAddr, netip.Addr{}
 		if rec.name == hostAPI {

@@ -30,6 +30,9 @@ const MaxLatency = 2 * time.Second
 type edge struct {
 	spec    spec
 	latency time.Duration
+	// dripEvery is the drip-body page's pace (dripInterval unless
+	// Options.Drip).
+	dripEvery time.Duration
 	// done is closed by Lab.Close so handlers that wait (latency, drip)
 	// return at once.
 	done    <-chan struct{}

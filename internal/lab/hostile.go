@@ -51,15 +51,15 @@ func (e *edge) huge(w http.ResponseWriter, r *http.Request) {
 // classic slowloris read.
 const dripInterval = time.Second
 
-// drip sends headers at once and then one body byte per second, forever
-// (well, an hour), until the client or the lab gives up.
+// drip sends headers at once and then one body byte per e.dripEvery (a second
+// unless Options.Drip), 3600 of them, until the client or the lab gives up.
 func (e *edge) drip(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(http.StatusOK)
 	rc := http.NewResponseController(w)
 	_ = rc.Flush()
 	const body = "<!DOCTYPE html><html><head><title>ChatGPT</title></head><body>"
-	t := time.NewTicker(dripInterval)
+	t := time.NewTicker(e.dripEvery)
 	defer t.Stop()
 	for i := 0; i < 3600; i++ {
 		if _, err := w.Write([]byte{body[i%len(body)]}); err != nil {

@@ -70,16 +70,26 @@ func TestHugeBody(t *testing.T) {
 
 func TestDripBody(t *testing.T) {
 	t.Parallel()
-	l := startLab(t, "drip-body", Options{})
+	// A tenth of the page's real pace: one byte a second becomes one in
+	// 100 ms, and 1.5 s of reading 150 ms.
+	const drip = dripInterval / 10
+	l := startLab(t, "drip-body", Options{Drip: drip})
 	w := l.World(probes.World{})
 	res := fetch(t, w, "https://chatgpt.com/", fetchOpts{variant: variant(probes.RouteDirect, probes.FamilyIPv4, probes.HeadersBrowser),
-		bodyWait: 1500 * time.Millisecond})
+		bodyWait: drip * 3 / 2})
 	if res.status != 200 || !res.truncated {
 		t.Fatalf("status %d truncated %v err %v", res.status, res.truncated, res.err)
 	}
-	// One byte at once, then one a second: 2 or 3 bytes in 1.5 s.
+	// One byte at once, then one per interval: 2 or 3 bytes in 1.5
+	// intervals.
 	if len(res.body) < 1 || len(res.body) > 3 || !strings.HasPrefix("<!DOCTYPE", string(res.body)) {
-		t.Errorf("dripped %q in 1.5 s", res.body)
+		t.Errorf("dripped %q in %s", res.body, drip*3/2)
+	}
+	if l.edge.dripEvery != drip {
+		t.Errorf("the page drips every %s, want %s", l.edge.dripEvery, drip)
+	}
+	if d := startLab(t, "drip-body", Options{}); d.edge.dripEvery != dripInterval {
+		t.Errorf("default drip %s, want %s", d.edge.dripEvery, dripInterval)
 	}
 }
 

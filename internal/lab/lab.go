@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -17,6 +18,10 @@ type Options struct {
 	// headers; 0 means DefaultLatency, at most MaxLatency. Other scenarios
 	// ignore it.
 	Latency time.Duration
+	// Drip is the drip-body page's pace, one byte per Drip; 0 means one a
+	// second (dripInterval). Tests of the page itself shorten it; what the
+	// probes make of it does not depend on it. Other scenarios ignore it.
+	Drip time.Duration
 }
 
 // Lab is one running fake internet. Start it, hand World (in process) or
@@ -25,13 +30,18 @@ type Lab struct {
 	spec     spec
 	scenario Scenario
 	latency  time.Duration
+	drip     time.Duration
 	pki      *pki
 	edge     *edge
 
 	// rules are the connect-to rules, logical IP:port -> 127.0.0.1:port.
-	rules     map[string]string
-	systemDNS string // the system resolver, 127.0.0.1:port (UDP and TCP)
-	proxyAddr string // the CONNECT proxy, 127.0.0.1:port; empty when the scenario has none
+	rules map[string]string
+	// staleCache is set while the stale-dns machine's resolver cache holds
+	// chatgpt.com's old addresses; the staged resolvectl flush-caches
+	// clears it.
+	staleCache atomic.Bool
+	systemDNS  string // the system resolver, 127.0.0.1:port (UDP and TCP)
+	proxyAddr  string // the CONNECT proxy, 127.0.0.1:port; empty when the scenario has none
 
 	// files are the CA files for the real binary, written on first use.
 	filesOnce sync.Once
@@ -55,9 +65,15 @@ func Start(name string, opts Options) (*Lab, error) {
 	if opts.Latency < 0 || opts.Latency > MaxLatency {
 		return nil, fmt.Errorf("lab: latency %v: want between 0 and %v", opts.Latency, MaxLatency)
 	}
-	l := &Lab{spec: s, scenario: s.scenario(), latency: opts.Latency, done: make(chan struct{}), group: &group{}}
+	if opts.Drip < 0 {
+		return nil, fmt.Errorf("lab: drip interval %v: want 0 (one byte a second) or more", opts.Drip)
+	}
+	l := &Lab{spec: s, scenario: s.scenario(), latency: opts.Latency, drip: opts.Drip, done: make(chan struct{}), group: &group{}}
 	if l.latency == 0 {
 		l.latency = DefaultLatency
+	}
+	if l.drip == 0 {
+		l.drip = dripInterval
 	}
 	if err := l.start(); err != nil {
 		_ = l.Close()
@@ -77,7 +93,7 @@ func (l *Lab) start() error {
 	honest := func(egress string) *dnsView {
 		return &dnsView{zone: zone, egress: egress, client: s.ids.v4.ip, escape: s.escape}
 	}
-	l.edge = &edge{spec: s, latency: l.latency, done: l.done, started: now,
+	l.edge = &edge{spec: s, latency: l.latency, dripEvery: l.drip, done: l.done, started: now,
 		doh: honest(cloudflareResolverEgress)}
 
 	// Resolvers: the system one (the ISP's, or whatever the scenario
@@ -91,6 +107,9 @@ func (l *Lab) start() error {
 		sys.nxOpenAI = true
 	case dnsServfail:
 		sys.mode = viewServfail
+	case dnsStale:
+		l.staleCache.Store(true)
+		sys.stale = &l.staleCache
 	}
 	if s.conn == connOffline {
 		sys.mode, cf.mode, google.mode = viewServfail, viewSilent, viewRefused

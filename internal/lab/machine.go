@@ -2,9 +2,11 @@ package lab
 
 import (
 	"context"
-	"fmt"
+	"errors"
+	"strings"
 	"testing/fstest"
 
+	"github.com/gptdoctor/gptdoctor/internal/command"
 	"github.com/gptdoctor/gptdoctor/probes"
 )
 
@@ -63,7 +65,7 @@ func (l *Lab) Machine() probes.World {
 	return probes.World{
 		Clock:     probes.SystemClock{},
 		LookupEnv: func(string) (string, bool) { return "", false },
-		Runner:    absentCommands{},
+		Runner:    stagedCommands{l},
 		FS:        fsys,
 		HomeDir:   "home/demo",
 		GOOS:      "linux",
@@ -86,11 +88,110 @@ func (h stagedHost) Processes(context.Context) ([]probes.Process, error) {
 	return append([]probes.Process(nil), h.procs...), nil
 }
 
-// absentCommands is the staged machine's command runner: a minimal install
-// without desktop tools, so probes that shell out report what they could
-// not see, exactly as they would on such a machine.
-type absentCommands struct{}
+// stagedCommands is the staged machine's command runner: a Debian laptop
+// with systemd-resolved, NetworkManager, sudo and Firefox, and no desktop
+// proxy tools (gsettings, kreadconfig). It answers the commands the probes
+// and the remedies run on such a machine, from the lab's state, so a demo's
+// remedy acts on the staged machine: resolvectl flush-caches empties the
+// resolver cache the stale-dns scenario staged. Everything else is not
+// installed, and probes report what they could not see, exactly as they
+// would there. Nothing here runs a program.
+type stagedCommands struct{ l *Lab }
 
-func (absentCommands) Run(_ context.Context, name string, _ ...string) ([]byte, error) {
-	return nil, fmt.Errorf("%s: %w", name, probes.ErrCommandNotFound)
+// stagedTools are the programs installed on the staged machine.
+var stagedTools = map[string]string{
+	"resolvectl": "/usr/bin/resolvectl",
+	"nmcli":      "/usr/bin/nmcli",
+	"sudo":       "/usr/bin/sudo",
+	"xdg-open":   "/usr/bin/xdg-open",
+	"firefox":    "/usr/bin/firefox",
 }
+
+// LookPath finds a staged program by name or by its path.
+func (stagedCommands) LookPath(name string) (string, error) {
+	for tool, path := range stagedTools {
+		if name == tool || name == path {
+			return path, nil
+		}
+	}
+	return "", command.NotFound(name)
+}
+
+// Run answers argv as the staged machine would. sudo runs the rest as
+// root without asking (the demo's sudo is configured NOPASSWD).
+func (c stagedCommands) Run(ctx context.Context, argv []string, _ []byte) (command.Output, error) {
+	if len(argv) == 0 {
+		return command.Output{ExitCode: -1}, errors.New("run: empty command")
+	}
+	if err := ctx.Err(); err != nil {
+		return command.Output{ExitCode: -1}, err
+	}
+	path, err := c.LookPath(argv[0])
+	if err != nil {
+		return command.Output{ExitCode: -1}, err
+	}
+	root := false
+	if path == stagedTools["sudo"] {
+		rest := argv[1:]
+		if len(rest) > 0 && rest[0] == "--" {
+			rest = rest[1:]
+		}
+		if len(rest) == 0 {
+			return c.fail(argv, 1, "usage: sudo -- command")
+		}
+		if path, err = c.LookPath(rest[0]); err != nil {
+			return c.fail(argv, 1, "sudo: "+rest[0]+": command not found")
+		}
+		argv, root = rest, true
+	}
+	args := strings.Join(argv[1:], " ")
+	switch tool := path[strings.LastIndexByte(path, '/')+1:]; {
+	case tool == "resolvectl" && args == "status --no-pager":
+		return command.Output{Stdout: stagedResolvectlStatus}, nil
+	case tool == "resolvectl" && args == "flush-caches":
+		if !root {
+			// Debian's polkit policy lets only administrators flush.
+			return c.fail(argv, 1, "Failed to flush caches: Access denied")
+		}
+		c.l.staleCache.Store(false)
+		return command.Output{}, nil
+	case tool == "nmcli" && (args == "device down wlan0" || args == "device up wlan0"):
+		if !root {
+			return c.fail(argv, 4, "Error: Failed to "+argv[2]+" device 'wlan0': Not authorized")
+		}
+		if argv[2] == "down" {
+			return command.Output{Stdout: "Device 'wlan0' successfully disconnected.\n"}, nil
+		}
+		return command.Output{Stdout: "Device 'wlan0' successfully activated with 'a1b2c3d4-0000-4000-8000-000000000023'.\n"}, nil
+	}
+	return c.fail(argv, 1, "the staged machine does not know this command")
+}
+
+// fail is a staged command that ran and failed.
+func (stagedCommands) fail(argv []string, code int, stderr string) (command.Output, error) {
+	out := command.Output{Stderr: stderr + "\n", ExitCode: code}
+	return out, &command.ExitError{Argv: argv, Code: code, Stderr: out.Stderr}
+}
+
+// Launch opens a browser on the staged machine: there is no screen to show
+// it on, so it only succeeds for an installed opener.
+func (c stagedCommands) Launch(argv []string) error {
+	if len(argv) == 0 {
+		return errors.New("launch: empty command")
+	}
+	_, err := c.LookPath(argv[0])
+	return err
+}
+
+// stagedResolvectlStatus is what systemd 252 on the staged machine says.
+const stagedResolvectlStatus = `Global
+           Protocols: +LLMNR +mDNS -DNSOverTLS DNSSEC=no/unsupported
+    resolv.conf mode: stub
+
+Link 2 (wlan0)
+    Current Scopes: DNS LLMNR/IPv4 LLMNR/IPv6
+         Protocols: +DefaultRoute +LLMNR -mDNS -DNSOverTLS DNSSEC=no/unsupported
+Current DNS Server: 192.168.1.1
+       DNS Servers: 192.168.1.1
+        DNS Domain: home.arpa
+`

@@ -80,6 +80,12 @@ func routes(s spec, zone []record, ls listeners) map[string]string {
 			set(a, 443, ls.refused)
 		}
 	}
+	if s.dns == dnsStale {
+		for _, a := range []netip.Addr{staleChatGPT4, staleChatGPT6} {
+			set(a, 80, ls.refused)
+			set(a, 443, ls.refused)
+		}
+	}
 	for _, ap := range localProxyPorts {
 		rules[ap.String()] = ls.refused
 	}

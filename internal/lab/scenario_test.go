@@ -13,7 +13,7 @@ import (
 var wantNames = []string{
 	"healthy", "block-1020", "rate-1015", "sig-1010", "country-1009", "challenge", "origin-5xx",
 	"api-401", "api-429-rate", "api-429-quota", "outage-503", "ipv6-only-block", "slow", "blackhole",
-	"tls-intercepted", "dns-hijack", "proxy", "vpn-exit", "captive-portal", "offline",
+	"tls-intercepted", "dns-hijack", "stale-dns", "proxy", "vpn-exit", "captive-portal", "offline",
 	"huge-body", "drip-body", "escapes", "redirect-loop", "tls-stall", "nxdomain", "servfail", "reset",
 }
 
@@ -97,7 +97,7 @@ func TestScenarioTable(t *testing.T) {
 				}
 			}
 		}
-		if e.Hostile != (i >= 20) {
+		if e.Hostile != (i >= 21) {
 			t.Errorf("%s: hostile = %v", sc.Name, e.Hostile)
 		}
 	}
@@ -172,6 +172,9 @@ func TestStartRejectsBadInput(t *testing.T) {
 	}
 	if _, err := Start("slow", Options{Latency: MaxLatency + time.Millisecond}); err == nil || !strings.Contains(err.Error(), MaxLatency.String()) {
 		t.Errorf("Start accepted a latency above MaxLatency, or did not name the limit: %v", err)
+	}
+	if _, err := Start("drip-body", Options{Drip: -1}); err == nil {
+		t.Error("Start accepted a negative drip interval")
 	}
 }
 

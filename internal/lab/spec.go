@@ -74,6 +74,7 @@ const (
 	dnsHijack           // system resolver lies about OpenAI hosts
 	dnsNXDomain         // system resolver says OpenAI hosts do not exist
 	dnsServfail         // system resolver fails every query
+	dnsStale            // the machine's resolver cache holds an old address for chatgpt.com until flushed
 )
 
 type connMode int
@@ -224,6 +225,11 @@ func allSpecs() []spec {
 				failure(FailureRefused)), TopCause: "dns-hijack"},
 		},
 		{
+			name: "stale-dns", desc: "the DNS cache still holds the office VPN's answer for chatgpt.com (10.20.0.15), refused off the VPN",
+			dns:    dnsStale,
+			expect: Expectation{Targets: targets(failure(FailureRefused), nil, ansAPIMissing), TopCause: "dns-hijack"},
+		},
+		{
 			name: "proxy", desc: "HTTPS_PROXY points at a working proxy whose exit chatgpt.com blocks (1020); direct works",
 			gate: &gate{code: 1020, paths: []string{pathProxy}}, proxy: true,
 			expect: Expectation{Targets: targets(ansOK,
@@ -332,9 +338,13 @@ func (s spec) scenario() Scenario {
 	if s.proxy {
 		reach[pathProxy] = s.ids.proxy
 	}
-	if len(reach) > 0 {
-		e.Trace = map[string]TraceExpectation{}
+	// A stale cache misleads chatgpt.com's lookups only: the status page
+	// resolves and answers.
+	if len(reach) > 0 || s.conn == connEdge && s.dns == dnsStale {
 		for p, id := range reach {
+			if e.Trace == nil {
+				e.Trace = map[string]TraceExpectation{}
+			}
 			e.Trace[p] = TraceExpectation{IP: id.ip, Loc: id.loc, Colo: id.colo, Warp: id.warp}
 		}
 		e.StatusIndicator = "none"
@@ -400,6 +410,8 @@ func (s spec) dnsExpectation() DNSExpectation {
 	switch s.dns {
 	case dnsHijack:
 		d.SystemChatGPT, d.Hijacked = []string{ispBlockAddr.String()}, true
+	case dnsStale:
+		d.SystemChatGPT, d.Hijacked = []string{staleChatGPT4.String(), staleChatGPT6.String()}, true
 	case dnsNXDomain:
 		d.SystemRCode, d.SystemChatGPT = "NXDOMAIN", nil
 	case dnsServfail:

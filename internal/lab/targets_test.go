@@ -34,6 +34,7 @@ func variantsFor(sc Scenario) []probes.Variant {
 // default target, fetched over every matrix cell, must fail the promised
 // way or answer with the promised status, code, markers and Ray ID.
 func TestScenarioTargets(t *testing.T) {
+	t.Parallel()
 	for _, sc := range Scenarios() {
 		t.Run(sc.Name, func(t *testing.T) {
 			t.Parallel()

@@ -58,8 +58,15 @@ var (
 	// at; portalAddr is the hotspot's login server.
 	ispBlockAddr = mustAddr("198.51.100.7")
 	portalAddr   = mustAddr("10.64.0.1")
-	unspecified4 = mustAddr("0.0.0.0")
-	unspecified6 = mustAddr("::")
+	// staleChatGPT4 and staleChatGPT6 are what the stale-dns machine's
+	// cache still holds for chatgpt.com: the answer of the office VPN's
+	// resolver (its filtering proxy inside the office network), cached
+	// before the VPN was disconnected. Off the VPN they refuse
+	// connections.
+	staleChatGPT4 = mustAddr("10.20.0.15")
+	staleChatGPT6 = mustAddr("fd00:20::15")
+	unspecified4  = mustAddr("0.0.0.0")
+	unspecified6  = mustAddr("::")
 )
 
 // Resolver egress addresses: what whoami.ds.akahelp.net reports as "ns".

@@ -1,6 +1,6 @@
 //go:build windows
 
-package remedies
+package command
 
 import (
 	"os/exec"
@@ -9,8 +9,12 @@ import (
 	"golang.org/x/sys/windows"
 )
 
-// stopGently keeps exec's default on Windows: there is no SIGTERM to send,
-// and the commands run there (ipconfig, netsh) hold no terminal state.
+// ownGroup keeps exec's default cancellation (kill the process): netsh,
+// reg and ipconfig have no children worth chasing.
+func ownGroup(*exec.Cmd) {}
+
+// stopGently keeps exec's default: there is no SIGTERM to send, and there
+// is no sudo to relay one.
 func stopGently(*exec.Cmd) {}
 
 // detach starts a launched program (a browser) in a process group of its

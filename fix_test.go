@@ -1,0 +1,158 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"net/netip"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/gptdoctor/gptdoctor/internal/command"
+	"github.com/gptdoctor/gptdoctor/internal/lab"
+	"github.com/gptdoctor/gptdoctor/probes"
+	"github.com/gptdoctor/gptdoctor/remedies"
+)
+
+// tripwire is a world's network and command runner that fails the test on
+// any use but finding a program: a dry run may look for tools and must do
+// nothing else.
+type tripwire struct {
+	t     *testing.T
+	tools map[string]bool
+	looks int
+}
+
+func (w *tripwire) DialContext(_ context.Context, network, addr string) (net.Conn, error) {
+	w.t.Errorf("dry run dialed %s %s", network, addr)
+	return nil, fmt.Errorf("dial %s: refused by the test", addr)
+}
+func (w *tripwire) LookupNetIP(_ context.Context, _, host string) ([]netip.Addr, error) {
+	w.t.Errorf("dry run resolved %s", host)
+	return nil, fmt.Errorf("lookup %s: refused by the test", host)
+}
+func (w *tripwire) LookupTXT(_ context.Context, name string) ([]string, error) {
+	w.t.Errorf("dry run resolved %s TXT", name)
+	return nil, fmt.Errorf("lookup %s: refused by the test", name)
+}
+func (w *tripwire) Run(_ context.Context, argv []string, _ []byte) (command.Output, error) {
+	w.t.Errorf("dry run ran %q", argv)
+	return command.Output{ExitCode: -1}, fmt.Errorf("%s: refused by the test", argv[0])
+}
+func (w *tripwire) Launch(argv []string) error {
+	w.t.Errorf("dry run launched %q", argv)
+	return fmt.Errorf("%s: refused by the test", argv[0])
+}
+func (w *tripwire) LookPath(name string) (string, error) {
+	w.looks++
+	if w.tools[name] {
+		return "/usr/bin/" + name, nil
+	}
+	return "", command.NotFound(name)
+}
+
+// stillHost is a machine's facts without asking the machine.
+type stillHost struct{}
+
+func (stillHost) Info(context.Context) (probes.HostFacts, error) {
+	return probes.HostFacts{Hostname: "test", OS: "linux"}, nil
+}
+func (stillHost) Interfaces(context.Context) ([]probes.Interface, error) { return nil, nil }
+func (stillHost) Processes(context.Context) ([]probes.Process, error) {
+	return []probes.Process{{PID: 388, Name: "systemd-resolved"}}, nil
+}
+
+// TestFixDryRunSendsNothing: for every remedy on every system, fix ID
+// --dry-run opens no connection, resolves no name and runs no command; it
+// only looks for tools. It shows what it would run (exit 0), or why it
+// cannot run here (exit 2); copy-ticket shows the ticket (exit 0).
+func TestFixDryRunSendsNothing(t *testing.T) {
+	tools := map[string]bool{}
+	for _, n := range []string{"resolvectl", "sudo", "nmcli", "xdg-open", "firefox", "xclip", "pbcopy", "clip",
+		"dscacheutil", "killall", "ipconfig", "rundll32", "open"} {
+		tools[n] = true
+	}
+	for _, goos := range []string{"linux", "darwin", "windows"} {
+		for _, id := range remedies.ActionIDs {
+			t.Run(goos+"/"+id, func(t *testing.T) {
+				trip := &tripwire{t: t, tools: tools}
+				w := probes.World{GOOS: goos, Dialer: trip, Resolver: trip, Runner: trip, Clock: probes.SystemClock{}, Host: stillHost{},
+					LookupEnv: func(string) (string, bool) { return "", false },
+					FS:        fstest.MapFS{"etc/resolv.conf": {Data: []byte("nameserver 127.0.0.53\n")}}}
+				var stdout, stderr bytes.Buffer
+				f := newFace("fix", "", options{cfg: probes.DefaultConfig()}, w, func() bool { return false }, &stderr)
+				code, err := f.fix(context.Background(), id, fixFlags{dryRun: true}, nil, &stdout, &stderr)
+				if trip.looks == 0 && id == remedies.ActionFlushDNS {
+					t.Error("planning flush-dns looked for no tool")
+				}
+				acts := f.sess.Actions()
+				switch {
+				case id == remedies.ActionCopyTicket:
+					if code != exitOK || err != nil || !strings.Contains(stdout.String(), "Subject:") {
+						t.Errorf("copy-ticket --dry-run: exit %d, %v\n%s", code, err, stdout.String())
+					}
+				case code == exitOK && len(acts) == 1 && acts[0].Outcome == remedies.OutcomeInstructions:
+					// Instruction-only remedies run nothing either way: the
+					// steps are the result.
+					if err != nil || !strings.Contains(stdout.String(), "- Run: netsh") {
+						t.Errorf("instructions: %v\n%s", err, stdout.String())
+					}
+				case code == exitOK:
+					if err != nil || !strings.Contains(stdout.String(), "dry run: nothing was run") || len(acts) != 1 || !acts[0].DryRun {
+						t.Errorf("exit 0 with %v, actions %+v\n%s", err, acts, stdout.String())
+					}
+				case code == exitCannotRun:
+					if err == nil || len(acts) != 1 || acts[0].Outcome != remedies.OutcomeFailed {
+						t.Errorf("exit 2 with %v, actions %+v", err, acts)
+					}
+				default:
+					t.Errorf("exit %d, %v", code, err)
+				}
+			})
+		}
+	}
+}
+
+// TestDemoFixStaleDNS: the demo applies flush-dns to the lab's staged
+// machine, after the two questions (the action, then sudo): what ran, the
+// refused stale address before and the 200 after, fixed, exit 0.
+func TestDemoFixStaleDNS(t *testing.T) {
+	l, err := lab.Start("stale-dns", lab.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	var stdout, stderr bytes.Buffer
+	f := newFace("demo", "stale-dns", options{cfg: l.Config()}, l.MachineWorld(), func() bool { return false }, &stderr)
+	var asked []string
+	yes := func(q string) bool { asked = append(asked, q); return true }
+	code, err := f.fix(context.Background(), remedies.ActionFlushDNS, fixFlags{}, yes, &stdout, &stderr)
+	if code != exitOK || err != nil {
+		t.Fatalf("exit %d, %v\nstdout:\n%s\nstderr:\n%s", code, err, stdout.String(), stderr.String())
+	}
+	if len(asked) != 2 || !strings.HasPrefix(asked[1], "Run it with sudo") {
+		t.Errorf("asked %q", asked)
+	}
+	out := stdout.String()
+	for _, want := range []string{"ran sudo -- resolvectl flush-caches: exit 0\n", "before: chatgpt.com: no answer (connect: connect to 10.20.0.15:443: connection refused)",
+		"after:  chatgpt.com: 200 OK", "result: fixed\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, out)
+		}
+	}
+	for _, plan := range []string{"runs:       resolvectl flush-caches", "With sudo it runs:\n  sudo -- resolvectl flush-caches", "re-checking"} {
+		if !strings.Contains(stderr.String(), plan) || strings.Contains(out, plan) {
+			t.Errorf("%q belongs on stderr only\nstdout:\n%s\nstderr:\n%s", plan, out, stderr.String())
+		}
+	}
+
+	// Without a terminal the sudo question cannot be asked, even with --yes.
+	stdout.Reset()
+	f = newFace("demo", "stale-dns", options{cfg: l.Config()}, l.MachineWorld(), func() bool { return false }, &stderr)
+	code, err = f.fix(context.Background(), remedies.ActionFlushDNS, fixFlags{yes: true}, nil, &stdout, &stderr)
+	if code != exitCannotRun || err == nil || !strings.Contains(err.Error(), "needs root: run sudo -- resolvectl flush-caches yourself") {
+		t.Errorf("headless: exit %d, %v", code, err)
+	}
+}
