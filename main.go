@@ -155,17 +155,7 @@ func printCommandHelp(w io.Writer, cmd string) {
 		fmt.Fprint(w, "Usage: gptdoctor check [flags]\n\nProbe the endpoints ChatGPT and the OpenAI API depend on, read the answers the way\nan expert would, and name the cause with its fix.\n\nFlags:\n")
 		p = checkFlagSet()
 	case "demo":
-		fmt.Fprint(w, "Usage: gptdoctor demo SCENARIO [flags]
-       gptdoctor demo SCENARIO --fix ID [--yes]
-       gptdoctor demo --list
-
-Run the diagnosis against the built-in lab: a fake internet on loopback that
-reproduces one real failure. Nothing leaves this machine. On a terminal the
-dashboard opens on the lab; elsewhere (or with --json or --fix) the summary
-prints. --fix applies a remedy to the lab's staged machine, never this one.
-
-Flags:
-")
+		fmt.Fprint(w, "Usage: gptdoctor demo SCENARIO [flags]\n       gptdoctor demo SCENARIO --fix ID [--yes]\n       gptdoctor demo --list\n\nRun the diagnosis against the built-in lab: a fake internet on loopback that\nreproduces one real failure. Nothing leaves this machine. On a terminal the\ndashboard opens on the lab; elsewhere (or with --json or --fix) the summary\nprints. --fix applies a remedy to the lab's staged machine, never this one.\n\nFlags:\n")
 		p = demoFlagSet(new(demoFlags))
 	case "fix":
 		fmt.Fprint(w, "Usage: gptdoctor fix ID [--yes] [--dry-run] [flags]\n       gptdoctor fix --list\n\nApply one remedy headless: show the exact command, its risk and privilege, ask,\nrun it, then re-check and print before and after.\n\nFlags:\n")

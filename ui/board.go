@@ -30,9 +30,9 @@ type board struct {
 	// outcomes are the latest record per action ID, and busy the action in
 	// flight ("" when none).
 	outcomes map[string]remedies.ActionRecord
+	applied  []remedies.ActionRecord
 	busy     string
 	busyWhat string
-	browsers []string
 }
 
 func (b *board) get(id string) (probes.Result, bool) {

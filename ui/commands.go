@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/gptdoctor/gptdoctor/probes"
+	"github.com/gptdoctor/gptdoctor/remedies"
 	"github.com/gptdoctor/gptdoctor/session"
 )
 
@@ -46,12 +47,10 @@ const (
 	idleTick = time.Second
 )
 
-func tick(d time.Duration, gen int) tea.Cmd {
-	return tea.Tick(d, func(time.Time) tea.Msg { return tickMsg{gen: gen} })
-}
-
-func refreshAfter(d time.Duration, gen int) tea.Cmd {
-	return tea.Tick(d, func(time.Time) tea.Msg { return refreshMsg{gen: gen} })
+// after delivers msg once d has passed. Every timer of the dashboard goes
+// through Model.after, so tests replace it and never wait.
+func after(d time.Duration, msg tea.Msg) tea.Cmd {
+	return tea.Tick(d, func(time.Time) tea.Msg { return msg })
 }
 
 func planAction(a Actioner, id, remedy string, byKey, direct bool) tea.Cmd {
@@ -61,7 +60,7 @@ func planAction(a Actioner, id, remedy string, byKey, direct bool) tea.Cmd {
 	}
 }
 
-func executeAction(ctx context.Context, a Actioner, p Plan) tea.Cmd {
+func executeAction(ctx context.Context, a Actioner, p remedies.Plan) tea.Cmd {
 	return func() tea.Msg {
 		return actionRanMsg{plan: p, rec: a.Execute(ctx, p)}
 	}
@@ -72,7 +71,7 @@ func executeAction(ctx context.Context, a Actioner, p Plan) tea.Cmd {
 type execAction struct {
 	ctx context.Context
 	a   Actioner
-	p   Plan
+	p   remedies.Plan
 	out *actionRanMsg
 }
 
@@ -86,7 +85,7 @@ func (e *execAction) SetStdin(io.Reader)  {}
 func (e *execAction) SetStdout(io.Writer) {}
 func (e *execAction) SetStderr(io.Writer) {}
 
-func executeInTerminal(ctx context.Context, a Actioner, p Plan) tea.Cmd {
+func executeInTerminal(ctx context.Context, a Actioner, p remedies.Plan) tea.Cmd {
 	msg := &actionRanMsg{}
 	return tea.Exec(&execAction{ctx: ctx, a: a, p: p, out: msg}, func(error) tea.Msg { return *msg })
 }

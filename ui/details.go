@@ -68,6 +68,11 @@ func (m *Model) openDetails() {
 		if rem, ok := remedies.RemedyByID(m.selectedRemedy()); ok {
 			m.details = m.remedyDetails(rem)
 		}
+	case strings.HasPrefix(k, "applied:"):
+		i, _ := strconv.Atoi(strings.TrimPrefix(k, "applied:"))
+		if i < len(m.applied) {
+			m.details = m.recordDetails(m.applied[i])
+		}
 	case strings.HasPrefix(k, "log:"):
 		i, _ := strconv.Atoi(strings.TrimPrefix(k, "log:"))
 		if i < len(m.log) {
@@ -311,4 +316,34 @@ func (m *Model) remedyDetails(rem remedies.Remedy) *detailsView {
 		}
 	}
 	return &detailsView{title: m.clean(rem.Title), lines: wrapAll(l, max(m.lay.W-6, 20))}
+}
+
+// recordDetails: what an applied action ran, what it printed, and what the
+// re-check showed before and after.
+func (m *Model) recordDetails(rec remedies.ActionRecord) *detailsView {
+	st := m.styles
+	l := []string{outcomeMark(st, rec.Outcome) + " " + m.clean(rec.Title)}
+	if rec.Verdict != "" {
+		l = append(l, m.clean(rec.Verdict))
+	}
+	if rec.Err != "" {
+		l = append(l, st.Fail.Render("✗ ")+m.clean(rec.Err))
+	}
+	if len(rec.Commands) > 0 {
+		l = append(l, "", st.Bold.Render("Ran"))
+		for _, c := range rec.Commands {
+			l = append(l, "  $ "+m.clean(remedies.CommandLine(m.goos(), c)))
+		}
+		l = append(l, fmt.Sprintf("exit %d · took %s", rec.ExitCode, rec.Duration))
+	}
+	if rec.Output != "" {
+		l = append(l, "", st.Bold.Render("Output"))
+		for _, s := range strings.Split(sanitize.Text(rec.Output, 4000), "\n") {
+			l = append(l, "  "+m.clean(s))
+		}
+	}
+	if rec.Before != "" || rec.After != "" {
+		l = append(l, "", st.Bold.Render("Before"), m.clean(rec.Before), "", st.Bold.Render("After"), m.clean(rec.After))
+	}
+	return &detailsView{title: m.clean(rec.Action), lines: wrapAll(l, max(m.lay.W-6, 20))}
 }

@@ -11,6 +11,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/gptdoctor/gptdoctor/remedies"
 	"github.com/gptdoctor/gptdoctor/report"
 	"github.com/gptdoctor/gptdoctor/session"
 )
@@ -177,4 +178,29 @@ func (m *Model) exportBox() box {
 		st.Muted.Render("enter writes · tab moves · esc cancels · an empty path writes the name shown"),
 	}
 	return box{title: "Export the session report", lines: lines, w: 80}
+}
+
+// copySummary puts the support summary (Ray IDs, IP, time, what was
+// tried) on the clipboard through the terminal (OSC 52), which works over
+// SSH and needs no clipboard tool.
+func (m *Model) copySummary() tea.Cmd {
+	if m.last == nil {
+		return nil
+	}
+	t := remedies.SupportTicket(m.last.Snapshot, m.last.Findings, m.sess.Actions())
+	if m.share {
+		t = m.masker.mask(t)
+	}
+	m.notify(logInfo, fmt.Sprintf("support summary copied to the clipboard (%d lines, via the terminal)", lines(t)))
+	return tea.SetClipboard(t)
+}
+
+func lines(s string) int {
+	n := 0
+	for _, c := range s {
+		if c == '\n' {
+			n++
+		}
+	}
+	return n
 }

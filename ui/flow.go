@@ -3,11 +3,10 @@ package ui
 import (
 	"fmt"
 	"strings"
-	"time"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/gptdoctor/gptdoctor/probes"
 	"github.com/gptdoctor/gptdoctor/remedies"
 	"github.com/gptdoctor/gptdoctor/session"
 )
@@ -28,39 +27,19 @@ const (
 
 type flow struct {
 	stage  flowStage
-	plan   Plan
+	plan   remedies.Plan
 	remedy string
 	rec    remedies.ActionRecord
 	runID  string
 	id     int // numbers the flows, so a late timer of an older one is dropped
+	// basis is the run the plan was made from (what a retry's re-checks
+	// are judged against) and step the retry's attempt.
+	basis probes.Snapshot
+	step  int
 }
 
 // active: an action is past its confirmation and not yet concluded.
 func (f flow) active() bool { return f.stage >= flowRunning }
-
-// graceDelay is how long a dialog that opened without a keypress ignores
-// keys, so a key already on its way cannot answer it.
-const graceDelay = 300 * time.Millisecond
-
-type dialogKind int
-
-const (
-	dialogConfirm dialogKind = iota // an action: Cancel / Run
-	dialogInfo                      // steps to follow, or why it cannot run: Close
-)
-
-// dialog is a modal box. Focus starts on the first button, which is always
-// the harmless one.
-type dialog struct {
-	kind     dialogKind
-	title    string
-	lines    []string
-	buttons  []string
-	focus    int
-	step     int // the confirmation being asked (1, then 2 for disruptive)
-	openedAt time.Time
-	grace    bool
-}
 
 // selectedRemedy is the remedy ID of the selected row in the Remedies
 // pane, "" when a finding (or nothing) is selected.
@@ -103,16 +82,14 @@ func (m *Model) manualLines(rem remedies.Remedy) []string {
 // browser's steps, which is right when they are unknown.
 func (m *Model) browsers() []string { return nil }
 
+// lab: the session's world is the lab's staged machine.
+func (m *Model) lab() bool { return m.sess != nil && m.sess.Mode() == "demo" }
+
 func (m *Model) goos() string {
 	if m.sess == nil {
 		return ""
 	}
 	return m.sess.GOOS()
-}
-
-func (m *Model) openDialog(d *dialog, byKey bool) {
-	d.openedAt, d.grace = m.now(), !byKey
-	m.dlg = d
 }
 
 func (m *Model) onPlan(msg planMsg) tea.Cmd {
@@ -125,16 +102,21 @@ func (m *Model) onPlan(msg planMsg) tea.Cmd {
 	if msg.direct {
 		if p.Blocked != "" {
 			m.flow.stage = flowIdle
-			m.notify(logError, fmt.Sprintf("%s: %s", p.ID, m.clean(p.Blocked)))
+			m.notify(logError, fmt.Sprintf("%s: %s", p.ID(), m.clean(p.Blocked)))
 			return nil
 		}
 		m.flow = flow{stage: flowConfirm, plan: p, remedy: msg.remedy, id: m.flow.id + 1}
 		return m.run()
 	}
-	m.flow.stage, m.flow.plan, m.flow.remedy = flowConfirm, p, msg.remedy
-	d := &dialog{kind: dialogConfirm, title: m.clean(p.Title), lines: m.planLines(p), buttons: []string{"Cancel", "Run"}, step: 1}
-	if p.Blocked != "" {
+	m.flow.stage, m.flow.plan, m.flow.remedy, m.flow.step = flowConfirm, p, msg.remedy, 0
+	if m.last != nil {
+		m.flow.basis = m.last.Snapshot
+	}
+	d := &dialog{kind: dialogConfirm, title: m.clean(p.Action.Title), lines: m.planLines(p), buttons: []string{"Cancel", "Run"}, step: 1}
+	if p.Blocked != "" || p.Action.Kind == remedies.KindInstructions {
+		// Nothing to run: the steps (or why not) are the whole answer.
 		d.kind, d.buttons = dialogInfo, []string{"Close"}
+		m.flow.stage = flowIdle
 	}
 	m.openDialog(d, msg.byKey)
 	return nil
@@ -142,11 +124,11 @@ func (m *Model) onPlan(msg planMsg) tea.Cmd {
 
 // planLines say exactly what will happen: the commands for this OS, the
 // risk and privilege, what is re-checked afterwards.
-func (m *Model) planLines(p Plan) []string {
+func (m *Model) planLines(p remedies.Plan) []string {
 	var out []string
 	add := func(s string) { out = append(out, s) }
-	if p.Description != "" {
-		add(m.clean(p.Description))
+	if p.Action.Description != "" {
+		add(m.clean(p.Action.Description))
 		add("")
 	}
 	if len(p.Lines) > 0 {
@@ -157,37 +139,37 @@ func (m *Model) planLines(p Plan) []string {
 		add("")
 	}
 	priv := "none"
-	if p.Privilege == remedies.PrivilegeAdmin {
+	if p.Action.Privilege == remedies.PrivilegeAdmin {
 		priv = "administrator"
 		if p.Escalate {
 			priv += " (through sudo, which may ask for your password in this terminal)"
 		}
 	}
-	add(fmt.Sprintf("Risk: %s · Privilege: %s", orDash(string(p.Risk)), priv))
-	if p.Scope != "" {
-		add("Touches: " + m.clean(p.Scope))
+	add(fmt.Sprintf("Risk: %s · Privilege: %s", orDash(string(p.Action.Risk)), priv))
+	if p.Action.Scope != "" {
+		add("Touches: " + m.clean(p.Action.Scope))
 	}
 	switch {
-	case p.Kind == remedies.KindRetry && len(p.Retry) > 0:
+	case p.Action.Kind == remedies.KindRetry && len(p.Retry) > 0:
 		add(fmt.Sprintf("Then: waits %s and re-checks every target, comparing before and after.", p.Retry[0]))
-	case p.Kind == remedies.KindReprobe:
+	case p.Action.Kind == remedies.KindReprobe:
 		add("Then: re-checks every target once with this change for that run only; nothing on the machine changes.")
-	case p.Recheck:
+	case p.Action.Recheck:
 		add("Then: re-checks every target and compares before and after.")
 	default:
 		add("Nothing to re-check afterwards.")
 	}
-	if p.Warning != "" {
+	if p.Action.Warning != "" {
 		add("")
-		add("⚠ " + m.clean(p.Warning))
+		add("⚠ " + m.clean(p.Action.Warning))
 	}
-	for _, s := range p.Instructions {
+	for _, s := range p.Action.Instructions {
 		add("• " + m.clean(s))
 	}
 	if p.Blocked != "" {
 		add("")
 		add("Cannot run here: " + m.clean(p.Blocked))
-		for _, a := range p.Alternatives {
+		for _, a := range p.Action.Alternatives {
 			add("• " + m.clean(a))
 		}
 	}
@@ -199,27 +181,6 @@ func orDash(s string) string {
 		return "—"
 	}
 	return s
-}
-
-func (m *Model) dialogKey(msg tea.KeyPressMsg) tea.Cmd {
-	d := m.dlg
-	if d.grace && m.now().Sub(d.openedAt) < graceDelay {
-		return nil
-	}
-	k := m.keys
-	switch {
-	case key.Matches(msg, k.Cancel):
-		return m.closeDialog(false)
-	case key.Matches(msg, k.Switch):
-		if s := msg.String(); s == "shift+tab" || s == "left" || s == "h" {
-			d.focus = (d.focus + len(d.buttons) - 1) % len(d.buttons)
-		} else {
-			d.focus = (d.focus + 1) % len(d.buttons)
-		}
-	case key.Matches(msg, k.Confirm):
-		return m.closeDialog(d.kind == dialogConfirm && d.focus == len(d.buttons)-1)
-	}
-	return nil
 }
 
 // closeDialog answers the dialog: yes runs the action (after a second
@@ -238,17 +199,17 @@ func (m *Model) closeDialog(yes bool) tea.Cmd {
 		m.dlg = nil
 		m.flow.stage = flowIdle
 		rec := m.actions.Decline(p)
-		m.outcomes[p.ID] = rec
-		m.logf(logAction, "%s: declined", p.ID)
+		m.record(rec)
+		m.logf(logAction, "%s: declined", p.ID())
 		m.sync()
 		return nil
 	}
 	if d.step < p.Confirmations {
-		warn := p.Warning
+		warn := p.Action.Warning
 		if warn == "" {
 			warn = "This action is disruptive."
 		}
-		m.openDialog(&dialog{kind: dialogConfirm, title: "Really " + m.clean(lowerFirst(p.Title)) + "?",
+		m.openDialog(&dialog{kind: dialogConfirm, title: "Really " + m.clean(lowerFirst(p.Action.Title)) + "?",
 			lines:   []string{m.clean(warn), "", "Second confirmation: this cannot be undone by gptdoctor."},
 			buttons: []string{"Cancel", "Run anyway"}, step: d.step + 1}, false)
 		return nil
@@ -269,18 +230,20 @@ func lowerFirst(s string) string {
 func (m *Model) run() tea.Cmd {
 	p := m.flow.plan
 	m.flow.stage = flowRunning
-	m.logf(logAction, "%s: %s", p.ID, orWords(strings.Join(p.Lines, "; "), "started"))
+	m.logf(logAction, "%s: %s", p.ID(), orWords(strings.Join(p.Lines, "; "), "started"))
 	m.sync()
 	switch {
-	case p.ID == remedies.ActionCopyTicket:
+	case p.ID() == remedies.ActionCopyTicket:
 		t := p.Ticket
 		if m.share {
 			t = m.masker.mask(t)
 		}
-		rec := remedies.ActionRecord{Action: p.ID, Title: p.Title, Started: m.now(), ExitCode: 0}
+		rec := remedies.ActionRecord{Action: p.ID(), Title: p.Action.Title, Started: m.now(), ExitCode: 0, Outcome: remedies.OutcomeDone}
 		m.finishAction(m.actions.Conclude(p, rec, session.Diagnosis{}))
 		return tea.SetClipboard(t)
-	case p.Escalate:
+	case p.Escalate && !m.lab():
+		// sudo asks for a password on the terminal. The lab's staged sudo
+		// never asks, so the demo keeps the screen.
 		return executeInTerminal(m.ctx, m.actions, p)
 	}
 	return executeAction(m.ctx, m.actions, p)
@@ -300,19 +263,36 @@ func (m *Model) onActionRan(msg actionRanMsg) tea.Cmd {
 	p, rec := m.flow.plan, msg.rec
 	m.flow.rec = rec
 	switch {
-	case rec.Outcome == remedies.OutcomeFailed || rec.Err != "":
+	case !rec.Ran():
 		m.finishAction(m.actions.Conclude(p, rec, session.Diagnosis{}))
 		return nil
-	case p.Kind == remedies.KindRetry && len(p.Retry) > 0:
-		m.flow.stage = flowWaiting
-		m.logf(logAction, "%s: waiting %s before re-checking", p.ID, p.Retry[0])
-		id := m.flow.id
-		return tea.Tick(p.Retry[0], func(time.Time) tea.Msg { return retryWaitMsg{id: id} })
-	case p.Recheck || p.Kind == remedies.KindReprobe || p.Kind == remedies.KindRetry:
+	case p.Action.Kind == remedies.KindRetry && len(p.Retry) > 0:
+		return m.retryWait()
+	case p.Action.Recheck || p.Action.Kind == remedies.KindReprobe || p.Action.Kind == remedies.KindRetry:
 		return m.recheck()
 	}
 	m.finishAction(m.actions.Conclude(p, rec, session.Diagnosis{}))
 	return nil
+}
+
+// retryWait waits the retry's current step before its next re-check.
+func (m *Model) retryWait() tea.Cmd {
+	p := m.flow.plan
+	m.flow.stage = flowWaiting
+	m.logf(logAction, "%s: waiting %s (attempt %d of %d)", p.ID(), p.Retry[m.flow.step], m.flow.step+1, len(p.Retry))
+	return m.after(p.Retry[m.flow.step], retryWaitMsg{id: m.flow.id})
+}
+
+// retryAgain: the retry action keeps re-checking on its back-off schedule
+// until every target answers or the attempts run out, as the session's
+// headless Apply does; false when it is done.
+func (m *Model) retryAgain(d session.Diagnosis) (bool, tea.Cmd) {
+	p := m.flow.plan
+	if p.Action.Kind != remedies.KindRetry || m.flow.step+1 >= len(p.Retry) || remedies.Healthy(m.flow.basis, d.Snapshot) {
+		return false, nil
+	}
+	m.flow.step++
+	return true, m.retryWait()
 }
 
 // recheck starts the re-check run, or queues it behind the run in flight.
@@ -325,9 +305,17 @@ func (m *Model) recheck() tea.Cmd {
 	return m.startRun(purposeRecheck, m.flow.plan.Mutate)
 }
 
+// record keeps an action's record for the Remedies pane: under its remedy
+// while the diagnosis still lists it, and in the pane's list of what was
+// applied, which outlives the findings a fix makes go away.
+func (m *Model) record(rec remedies.ActionRecord) {
+	m.outcomes[rec.Action] = rec
+	m.applied = append(m.applied, rec)
+}
+
 // finishAction shows the outcome in the Remedies pane and the log.
 func (m *Model) finishAction(rec remedies.ActionRecord) {
-	m.outcomes[rec.Action] = rec
+	m.record(rec)
 	m.flow.stage = flowIdle
 	m.notify(logAction, outcomeLine(rec))
 	m.sync()

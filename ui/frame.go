@@ -13,10 +13,10 @@ func fit(line string, w int) string {
 	if w <= 0 {
 		return ""
 	}
-	sw := ansi.StringWidth(line)
+	sw := width(line)
 	if sw > w {
-		line = ansi.Truncate(line, w, "…")
-		sw = ansi.StringWidth(line)
+		line = truncate(line, w)
+		sw = width(line)
 	}
 	if sw < w {
 		line += strings.Repeat(" ", w-sw)
@@ -46,11 +46,14 @@ func (s *Styles) frame(n int, title string, lines []string, offset, w, h int, fo
 	}
 	inner := w - 2
 	head := fmt.Sprintf(" %d %s ", n, title)
-	if focused {
+	switch {
+	case n <= 0:
+		head = " " + title + " "
+	case focused:
 		head = fmt.Sprintf("▶%d %s ", n, title)
 	}
 	head = ansi.Truncate(head, max(0, inner-1), "…")
-	top := bs.Render(bc.tl+bc.h) + ts.Render(head) + bs.Render(strings.Repeat(bc.h, max(0, inner-1-ansi.StringWidth(head)))+bc.tr)
+	top := bs.Render(bc.tl+bc.h) + ts.Render(head) + bs.Render(strings.Repeat(bc.h, max(0, inner-1-width(head)))+bc.tr)
 	out := make([]string, 0, h)
 	out = append(out, top)
 	rows := h - 2
@@ -66,10 +69,10 @@ func (s *Styles) frame(n int, title string, lines []string, offset, w, h int, fo
 	if len(lines) > rows && rows > 0 {
 		foot = fmt.Sprintf(" %d-%d of %d ", offset+1, min(offset+rows, len(lines)), len(lines))
 	}
-	if ansi.StringWidth(foot) > inner-1 {
+	if width(foot) > inner-1 {
 		foot = ""
 	}
-	out = append(out, bs.Render(bc.bl+strings.Repeat(bc.h, inner-1-ansi.StringWidth(foot)))+s.Muted.Render(foot)+bs.Render(bc.h+bc.br))
+	out = append(out, bs.Render(bc.bl+strings.Repeat(bc.h, inner-1-width(foot)))+s.Muted.Render(foot)+bs.Render(bc.h+bc.br))
 	return out
 }
 
@@ -108,9 +111,9 @@ func overlay(base, box []string, x, y int) []string {
 			continue
 		}
 		b := base[row]
-		bw := ansi.StringWidth(l)
+		bw := width(l)
 		left := ansi.Truncate(b, x, "")
-		if pad := x - ansi.StringWidth(left); pad > 0 {
+		if pad := x - width(left); pad > 0 {
 			left += strings.Repeat(" ", pad)
 		}
 		base[row] = left + l + ansi.TruncateLeft(b, x+bw, "")
@@ -123,7 +126,7 @@ func (s *Styles) frameTitled(title string, lines []string, w, h int) []string {
 	bc, bs := heavyBox, s.Dialog
 	inner := w - 2
 	head := ansi.Truncate(" "+title+" ", max(0, inner-1), "…")
-	out := []string{bs.Render(bc.tl+bc.h) + s.Bold.Render(head) + bs.Render(strings.Repeat(bc.h, max(0, inner-1-ansi.StringWidth(head)))+bc.tr)}
+	out := []string{bs.Render(bc.tl+bc.h) + s.Bold.Render(head) + bs.Render(strings.Repeat(bc.h, max(0, inner-1-width(head)))+bc.tr)}
 	for i := range h - 2 {
 		l := ""
 		if i < len(lines) {

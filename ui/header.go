@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -23,7 +24,7 @@ func (m *Model) headerLines() []string {
 		verdict = st.Muted.Render("No run yet: r runs one")
 	}
 	var parts []string
-	if m.opts.Demo || (m.sess != nil && m.sess.Mode() == "demo") {
+	if m.opts.Demo || m.lab() {
 		lab := "LAB"
 		if m.sess != nil && m.sess.Scenario() != "" {
 			lab += " " + m.sess.Scenario()
@@ -101,10 +102,8 @@ func (m *Model) verdictLine(d *session.Diagnosis) string {
 		glyph = st.Fail.Render("✗ problem")
 	}
 	parts := []string{glyph + " " + st.Verdict.Render(m.clean(headline(d)))}
-	if r, ok := worstEndpoint(d.Snapshot); ok {
-		if ed, ok := r.Details.(*probes.EndpointDetails); ok && ed.Verdict.RayID != "" {
-			parts = append(parts, "Ray "+m.clean(ed.Verdict.RayID))
-		}
+	if a, ok := worstAnswer(d.Snapshot); ok && a.v.RayID != "" {
+		parts = append(parts, "Ray "+m.clean(a.v.RayID))
 	}
 	if ip, loc := seenAs(d.Snapshot); ip != "" {
 		s := "seen as " + ip
@@ -121,28 +120,81 @@ func (m *Model) verdictLine(d *session.Diagnosis) string {
 
 // headline is the verdict in words that name the code.
 func headline(d *session.Diagnosis) string {
-	r, ok := worstEndpoint(d.Snapshot)
+	a, ok := worstAnswer(d.Snapshot)
 	if !ok {
 		return d.Outcome.Headline
 	}
-	ed, _ := r.Details.(*probes.EndpointDetails)
-	host := hostOf(r)
-	how := howSeen(d.Snapshot, r)
-	if ed == nil || ed.StatusCode == 0 {
-		s := "No answer from " + host
-		if ed != nil && ed.Failure != "" {
-			s += " (" + ed.Failure + ")"
+	how := howSeen(d.Snapshot, a.r)
+	switch {
+	case a.code == 0:
+		return "No answer from " + a.host + orWords(parens(a.failure), "") + how
+	case a.v.Cloudflare && a.v.Code != 0:
+		return fmt.Sprintf("Error %d — Cloudflare %s %s%s", a.v.Code, cfVerb(a.v.Kind), a.host, how)
+	case a.v.OpenAI != nil && a.v.OpenAI.Code != "":
+		who := a.host
+		if a.withKey {
+			who += ", with your key"
 		}
-		return s + how
+		return fmt.Sprintf("HTTP %d — the OpenAI API answers %s (%s)%s", a.code, a.v.OpenAI.Code, who, how)
 	}
-	v := ed.Verdict
-	if v.Cloudflare && v.Code != 0 {
-		return fmt.Sprintf("Error %d — Cloudflare %s %s%s", v.Code, cfVerb(v.Kind), host, how)
+	return fmt.Sprintf("HTTP %d from %s (%s)%s", a.code, a.host, verdictShort(a.v, false), how)
+}
+
+func parens(s string) string {
+	if s == "" {
+		return ""
 	}
-	if v.OpenAI != nil && v.OpenAI.Code != "" {
-		return fmt.Sprintf("HTTP %d — the OpenAI API answers %s (%s)%s", ed.StatusCode, v.OpenAI.Code, host, how)
+	return " (" + s + ")"
+}
+
+// answer is the failing answer the header names.
+type answer struct {
+	r       probes.Result
+	host    string
+	code    int
+	v       probes.Verdict
+	failure string
+	withKey bool // the API-key probe's answer, not an endpoint cell's
+}
+
+// worstAnswer is the failure the header names: an answered Cloudflare
+// block before another error page before a silence, first in plan order
+// among equals; the API key's answer when no endpoint failed.
+func worstAnswer(s probes.Snapshot) (answer, bool) {
+	var best answer
+	bestRank := -1
+	for _, r := range s.Results {
+		if r.Status != probes.StatusFail {
+			continue
+		}
+		a := answer{r: r, host: hostOf(r)}
+		rank := 0
+		switch d := r.Details.(type) {
+		case *probes.EndpointDetails:
+			a.code, a.v, a.failure = d.StatusCode, d.Verdict, d.Failure
+			rank = 1
+		case *probes.APIKeyDetails:
+			a.code, a.v, a.withKey = d.StatusCode, d.Verdict, true
+			if u, err := url.Parse(d.URL); err == nil {
+				a.host = u.Hostname()
+			}
+		default:
+			continue
+		}
+		switch {
+		case a.v.Cloudflare && a.v.Code != 0:
+			rank += 8
+		case a.code != 0:
+			rank += 4
+		}
+		if a.v.ClientIP != "" {
+			rank += 2 // a block page that names the IP it judged says more
+		}
+		if rank > bestRank {
+			best, bestRank = a, rank
+		}
 	}
-	return fmt.Sprintf("HTTP %d — %s: %s%s", ed.StatusCode, host, r.Reason, how)
+	return best, bestRank >= 0
 }
 
 func cfVerb(k probes.VerdictKind) string {
@@ -201,40 +253,11 @@ func howSeen(s probes.Snapshot, r probes.Result) string {
 	return ""
 }
 
-// worstEndpoint is the failure the header names: an answered block before
-// an error page before a silence, first in plan order among equals.
-func worstEndpoint(s probes.Snapshot) (probes.Result, bool) {
-	var best probes.Result
-	bestRank := -1
-	for _, r := range s.Results {
-		if r.Kind != probes.KindEndpoint || r.Status != probes.StatusFail {
-			continue
-		}
-		rank := 0
-		if d, ok := r.Details.(*probes.EndpointDetails); ok {
-			switch {
-			case d.Verdict.Cloudflare && d.Verdict.Code != 0:
-				rank = 3
-			case d.StatusCode != 0:
-				rank = 2
-			default:
-				rank = 1
-			}
-		}
-		if rank > bestRank {
-			best, bestRank = r, rank
-		}
-	}
-	return best, bestRank >= 0
-}
-
 // seenAs is the IP and country Cloudflare saw: the block page's own words
 // when there is one, else the first direct trace.
 func seenAs(s probes.Snapshot) (string, string) {
-	if r, ok := worstEndpoint(s); ok {
-		if d, ok := r.Details.(*probes.EndpointDetails); ok && d.Verdict.ClientIP != "" {
-			return d.Verdict.ClientIP, d.Verdict.Country
-		}
+	if a, ok := worstAnswer(s); ok && a.v.ClientIP != "" {
+		return a.v.ClientIP, a.v.Country
 	}
 	for _, r := range s.OfKind(probes.KindEdgeTrace) {
 		if d, ok := r.Details.(*probes.TraceDetails); ok && d.IP != "" {

@@ -32,9 +32,11 @@ type sample struct {
 	seq     int
 }
 
-// ring is one cell's samples, oldest first, at most historyCap.
+// ring is one cell's samples, oldest first, at most historyCap, with
+// their numbers worked out when a run is added rather than every frame.
 type ring struct {
-	s []sample
+	s     []sample
+	stats cellStats
 }
 
 func (r *ring) add(x sample) {
@@ -43,6 +45,7 @@ func (r *ring) add(x sample) {
 		r.s = r.s[:historyCap-1]
 	}
 	r.s = append(r.s, x)
+	r.stats = statsOf(r.s)
 }
 
 // history holds a ring per endpoint result ID across the session's runs.
@@ -83,6 +86,14 @@ func (h *history) of(id string) []sample {
 		return c.s
 	}
 	return nil
+}
+
+// stats are the numbers of a cell's history.
+func (h *history) stats(id string) cellStats {
+	if c := h.cells[id]; c != nil {
+		return c.stats
+	}
+	return cellStats{}
 }
 
 // sampleOf reads one endpoint result as a sample.
@@ -217,7 +228,8 @@ func (s *Styles) sparkline(samples []sample, width int) string {
 		}
 		switch x.kind {
 		case sampleOK:
-			i := 0
+			// A flat history sits mid-height: "all equal", not "all fast".
+			i := len(bars) / 2
 			if hi > lo {
 				i = int(int64(len(bars)-1) * int64(x.latency-lo) / int64(hi-lo))
 			}

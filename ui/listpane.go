@@ -26,7 +26,14 @@ type listPane struct {
 // still there.
 func (p *listPane) Set(rows []row) {
 	key := p.selectedKey()
+	top := key == "" || p.sel <= p.first()
 	p.rows = rows
+	if top {
+		// At the top it stays at the top: new rows (a newer log line)
+		// come into view instead of pushing the selection down.
+		p.sel = p.first()
+		return
+	}
 	if key != "" {
 		for i, r := range rows {
 			if r.key == key {
@@ -39,6 +46,16 @@ func (p *listPane) Set(rows []row) {
 	if !p.selectable(p.sel) {
 		p.move(1)
 	}
+}
+
+// first is the first selectable row (0 when none is).
+func (p *listPane) first() int {
+	for i := range p.rows {
+		if p.selectable(i) {
+			return i
+		}
+	}
+	return 0
 }
 
 func (p *listPane) selectable(i int) bool {
@@ -75,8 +92,6 @@ func (p *listPane) View(st *Styles, w, h int, focused bool) []string {
 		switch {
 		case i == p.sel && r.key != "" && focused:
 			lines[i] = st.Selected.Render(fit("›"+ansi.Strip(r.text), w-2))
-		case i == p.sel && r.key != "":
-			lines[i] = "›" + r.text
 		default:
 			lines[i] = " " + r.text
 		}

@@ -49,7 +49,7 @@ type tickMsg struct{ gen int }
 
 // planMsg is a planned action, ready for the confirmation dialog.
 type planMsg struct {
-	plan   Plan
+	plan   remedies.Plan
 	err    error
 	remedy string // the remedy the plan applies
 	byKey  bool   // opened by a keypress: no grace period needed
@@ -58,7 +58,7 @@ type planMsg struct {
 
 // actionRanMsg: the action's commands ran (or could not).
 type actionRanMsg struct {
-	plan Plan
+	plan remedies.Plan
 	rec  remedies.ActionRecord
 }
 

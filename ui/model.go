@@ -35,6 +35,8 @@ type Model struct {
 	actions Actioner
 	ctx     context.Context
 	cancel  context.CancelFunc
+	// after is the timer every wait goes through (tests swap it).
+	after func(time.Duration, tea.Msg) tea.Cmd
 
 	keys    keyMap
 	help    help.Model
@@ -76,6 +78,7 @@ type Model struct {
 	// Remedy flow, dialogs and overlays.
 	flow     flow
 	outcomes map[string]remedies.ActionRecord
+	applied  []remedies.ActionRecord // every record of the session, oldest first
 	dlg      *dialog
 	exp      *exportDialog
 	details  *detailsView
@@ -100,6 +103,7 @@ func New(opts Options) *Model {
 		sess:     opts.Session,
 		now:      now,
 		actions:  opts.Actions,
+		after:    after,
 		ctx:      ctx,
 		cancel:   cancel,
 		keys:     newKeyMap(),
@@ -111,9 +115,10 @@ func New(opts Options) *Model {
 		masker:   newMasker(),
 	}
 	m.styles = newStyles(true, opts.NoColor)
+	m.help.Styles = helpStyles(true, opts.NoColor)
 	m.identity.id, m.dns.id, m.proxy.id, m.remedies.id, m.activity.id = paneIdentity, paneDNS, paneProxy, paneRemedies, paneActivity
 	if m.actions == nil && m.sess != nil {
-		m.actions = newSessionActions(m.sess, now)
+		m.actions = m.sess
 	}
 	if m.sess != nil {
 		runs, _ := m.sess.History()
@@ -167,7 +172,7 @@ func (m *Model) restartTick() tea.Cmd {
 	if m.tickFast {
 		d = busyTick
 	}
-	return tick(d, m.tickGen)
+	return m.after(d, tickMsg{gen: m.tickGen})
 }
 
 // busy: something is in flight, so the spinner turns.
@@ -187,4 +192,13 @@ func (m *Model) layoutFor(w, h int) {
 	m.width, m.height = w, h
 	m.lay = computeLayout(w, h)
 	m.help.SetWidth(max(w-1, 0))
+}
+
+// helpStyles are the help bar's: Bubbles' defaults, or none at all with
+// colour off.
+func helpStyles(isDark, noColor bool) help.Styles {
+	if noColor {
+		return help.Styles{}
+	}
+	return help.DefaultStyles(isDark)
 }

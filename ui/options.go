@@ -32,7 +32,8 @@ type Options struct {
 	// Now is the clock for ages, timers and file names; nil is time.Now.
 	Now func() time.Time
 
-	// Actions plans and applies remedies; nil uses the session.
+	// Actions plans and applies remedies; nil uses the session (tests
+	// supply a fake).
 	Actions Actioner
 	// Export writes a report of the session in format ("text" or "json")
 	// to path ("" = the default name in ReportDir), masking addresses and
@@ -48,6 +49,12 @@ type Options struct {
 // during the session are printed to out after the screen is restored, so
 // they stay visible.
 func Run(ctx context.Context, opts Options, in io.Reader, out io.Writer) error {
+	return run(ctx, opts, in, out)
+}
+
+// run is Run with extra program options, which tests use to give an
+// in-memory terminal a size.
+func run(ctx context.Context, opts Options, in io.Reader, out io.Writer, extra ...tea.ProgramOption) error {
 	if opts.Session == nil {
 		return errors.New("dashboard: no session")
 	}
@@ -58,7 +65,7 @@ func Run(ctx context.Context, opts Options, in io.Reader, out io.Writer) error {
 	defer cancel()
 	m := New(opts)
 	m.ctx = ctx
-	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out))
+	p := tea.NewProgram(m, append([]tea.ProgramOption{tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out)}, extra...)...)
 	final, err := p.Run()
 	if fm, ok := final.(*Model); ok && fm != nil {
 		m = fm

@@ -2,15 +2,6 @@ package ui
 
 import "charm.land/bubbles/v2/key"
 
-func (m *Model) dialogBox() box {
-	d := m.dlg
-	lines := d.lines
-	if d.grace && m.now().Sub(d.openedAt) < graceDelay {
-		lines = append(append([]string(nil), lines...), "", m.styles.Muted.Render("(keys are ignored for a moment)"))
-	}
-	return box{title: d.title, lines: lines, buttons: d.buttons, focus: d.focus, w: 84}
-}
-
 // helpBox is the ? overlay, built from the same bindings as the help bar:
 // a binding that does nothing here is not listed.
 func (m *Model) helpBox() box {

@@ -82,10 +82,7 @@ func (p *endpointsPane) Set(b *board) {
 		}
 		p.targets = append(p.targets, *t)
 	}
-	p.extras = p.extras[:0]
-	for _, id := range append(b.ofKind(probes.KindStatusPage), b.ofKind(probes.KindAPIKey)...) {
-		p.extras = append(p.extras, id)
-	}
+	p.extras = append(b.ofKind(probes.KindStatusPage), b.ofKind(probes.KindAPIKey)...)
 	p.row = min(p.row, max(len(p.targets)+len(p.extras)-1, 0))
 	p.clampCol()
 }
@@ -124,7 +121,7 @@ func (p *endpointsPane) selectedID() string {
 
 // cellMinWidth is the narrowest a cell gets before columns scroll.
 const (
-	cellMinWidth = 18
+	cellMinWidth = 16
 	labelWidth   = 17
 )
 
@@ -220,10 +217,9 @@ func markSelected(st *Styles, s string, w int, focused bool) string {
 }
 
 // cellHeading is "direct v4 browser" for "direct-ipv4-browser".
-func cellHeading(name string) string {
-	r := strings.NewReplacer("ipv4", "v4", "ipv6", "v6", "-any", "", "-", " ")
-	return r.Replace(name)
-}
+func cellHeading(name string) string { return headingWords.Replace(name) }
+
+var headingWords = strings.NewReplacer("ipv4", "v4", "ipv6", "v6", "-any", "", "-", " ")
 
 // matrixWords summarise a target's matrix under its name: how many cells
 // were blocked, or which single axis separates blocked from open.
@@ -260,7 +256,7 @@ func (p *endpointsPane) cellText(id string, w int) (string, string) {
 	b := p.b
 	st := b.st
 	samples := b.hist.of(id)
-	stats := statsOf(samples)
+	stats := b.hist.stats(id)
 	var l1 string
 	if b.pending[id] {
 		l1 = st.Muted.Render(b.spin + " pending")
@@ -322,8 +318,12 @@ func verdictShort(v probes.Verdict, expected bool) string {
 		w = "malicious"
 	case probes.VerdictCFChallenge:
 		w = "challenge"
-	case probes.VerdictCF5xx, probes.VerdictOriginError:
-		w = "error"
+	case probes.VerdictCF5xx:
+		w = "Cloudflare error"
+	case probes.VerdictCFUnknown:
+		w = "error via Cloudflare"
+	case probes.VerdictOriginError:
+		w = "origin error"
 	case probes.VerdictOpenAIMissingKey:
 		w = "no key"
 	case probes.VerdictOpenAIInvalidKey:
@@ -384,7 +384,7 @@ func (p *endpointsPane) selectedInfo(st *Styles) string {
 			parts = append(parts, "now "+shortDur(d.Timings.Total.D()))
 		}
 	}
-	s := statsOf(b.hist.of(id))
+	s := b.hist.stats(id)
 	if s.runs > 0 {
 		parts = append(parts, fmt.Sprintf("%d of %d runs failed", s.failures, s.runs))
 	}

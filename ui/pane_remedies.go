@@ -30,11 +30,11 @@ func remedyRows(b *board) []row {
 	case d == nil:
 		return []row{{text: st.Muted.Render("no finished run yet: r runs one")}}
 	case len(d.Findings) == 0 && d.Outcome.Status == session.OutcomeReachable:
-		return []row{{text: st.Pass.Render("✓ nothing to fix") + ": " + b.clean(d.Outcome.Headline)}}
+		return append(appliedRows(b), row{text: st.Pass.Render("✓ nothing to fix") + ": " + b.clean(d.Outcome.Headline)})
 	case len(d.Findings) == 0:
-		return []row{{text: st.Warn.Render("? no cause found") + ": " + b.clean(d.Outcome.Headline)}}
+		return append(appliedRows(b), row{text: st.Warn.Render("? no cause found") + ": " + b.clean(d.Outcome.Headline)})
 	}
-	var rows []row
+	rows := appliedRows(b)
 	for i, f := range d.Findings {
 		rows = append(rows, row{
 			text: fmt.Sprintf("%d. %s %s", i+1, confidenceMark(st, f.Confidence), st.Bold.Render(b.clean(f.Title))),
@@ -66,6 +66,30 @@ func remedyRows(b *board) []row {
 	return rows
 }
 
+// maxApplied is how many applied actions head the pane; the Activity log
+// keeps them all.
+const maxApplied = 3
+
+// appliedRows head the pane with the latest actions applied (or declined)
+// and their outcome, newest first: a fix usually removes the finding it
+// was listed under, and its before and after must stay in sight.
+func appliedRows(b *board) []row {
+	if len(b.applied) == 0 {
+		return nil
+	}
+	st := b.st
+	rows := []row{{text: st.Bold.Render("Applied")}}
+	for i := len(b.applied) - 1; i >= 0 && i >= len(b.applied)-maxApplied; i-- {
+		rec := b.applied[i]
+		text := "   " + outcomeMark(st, rec.Outcome) + " " + st.Bold.Render(b.clean(rec.Action))
+		if d := outcomeDetail(rec); d != "" {
+			text += " " + b.clean(d)
+		}
+		rows = append(rows, row{text: text, key: fmt.Sprintf("applied:%d", i)})
+	}
+	return append(rows, row{})
+}
+
 // outcomeMark is an action outcome as glyph and word.
 func outcomeMark(st *Styles, o remedies.Outcome) string {
 	switch o {
@@ -84,6 +108,8 @@ func outcomeDetail(rec remedies.ActionRecord) string {
 	switch {
 	case rec.Err != "":
 		return rec.Err
+	case rec.Verdict != "":
+		return rec.Verdict
 	case rec.Before != "" || rec.After != "":
 		return rec.Before + " → " + rec.After
 	}

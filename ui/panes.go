@@ -5,8 +5,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/charmbracelet/x/ansi"
-
 	"github.com/gptdoctor/gptdoctor/probes"
 )
 
@@ -15,7 +13,7 @@ const markWidth = 9
 
 // pad makes a styled string exactly w cells, padding on the right.
 func pad(s string, w int) string {
-	if sw := ansi.StringWidth(s); sw < w {
+	if sw := width(s); sw < w {
 		return s + strings.Repeat(" ", w-sw)
 	}
 	return s
@@ -29,7 +27,7 @@ func resultRow(b *board, id, label string) row {
 
 // sub is an indented, unselectable detail line.
 func sub(b *board, s string) row {
-	return row{text: "           " + b.st.Muted.Render("│") + " " + s}
+	return row{text: "      " + b.st.Muted.Render("│") + " " + s}
 }
 
 func emptyRows(b *board, what string) []row {
@@ -39,57 +37,83 @@ func emptyRows(b *board, what string) []row {
 	return []row{{text: b.st.Muted.Render("no " + what + " probes ran")}}
 }
 
-var identityLabels = map[string]string{
+// rowLabels name the fixed probes in the panes, shorter than their titles.
+var rowLabels = map[string]string{
 	"identity:public-ip": "Public IP",
 	"identity:egress":    "Egress",
 	"identity:vpn":       "VPN",
 	"identity:tor":       "Tor",
 	"identity:captive":   "Captive portal",
 	"identity:host":      "Host",
+	"dns:config":         "Resolver",
+	"dns:whoami":         "Whoami",
+	"proxy:env":          "Environment",
+	"proxy:desktop":      "Desktop",
+	"proxy:pac":          "PAC",
+}
+
+// label is a row's name: the short label, the host of a DNS lookup, or
+// the probe's title.
+func (b *board) label(id string) string {
+	if l, ok := rowLabels[id]; ok {
+		return l
+	}
+	if host, ok := strings.CutPrefix(id, "dns:lookup:"); ok {
+		return host
+	}
+	return b.title(id, id)
+}
+
+// probeRows are one row per probe and, under each that answered in this
+// run, the detail lines its pane draws from the measurement.
+func probeRows(b *board, ids []string, detail func(*board, probes.Result) []row) []row {
+	var rows []row
+	for _, id := range ids {
+		rows = append(rows, resultRow(b, id, b.label(id)))
+		if r, ok := b.get(id); ok && !b.pending[id] {
+			rows = append(rows, detail(b, r)...)
+		}
+	}
+	return rows
 }
 
 // identityRows: what Cloudflare sees of this machine (per address family
 // and route), then the machine's own view: egress, VPN, Tor, portal.
 func identityRows(b *board) []row {
-	var rows []row
-	rows = append(rows, seenAsRows(b)...)
 	ids := b.ofKind(probes.KindIdentity)
 	// Public IP first: it is what the other lines explain.
 	slices.SortStableFunc(ids, func(x, y string) int {
 		return boolRank(y == "identity:public-ip") - boolRank(x == "identity:public-ip")
 	})
-	for _, id := range ids {
-		label := identityLabels[id]
-		if label == "" {
-			label = b.title(id, id)
-		}
-		rows = append(rows, resultRow(b, id, label))
-		r, ok := b.get(id)
-		if !ok || b.pending[id] {
-			continue
-		}
-		switch d := r.Details.(type) {
-		case *probes.VPNDetails:
-			for _, s := range d.Signals {
-				rows = append(rows, sub(b, b.clean(s.Evidence)))
-			}
-			for _, l := range d.Limits {
-				rows = append(rows, sub(b, b.clean("could not see: "+l)))
-			}
-		case *probes.EgressDetails:
-			for _, e := range []*probes.EgressPath{d.IPv4, d.IPv6} {
-				if e != nil && e.Tunnel != nil {
-					rows = append(rows, sub(b, b.clean(fmt.Sprintf("%s is a %s tunnel %s", e.Interface, e.Tunnel.Type, e.Tunnel.Product))))
-				}
-			}
-		case *probes.CaptiveDetails:
-			if d.Portal && d.RedirectTo != "" {
-				rows = append(rows, sub(b, "redirects to "+b.clean(d.RedirectTo)))
-			}
-		}
-	}
+	rows := append(seenAsRows(b), probeRows(b, ids, identityDetail)...)
 	if len(rows) == 0 {
 		return emptyRows(b, "identity")
+	}
+	return rows
+}
+
+// identityDetail: VPN signals and blind spots, tunnels on the egress,
+// where a portal redirects.
+func identityDetail(b *board, r probes.Result) []row {
+	var rows []row
+	switch d := r.Details.(type) {
+	case *probes.VPNDetails:
+		for _, s := range d.Signals {
+			rows = append(rows, sub(b, b.clean(s.Evidence)))
+		}
+		for _, l := range d.Limits {
+			rows = append(rows, sub(b, b.clean("could not see: "+l)))
+		}
+	case *probes.EgressDetails:
+		for _, e := range []*probes.EgressPath{d.IPv4, d.IPv6} {
+			if e != nil && e.Tunnel != nil {
+				rows = append(rows, sub(b, b.clean(fmt.Sprintf("%s is a %s tunnel %s", e.Interface, e.Tunnel.Type, e.Tunnel.Product))))
+			}
+		}
+	case *probes.CaptiveDetails:
+		if d.Portal && d.RedirectTo != "" {
+			rows = append(rows, sub(b, "redirects to "+b.clean(d.RedirectTo)))
+		}
 	}
 	return rows
 }
@@ -149,44 +173,35 @@ func familyWords(v probes.Variant) string {
 // dnsRows: the resolver stack, then per target what the system resolver
 // answered beside the independent resolvers, with hijack flags.
 func dnsRows(b *board) []row {
-	var rows []row
-	for _, id := range b.ofKind(probes.KindDNS) {
-		label := b.title(id, id)
-		switch {
-		case id == "dns:config":
-			label = "Resolver"
-		case strings.HasPrefix(id, "dns:lookup:"):
-			label = strings.TrimPrefix(id, "dns:lookup:")
-		case id == "dns:whoami":
-			label = "Whoami"
-		}
-		rows = append(rows, resultRow(b, id, label))
-		r, ok := b.get(id)
-		if !ok || b.pending[id] {
-			continue
-		}
-		switch d := r.Details.(type) {
-		case *probes.DNSLookupDetails:
-			if d.Hijacked {
-				rows = append(rows, sub(b, b.st.Fail.Render("✗ hijacked: ")+b.clean(d.HijackReason)))
-			}
-			if d.HostsFileEntry != "" {
-				rows = append(rows, sub(b, "hosts file: "+b.clean(d.HostsFileEntry)))
-			}
-			for _, a := range d.Answers {
-				rows = append(rows, sub(b, answerLine(b, a)))
-			}
-		case *probes.DNSConfigDetails:
-			if len(d.Servers) > 0 {
-				rows = append(rows, sub(b, "servers "+b.clean(strings.Join(d.Servers, ", "))))
-			}
-			if len(d.Upstreams) > 0 {
-				rows = append(rows, sub(b, "upstream "+b.clean(strings.Join(d.Upstreams, ", "))))
-			}
-		}
-	}
+	rows := probeRows(b, b.ofKind(probes.KindDNS), dnsDetail)
 	if len(rows) == 0 {
 		return emptyRows(b, "DNS")
+	}
+	return rows
+}
+
+// dnsDetail: hijack flags, a hosts-file entry and every resolver's answer
+// for a lookup; the servers of the configuration.
+func dnsDetail(b *board, r probes.Result) []row {
+	var rows []row
+	switch d := r.Details.(type) {
+	case *probes.DNSLookupDetails:
+		if d.Hijacked {
+			rows = append(rows, sub(b, b.st.Fail.Render("✗ hijacked: ")+b.clean(d.HijackReason)))
+		}
+		if d.HostsFileEntry != "" {
+			rows = append(rows, sub(b, "hosts file: "+b.clean(d.HostsFileEntry)))
+		}
+		for _, a := range d.Answers {
+			rows = append(rows, sub(b, answerLine(b, a)))
+		}
+	case *probes.DNSConfigDetails:
+		if len(d.Servers) > 0 {
+			rows = append(rows, sub(b, "servers "+b.clean(strings.Join(d.Servers, ", "))))
+		}
+		if len(d.Upstreams) > 0 {
+			rows = append(rows, sub(b, "upstream "+b.clean(strings.Join(d.Upstreams, ", "))))
+		}
 	}
 	return rows
 }
@@ -203,7 +218,7 @@ func answerLine(b *board, a probes.ResolverAnswer) string {
 		}
 		addrs = append(addrs, s)
 	}
-	rc := a.RCode
+	rc := b.clean(a.RCode)
 	if rc != "NOERROR" {
 		rc = b.st.Fail.Render("✗ " + rc)
 	}
@@ -213,31 +228,7 @@ func answerLine(b *board, a probes.ResolverAnswer) string {
 // proxyRows: what is configured (environment, desktop, PAC), whether the
 // proxies answer, and whether the matrix says the proxy matters.
 func proxyRows(b *board) []row {
-	var rows []row
-	for _, id := range b.ofKind(probes.KindProxy) {
-		label := b.title(id, id)
-		switch {
-		case id == "proxy:env":
-			label = "Environment"
-		case id == "proxy:desktop":
-			label = "Desktop"
-		case id == "proxy:pac":
-			label = "PAC"
-		}
-		rows = append(rows, resultRow(b, id, label))
-		r, ok := b.get(id)
-		if !ok || b.pending[id] {
-			continue
-		}
-		if d, ok := r.Details.(*probes.ProxyEnvDetails); ok {
-			for _, v := range d.Vars {
-				rows = append(rows, sub(b, b.clean(v.Name+"="+v.Value)))
-			}
-			for _, c := range d.Conflicts {
-				rows = append(rows, sub(b, b.st.Warn.Render("! ")+b.clean(c)))
-			}
-		}
-	}
+	rows := probeRows(b, b.ofKind(probes.KindProxy), proxyDetail)
 	for _, id := range b.ofKind(probes.KindMatrix) {
 		r, ok := b.get(id)
 		d, isM := r.Details.(*probes.MatrixDetails)
@@ -269,4 +260,18 @@ func hasProxyCell(d *probes.MatrixDetails) bool {
 		}
 	}
 	return false
+}
+
+// proxyDetail: the proxy variables set and how they conflict.
+func proxyDetail(b *board, r probes.Result) []row {
+	var rows []row
+	if d, ok := r.Details.(*probes.ProxyEnvDetails); ok {
+		for _, v := range d.Vars {
+			rows = append(rows, sub(b, b.clean(v.Name+"="+v.Value)))
+		}
+		for _, c := range d.Conflicts {
+			rows = append(rows, sub(b, b.st.Warn.Render("! ")+b.clean(c)))
+		}
+	}
+	return rows
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/gptdoctor/gptdoctor/probes"
@@ -52,7 +53,7 @@ func (m *Model) tooSmall() string {
 	}
 	for _, s := range msg {
 		s = ansi.Truncate(s, max(m.lay.W, 0), "…")
-		out = append(out, strings.Repeat(" ", max(0, (m.lay.W-ansi.StringWidth(s))/2))+s)
+		out = append(out, strings.Repeat(" ", max(0, (m.lay.W-width(s))/2))+s)
 	}
 	return strings.Join(out, "\n")
 }
@@ -126,7 +127,11 @@ func (m *Model) summary(p paneID) string {
 			return st.Muted.Render("no findings")
 		}
 		f := m.last.Findings[0]
-		return confidenceMark(st, f.Confidence) + " " + m.clean(f.Title) + st.Muted.Render(fmt.Sprintf(" (%d findings)", len(m.last.Findings)))
+		more := ""
+		if n := len(m.last.Findings) - 1; n > 0 {
+			more = fmt.Sprintf(" (+%d more)", n)
+		}
+		return confidenceMark(st, f.Confidence) + " " + m.clean(f.Title) + st.Muted.Render(more)
 	case paneActivity:
 		if len(m.log) == 0 {
 			return ""
@@ -151,7 +156,7 @@ func (m *Model) summary(p paneID) string {
 		counts[r.Status]++
 	}
 	var c []string
-	for _, k := range []probes.Status{probes.StatusFail, probes.StatusWarn, probes.StatusUnknown, probes.StatusPass} {
+	for _, k := range []probes.Status{probes.StatusFail, probes.StatusWarn, probes.StatusUnknown, probes.StatusPass, probes.StatusSkipped} {
 		if counts[k] > 0 {
 			c = append(c, fmt.Sprintf("%d %s", counts[k], statusWord(k)))
 		}
@@ -170,7 +175,10 @@ func (m *Model) footer() string {
 	if m.toast != "" {
 		return " " + m.styles.Accent.Render("» ") + m.clean(m.toast)
 	}
-	if m.dlg != nil || m.exp != nil {
+	if m.exp != nil {
+		return " " + m.styles.Muted.Render("tab/↑↓ field · ←/→ change · enter write · esc cancel")
+	}
+	if m.dlg != nil {
 		return " " + m.help.ShortHelpView(dialogKeys{&m.keys}.ShortHelp())
 	}
 	return " " + m.help.ShortHelpView(m.keys.ShortHelp())
@@ -225,8 +233,19 @@ func wrap(s string, w int) []string {
 	if w <= 0 {
 		return nil
 	}
-	if ansi.StringWidth(s) <= w {
+	if width(s) <= w {
 		return []string{s}
 	}
 	return strings.Split(ansi.Wrap(s, w, " "), "\n")
+}
+
+// View implements tea.Model.
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.WindowTitle = "gptdoctor"
+	if m.opts.Mouse {
+		v.MouseMode = tea.MouseModeCellMotion
+	}
+	return v
 }

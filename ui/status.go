@@ -1,10 +1,6 @@
 package ui
 
-import (
-	"charm.land/lipgloss/v2"
-
-	"github.com/gptdoctor/gptdoctor/probes"
-)
+import "github.com/gptdoctor/gptdoctor/probes"
 
 // statusGlyph and statusWord carry a status without colour: every status on
 // screen is drawn as glyph and word, and colour only repeats them.
@@ -36,7 +32,7 @@ func statusWord(s probes.Status) string {
 	return "unknown"
 }
 
-func (s *Styles) status(st probes.Status) lipgloss.Style {
+func (s *Styles) status(st probes.Status) paint {
 	switch st {
 	case probes.StatusPass:
 		return s.Pass
@@ -61,16 +57,22 @@ func (s *Styles) mark(st probes.Status) string {
 	return s.status(st).Render(statusGlyph(st))
 }
 
-// worst is the worst status of a set, by probes.Status.Rank.
+// worst is the worst status of a set, by probes.Status.Rank; a probe that
+// did not run on purpose does not make a pane look worse than "ok" unless
+// nothing else ran.
 func worst(results []probes.Result) probes.Status {
-	w := probes.StatusPass
-	if len(results) == 0 {
-		return probes.StatusSkipped
-	}
+	w, any := probes.StatusPass, false
 	for _, r := range results {
+		if r.Status == probes.StatusSkipped {
+			continue
+		}
+		any = true
 		if r.Status.Rank() > w.Rank() {
 			w = r.Status
 		}
+	}
+	if !any {
+		return probes.StatusSkipped
 	}
 	return w
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"image/color"
+	"strings"
 
 	"charm.land/lipgloss/v2"
 )
@@ -34,13 +35,58 @@ func newPalette(isDark bool) palette {
 // (NO_COLOR) the styles keep bold and reverse video only: the glyphs and
 // words beside each status carry the meaning.
 type Styles struct {
+	Pass, Warn, Fail, Unknown, Skipped         paint
+	Title, TitleFocused, Border, BorderFocused paint
+	Muted, Bold, Accent, Selected, Key, Header paint
+	Verdict, Dialog, Button, ButtonFocused     paint
+}
+
+// paint is a style reduced to the escape sequences around its text. A
+// frame paints a few thousand spans; Lip Gloss's Render measures and
+// re-wraps each one, which alone would blow the 1 ms frame budget, and
+// these styles have no width, padding or border to lay out.
+type paint struct{ open, close string }
+
+// sentinel is what a style is rendered around to find its sequences.
+const sentinel = "\u2063"
+
+func paintOf(st lipgloss.Style) paint {
+	out := st.Render(sentinel)
+	open, close, ok := strings.Cut(out, sentinel)
+	if !ok {
+		return paint{}
+	}
+	return paint{open: open, close: close}
+}
+
+// Render paints s.
+func (p paint) Render(s string) string {
+	if p.open == "" || s == "" {
+		return s
+	}
+	return p.open + s + p.close
+}
+
+func newStyles(isDark, noColor bool) *Styles {
+	ls := newLipStyles(isDark, noColor)
+	return &Styles{
+		Pass: paintOf(ls.Pass), Warn: paintOf(ls.Warn), Fail: paintOf(ls.Fail), Unknown: paintOf(ls.Unknown), Skipped: paintOf(ls.Skipped),
+		Title: paintOf(ls.Title), TitleFocused: paintOf(ls.TitleFocused), Border: paintOf(ls.Border), BorderFocused: paintOf(ls.BorderFocused),
+		Muted: paintOf(ls.Muted), Bold: paintOf(ls.Bold), Accent: paintOf(ls.Accent), Selected: paintOf(ls.Selected), Key: paintOf(ls.Key),
+		Header: paintOf(ls.Header), Verdict: paintOf(ls.Verdict), Dialog: paintOf(ls.Dialog), Button: paintOf(ls.Button), ButtonFocused: paintOf(ls.ButtonFocused),
+	}
+}
+
+// lipStyles are the styles as Lip Gloss describes them, before they are
+// reduced to paints.
+type lipStyles struct {
 	Pass, Warn, Fail, Unknown, Skipped                  lipgloss.Style
 	Title, TitleFocused, Border, BorderFocused          lipgloss.Style
 	Muted, Bold, Accent, Selected, Key, Header, Verdict lipgloss.Style
 	Dialog, Button, ButtonFocused                       lipgloss.Style
 }
 
-func newStyles(isDark, noColor bool) *Styles {
+func newLipStyles(isDark, noColor bool) *lipStyles {
 	p := newPalette(isDark)
 	fg := func(c color.Color) lipgloss.Style {
 		if noColor {
@@ -48,7 +94,7 @@ func newStyles(isDark, noColor bool) *Styles {
 		}
 		return lipgloss.NewStyle().Foreground(c)
 	}
-	s := &Styles{
+	s := &lipStyles{
 		Pass:          fg(p.ok),
 		Warn:          fg(p.warn),
 		Fail:          fg(p.fail).Bold(true),
@@ -65,8 +111,8 @@ func newStyles(isDark, noColor bool) *Styles {
 		Key:           fg(p.accent).Bold(true),
 		Header:        lipgloss.NewStyle().Bold(true),
 		Verdict:       lipgloss.NewStyle().Bold(true),
-		Button:        lipgloss.NewStyle().Padding(0, 1),
-		ButtonFocused: lipgloss.NewStyle().Padding(0, 1).Reverse(true).Bold(true),
+		Button:        lipgloss.NewStyle(),
+		ButtonFocused: lipgloss.NewStyle().Reverse(true).Bold(true),
 	}
 	s.Dialog = s.BorderFocused
 	return s

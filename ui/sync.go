@@ -20,6 +20,7 @@ func (m *Model) sync() {
 		diag:     m.last,
 		hist:     m.hist,
 		outcomes: m.outcomes,
+		applied:  m.applied,
 		running:  m.cur != nil,
 	}
 	seen := map[string]bool{}
@@ -47,8 +48,13 @@ func (m *Model) sync() {
 		}
 	}
 	if m.flow.active() {
-		b.busy = m.flow.plan.ID
+		b.busy = m.flow.plan.ID()
 		b.busyWhat = flowWords(m.flow.stage)
+	}
+	if r, ok := b.results["identity:host"]; ok {
+		if d, ok := r.Details.(*probes.HostDetails); ok {
+			m.masker.add(d.Facts.Hostname, "‹host›")
+		}
 	}
 	m.board = b
 	m.identity.Set(identityRows(b))

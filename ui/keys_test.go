@@ -1,0 +1,96 @@
+package ui
+
+import (
+	"image/color"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/gptdoctor/gptdoctor/remedies"
+)
+
+// TestLightBackgroundRestyles: dark until the terminal says otherwise, and
+// a light answer changes the colours, not the layout.
+func TestLightBackgroundRestyles(t *testing.T) {
+	m, _, _ := proxyModel(t, 120, 40)
+	dark := m.View().Content
+	m.Update(tea.BackgroundColorMsg{Color: color.White})
+	light := m.View().Content
+	if m.isDark || dark == light {
+		t.Fatal("a light background did not restyle the dashboard")
+	}
+	if stripANSI(dark) != stripANSI(light) {
+		t.Error("the theme changed the text, not just the colours")
+	}
+}
+
+func TestMouseFocusAndScroll(t *testing.T) {
+	m, _, _ := proxyModel(t, 120, 40)
+	dns := m.lay.Panes[paneDNS]
+	m.Update(tea.MouseClickMsg{X: dns.X + 2, Y: dns.Y + 2, Button: tea.MouseLeft})
+	if m.focus == paneDNS {
+		t.Fatal("a click focused a pane without --mouse")
+	}
+	m.opts.Mouse = true
+	if m.View().MouseMode != tea.MouseModeCellMotion {
+		t.Fatal("--mouse does not turn on mouse reporting")
+	}
+	m.Update(tea.MouseClickMsg{X: dns.X + 2, Y: dns.Y + 2, Button: tea.MouseLeft})
+	if m.focus != paneDNS {
+		t.Fatalf("click focused %s, want DNS", paneTitles[m.focus])
+	}
+	before := m.dns.sel
+	m.Update(tea.MouseWheelMsg{X: dns.X + 2, Y: dns.Y + 2, Button: tea.MouseWheelDown})
+	if m.dns.sel == before {
+		t.Fatal("the wheel did not move the DNS pane")
+	}
+}
+
+// TestExportDialog: E chooses format, share mode and path.
+func TestExportDialog(t *testing.T) {
+	m, _, _ := proxyModel(t, 120, 40)
+	m.Update(press("E"))
+	if m.exp == nil || !strings.Contains(screen(m), "Export the session report") {
+		t.Fatalf("E did not open the dialog:\n%s", screen(m))
+	}
+	m.Update(press("right")) // format: json
+	m.Update(press("tab"))
+	m.Update(press("space")) // share on
+	m.Update(press("tab"))
+	path := filepath.Join(t.TempDir(), "quota report.json") // q and space are typed, not keys
+	for _, r := range path {
+		m.Update(press(string(r)))
+	}
+	if m.exp == nil {
+		t.Fatal("typing the path closed the dialog")
+	}
+	m.Update(m.Update2(press("enter"))())
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(strings.TrimSpace(string(b)), "{") || strings.Contains(string(b), "203.0.113.") {
+		t.Fatalf("want a share-mode JSON report, got %.200s", b)
+	}
+	if got := m.Reports(); len(got) != 1 || got[0] != path {
+		t.Fatalf("reports %v", got)
+	}
+}
+
+// TestOpenStatusPage: o plans open-status and runs it without a dialog.
+func TestOpenStatusPage(t *testing.T) {
+	m, _, fa := proxyModel(t, 120, 40)
+	fa.plans[remedies.ActionOpenStatus] = remedies.Plan{Action: remedies.Action{ID: remedies.ActionOpenStatus, Title: "Open the status page", Kind: remedies.KindOpen},
+		Commands: [][]string{{"xdg-open", "https://status.openai.com/"}}}
+	m.Update(m.Update2(press("o"))())
+	if m.dlg != nil || m.flow.stage != flowRunning {
+		t.Fatalf("o: dialog %v, stage %v", m.dlg, m.flow.stage)
+	}
+	m.Update(executeAction(m.ctx, m.actions, m.flow.plan)())
+	if len(fa.executed) != 1 || fa.executed[0] != remedies.ActionOpenStatus || m.flow.stage != flowIdle {
+		t.Fatalf("executed %v, stage %v", fa.executed, m.flow.stage)
+	}
+}
