@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gptdoctor/gptdoctor/internal/config"
+	"github.com/gptdoctor/gptdoctor/internal/lab"
 	"github.com/gptdoctor/gptdoctor/ui"
 	"golang.org/x/term"
 )
@@ -158,6 +159,29 @@ func checkTermSize(out *os.File) error {
 		return fmt.Errorf("dashboard: the terminal is %dx%d, too small to draw on; enlarge it, or run 'gptdoctor check' for the summary", w, h)
 	}
 	return nil
+}
+
+// pickScenario lets the user choose a lab scenario on the terminal; "" when
+// they quit without choosing.
+func pickScenario(ctx context.Context, stdin io.Reader, stdout io.Writer) (string, error) {
+	in, out := stdin.(*os.File), stdout.(*os.File) // interactive() said both are terminals
+	if err := checkTermSize(out); err != nil {
+		return "", err
+	}
+	var scenarios []ui.Scenario
+	for _, s := range lab.Scenarios() {
+		scenarios = append(scenarios, ui.Scenario{Name: s.Name, Description: s.Description})
+	}
+	var name string
+	err := runRestoring(in, out, func() error {
+		var err error
+		name, err = ui.Pick(ctx, scenarios, in, out)
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("demo: scenario picker: %w", err)
+	}
+	return name, nil
 }
 
 // runRestoring runs the dashboard and, should it panic outside the event

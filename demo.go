@@ -35,8 +35,9 @@ func demoFlagSet(d *demoFlags) *parsedFlags {
 
 // cmdDemo runs the diagnosis against one lab scenario: a staged failure on
 // loopback, so anyone can see what a real 1020 looks like offline. On a
-// terminal it opens the dashboard; elsewhere, with --json or with --fix it
-// prints the summary, as check and fix do.
+// terminal it opens the dashboard (after a picker when no scenario is
+// named); elsewhere, with --json or with --fix it prints the summary, as
+// check and fix do.
 func cmdDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
 	var df demoFlags
 	p := demoFlagSet(&df)
@@ -50,6 +51,16 @@ func cmdDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	// A person at a terminal gets the dashboard; --json and --fix ask for
 	// the printed answer.
 	onTerminal := !p.json && df.fix == "" && interactive(stdin, stdout)
+	if len(pos) == 0 && onTerminal {
+		name, err := pickScenario(ctx, stdin, stdout)
+		switch {
+		case ctx.Err() != nil:
+			return exitInterrupted, nil
+		case err != nil || name == "":
+			return exitOK, err // quitting the picker is not a failure
+		}
+		pos = []string{name}
+	}
 	if len(pos) == 0 {
 		return 0, usagef("demo: name a scenario, e.g. 'gptdoctor demo block-1020' ('gptdoctor demo --list' shows them all)")
 	}

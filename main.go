@@ -128,6 +128,7 @@ Usage:
   gptdoctor [flags]                the live dashboard on a terminal; check's summary elsewhere
   gptdoctor check [flags]          diagnose this machine and network (headless)
   gptdoctor demo SCENARIO [flags]  the same diagnosis against the built-in lab, offline
+  gptdoctor demo                   pick a scenario first (on a terminal)
   gptdoctor demo --list            list the lab's scenarios
   gptdoctor fix ID [flags]         apply one remedy, then re-check
   gptdoctor fix --list             list the remedies available on this system
@@ -155,7 +156,7 @@ func printCommandHelp(w io.Writer, cmd string) {
 		fmt.Fprint(w, "Usage: gptdoctor check [flags]\n\nProbe the endpoints ChatGPT and the OpenAI API depend on, read the answers the way\nan expert would, and name the cause with its fix.\n\nFlags:\n")
 		p = checkFlagSet()
 	case "demo":
-		fmt.Fprint(w, "Usage: gptdoctor demo SCENARIO [flags]\n       gptdoctor demo SCENARIO --fix ID [--yes]\n       gptdoctor demo --list\n\nRun the diagnosis against the built-in lab: a fake internet on loopback that\nreproduces one real failure. Nothing leaves this machine. On a terminal the\ndashboard opens on the lab; elsewhere (or with --json or --fix) the summary\nprints. --fix applies a remedy to the lab's staged machine, never this one.\n\nFlags:\n")
+		fmt.Fprint(w, "Usage: gptdoctor demo [SCENARIO] [flags]\n       gptdoctor demo SCENARIO --fix ID [--yes]\n       gptdoctor demo --list\n\nRun the diagnosis against the built-in lab: a fake internet on loopback that\nreproduces one real failure. Nothing leaves this machine. On a terminal the\ndashboard opens on the lab (without SCENARIO, a picker first); elsewhere (or\nwith --json or --fix) the summary prints. --fix applies a remedy to the lab's\nstaged machine, never this one.\n\nFlags:\n")
 		p = demoFlagSet(new(demoFlags))
 	case "fix":
 		fmt.Fprint(w, "Usage: gptdoctor fix ID [--yes] [--dry-run] [flags]\n       gptdoctor fix --list\n\nApply one remedy headless: show the exact command, its risk and privilege, ask,\nrun it, then re-check and print before and after.\n\nFlags:\n")
