@@ -163,29 +163,40 @@ func TestDashboardHealthy(t *testing.T) {
 	assertRestored(t, tm)
 }
 
-// TestDashboardRemedy confirms a remedy that acts on the lab (the proxy
-// scenario's bypass-proxy: a re-check without the proxy) and waits for its
-// outcome in the Remedies pane and the Activity log. The confirmation opens
-// on Cancel, so the test moves to Run first.
+// TestDashboardRemedy confirms remedies that act on the lab and waits for
+// each outcome: stale-dns's flush-dns runs its command on the staged
+// machine (through its sudo) and the re-check shows the stale answer gone;
+// proxy's bypass-proxy re-checks without the proxy. The confirmation opens
+// on Cancel, so the test moves to Run first, and the outcome must also
+// reach the Activity log.
 func TestDashboardRemedy(t *testing.T) {
-	tm := startDemo(t, 100, 30, "proxy")
-	tm.WaitFor("the proxy verdict", 0, func(s string) bool { return finished(s) && strings.Contains(s, "only through the proxy") })
-	tm.Type("5") // the Remedies pane
-	tm.WaitText(0, "▶5 Remedies")
-	selectRow(t, tm, "runs bypass-proxy")
-	tm.Type("a")
-	tm.WaitText(0, "Cancel", "Run")
-	tm.Press(vt.KeyPressEvent{Code: vt.KeyTab})
-	tm.Press(vt.KeyPressEvent{Code: vt.KeyEnter})
-	screen := tm.WaitFor("the remedy's outcome", 0, func(s string) bool { return strings.Contains(s, "✓ confirmed") })
-	if strings.Contains(screen, "[ Cancel ]") {
-		t.Errorf("the dialog is still open after the outcome\n%s", tm.Dump())
+	for _, tt := range []struct {
+		scenario, row, outcome, logged string
+	}{
+		{"stale-dns", "Flush the DNS cache", "✓ fixed", "flush-dns: fixed"},
+		{"proxy", "Test without the proxy", "✓ confirmed", "bypass-proxy: confirmed"},
+	} {
+		t.Run(tt.scenario, func(t *testing.T) {
+			tm := startDemo(t, 120, 40, tt.scenario)
+			tm.WaitFor("the first run's findings", 0, func(s string) bool { return finished(s) && strings.Contains(s, tt.row) })
+			tm.Type("5") // the Remedies pane
+			tm.WaitText(0, "▶5 Remedies")
+			selectRow(t, tm, tt.row)
+			tm.Type("a")
+			tm.WaitText(0, "[ Cancel ]", "[ Run ]")
+			tm.Press(vt.KeyPressEvent{Code: vt.KeyTab})
+			tm.Press(vt.KeyPressEvent{Code: vt.KeyEnter})
+			screen := tm.WaitText(0, tt.outcome, tt.logged)
+			if strings.Contains(screen, "[ Cancel ]") {
+				t.Errorf("the dialog is still open after the outcome\n%s", tm.Dump())
+			}
+			tm.Type("q")
+			if code := tm.Exit(0); code != 0 {
+				t.Errorf("exit %d, want 0\n%s", code, tm.Dump())
+			}
+			assertRestored(t, tm)
+		})
 	}
-	tm.Type("q")
-	if code := tm.Exit(0); code != 0 {
-		t.Errorf("exit %d, want 0\n%s", code, tm.Dump())
-	}
-	assertRestored(t, tm)
 }
 
 // selectedRow is the row the focused pane marks as selected (›).
@@ -244,5 +255,34 @@ func TestDashboardRefusesATinyTerminal(t *testing.T) {
 	}
 	if bytes.Contains(tm.Raw(), []byte("\x1b[?1049h")) {
 		t.Errorf("the alternate screen was entered on a terminal too small to use")
+	}
+}
+
+// TestDemoPicker: 'gptdoctor demo' with no scenario on a terminal lists the
+// scenarios; choosing one opens its dashboard, and quitting the picker
+// exits 0 with the terminal restored.
+func TestDemoPicker(t *testing.T) {
+	tm := startDemo(t, 100, 30)
+	tm.WaitText(0, "pick a lab scenario", "healthy", "block-1020")
+	selectRow(t, tm, "block-1020")
+	tm.Press(vt.KeyPressEvent{Code: vt.KeyEnter})
+	tm.WaitFor("the block-1020 dashboard", 0, func(s string) bool {
+		return finished(s) && strings.Contains(s, "LAB block-1020") && strings.Contains(s, "Error 1020")
+	})
+	tm.Type("q")
+	if code := tm.Exit(0); code != 0 {
+		t.Errorf("exit %d, want 0\n%s", code, tm.Dump())
+	}
+	assertRestored(t, tm)
+
+	tm = startDemo(t, 100, 30)
+	tm.WaitText(0, "pick a lab scenario")
+	tm.Type("q")
+	if code := tm.Exit(0); code != 0 {
+		t.Errorf("quitting the picker: exit %d, want 0\n%s", code, tm.Dump())
+	}
+	assertRestored(t, tm)
+	if strings.Contains(tm.Screen(), "gptdoctor:") {
+		t.Errorf("quitting the picker printed something\n%s", tm.Dump())
 	}
 }
