@@ -12,16 +12,7 @@ import (
 
 func parseDashboard(t *testing.T, args ...string) (options, error) {
 	t.Helper()
-	t.Setenv("XDG_CONFIG_HOME", t.TempDir()) // never read the developer's own config
-	p := dashboardFlagSet()
-	pos, err := p.parse(args)
-	if err != nil {
-		return options{}, err
-	}
-	if len(pos) > 0 {
-		t.Fatalf("unexpected positional %v", pos)
-	}
-	return p.options(noEnv)
+	return parseOptions(t, dashboardFlagSet(), args...)
 }
 
 func TestDashboardOptionsDefaults(t *testing.T) {
