@@ -8,10 +8,12 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/charmbracelet/x/vt"
 
+	"github.com/gptdoctor/gptdoctor/internal/lab"
 	"github.com/gptdoctor/gptdoctor/internal/ptytest"
 )
 
@@ -149,6 +151,30 @@ func reportPath(t *testing.T, tm *ptytest.Term, screen string) string {
 	return filepath.Join(tm.Dir(), name)
 }
 
+// TestDashboardWithoutACommand: 'gptdoctor' alone on a terminal opens the
+// dashboard on this machine, pointed at the lab only by flags and
+// environment (as the check end-to-end tests do); the check flags apply.
+func TestDashboardWithoutACommand(t *testing.T) {
+	l, err := lab.Start("block-1020", lab.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	args := append([]string{"--interval", "0", "--timeout", l.Config().Budget.String()}, l.Args()...)
+	tm := ptytest.Start(t, ptytest.Options{Path: binPath, Args: args, Env: ptytest.Env(t.TempDir(), l.Env()...), Cols: 120, Rows: 40})
+	screen := tm.WaitFor("the 1020 verdict", 0, func(s string) bool {
+		return finished(s) && strings.Contains(s, "Error 1020") && allPanes(s)
+	})
+	if strings.Contains(screen, "LAB") {
+		t.Errorf("the dashboard of this machine says it is the lab\n%s", tm.Dump())
+	}
+	tm.Type("q")
+	if code := tm.Exit(0); code != 0 {
+		t.Errorf("exit %d, want 0\n%s", code, tm.Dump())
+	}
+	assertRestored(t, tm)
+}
+
 // TestDashboardHealthy: every pane fills and says the targets are
 // reachable; ctrl+c quits like q.
 func TestDashboardHealthy(t *testing.T) {
@@ -223,6 +249,18 @@ func selectRow(t *testing.T, tm *ptytest.Term, text string) {
 		tm.WaitFor("the selection to move towards "+text, 0, func(s string) bool { return selectedRow(s) != cur })
 	}
 	t.Fatalf("no row %q within 40 rows\n%s", text, tm.Dump())
+}
+
+// TestDashboardSignal: a termination signal ends the dashboard with exit
+// 130 (interrupted), the terminal restored like after q.
+func TestDashboardSignal(t *testing.T) {
+	tm := startDemo(t, 100, 30, "healthy")
+	tm.WaitFor("the first run", 0, finished)
+	tm.Signal(syscall.SIGTERM)
+	if code := tm.Exit(0); code != exitInterrupted {
+		t.Errorf("exit %d after SIGTERM, want %d\n%s", code, exitInterrupted, tm.Dump())
+	}
+	assertRestored(t, tm)
 }
 
 // TestDashboardTooSmall: below the minimum the dashboard says the size it

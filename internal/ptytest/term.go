@@ -229,6 +229,15 @@ func (t *Term) Dir() string { return t.dir }
 // PID is the program's process ID.
 func (t *Term) PID() int { return t.cmd.Process.Pid }
 
+// Signal sends sig to the program, as a user's kill or the system's
+// shutdown would.
+func (t *Term) Signal(sig os.Signal) {
+	t.tb.Helper()
+	if err := t.cmd.Process.Signal(sig); err != nil {
+		t.tb.Fatalf("ptytest: signal %v: %v\n%s", sig, err, t.Dump())
+	}
+}
+
 // Emulator is the screen the program draws on, for what the helpers do
 // not cover (cell styles, cursor, alternate screen).
 func (t *Term) Emulator() *vt.SafeEmulator { return t.em }
