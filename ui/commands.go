@@ -40,12 +40,19 @@ func waitRun(run *session.Run) tea.Cmd {
 	}
 }
 
-// Tick intervals: the spinner turns while something is in flight; idle,
-// only the age in the header moves, once a second.
-const (
-	busyTick = 120 * time.Millisecond
-	idleTick = time.Second
-)
+// findBrowsers asks the session which browsers the machine has (LookPath
+// over the usual install places), for the manual remedies' steps.
+func findBrowsers(s *session.Session) tea.Cmd {
+	if s == nil {
+		return nil
+	}
+	return func() tea.Msg { return browsersMsg(s.Browsers()) }
+}
+
+// busyTick turns the spinner while something is in flight. Idle, nothing
+// moves but the age in the header, which changes once a minute (see
+// idleWait): a dashboard left open all day should cost next to nothing.
+const busyTick = 120 * time.Millisecond
 
 // after delivers msg once d has passed. Every timer of the dashboard goes
 // through Model.after, so tests replace it and never wait.

@@ -1,10 +1,9 @@
 package ui
 
 import (
-	"bytes"
+	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -16,81 +15,41 @@ import (
 	"github.com/gptdoctor/gptdoctor/session"
 )
 
-// exportFormats are what the export dialog offers.
-var exportFormats = []string{"text", "json"}
-
-// exportNow writes a report in a command. With no Export option the report
-// package writes it (writeReport), from the session, which is safe to read
-// from a command's goroutine.
-func (m *Model) exportNow(format string, share bool, path string) tea.Cmd {
+// exportNow writes a report in a command: the file is fsynced, which is
+// I/O Update must not wait for. With no Export option the report package
+// writes the session's record (writeReport).
+func (m *Model) exportNow(format report.Format, share bool, path string) tea.Cmd {
 	if exp := m.opts.Export; exp != nil {
 		return func() tea.Msg {
-			p, err := exp(format, share, path)
+			p, err := exp(string(format), share, path)
 			return exportedMsg{path: p, err: err}
 		}
 	}
-	s, dir, now, mk := m.sess, m.opts.ReportDir, m.now(), m.masker.clone()
+	s, dir, now, ctx, private := m.sess, m.opts.ReportDir, m.now(), m.ctx, m.private
 	return func() tea.Msg {
-		p, err := writeReport(s, dir, now, mk, format, share, path)
+		p, err := writeReport(ctx, s, dir, now, private, format, share, path)
 		return exportedMsg{path: p, err: err}
 	}
 }
 
-// defaultReportName is gptdoctor-report-YYYYMMDD-HHMMSS.txt (or .json).
-func defaultReportName(now time.Time, format string) string {
-	ext := ".txt"
-	if format == "json" {
-		ext = ".json"
-	}
-	return "gptdoctor-report-" + now.Format("20060102-150405") + ext
-}
-
-// writeReport writes the latest run's document atomically (a temporary
-// file renamed into place, so a reader never sees half a report).
-func writeReport(s *session.Session, dir string, now time.Time, mk *masker, format string, share bool, path string) (string, error) {
+// writeReport writes the whole session (every run kept and the actions)
+// as the report command does: the same secrets removed, the same things
+// masked in share mode, written atomically. An empty path is the default
+// name in dir. It returns the absolute path written.
+func writeReport(ctx context.Context, s *session.Session, dir string, now time.Time, private report.Private, f report.Format, share bool, path string) (string, error) {
 	if s == nil {
-		return "", errors.New("no session")
+		return "", errors.New("no session to report")
 	}
-	d, ok := s.Latest()
-	if !ok {
+	if _, ok := s.Latest(); !ok {
 		return "", errors.New("no finished run to report yet")
 	}
 	if path == "" {
-		path = filepath.Join(dir, defaultReportName(now, format))
+		path = filepath.Join(dir, report.DefaultName(now, f))
 	}
-	var buf bytes.Buffer
-	doc := s.Document(d)
-	var err error
-	switch format {
-	case "json":
-		err = report.WriteJSON(&buf, doc)
-	case "text", "":
-		err = report.WriteText(&buf, doc, report.TextOptions{Verbose: true})
-	default:
-		return "", fmt.Errorf("unknown report format %q (text or json)", format)
-	}
-	if err != nil {
-		return "", fmt.Errorf("render report: %w", err)
-	}
-	out := buf.Bytes()
-	if share {
-		out = []byte(mk.mask(string(out)))
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".gptdoctor-report-*")
-	if err != nil {
-		return "", fmt.Errorf("write report %s: %w", path, err)
-	}
-	_, werr := tmp.Write(out)
-	cerr := tmp.Close()
-	if werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(tmp.Name(), path)
-	}
-	if werr != nil {
-		os.Remove(tmp.Name())
-		return "", fmt.Errorf("write report %s: %w", path, werr)
+	opts := report.Options{Share: share, Private: private,
+		Secrets: report.SecretsFromEnv(s.World().LookupEnv, s.Config().APIKeyEnv)}
+	if err := report.WriteFile(ctx, path, s.Record(), f, opts, report.WriteOptions{}); err != nil {
+		return "", err
 	}
 	if abs, err := filepath.Abs(path); err == nil {
 		path = abs
@@ -98,13 +57,8 @@ func writeReport(s *session.Session, dir string, now time.Time, mk *masker, form
 	return path, nil
 }
 
-func (mk *masker) clone() *masker {
-	c := &masker{names: make(map[string]string, len(mk.names)), order: append([]string(nil), mk.order...)}
-	for k, v := range mk.names {
-		c.names[k] = v
-	}
-	return c
-}
+// formatWords name the report formats in the export dialog.
+var formatWords = map[report.Format]string{report.Markdown: "Markdown (.md)", report.JSON: "JSON (.json)", report.HTML: "HTML (.html)"}
 
 // exportDialog chooses the format, share mode and path of a report.
 type exportDialog struct {
@@ -116,7 +70,7 @@ type exportDialog struct {
 
 func (m *Model) openExportDialog() {
 	ti := textinput.New()
-	ti.Placeholder = filepath.Join(m.opts.ReportDir, defaultReportName(m.now(), "text"))
+	ti.Placeholder = filepath.Join(m.opts.ReportDir, report.DefaultName(m.now(), report.Formats[0]))
 	ti.Prompt = ""
 	ti.SetWidth(60)
 	m.exp = &exportDialog{share: m.share, path: ti}
@@ -134,12 +88,12 @@ func (m *Model) exportKey(msg tea.KeyPressMsg) tea.Cmd {
 		e.field = (e.field + 3) % 4
 	case "enter":
 		m.exp = nil
-		return m.exportNow(exportFormats[e.format], e.share, e.path.Value())
+		return m.exportNow(report.Formats[e.format], e.share, e.path.Value())
 	case "left", "right", "space":
 		switch e.field {
 		case 0:
-			e.format = (e.format + 1) % len(exportFormats)
-			e.path.Placeholder = filepath.Join(m.opts.ReportDir, defaultReportName(m.now(), exportFormats[e.format]))
+			e.format = (e.format + 1) % len(report.Formats)
+			e.path.Placeholder = filepath.Join(m.opts.ReportDir, report.DefaultName(m.now(), report.Formats[e.format]))
 			return nil
 		case 1:
 			e.share = !e.share
@@ -170,7 +124,7 @@ func (m *Model) exportBox() box {
 		share = "on: addresses and names masked"
 	}
 	lines := []string{
-		mark(0, "Format: "+exportFormats[e.format]+st.Muted.Render("  (←/→ changes)")),
+		mark(0, "Format: "+formatWords[report.Formats[e.format]]+st.Muted.Render("  (←/→ changes)")),
 		mark(1, "Share mode: "+share+st.Muted.Render("  (←/→ toggles)")),
 		mark(2, "Path: ") + e.path.View(),
 		mark(3, "[ Write ]"),
@@ -189,7 +143,7 @@ func (m *Model) copySummary() tea.Cmd {
 	}
 	t := remedies.SupportTicket(m.last.Snapshot, m.last.Findings, m.sess.Actions())
 	if m.share {
-		t = m.masker.mask(t)
+		t = m.mask(t)
 	}
 	m.notify(logInfo, fmt.Sprintf("support summary copied to the clipboard (%d lines, via the terminal)", lines(t)))
 	return tea.SetClipboard(t)

@@ -77,10 +77,10 @@ func (m *Model) manualLines(rem remedies.Remedy) []string {
 	return out
 }
 
-// browsers are the browsers found on the machine, for per-browser steps.
-// The session does not report them yet, and an empty list keeps every
-// browser's steps, which is right when they are unknown.
-func (m *Model) browsers() []string { return nil }
+// browsers are the browsers found on the machine, for per-browser steps;
+// until they are known (or when none is found) the list is empty, which
+// keeps every browser's steps.
+func (m *Model) browsers() []string { return m.found }
 
 // lab: the session's world is the lab's staged machine.
 func (m *Model) lab() bool { return m.sess != nil && m.sess.Mode() == "demo" }
@@ -236,7 +236,7 @@ func (m *Model) run() tea.Cmd {
 	case p.ID() == remedies.ActionCopyTicket:
 		t := p.Ticket
 		if m.share {
-			t = m.masker.mask(t)
+			t = m.mask(t)
 		}
 		rec := remedies.ActionRecord{Action: p.ID(), Title: p.Action.Title, Started: m.now(), ExitCode: 0, Outcome: remedies.OutcomeDone}
 		m.finishAction(m.actions.Conclude(p, rec, session.Diagnosis{}))

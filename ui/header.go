@@ -33,7 +33,7 @@ func (m *Model) headerLines() []string {
 	}
 	if m.last != nil {
 		age := m.now().Sub(m.lastFinished)
-		parts = append(parts, fmt.Sprintf("run #%d at %s (%s ago)", m.last.Seq, m.lastFinished.Format("15:04:05"), ageWords(age)))
+		parts = append(parts, fmt.Sprintf("run #%d at %s (%s)", m.last.Seq, m.lastFinished.Format("15:04:05"), agoWords(age)))
 	}
 	if m.cur != nil {
 		what := "running"
@@ -67,9 +67,19 @@ func (m *Model) refreshWords() string {
 		s += st.Warn.Render(fmt.Sprintf(", backing off to %s: rate limited", ageWords(m.refreshWait())))
 	}
 	if m.cur == nil && !m.nextRefresh.IsZero() {
-		s += ", next in " + ageWords(max(0, m.nextRefresh.Sub(m.now())))
+		// A time, not a countdown: a countdown would redraw every second.
+		s += ", next at " + m.nextRefresh.Format("15:04:05")
 	}
 	return s
+}
+
+// agoWords is the age of the last run to the minute ("just now", "4m
+// ago"), so an idle dashboard redraws once a minute, not once a second.
+func agoWords(d time.Duration) string {
+	if d < time.Minute {
+		return "just now"
+	}
+	return ageWords(d.Truncate(time.Minute)) + " ago"
 }
 
 // ageWords is a duration the way the header says it: "12s", "4m", "2h5m".

@@ -5,6 +5,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/gptdoctor/gptdoctor/remedies"
+	"github.com/gptdoctor/gptdoctor/report"
 )
 
 func (m *Model) setFocus(p paneID) {
@@ -97,7 +98,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Pause):
 		return m.togglePause()
 	case key.Matches(msg, k.Export):
-		return m.exportNow("text", m.share, "")
+		return m.exportNow(report.Markdown, m.share, "")
 	case key.Matches(msg, k.ExportDialog):
 		m.openExportDialog()
 	case key.Matches(msg, k.Copy):

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -72,7 +73,7 @@ func TestExportDialog(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(strings.TrimSpace(string(b)), "{") || strings.Contains(string(b), "203.0.113.") {
+	if !strings.HasPrefix(strings.TrimSpace(string(b)), "{") || strings.Contains(string(b), "203.0.113.10") {
 		t.Fatalf("want a share-mode JSON report, got %.200s", b)
 	}
 	if got := m.Reports(); len(got) != 1 || got[0] != path {
@@ -92,5 +93,45 @@ func TestOpenStatusPage(t *testing.T) {
 	m.Update(executeAction(m.ctx, m.actions, m.flow.plan)())
 	if len(fa.executed) != 1 || fa.executed[0] != remedies.ActionOpenStatus || m.flow.stage != flowIdle {
 		t.Fatalf("executed %v, stage %v", fa.executed, m.flow.stage)
+	}
+}
+
+// TestIdleRedrawsOncePerMinute: idle, the only thing that moves is the
+// age in the header, to the minute, so the tick sleeps until the next
+// minute (or until a message in the help bar expires).
+func TestIdleRedrawsOncePerMinute(t *testing.T) {
+	m, c, _ := proxyModel(t, 120, 40)
+	if strings.Contains(screen(m), "next in") || !strings.Contains(screen(m), "(just now)") {
+		t.Fatalf("header still counts seconds:\n%s", strings.SplitN(screen(m), "\n", 3)[1])
+	}
+	c.advance(20 * time.Second)
+	m.toast = ""
+	if got := m.idleWait(); got != 40*time.Second {
+		t.Fatalf("idle wait %s, want the 40 s to the next minute of age", got)
+	}
+	m.notify(logInfo, "hello")
+	if got := m.idleWait(); got != toastTTL {
+		t.Fatalf("idle wait %s with a message up, want %s", got, toastTTL)
+	}
+	c.advance(2 * time.Minute)
+	m.toast = ""
+	if !strings.Contains(screen(m), "(2m ago)") {
+		t.Fatalf("header age:\n%s", strings.SplitN(screen(m), "\n", 3)[1])
+	}
+}
+
+// TestManualStepsPerBrowser: a manual remedy shows the steps for this OS
+// and, once the browsers are known, only theirs.
+func TestManualStepsPerBrowser(t *testing.T) {
+	m, _, _ := proxyModel(t, 120, 40)
+	rem, _ := remedies.RemedyByID("clear-browser-data")
+	all := strings.Join(m.manualLines(rem), "\n")
+	if !strings.Contains(all, "Chrome:") || !strings.Contains(all, "Firefox:") || strings.Contains(all, "Safari:") {
+		t.Fatalf("unknown browsers on linux: want every browser's steps but Safari's:\n%s", all)
+	}
+	m.Update(browsersMsg{"firefox"})
+	one := strings.Join(m.manualLines(rem), "\n")
+	if strings.Contains(one, "Chrome:") || !strings.Contains(one, "Firefox:") {
+		t.Fatalf("with Firefox found: want only its steps:\n%s", one)
 	}
 }

@@ -19,7 +19,9 @@ var paneTitles = [paneCount]string{"Identity", "DNS", "Proxy", "Endpoints", "Rem
 // Size limits. Below the minimum the dashboard says what it needs (and q
 // still quits); from the grid size up the panes sit side by side.
 const (
-	minWidth, minHeight   = 60, 16
+	// MinWidth and MinHeight are the smallest window the dashboard draws
+	// in; below it, it says so (and q quits).
+	MinWidth, MinHeight   = 60, 16
 	gridWidth, gridHeight = 120, 32
 	headerHeight          = 2
 	footerHeight          = 1
@@ -54,7 +56,7 @@ type layout struct {
 // (the first frame, before any size is known) counts as too small.
 func computeLayout(w, h int) layout {
 	l := layout{W: w, H: h}
-	if w < minWidth || h < minHeight {
+	if w < MinWidth || h < MinHeight {
 		l.TooSmall = true
 		return l
 	}

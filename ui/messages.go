@@ -70,3 +70,6 @@ type exportedMsg struct {
 	path string
 	err  error
 }
+
+// browsersMsg lists the browsers found on the session's machine.
+type browsersMsg []string

@@ -10,6 +10,7 @@ import (
 	"github.com/gptdoctor/gptdoctor/internal/sanitize"
 	"github.com/gptdoctor/gptdoctor/probes"
 	"github.com/gptdoctor/gptdoctor/remedies"
+	"github.com/gptdoctor/gptdoctor/report"
 	"github.com/gptdoctor/gptdoctor/session"
 )
 
@@ -68,6 +69,7 @@ type Model struct {
 	// Tick loop: one at a time, identified by generation.
 	tickGen  int
 	tickFast bool
+	retick   bool // the idle tick must be re-armed sooner (a message appeared)
 	frame    int
 
 	// Panes.
@@ -84,10 +86,12 @@ type Model struct {
 	details  *detailsView
 	showHelp bool
 	share    bool
-	masker   *masker
+	private  report.Private      // the user, home and host names share mode hides
+	mask     func(string) string // share mode's masking for what is on screen now
 	toast    string
 	toastAt  time.Time
 	reports  []string
+	found    []string // browsers installed on the session's machine
 }
 
 // New builds the dashboard for a session. Nothing runs until the program
@@ -112,7 +116,8 @@ func New(opts Options) *Model {
 		hist:     newHistory(),
 		focus:    paneEndpoints,
 		outcomes: map[string]remedies.ActionRecord{},
-		masker:   newMasker(),
+		private:  report.PrivateFromOS(),
+		mask:     func(s string) string { return s },
 	}
 	m.styles = newStyles(true, opts.NoColor)
 	m.help.Styles = helpStyles(true, opts.NoColor)
@@ -150,7 +155,7 @@ func (m *Model) stop() {
 // Init starts the first run and the tick loop, and asks the terminal for
 // its background colour (the answer may never come; dark is the default).
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(m.startRun(purposeRefresh, nil), m.restartTick(), tea.RequestBackgroundColor)
+	return tea.Batch(m.startRun(purposeRefresh, nil), m.restartTick(), tea.RequestBackgroundColor, findBrowsers(m.sess))
 }
 
 // startRun starts a run unless one is streaming (r while a run is in
@@ -168,11 +173,26 @@ func (m *Model) startRun(p runPurpose, mutate func(*probes.Config)) tea.Cmd {
 func (m *Model) restartTick() tea.Cmd {
 	m.tickGen++
 	m.tickFast = m.busy()
-	d := idleTick
 	if m.tickFast {
-		d = busyTick
+		return m.after(busyTick, tickMsg{gen: m.tickGen})
 	}
-	return m.after(d, tickMsg{gen: m.tickGen})
+	return m.after(m.idleWait(), tickMsg{gen: m.tickGen})
+}
+
+// idleWait is how long nothing on screen changes while idle: until the
+// header's age reaches its next minute, or a message in the help bar
+// expires.
+func (m *Model) idleWait() time.Duration {
+	wait := time.Minute
+	now := m.now()
+	if !m.lastFinished.IsZero() {
+		age := now.Sub(m.lastFinished)
+		wait = time.Minute - age%time.Minute
+	}
+	if m.toast != "" {
+		wait = min(wait, m.toastAt.Add(toastTTL).Sub(now))
+	}
+	return max(wait, 100*time.Millisecond)
 }
 
 // busy: something is in flight, so the spinner turns.
@@ -183,7 +203,7 @@ func (m *Model) busy() bool {
 func (m *Model) clean(s string) string {
 	s = sanitize.Line(s)
 	if m.share {
-		s = m.masker.mask(s)
+		s = m.mask(s)
 	}
 	return s
 }

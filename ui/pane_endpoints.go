@@ -262,8 +262,12 @@ func (p *endpointsPane) cellText(id string, w int) (string, string) {
 		l1 = st.Muted.Render(b.spin + " pending")
 	} else if r, ok := b.get(id); ok {
 		l1 = st.mark(r.Status) + " " + st.status(r.Status).Render(b.clean(cellVerdict(r)))
+		// The latency comes last and goes first: the verdict matters more
+		// (and the selected cell's line below says it anyway).
 		if d, ok := r.Details.(*probes.EndpointDetails); ok && d.Timings.Total > 0 {
-			l1 += " " + st.Muted.Render(shortDur(d.Timings.Total.D()))
+			if lat := " " + st.Muted.Render(shortDur(d.Timings.Total.D())); width(l1)+width(lat) <= w {
+				l1 += lat
+			}
 		}
 	}
 	tail := ""

@@ -105,9 +105,11 @@ func identityDetail(b *board, r probes.Result) []row {
 			rows = append(rows, sub(b, b.clean("could not see: "+l)))
 		}
 	case *probes.EgressDetails:
+		seen := map[string]bool{} // both families often leave by the same tunnel
 		for _, e := range []*probes.EgressPath{d.IPv4, d.IPv6} {
-			if e != nil && e.Tunnel != nil {
-				rows = append(rows, sub(b, b.clean(fmt.Sprintf("%s is a %s tunnel %s", e.Interface, e.Tunnel.Type, e.Tunnel.Product))))
+			if e != nil && e.Tunnel != nil && !seen[e.Interface] {
+				seen[e.Interface] = true
+				rows = append(rows, sub(b, b.clean(strings.TrimSpace(fmt.Sprintf("%s is a %s tunnel %s", e.Interface, e.Tunnel.Type, e.Tunnel.Product)))))
 			}
 		}
 	case *probes.CaptiveDetails:
@@ -206,6 +208,16 @@ func dnsDetail(b *board, r probes.Result) []row {
 	return rows
 }
 
+// resolverName is a resolver as the DNS pane names it: a DoH URL by its
+// host ("DoH cloudflare-dns.com"), so the answers stay aligned.
+func resolverName(r string) string {
+	if rest, ok := strings.CutPrefix(r, "https://"); ok {
+		host, _, _ := strings.Cut(rest, "/")
+		return "DoH " + host
+	}
+	return r
+}
+
 // answerLine is one resolver's answer: "1.1.1.1:53  NOERROR 104.18.32.47 cf".
 func answerLine(b *board, a probes.ResolverAnswer) string {
 	var addrs []string
@@ -222,7 +234,7 @@ func answerLine(b *board, a probes.ResolverAnswer) string {
 	if rc != "NOERROR" {
 		rc = b.st.Fail.Render("✗ " + rc)
 	}
-	return pad(b.clean(a.Resolver), 22) + " " + rc + " " + b.clean(strings.Join(addrs, ", "))
+	return pad(b.clean(resolverName(a.Resolver)), 22) + " " + rc + " " + b.clean(strings.Join(addrs, ", "))
 }
 
 // proxyRows: what is configured (environment, desktop, PAC), whether the

@@ -105,5 +105,5 @@ func (m *Model) onTick(msg tickMsg) tea.Cmd {
 		m.sync()
 		return m.after(busyTick, tickMsg{gen: m.tickGen})
 	}
-	return m.after(idleTick, tickMsg{gen: m.tickGen})
+	return m.after(m.idleWait(), tickMsg{gen: m.tickGen})
 }

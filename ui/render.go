@@ -43,7 +43,7 @@ func (m *Model) render() string {
 func (m *Model) tooSmall() string {
 	msg := []string{
 		"Terminal too small for the dashboard",
-		fmt.Sprintf("now %d×%d, needs at least %d×%d", m.lay.W, m.lay.H, minWidth, minHeight),
+		fmt.Sprintf("now %d×%d, needs at least %d×%d", m.lay.W, m.lay.H, MinWidth, MinHeight),
 		"enlarge the window, or press q to quit",
 	}
 	var out []string

@@ -131,3 +131,24 @@ func TestFlushOnStaleDNS(t *testing.T) {
 		t.Fatalf("session records %+v", a)
 	}
 }
+
+// TestRunEndsWhenCancelled: a cancelled context (a signal in main) ends
+// Run without an error, whatever is in flight.
+func TestRunEndsWhenCancelled(t *testing.T) {
+	s := labSession(t, "slow")
+	em := vt.NewSafeEmulator(100, 30)
+	em.Write([]byte(ansi.SetModeLineFeedNewLine))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, Options{Session: s}, em, em, tea.WithWindowSize(100, 30)) }()
+	waitScreen(t, em, "a run in flight", func(s string) bool { return strings.Contains(s, "pending") })
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Run returned %v after cancel", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not end after its context was cancelled")
+	}
+}

@@ -37,7 +37,7 @@ func newPalette(isDark bool) palette {
 type Styles struct {
 	Pass, Warn, Fail, Unknown, Skipped         paint
 	Title, TitleFocused, Border, BorderFocused paint
-	Muted, Bold, Accent, Selected, Key, Header paint
+	Muted, Bold, Accent, Selected, Key         paint
 	Verdict, Dialog, Button, ButtonFocused     paint
 }
 
@@ -73,17 +73,17 @@ func newStyles(isDark, noColor bool) *Styles {
 		Pass: paintOf(ls.Pass), Warn: paintOf(ls.Warn), Fail: paintOf(ls.Fail), Unknown: paintOf(ls.Unknown), Skipped: paintOf(ls.Skipped),
 		Title: paintOf(ls.Title), TitleFocused: paintOf(ls.TitleFocused), Border: paintOf(ls.Border), BorderFocused: paintOf(ls.BorderFocused),
 		Muted: paintOf(ls.Muted), Bold: paintOf(ls.Bold), Accent: paintOf(ls.Accent), Selected: paintOf(ls.Selected), Key: paintOf(ls.Key),
-		Header: paintOf(ls.Header), Verdict: paintOf(ls.Verdict), Dialog: paintOf(ls.Dialog), Button: paintOf(ls.Button), ButtonFocused: paintOf(ls.ButtonFocused),
+		Verdict: paintOf(ls.Verdict), Dialog: paintOf(ls.Dialog), Button: paintOf(ls.Button), ButtonFocused: paintOf(ls.ButtonFocused),
 	}
 }
 
 // lipStyles are the styles as Lip Gloss describes them, before they are
 // reduced to paints.
 type lipStyles struct {
-	Pass, Warn, Fail, Unknown, Skipped                  lipgloss.Style
-	Title, TitleFocused, Border, BorderFocused          lipgloss.Style
-	Muted, Bold, Accent, Selected, Key, Header, Verdict lipgloss.Style
-	Dialog, Button, ButtonFocused                       lipgloss.Style
+	Pass, Warn, Fail, Unknown, Skipped          lipgloss.Style
+	Title, TitleFocused, Border, BorderFocused  lipgloss.Style
+	Muted, Bold, Accent, Selected, Key, Verdict lipgloss.Style
+	Dialog, Button, ButtonFocused               lipgloss.Style
 }
 
 func newLipStyles(isDark, noColor bool) *lipStyles {
@@ -109,7 +109,6 @@ func newLipStyles(isDark, noColor bool) *lipStyles {
 		Accent:        fg(p.accent),
 		Selected:      lipgloss.NewStyle().Reverse(true),
 		Key:           fg(p.accent).Bold(true),
-		Header:        lipgloss.NewStyle().Bold(true),
 		Verdict:       lipgloss.NewStyle().Bold(true),
 		Button:        lipgloss.NewStyle(),
 		ButtonFocused: lipgloss.NewStyle().Reverse(true).Bold(true),

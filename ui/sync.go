@@ -2,6 +2,7 @@ package ui
 
 import (
 	"github.com/gptdoctor/gptdoctor/probes"
+	"github.com/gptdoctor/gptdoctor/report"
 )
 
 var spinFrames = []string{"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"}
@@ -51,10 +52,16 @@ func (m *Model) sync() {
 		b.busy = m.flow.plan.ID()
 		b.busyWhat = flowWords(m.flow.stage)
 	}
-	if r, ok := b.results["identity:host"]; ok {
-		if d, ok := r.Details.(*probes.HostDetails); ok {
-			m.masker.add(d.Facts.Hostname, "‹host›")
+	if m.share {
+		// The results say which addresses and names are this person's
+		// (what Cloudflare saw, the host name), so the mask follows them.
+		rs := make([]probes.Result, 0, len(b.results))
+		for _, id := range b.order {
+			if r, ok := b.results[id]; ok {
+				rs = append(rs, r)
+			}
 		}
+		m.mask = report.ShareText(rs, m.private)
 	}
 	m.board = b
 	m.identity.Set(identityRows(b))

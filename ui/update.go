@@ -14,7 +14,8 @@ const toastTTL = 6 * time.Second
 // Update implements tea.Model.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd := m.update(msg)
-	if m.busy() != m.tickFast {
+	if m.busy() != m.tickFast || m.retick {
+		m.retick = false
 		cmd = tea.Batch(cmd, m.restartTick())
 	}
 	return m, cmd
@@ -61,6 +62,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		return m.recheck()
+	case browsersMsg:
+		m.found = msg
+		return nil
 	case exportedMsg:
 		if msg.err != nil {
 			m.notify(logError, "report not written: "+msg.err.Error())
@@ -178,5 +182,6 @@ func (m *Model) logChanges(d session.Diagnosis) {
 // notify shows a message in the help bar for a while and logs it.
 func (m *Model) notify(kind logKind, text string) {
 	m.toast, m.toastAt = text, m.now()
+	m.retick = true // an idle tick may be a minute away; the message expires sooner
 	m.logf(kind, "%s", text)
 }
