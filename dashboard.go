@@ -156,7 +156,7 @@ func checkTermSize(out *os.File) error {
 		return fmt.Errorf("dashboard: read the terminal's size: %w", err)
 	}
 	if w < minTermCols || h < minTermRows {
-		return fmt.Errorf("dashboard: the terminal is %dx%d, too small to draw on; enlarge it, or run 'gptdoctor check' for the summary", w, h)
+		return fmt.Errorf("dashboard: the terminal is %dx%d, too small to draw on (the dashboard needs %dx%d); enlarge it, or run 'gptdoctor check' for the summary", w, h, ui.MinWidth, ui.MinHeight)
 	}
 	return nil
 }

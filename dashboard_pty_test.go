@@ -288,7 +288,7 @@ func TestDashboardRefusesATinyTerminal(t *testing.T) {
 		t.Errorf("exit %d, want %d", code, exitCannotRun)
 	}
 	msg := strings.TrimSpace(errOut.String())
-	if strings.Count(msg, "\n") != 0 || !strings.Contains(msg, "12x2") || !strings.Contains(msg, "too small") {
+	if strings.Count(msg, "\n") != 0 || !strings.Contains(msg, "12x2") || !strings.Contains(msg, "needs 60x16") {
 		t.Errorf("stderr %q, want one line naming the size", msg)
 	}
 	if bytes.Contains(tm.Raw(), []byte("\x1b[?1049h")) {
