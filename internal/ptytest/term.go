@@ -52,13 +52,11 @@ type Options struct {
 // screen. Its methods fail the test (with a dump of the screen) rather
 // than return errors.
 type Term struct {
-	tb   testing.TB
-	cmd  *exec.Cmd
-	pty  *os.File
-	em   *vt.SafeEmulator
-	dir  string
-	cols int
-	rows int
+	tb  testing.TB
+	cmd *exec.Cmd
+	pty *os.File
+	em  *vt.SafeEmulator
+	dir string
 
 	// Started is when the program was started: the origin of start-up
 	// measurements.
@@ -132,7 +130,7 @@ func Start(tb testing.TB, o Options) *Term {
 		em.SetDefaultBackgroundColor(o.Background)
 	}
 	t := &Term{
-		tb: tb, cmd: cmd, pty: ptmx, em: em, dir: o.Dir, cols: o.Cols, rows: o.Rows,
+		tb: tb, cmd: cmd, pty: ptmx, em: em, dir: o.Dir,
 		notify:  make(chan struct{}),
 		exited:  make(chan struct{}),
 		outDone: make(chan struct{}),
@@ -276,7 +274,6 @@ func (t *Term) Resize(cols, rows int) {
 	if err := pty.Setsize(t.pty, &pty.Winsize{Cols: uint16(cols), Rows: uint16(rows)}); err != nil {
 		t.tb.Fatalf("ptytest: resize to %dx%d: %v", cols, rows, err)
 	}
-	t.cols, t.rows = cols, rows
 	t.cmd.Process.Signal(syscall.SIGWINCH) //nolint:errcheck // it may have exited; the wait says so
 }
 
