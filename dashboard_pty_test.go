@@ -112,8 +112,10 @@ func TestDashboardBlock1020(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the report the screen names: %v\n%s", err, tm.Dump())
 	}
-	if !bytes.Contains(body, []byte("1020")) {
-		t.Errorf("the report %s lacks the 1020 verdict:\n%s", path, body)
+	// The summary heads the report: the verdict as the header said it,
+	// and what failed naming the code.
+	if !bytes.HasPrefix(body, []byte("# gptdoctor report: Flagged or shared IP address")) || !summaryRe.Match(body) {
+		t.Errorf("the report %s does not open with the 1020 summary:\n%s", path, body)
 	}
 
 	// A wider terminal re-lays the panes as a grid.
@@ -136,6 +138,10 @@ func TestDashboardBlock1020(t *testing.T) {
 		t.Errorf("after quit the report's path is not printed: %q\n%s", lastBytes(after, 300), tm.Dump())
 	}
 }
+
+// summaryRe is the Markdown summary's verdict and what failed, for the
+// 1020 demo.
+var summaryRe = regexp.MustCompile(`(?m)^- \*\*Verdict:\*\* ✗ problem: Flagged or shared IP address.*\n- \*\*What failed:\*\* chatgpt\.com: Cloudflare error 1020 \(HTTP 403\)`)
 
 // reportRe finds a report path on the screen: the default name, possibly
 // after a directory.
