@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gptdoctor/gptdoctor/probes"
+	"github.com/gptdoctor/gptdoctor/probes/collect"
 	"github.com/gptdoctor/gptdoctor/report"
 	"github.com/gptdoctor/gptdoctor/session"
 )
@@ -115,7 +116,7 @@ func settingsOf(o options, w probes.World) session.Settings {
 		PublicRoots:  w.Trust.PublicSource,
 		ConfigFile:   o.configPath,
 	}
-	if c, ok := w.Dialer.(probes.ConnectTo); ok {
+	if c, ok := w.Dialer.(collect.ConnectTo); ok {
 		st.ConnectTo = c.Summary()
 	}
 	return st

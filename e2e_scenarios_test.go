@@ -9,6 +9,7 @@ import (
 
 	"github.com/gptdoctor/gptdoctor/internal/lab"
 	"github.com/gptdoctor/gptdoctor/probes"
+	"github.com/gptdoctor/gptdoctor/probes/classify"
 )
 
 // failureCodes maps the lab's failure classes to the endpoint probe's
@@ -25,11 +26,11 @@ var failureCodes = map[string][]string{
 
 // e2eEndpoint is the part of an endpoint result's details the test reads.
 type e2eEndpoint struct {
-	URL     string         `json:"url"`
-	Variant probes.Variant `json:"variant"`
-	Status  int            `json:"status_code"`
-	Failure string         `json:"failure"`
-	Verdict probes.Verdict `json:"verdict"`
+	URL     string           `json:"url"`
+	Variant probes.Variant   `json:"variant"`
+	Status  int              `json:"status_code"`
+	Failure string           `json:"failure"`
+	Verdict classify.Verdict `json:"verdict"`
 }
 
 // TestScenariosThroughTheBinary runs `gptdoctor check --json` against every
@@ -108,6 +109,7 @@ func runScenario(t *testing.T, sc lab.Scenario) {
 		}
 	}
 	doc := decodeDoc(t, out)
+	assertReadsBack(t, out)
 	if code != doc.Outcome.ExitCode {
 		t.Errorf("exit %d, document says %d", code, doc.Outcome.ExitCode)
 	}

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/gptdoctor/gptdoctor/internal/lab"
+	"github.com/gptdoctor/gptdoctor/report"
+	"github.com/gptdoctor/gptdoctor/session"
 )
 
 // The end-to-end tests build the real binary once and run it against lab
@@ -172,6 +174,28 @@ func decodeDoc(t *testing.T, out []byte) checkDoc {
 	return d
 }
 
+// assertReadsBack holds a --json document to docs/json.md's promise: read
+// back with encoding/json alone, every result's details in their own type
+// (by details_type), and written again, it is the same document byte for
+// byte; session.DecodeRecord reads it as a one-run record.
+func assertReadsBack(t *testing.T, out []byte) {
+	t.Helper()
+	var d session.Document
+	if err := json.Unmarshal(out, &d); err != nil {
+		t.Fatalf("the document does not read back: %v", err)
+	}
+	var again bytes.Buffer
+	if err := report.WriteJSON(&again, d); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(out, again.Bytes()) {
+		t.Fatalf("the document changed in a round trip:\nwritten:\n%s\nread back and written again:\n%s", out, again.Bytes())
+	}
+	if _, err := session.DecodeRecord(out); err != nil {
+		t.Fatalf("session.DecodeRecord: %v", err)
+	}
+}
+
 func mustUnmarshal(t *testing.T, raw json.RawMessage, v any) {
 	t.Helper()
 	if err := json.Unmarshal(raw, v); err != nil {
@@ -227,6 +251,7 @@ func TestFixBypassProxyThroughTheBinary(t *testing.T) {
 	if err := json.Unmarshal(out, &doc); err != nil {
 		t.Fatalf("not JSON: %v\n%s", err, out)
 	}
+	assertReadsBack(t, out)
 	if len(doc.Actions) != 1 || doc.Actions[0].Outcome != "confirmed" || !strings.Contains(doc.Actions[0].Before, "1020") ||
 		!strings.Contains(doc.Actions[0].After, "200 OK") {
 		t.Fatalf("actions = %+v", doc.Actions)

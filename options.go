@@ -14,6 +14,7 @@ import (
 
 	"github.com/gptdoctor/gptdoctor/internal/config"
 	"github.com/gptdoctor/gptdoctor/probes"
+	"github.com/gptdoctor/gptdoctor/probes/collect"
 )
 
 // maxBudget caps --timeout: a diagnosis nobody waits for is no diagnosis.
@@ -319,7 +320,7 @@ func (p *parsedFlags) options(lookupEnv func(string) (string, bool)) (options, e
 	if rules := append(append([]string(nil), file.ConnectTo...), p.connectTo...); len(rules) > 0 {
 		o.connectTo = map[string]string{}
 		for _, r := range rules {
-			from, to, err := probes.ParseConnectTo(r)
+			from, to, err := collect.ParseConnectTo(r)
 			if err != nil {
 				return o, usagef("--%v", err)
 			}
@@ -378,7 +379,7 @@ func pickList(flagSet bool, flagVals listFlag, fileVals []string) (vals []string
 // dnsServerAddr checks a resolver flag with the probes' own rule
 // (probes.DNSServerAddr) and returns IP:port, naming the flag on error.
 func dnsServerAddr(flagName, v string) (string, error) {
-	ap, err := probes.DNSServerAddr(v)
+	ap, err := collect.DNSServerAddr(v)
 	if err != nil {
 		return "", usagef("%s: %v", flagName, err)
 	}

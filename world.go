@@ -11,6 +11,7 @@ import (
 
 	"github.com/gptdoctor/gptdoctor/internal/command"
 	"github.com/gptdoctor/gptdoctor/probes"
+	"github.com/gptdoctor/gptdoctor/probes/collect"
 )
 
 // systemWorld wires the real machine: the OS network stack (with the user's
@@ -19,7 +20,7 @@ import (
 func systemWorld(o options) (probes.World, error) {
 	var dialer probes.Dialer = &net.Dialer{}
 	if len(o.connectTo) > 0 {
-		dialer = probes.ConnectTo{Base: dialer, Rules: o.connectTo}
+		dialer = collect.ConnectTo{Base: dialer, Rules: o.connectTo}
 	}
 	resolver := &net.Resolver{}
 	if o.resolver != "" {
@@ -43,7 +44,7 @@ func systemWorld(o options) (probes.World, error) {
 		HomeDir:   home,
 		GOOS:      runtime.GOOS,
 		Trust:     trust,
-		Host:      probes.SystemHost{},
+		Host:      collect.SystemHost{},
 	}, nil
 }
 
@@ -68,7 +69,7 @@ func loadTrust(o options) (probes.Trust, error) {
 		t.PublicSource = o.publicCAFile
 		return t, nil
 	}
-	pub, err := probes.PublicRoots()
+	pub, err := collect.PublicRoots()
 	if err != nil {
 		return t, fmt.Errorf("trust: load the bundled public roots: %w", err)
 	}

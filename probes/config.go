@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/gptdoctor/gptdoctor/probes/classify"
 )
 
 // TargetKind says how a target is judged.
@@ -35,7 +37,7 @@ type Target struct {
 	// an answer without Cloudflare markers is suspect.
 	ExpectCloudflare bool `json:"expect_cloudflare"`
 	// Healthy lists the verdicts that mean "reachable from here".
-	Healthy []VerdictKind `json:"healthy"`
+	Healthy []classify.VerdictKind `json:"healthy"`
 }
 
 // Host returns the target's host name without port.
@@ -49,7 +51,7 @@ func (t Target) Host() string {
 
 // IsHealthy reports whether a verdict is one this target gives a healthy
 // machine.
-func (t Target) IsHealthy(k VerdictKind) bool {
+func (t Target) IsHealthy(k classify.VerdictKind) bool {
 	for _, h := range t.Healthy {
 		if h == k {
 			return true
@@ -69,13 +71,13 @@ const (
 	DefaultCaptiveURL = "http://cp.cloudflare.com/generate_204"
 )
 
-// DefaultResolvers are the independent resolvers DNS answers are compared
+// defaultResolvers are the independent resolvers DNS answers are compared
 // with: Cloudflare and Google over UDP.
-var DefaultResolvers = []string{"1.1.1.1:53", "8.8.8.8:53"}
+var defaultResolvers = []string{"1.1.1.1:53", "8.8.8.8:53"}
 
-// DefaultEgressProbes are the addresses whose route names the egress
+// defaultEgressProbes are the addresses whose route names the egress
 // interface (a UDP connect sends no packet).
-var DefaultEgressProbes = []string{"1.1.1.1:53", "[2606:4700:4700::1111]:53"}
+var defaultEgressProbes = []string{"1.1.1.1:53", "[2606:4700:4700::1111]:53"}
 
 // DefaultTargets are the endpoints a ChatGPT user depends on.
 func DefaultTargets() []Target {
@@ -88,14 +90,14 @@ func DefaultTargets() []Target {
 
 // WebTarget describes a browser-facing page behind Cloudflare.
 func WebTarget(u string) Target {
-	return Target{URL: u, Kind: TargetWeb, ExpectCloudflare: true, Healthy: []VerdictKind{VerdictOK}}
+	return Target{URL: u, Kind: TargetWeb, ExpectCloudflare: true, Healthy: []classify.VerdictKind{classify.VerdictOK}}
 }
 
 // APITarget describes an OpenAI-style API endpoint behind Cloudflare.
 // Without a key the API answers 401 missing key, which proves the path works.
 func APITarget(u string) Target {
 	return Target{URL: u, Kind: TargetAPI, ExpectCloudflare: true,
-		Healthy: []VerdictKind{VerdictOK, VerdictOpenAIMissingKey}}
+		Healthy: []classify.VerdictKind{classify.VerdictOK, classify.VerdictOpenAIMissingKey}}
 }
 
 // ParseTarget checks a user-supplied URL and infers its kind: hosts named
@@ -159,9 +161,9 @@ func DefaultConfig() Config {
 	return Config{
 		Targets:      DefaultTargets(),
 		StatusURL:    DefaultStatusURL,
-		Resolvers:    append([]string(nil), DefaultResolvers...),
+		Resolvers:    append([]string(nil), defaultResolvers...),
 		DoHURL:       DefaultDoHURL,
-		EgressProbes: append([]string(nil), DefaultEgressProbes...),
+		EgressProbes: append([]string(nil), defaultEgressProbes...),
 		CaptiveURL:   DefaultCaptiveURL,
 		APIKeyEnv:    DefaultAPIKeyEnv,
 		Budget:       DefaultBudget,

@@ -158,7 +158,7 @@ type AddressInfo struct {
 	// host resolving elsewhere points at DNS tampering.
 	Cloudflare bool `json:"cloudflare"`
 	// Class is public, private, loopback, unspecified, link_local,
-	// documentation, cgnat, nat64, multicast or reserved (ClassifyAddr).
+	// documentation, cgnat, nat64, multicast or reserved.
 	Class string `json:"class"`
 }
 

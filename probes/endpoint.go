@@ -1,11 +1,9 @@
 package probes
 
 import (
-	"context"
-	"fmt"
-	"net/url"
-	"strings"
 	"time"
+
+	"github.com/gptdoctor/gptdoctor/probes/classify"
 )
 
 // Variant is one cell of a web target's differential matrix: which route,
@@ -44,13 +42,24 @@ func (v Variant) Words() string {
 	}
 	fam := ""
 	if v.Family != FamilyAny {
-		fam = ", " + familyLabel(v.Family)
+		fam = ", " + FamilyLabel(v.Family)
 	}
 	hs := "plain Go client"
 	if v.Headers == HeadersBrowser {
 		hs = "browser headers"
 	}
 	return route + fam + ", " + hs
+}
+
+// FamilyLabel is the human name of an address family ("IPv6").
+func FamilyLabel(family string) string {
+	switch family {
+	case FamilyIPv4:
+		return "IPv4"
+	case FamilyIPv6:
+		return "IPv6"
+	}
+	return "any family"
 }
 
 // EndpointDetails is everything one HTTP request to a target revealed.
@@ -93,7 +102,7 @@ type EndpointDetails struct {
 	ClockSkew *Millis `json:"clock_skew_ms,omitempty"`
 	// Verdict is the classifier's reading of the final response: who answered
 	// and what it means (its kind is empty when no response arrived).
-	Verdict Verdict `json:"verdict"`
+	Verdict classify.Verdict `json:"verdict"`
 	// Expected says the verdict is what this target normally answers from a
 	// healthy machine (a 401 missing_api_key from the API without a key).
 	Expected bool `json:"expected"`
@@ -229,7 +238,7 @@ type MatrixCell struct {
 	Status Status `json:"status"`
 	// Verdict is the verdict kind of the cell's answer; absent when it got
 	// none.
-	Verdict VerdictKind `json:"verdict,omitempty"`
+	Verdict classify.VerdictKind `json:"verdict,omitempty"`
 	// Blocked: Cloudflare refused this cell (a block, not a challenge).
 	Blocked bool `json:"blocked"`
 	// Challenged: Cloudflare served a challenge page in this cell.
@@ -240,170 +249,3 @@ type MatrixCell struct {
 }
 
 func (*MatrixDetails) details() {}
-
-// TargetProbes plans the probes of one target. A web target gets one probe
-// per matrix cell ("endpoint:chatgpt.com:direct-ipv6-browser"); an API
-// target gets one probe on the route a Go program on this machine would
-// take ("endpoint:api.openai.com:default"). Planning reads only the proxy
-// variables through w; the network is touched when the probes run.
-func TargetProbes(t Target, cfg Config, w World) []Probe {
-	tm := timeoutsFor(cfg.Budget, w.Limits)
-	label := targetLabel(t, cfg)
-	if t.Kind != TargetWeb {
-		v := Variant{Route: goRoute(t.URL, cfg, w), Family: FamilyAny, Headers: HeadersPlain}
-		title := label
-		if v.Route == RouteProxy {
-			title += " through the proxy"
-		}
-		return []Probe{endpointProbe(t, "endpoint:"+label+":default", title, v, w, tm)}
-	}
-	var ps []Probe
-	for _, v := range planCells(proxyApplies(t.URL, cfg, w)) {
-		ps = append(ps, endpointProbe(t, "endpoint:"+label+":"+v.String(), label+": "+v.Words(), v, w, tm))
-	}
-	return ps
-}
-
-// proxyApplies says whether Go would send requests for rawURL through a
-// proxy. An unparsable proxy variable counts: the proxy cells then report
-// the broken setting, as a Go program on this machine would hit it.
-func proxyApplies(rawURL string, cfg Config, w World) bool {
-	if cfg.BypassProxy {
-		return false
-	}
-	u, err := url.Parse(rawURL)
-	if err != nil {
-		return false
-	}
-	p, err := ProxyFor(w, u)
-	return err != nil || p != nil
-}
-
-// goRoute is the route a Go program on this machine takes to rawURL: the
-// proxy route when proxyApplies, direct otherwise.
-func goRoute(rawURL string, cfg Config, w World) string {
-	if proxyApplies(rawURL, cfg, w) {
-		return RouteProxy
-	}
-	return RouteDirect
-}
-
-func endpointProbe(t Target, id, title string, v Variant, w World, tm timeouts) Probe {
-	return Probe{
-		ID:      id,
-		Kind:    KindEndpoint,
-		Target:  t.URL,
-		Title:   title,
-		Timeout: tm.Probe,
-		Run:     func(ctx context.Context) Result { return runEndpoint(ctx, t, v, w, tm) },
-	}
-}
-
-// runEndpoint makes one request chain and judges it: the verdict against
-// the target's healthy set, TLS interception, and for a request that got no
-// answer, the step and cause.
-//
-// Status: a healthy verdict passes (warns when TLS is re-signed on the
-// way, or when the body stalled or broke off before its end); a Cloudflare challenge warns, because a browser with JavaScript
-// and cookies can pass it and a terminal client never can, so it is not a
-// block; blocks and errors fail; a request without an answer fails, except
-// that a family the host or machine lacks is skipped and a run that was
-// cancelled or out of budget is unknown.
-func runEndpoint(ctx context.Context, t Target, v Variant, w World, tm timeouts) Result {
-	spec := fetchSpec{URL: t.URL, Variant: v, MaxRedirects: MaxRedirects, BodyLimit: maxBody,
-		ExpectCloudflare: t.ExpectCloudflare, Timeouts: tm}
-	if v.Headers == HeadersBrowser {
-		spec.Header = browserHeaders(w.GOOS, w.LookupEnv)
-		spec.DecodeBody = true
-	}
-	fr := fetch(ctx, w, spec)
-	d := fr.Details
-	res := Result{Details: &d}
-	host := defaultClean(t.Host())
-	if fr.Fail != nil {
-		res.Status = fr.Fail.status()
-		res.Reason = fr.Fail.Reason
-		res.Error = fr.Fail.stepError()
-		res.Evidence = failureEvidence(&d)
-		return res
-	}
-
-	verdict := Classify(ClassifyInput{Status: d.StatusCode, Header: fr.Header, Body: fr.Body, ExpectCloudflare: t.ExpectCloudflare})
-	d.Verdict = verdict
-	healthy := t.IsHealthy(verdict.Kind)
-	d.Expected = healthy && fr.Cut == "" && !cutShort(&d)
-	res.Evidence = responseEvidence(&d, fr.BodyNote)
-	switch {
-	case fr.Cut != "":
-		d.Failure = fr.CutCode
-		res.Status = StatusFail
-		res.Reason = fr.Cut
-		res.Error = &StepError{Step: "request", Message: "request: " + host + ": " + fr.Cut}
-	case healthy && cutShort(&d):
-		// The start looked normal, but a page that stalls or breaks off
-		// is not one a browser can use. A block or challenge page is
-		// still recognised from its start, so those keep their verdict.
-		res.Status = StatusWarn
-		res.Reason = fmt.Sprintf("the page from %s started (HTTP %d) but did not arrive whole: %s", host, d.StatusCode, orWords(fr.BodyNote, "the body ended early"))
-		res.Error = &StepError{Step: "read", Message: "read: " + host + ": " + orWords(fr.BodyNote, "the body ended early")}
-	case d.Expected:
-		res.Status = StatusPass
-		if verdict.Kind == VerdictOK {
-			res.Reason = fmt.Sprintf("%s answered normally (HTTP %d)", host, d.StatusCode)
-		} else {
-			res.Reason = host + " answered as expected: " + withStatus(verdictSummary(verdict), d.StatusCode)
-		}
-		if d.TLS != nil && d.TLS.Intercepted {
-			res.Status = StatusWarn
-			res.Reason += ", but TLS is re-signed on the way by " + interceptorWords(d.TLS)
-		}
-	case verdict.Kind == VerdictCFChallenge:
-		res.Status = StatusWarn
-		res.Reason = fmt.Sprintf("Cloudflare challenge from %s (HTTP %d): a browser with JavaScript and cookies is needed, which is not a block", host, d.StatusCode)
-	default:
-		res.Status = StatusFail
-		res.Reason = withStatus(verdictSummary(verdict), d.StatusCode)
-	}
-	return res
-}
-
-func verdictSummary(v Verdict) string {
-	if v.Summary != "" {
-		return v.Summary
-	}
-	return string(v.Kind)
-}
-
-// withStatus is a reason naming the HTTP status once: summary as it is when
-// it already names the status (most classifier summaries do), otherwise
-// with "(HTTP 403)" appended.
-func withStatus(summary string, status int) string {
-	tag := fmt.Sprintf("HTTP %d", status)
-	if strings.Contains(summary, tag) {
-		return summary
-	}
-	return summary + " (" + tag + ")"
-}
-
-func interceptorWords(t *TLSDetails) string {
-	s := "'" + t.InterceptedBy + "'"
-	if t.Product != "" {
-		s += " (" + t.Product + ")"
-	}
-	return s
-}
-
-// failureEvidence lists what a request that got no answer did show: the
-// chain it was offered, where it connected, redirects so far, timings.
-func failureEvidence(d *EndpointDetails) []string {
-	var ev []string
-	if d.Proxy != "" {
-		ev = append(ev, "proxy: "+d.Proxy)
-	}
-	if d.RemoteAddr != "" {
-		ev = append(ev, "connected to "+d.RemoteAddr)
-	}
-	ev = append(ev, tlsEvidence(d.TLS)...)
-	ev = append(ev, redirectEvidence(d.Redirects)...)
-	return append(ev, timingEvidence(d.Timings))
-}

@@ -78,6 +78,14 @@ type ProxySettingsDetails struct {
 
 func (*ProxySettingsDetails) details() {}
 
+// SetPACSource records the PAC URL as configured, credentials included,
+// so the PAC probe can still fetch a URL that carries them. It is kept out
+// of the JSON and out of every rendering; PACURL is the redacted form.
+func (d *ProxySettingsDetails) SetPACSource(raw string) { d.pacRaw = raw }
+
+// PACSource returns the PAC URL as configured (see SetPACSource).
+func (d ProxySettingsDetails) PACSource() string { return d.pacRaw }
+
 // PACDetails is what a fetched proxy auto-config script says, without
 // evaluating it.
 type PACDetails struct {

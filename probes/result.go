@@ -1,12 +1,17 @@
-// Package probes measures what this machine sees when it tries to reach
-// ChatGPT, the OpenAI API and the networks in between.
+// Package probes is what gptdoctor measures, as plain data, and the engine
+// that measures it.
 //
-// Every probe is a small unit that takes its world (dialer, resolver, clock,
+// A Result is what one probe found (status, reason, evidence, a StepError
+// when the measurement broke, typed Details); a Snapshot is one run's
+// results. Every probe takes its world (dialer, resolver, clock,
 // environment, command runner, file system) from a World value, runs under a
-// named timeout, and returns plain data: a Result. The Engine runs a plan of
-// probes concurrently under an overall budget and streams results as they
-// finish. Nothing in this package renders or diagnoses; the remedies package
-// reads a Snapshot of results, and ui and report render both.
+// named timeout, and returns a Result; the Engine runs a Plan of probes
+// concurrently under an overall budget and streams results as they finish.
+//
+// The probes themselves live in package collect (BuildPlan chooses them) and
+// the response classifier in package classify, so the model can be read,
+// decoded and diagnosed without the collectors. Nothing here renders or
+// diagnoses; the remedies package reads a Snapshot, report and ui render it.
 package probes
 
 import (
@@ -106,7 +111,8 @@ type Result struct {
 	Evidence []string `json:"evidence,omitempty"`
 	// Error is set when the probe could not complete its measurement.
 	Error *StepError `json:"error,omitempty"`
-	// Details holds the typed measurement; its concrete type depends on Kind.
+	// Details holds the typed measurement; its concrete type depends on Kind
+	// and is named in JSON by details_type, written beside it.
 	Details Details `json:"details,omitempty"`
 }
 
@@ -146,13 +152,15 @@ func (m Millis) MarshalJSON() ([]byte, error) {
 	return json.Marshal(math.Round(ms*1000) / 1000)
 }
 
-// UnmarshalJSON reads milliseconds back.
+// UnmarshalJSON reads milliseconds back, rounded to the nanosecond: a
+// plain conversion would truncate 1234.567 ms to 1234566999 ns and a saved
+// document would not read back as written.
 func (m *Millis) UnmarshalJSON(b []byte) error {
 	var ms float64
 	if err := json.Unmarshal(b, &ms); err != nil {
 		return fmt.Errorf("duration: %w", err)
 	}
-	*m = Millis(ms * float64(time.Millisecond))
+	*m = Millis(math.Round(ms * float64(time.Millisecond)))
 	return nil
 }
 

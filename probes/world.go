@@ -11,6 +11,36 @@ import (
 	"github.com/gptdoctor/gptdoctor/internal/command"
 )
 
+// Limits are the waits a run's network probes start from: the limits
+// under the default budget, before timeoutsFor scales them to the run's.
+// A World with zero Limits (the real machine, the demo) uses the constants
+// above and their reasons; a field left zero keeps its constant. Tests of
+// stalls set milliseconds, so that a stall is still reported as that
+// phase's stall without the test waiting out seconds.
+type Limits struct {
+	// Probe bounds one request chain (endpointTimeout).
+	Probe time.Duration
+	// DNS bounds one lookup through the system resolver (dnsTimeout).
+	DNS time.Duration
+	// Connect bounds the TCP connect over all addresses (connectTimeout).
+	Connect time.Duration
+	// TLS bounds the TLS handshake (tlsHandshakeTimeout).
+	TLS time.Duration
+	// Header bounds the wait for response headers (responseHeaderTimeout).
+	Header time.Duration
+	// BodyReserve is kept back from Probe when reading a body
+	// (bodyReadReserve).
+	BodyReserve time.Duration
+	// DNSQuery bounds one query to an independent resolver and caps DNS
+	// (dnsQueryTimeout).
+	DNSQuery time.Duration
+	// DNSRetransmit is when an unanswered UDP query is sent again
+	// (dnsRetransmitAfter).
+	DNSRetransmit time.Duration
+	// Command bounds one OS command (commandTimeout).
+	Command time.Duration
+}
+
 // World is everything a probe may touch outside its own memory. main wires
 // the real machine; tests and the demo wire the lab. No probe reaches the
 // network, the clock, the environment, a command or a file except through

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gptdoctor/gptdoctor/probes"
+	"github.com/gptdoctor/gptdoctor/probes/classify"
 )
 
 // Retry schedule. The first wait of 2 s clears a momentary overload without
@@ -73,7 +74,7 @@ func retryHint(s probes.Snapshot) time.Duration {
 		}
 		switch d := r.Details.(type) {
 		case *probes.EndpointDetails:
-			if d.StatusCode == 0 || d.Expected || d.Verdict.Kind == probes.VerdictOK {
+			if d.StatusCode == 0 || d.Expected || d.Verdict.Kind == classify.VerdictOK {
 				continue
 			}
 			take(time.Duration(d.Verdict.RetryAfterSeconds) * time.Second)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gptdoctor/gptdoctor/internal/sanitize"
 	"github.com/gptdoctor/gptdoctor/probes"
+	"github.com/gptdoctor/gptdoctor/probes/classify"
 )
 
 // Evidence is one line of proof for a finding, pointing at the probe result
@@ -54,7 +55,7 @@ func verdictWords(o obs) string {
 		return fmt.Sprintf("%d %s", o.d.StatusCode, httpText(o.d.StatusCode))
 	case v.Code != 0:
 		return fmt.Sprintf("Cloudflare %d", v.Code)
-	case v.Kind == probes.VerdictCFChallenge:
+	case v.Kind == classify.VerdictCFChallenge:
 		return "Cloudflare challenge"
 	case v.OpenAI != nil && v.OpenAI.Code != "":
 		return fmt.Sprintf("HTTP %d %s", o.d.StatusCode, v.OpenAI.Code)
@@ -68,12 +69,12 @@ func verdictWords(o obs) string {
 }
 
 // kindWords name the verdicts that carry no code of their own.
-var kindWords = map[probes.VerdictKind]string{
-	probes.VerdictCFUnknown:     "through Cloudflare",
-	probes.VerdictCFBlock:       "Cloudflare block page",
-	probes.VerdictOriginError:   "without Cloudflare",
-	probes.VerdictCaptivePortal: "login page",
-	probes.VerdictUnexpected:    "unexpected page",
+var kindWords = map[classify.VerdictKind]string{
+	classify.VerdictCFUnknown:     "through Cloudflare",
+	classify.VerdictCFBlock:       "Cloudflare block page",
+	classify.VerdictOriginError:   "without Cloudflare",
+	classify.VerdictCaptivePortal: "login page",
+	classify.VerdictUnexpected:    "unexpected page",
 }
 
 // httpText is the reason phrase for the statuses a healthy target gives.
@@ -107,7 +108,7 @@ func obsLine(o obs) Evidence {
 	default:
 		fmt.Fprintf(&b, "HTTP %d, %s", o.d.StatusCode, verdictWords(o))
 	}
-	if o.d.Expected && v.Kind != probes.VerdictOK {
+	if o.d.Expected && v.Kind != classify.VerdictOK {
 		b.WriteString(" (the normal answer without a key: the API is reachable)")
 	}
 	if v.RayID != "" {

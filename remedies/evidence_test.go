@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gptdoctor/gptdoctor/probes"
+	"github.com/gptdoctor/gptdoctor/probes/classify"
 )
 
 // TestEvidenceFoldsIdenticalAnswers: requests that got the same answer
@@ -34,7 +34,7 @@ func TestEvidenceFoldsIdenticalAnswers(t *testing.T) {
 // TestEvidenceSaysRetryAfterOnce: a verdict whose summary already gives the
 // wait is not followed by it again.
 func TestEvidenceSaysRetryAfterOnce(t *testing.T) {
-	v := probes.Verdict{Kind: probes.VerdictCFRateLimit, Status: 429, Code: 1015, Cloudflare: true, RetryAfterSeconds: 30,
+	v := classify.Verdict{Kind: classify.VerdictCFRateLimit, Status: 429, Code: 1015, Cloudflare: true, RetryAfterSeconds: 30,
 		Summary: "Cloudflare error 1015: you are being rate limited (retry after 30 s)"}
 	for _, f := range Diagnose(snap(ep("chatgpt.com", "direct-ipv4-plain", v)), DiagnoseContext{GOOS: "linux"}) {
 		for _, e := range f.Evidence {
@@ -48,7 +48,7 @@ func TestEvidenceSaysRetryAfterOnce(t *testing.T) {
 // TestEvidenceSaysTheStatusOnce: a verdict summary that names the status
 // is not prefixed with it again ("HTTP 503, HTTP 503 through Cloudflare").
 func TestEvidenceSaysTheStatusOnce(t *testing.T) {
-	v := probes.Verdict{Kind: probes.VerdictCFUnknown, Status: 503, Cloudflare: true, Summary: "HTTP 503 through Cloudflare"}
+	v := classify.Verdict{Kind: classify.VerdictCFUnknown, Status: 503, Cloudflare: true, Summary: "HTTP 503 through Cloudflare"}
 	for _, f := range Diagnose(snap(ep("chatgpt.com", "direct-ipv4-plain", v)), DiagnoseContext{GOOS: "linux"}) {
 		for _, e := range f.Evidence {
 			if strings.Count(e.Text, "HTTP 503") > 1 {

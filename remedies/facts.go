@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/gptdoctor/gptdoctor/probes"
+	"github.com/gptdoctor/gptdoctor/probes/classify"
 )
 
 // usable reports whether a result measured something. Skipped and unknown
@@ -60,7 +61,7 @@ type obs struct {
 	host string
 }
 
-func (o obs) verdict() probes.Verdict { return o.d.Verdict }
+func (o obs) verdict() classify.Verdict { return o.d.Verdict }
 
 // answered: an HTTP response came back (as opposed to a DNS, connect, TLS
 // or proxy failure).
@@ -70,7 +71,7 @@ func (o obs) answered() bool { return o.d.StatusCode != 0 }
 // answer the probe had to cut short (a redirect loop, a body that never
 // ends) carries a step error and is not healthy, whatever its status line.
 func (o obs) healthy() bool {
-	return o.answered() && o.r.Error == nil && (o.d.Expected || o.d.Verdict.Kind == probes.VerdictOK)
+	return o.answered() && o.r.Error == nil && (o.d.Expected || o.d.Verdict.Kind == classify.VerdictOK)
 }
 
 // cut: an answer came back but the probe had to stop following it (a
@@ -96,7 +97,7 @@ func (o obs) transportStep() string {
 	return "request"
 }
 
-func (o obs) kind() probes.VerdictKind {
+func (o obs) kind() classify.VerdictKind {
 	if !o.answered() {
 		return ""
 	}
@@ -109,26 +110,26 @@ func (o obs) kind() probes.VerdictKind {
 // own.
 func (o obs) firewallBlocked() bool {
 	switch o.kind() {
-	case probes.VerdictCFBlock, probes.VerdictCFIPBan, probes.VerdictCFMalicious:
+	case classify.VerdictCFBlock, classify.VerdictCFIPBan, classify.VerdictCFMalicious:
 		return true
-	case probes.VerdictCFUnknown:
+	case classify.VerdictCFUnknown:
 		return o.d.Verdict.Status == 403 || o.d.StatusCode == 403
 	}
 	return false
 }
 
-func (o obs) challenged() bool { return o.kind() == probes.VerdictCFChallenge }
+func (o obs) challenged() bool { return o.kind() == classify.VerdictCFChallenge }
 
 // serverError: OpenAI's servers (or Cloudflare's own) answered with an
 // error of their own: 500, 503 overloaded, Cloudflare's internal 500, or
 // an unmarked 5xx passed through Cloudflare.
 func (o obs) serverError() bool {
 	switch o.kind() {
-	case probes.VerdictOpenAIServerError, probes.VerdictOpenAIOverloaded:
+	case classify.VerdictOpenAIServerError, classify.VerdictOpenAIOverloaded:
 		return true
-	case probes.VerdictCF5xx:
+	case classify.VerdictCF5xx:
 		return cf5xxCode(o) == 500
-	case probes.VerdictCFUnknown:
+	case classify.VerdictCFUnknown:
 		return o.d.StatusCode >= 500
 	}
 	return false
@@ -138,7 +139,7 @@ func (o obs) serverError() bool {
 // from OpenAI's servers (502, 504, 520–524) or their certificate (525,
 // 526), or a 530 without a 1xxx code.
 func (o obs) originUnreachable() bool {
-	return o.kind() == probes.VerdictCF5xx && cf5xxCode(o) != 500
+	return o.kind() == classify.VerdictCF5xx && cf5xxCode(o) != 500
 }
 
 func cf5xxCode(o obs) int {
@@ -270,7 +271,7 @@ func (f *facts) where(keep func(obs) bool) []obs {
 }
 
 // ofKind returns the answered observations whose verdict is one of kinds.
-func (f *facts) ofKind(kinds ...probes.VerdictKind) []obs {
+func (f *facts) ofKind(kinds ...classify.VerdictKind) []obs {
 	return f.where(func(o obs) bool { return o.answered() && slices.Contains(kinds, o.kind()) })
 }
 
@@ -370,7 +371,7 @@ func familyFallback(o obs, healthyFamilies map[string]bool) bool {
 // quotaSymptoms are the answers saying the API quota is used up, which
 // waiting does not fix.
 func (f *facts) quotaSymptoms() ([]obs, []measured[probes.APIKeyDetails]) {
-	return f.ofKind(probes.VerdictOpenAIQuota), f.keysWith(probes.KeyQuotaExhausted)
+	return f.ofKind(classify.VerdictOpenAIQuota), f.keysWith(probes.KeyQuotaExhausted)
 }
 
 // notePath adds the VPN, proxy, Tor and WARP evidence to fnd with the
@@ -393,7 +394,7 @@ func (f *facts) notePath(fnd *Finding, sentence string) bool {
 // or a key check agrees, likely when all are unmarked answers through
 // Cloudflare.
 func markedConfidence(list []obs, keyChecks int) Confidence {
-	if keyChecks > 0 || slices.ContainsFunc(list, func(o obs) bool { return o.kind() != probes.VerdictCFUnknown }) {
+	if keyChecks > 0 || slices.ContainsFunc(list, func(o obs) bool { return o.kind() != classify.VerdictCFUnknown }) {
 		return Confirmed
 	}
 	return Likely

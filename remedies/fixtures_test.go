@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/gptdoctor/gptdoctor/probes"
+	"github.com/gptdoctor/gptdoctor/probes/classify"
 )
 
 // Synthetic snapshots, built the way the probes fill them. Result IDs follow
@@ -25,25 +26,25 @@ func snap(rs ...probes.Result) probes.Snapshot {
 
 // Verdicts.
 var (
-	vOK      = probes.Verdict{Kind: probes.VerdictOK, Status: 200, Summary: "answered normally", Cloudflare: true, RayID: "8a1b2c3d4e5f6a70", Colo: "FRA"}
-	v1020    = probes.Verdict{Kind: probes.VerdictCFBlock, Status: 403, Code: 1020, Summary: "Cloudflare error 1020: access denied by the site's firewall rules", Cloudflare: true, RayID: "8a1b2c3d4e5f6a7b", Colo: "FRA"}
-	v1006    = probes.Verdict{Kind: probes.VerdictCFIPBan, Status: 403, Code: 1006, Summary: "Cloudflare error 1006: your IP address has been banned", Cloudflare: true, RayID: "8a1b2c3d4e5f6a7c", Colo: "FRA"}
-	v1012    = probes.Verdict{Kind: probes.VerdictCFMalicious, Status: 403, Code: 1012, Summary: "Cloudflare error 1012: access denied", Cloudflare: true, RayID: "8a1b2c3d4e5f6a7d", Colo: "FRA"}
-	v1015    = probes.Verdict{Kind: probes.VerdictCFRateLimit, Status: 429, Code: 1015, Summary: "Cloudflare error 1015: you are being rate limited", Cloudflare: true, RayID: "8a1b2c3d4e5f6a7e", Colo: "FRA", RetryAfterSeconds: 30}
-	v1010    = probes.Verdict{Kind: probes.VerdictCFBrowserSignature, Status: 403, Code: 1010, Summary: "Cloudflare error 1010: banned because of the browser's signature", Cloudflare: true, RayID: "8a1b2c3d4e5f6a7f", Colo: "FRA"}
-	v1009    = probes.Verdict{Kind: probes.VerdictCFCountryBlock, Status: 403, Code: 1009, Summary: "Cloudflare error 1009: country or region banned", Cloudflare: true, RayID: "8a1b2c3d4e5f6a80", Colo: "HKG", Country: "HK"}
-	vChall   = probes.Verdict{Kind: probes.VerdictCFChallenge, Status: 403, Summary: "Cloudflare managed challenge", Cloudflare: true, ChallengeType: "managed", RayID: "8a1b2c3d4e5f6a81", Colo: "FRA"}
-	v503     = probes.Verdict{Kind: probes.VerdictOpenAIOverloaded, Status: 503, Summary: "OpenAI: servers overloaded", Cloudflare: true, OpenAI: &probes.OpenAIError{Code: "server_is_overloaded", Type: "service_unavailable_error", RequestID: "req_abc123"}}
-	v500     = probes.Verdict{Kind: probes.VerdictOpenAIServerError, Status: 500, Summary: "OpenAI: server error", Cloudflare: true, OpenAI: &probes.OpenAIError{Type: "server_error", RequestID: "req_def456"}}
-	vCF502   = probes.Verdict{Kind: probes.VerdictCF5xx, Status: 502, Code: 502, Summary: "Cloudflare 502: bad gateway", Cloudflare: true, RayID: "8a1b2c3d4e5f6a82", Colo: "FRA"}
-	vMissing = probes.Verdict{Kind: probes.VerdictOpenAIMissingKey, Status: 401, Summary: "OpenAI: no API key sent", Cloudflare: true, OpenAI: &probes.OpenAIError{Type: "invalid_request_error"}}
-	vInvalid = probes.Verdict{Kind: probes.VerdictOpenAIInvalidKey, Status: 401, Summary: "OpenAI: incorrect API key", Cloudflare: true, OpenAI: &probes.OpenAIError{Code: "invalid_api_key", RequestID: "req_inv"}}
-	vIPDeny  = probes.Verdict{Kind: probes.VerdictOpenAIIPNotAuthorized, Status: 401, Summary: "OpenAI: IP not authorized", Cloudflare: true}
-	vRegion  = probes.Verdict{Kind: probes.VerdictOpenAIRegion, Status: 403, Summary: "OpenAI: country, region, or territory not supported", Cloudflare: true, OpenAI: &probes.OpenAIError{Code: "unsupported_country_region_territory"}}
-	vRate    = probes.Verdict{Kind: probes.VerdictOpenAIRateLimit, Status: 429, Summary: "OpenAI: rate limit reached", Cloudflare: true, OpenAI: &probes.OpenAIError{Code: "rate_limit_exceeded"}}
-	vQuota   = probes.Verdict{Kind: probes.VerdictOpenAIQuota, Status: 429, Summary: "OpenAI: quota exceeded", Cloudflare: true, OpenAI: &probes.OpenAIError{Code: "insufficient_quota"}}
-	vOrigin  = probes.Verdict{Kind: probes.VerdictOriginError, Status: 403, Summary: "HTTP 403 without Cloudflare markers"}
-	vPortal  = probes.Verdict{Kind: probes.VerdictCaptivePortal, Status: 200, Summary: "a login page answered instead of the service"}
+	vOK      = classify.Verdict{Kind: classify.VerdictOK, Status: 200, Summary: "answered normally", Cloudflare: true, RayID: "8a1b2c3d4e5f6a70", Colo: "FRA"}
+	v1020    = classify.Verdict{Kind: classify.VerdictCFBlock, Status: 403, Code: 1020, Summary: "Cloudflare error 1020: access denied by the site's firewall rules", Cloudflare: true, RayID: "8a1b2c3d4e5f6a7b", Colo: "FRA"}
+	v1006    = classify.Verdict{Kind: classify.VerdictCFIPBan, Status: 403, Code: 1006, Summary: "Cloudflare error 1006: your IP address has been banned", Cloudflare: true, RayID: "8a1b2c3d4e5f6a7c", Colo: "FRA"}
+	v1012    = classify.Verdict{Kind: classify.VerdictCFMalicious, Status: 403, Code: 1012, Summary: "Cloudflare error 1012: access denied", Cloudflare: true, RayID: "8a1b2c3d4e5f6a7d", Colo: "FRA"}
+	v1015    = classify.Verdict{Kind: classify.VerdictCFRateLimit, Status: 429, Code: 1015, Summary: "Cloudflare error 1015: you are being rate limited", Cloudflare: true, RayID: "8a1b2c3d4e5f6a7e", Colo: "FRA", RetryAfterSeconds: 30}
+	v1010    = classify.Verdict{Kind: classify.VerdictCFBrowserSignature, Status: 403, Code: 1010, Summary: "Cloudflare error 1010: banned because of the browser's signature", Cloudflare: true, RayID: "8a1b2c3d4e5f6a7f", Colo: "FRA"}
+	v1009    = classify.Verdict{Kind: classify.VerdictCFCountryBlock, Status: 403, Code: 1009, Summary: "Cloudflare error 1009: country or region banned", Cloudflare: true, RayID: "8a1b2c3d4e5f6a80", Colo: "HKG", Country: "HK"}
+	vChall   = classify.Verdict{Kind: classify.VerdictCFChallenge, Status: 403, Summary: "Cloudflare managed challenge", Cloudflare: true, ChallengeType: "managed", RayID: "8a1b2c3d4e5f6a81", Colo: "FRA"}
+	v503     = classify.Verdict{Kind: classify.VerdictOpenAIOverloaded, Status: 503, Summary: "OpenAI: servers overloaded", Cloudflare: true, OpenAI: &classify.OpenAIError{Code: "server_is_overloaded", Type: "service_unavailable_error", RequestID: "req_abc123"}}
+	v500     = classify.Verdict{Kind: classify.VerdictOpenAIServerError, Status: 500, Summary: "OpenAI: server error", Cloudflare: true, OpenAI: &classify.OpenAIError{Type: "server_error", RequestID: "req_def456"}}
+	vCF502   = classify.Verdict{Kind: classify.VerdictCF5xx, Status: 502, Code: 502, Summary: "Cloudflare 502: bad gateway", Cloudflare: true, RayID: "8a1b2c3d4e5f6a82", Colo: "FRA"}
+	vMissing = classify.Verdict{Kind: classify.VerdictOpenAIMissingKey, Status: 401, Summary: "OpenAI: no API key sent", Cloudflare: true, OpenAI: &classify.OpenAIError{Type: "invalid_request_error"}}
+	vInvalid = classify.Verdict{Kind: classify.VerdictOpenAIInvalidKey, Status: 401, Summary: "OpenAI: incorrect API key", Cloudflare: true, OpenAI: &classify.OpenAIError{Code: "invalid_api_key", RequestID: "req_inv"}}
+	vIPDeny  = classify.Verdict{Kind: classify.VerdictOpenAIIPNotAuthorized, Status: 401, Summary: "OpenAI: IP not authorized", Cloudflare: true}
+	vRegion  = classify.Verdict{Kind: classify.VerdictOpenAIRegion, Status: 403, Summary: "OpenAI: country, region, or territory not supported", Cloudflare: true, OpenAI: &classify.OpenAIError{Code: "unsupported_country_region_territory"}}
+	vRate    = classify.Verdict{Kind: classify.VerdictOpenAIRateLimit, Status: 429, Summary: "OpenAI: rate limit reached", Cloudflare: true, OpenAI: &classify.OpenAIError{Code: "rate_limit_exceeded"}}
+	vQuota   = classify.Verdict{Kind: classify.VerdictOpenAIQuota, Status: 429, Summary: "OpenAI: quota exceeded", Cloudflare: true, OpenAI: &classify.OpenAIError{Code: "insufficient_quota"}}
+	vOrigin  = classify.Verdict{Kind: classify.VerdictOriginError, Status: 403, Summary: "HTTP 403 without Cloudflare markers"}
+	vPortal  = classify.Verdict{Kind: classify.VerdictCaptivePortal, Status: 200, Summary: "a login page answered instead of the service"}
 )
 
 // variantOf parses "direct-ipv4-browser".
@@ -59,7 +60,7 @@ type epOpt func(*probes.Result, *probes.EndpointDetails)
 
 // ep is one endpoint result answered with v. cell "default" is the API's
 // single request.
-func ep(host, cell string, v probes.Verdict, opts ...epOpt) probes.Result {
+func ep(host, cell string, v classify.Verdict, opts ...epOpt) probes.Result {
 	u := "https://" + host + "/"
 	if strings.HasPrefix(host, "api.") {
 		u = "https://" + host + "/v1/models"
@@ -68,12 +69,12 @@ func ep(host, cell string, v probes.Verdict, opts ...epOpt) probes.Result {
 	if d.Variant.Route == probes.RouteProxy {
 		d.Proxy = "http://proxy.example:3128"
 	}
-	if v.Kind == probes.VerdictOpenAIMissingKey {
+	if v.Kind == classify.VerdictOpenAIMissingKey {
 		d.Expected = true
 	}
 	r := probes.Result{ID: "endpoint:" + host + ":" + cell, Kind: probes.KindEndpoint, Target: u, Title: host + " " + cell, Details: d}
 	r.Status = probes.StatusFail
-	if v.Kind == probes.VerdictOK || d.Expected {
+	if v.Kind == classify.VerdictOK || d.Expected {
 		r.Status = probes.StatusPass
 	}
 	r.Reason = v.Summary
@@ -85,9 +86,9 @@ func ep(host, cell string, v probes.Verdict, opts ...epOpt) probes.Result {
 
 // epFail is an endpoint result that got no answer, failing at step.
 func epFail(host, cell, step, msg string, opts ...epOpt) probes.Result {
-	r := ep(host, cell, probes.Verdict{}, opts...)
+	r := ep(host, cell, classify.Verdict{}, opts...)
 	d := r.Details.(*probes.EndpointDetails)
-	d.StatusCode, d.Verdict = 0, probes.Verdict{}
+	d.StatusCode, d.Verdict = 0, classify.Verdict{}
 	r.Status = probes.StatusFail
 	r.Reason = msg
 	r.Error = &probes.StepError{Step: step, Message: msg}
@@ -120,7 +121,7 @@ func withHeader(k, v string) epOpt {
 }
 
 // web is a full four-cell direct matrix for a host, every cell answering v.
-func web(host string, v probes.Verdict, opts ...epOpt) []probes.Result {
+func web(host string, v classify.Verdict, opts ...epOpt) []probes.Result {
 	var out []probes.Result
 	for _, c := range []string{"direct-ipv4-browser", "direct-ipv4-plain", "direct-ipv6-browser", "direct-ipv6-plain"} {
 		out = append(out, ep(host, c, v, opts...))

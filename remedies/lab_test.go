@@ -7,6 +7,7 @@ import (
 
 	"github.com/gptdoctor/gptdoctor/internal/lab"
 	"github.com/gptdoctor/gptdoctor/probes"
+	"github.com/gptdoctor/gptdoctor/probes/collect"
 )
 
 // aheadClock is this machine's clock set wrong by a fixed offset.
@@ -36,7 +37,7 @@ func TestLabClockYearsAhead(t *testing.T) {
 	cfg := l.Config()
 	ctx, cancel := context.WithTimeout(context.Background(), labTimeout)
 	defer cancel()
-	s := (&probes.Engine{Clock: w.Clock, Budget: cfg.Budget}).Start(ctx, probes.BuildPlan(cfg, w, probes.DesktopProxy{})).Wait()
+	s := (&probes.Engine{Clock: w.Clock, Budget: cfg.Budget}).Start(ctx, collect.BuildPlan(cfg, w, collect.DesktopProxy{})).Wait()
 
 	got := Diagnose(s, DiagnoseContext{GOOS: "linux", Targets: cfg.Targets})
 	if len(got) != 1 || got[0].Cause != CauseClockSkew || got[0].Confidence != Confirmed {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gptdoctor/gptdoctor/internal/command"
 	"github.com/gptdoctor/gptdoctor/probes"
+	"github.com/gptdoctor/gptdoctor/probes/classify"
 )
 
 // fixHarness is a face over the lifecycle, as the CLI is: it plans, asks
@@ -404,9 +405,9 @@ func TestFixBypassProxy(t *testing.T) {
 // TestFixWhatIfVerdicts: every way a re-check without the proxy can end
 // says what it proved, never that anything was fixed.
 func TestFixWhatIfVerdicts(t *testing.T) {
-	viaProxy := func(v probes.Verdict) probes.Result { return ep("chatgpt.com", "proxy-any-browser", v) }
-	direct := func(v probes.Verdict) probes.Result { return ep("chatgpt.com", "direct-ipv4-browser", v) }
-	apiDirect := func(v probes.Verdict) probes.Result { return ep("api.openai.com", "default", v) }
+	viaProxy := func(v classify.Verdict) probes.Result { return ep("chatgpt.com", "proxy-any-browser", v) }
+	direct := func(v classify.Verdict) probes.Result { return ep("chatgpt.com", "direct-ipv4-browser", v) }
+	apiDirect := func(v classify.Verdict) probes.Result { return ep("api.openai.com", "default", v) }
 	proxy := proxyEnv("http://proxy.example:3128")
 	tests := []struct {
 		name          string

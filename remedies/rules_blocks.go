@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/gptdoctor/gptdoctor/probes"
+	"github.com/gptdoctor/gptdoctor/probes/classify"
 )
 
 // Rules about Cloudflare refusing this client: the differential matrix,
@@ -178,7 +179,7 @@ func (f *facts) brokenIPv6(host string, all []obs) []Finding {
 }
 
 func ruleSignature(f *facts, _ []Finding) []Finding {
-	list := f.ofKind(probes.VerdictCFBrowserSignature)
+	list := f.ofKind(classify.VerdictCFBrowserSignature)
 	if len(list) == 0 {
 		return nil
 	}
@@ -196,7 +197,7 @@ func hostsOf(list []obs) []string {
 }
 
 func ruleGeo(f *facts, _ []Finding) []Finding {
-	blocked := f.ofKind(probes.VerdictCFCountryBlock, probes.VerdictOpenAIRegion)
+	blocked := f.ofKind(classify.VerdictCFCountryBlock, classify.VerdictOpenAIRegion)
 	var keyEv []Evidence
 	for _, k := range f.keysWith(probes.KeyRegion) {
 		keyEv = append(keyEv, ev(k.r, "API key check: HTTP %d unsupported_country_region_territory", k.d.StatusCode))
@@ -547,9 +548,9 @@ func ruleBlocks(f *facts, _ []Finding) []Finding {
 	var banned, malicious []obs
 	for _, o := range blocks {
 		switch o.kind() {
-		case probes.VerdictCFIPBan:
+		case classify.VerdictCFIPBan:
 			banned = append(banned, o)
-		case probes.VerdictCFMalicious:
+		case classify.VerdictCFMalicious:
 			malicious = append(malicious, o)
 		}
 	}

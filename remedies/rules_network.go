@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gptdoctor/gptdoctor/probes"
+	"github.com/gptdoctor/gptdoctor/probes/classify"
 )
 
 // Rules about this machine and its network: captive portals, DNS,
@@ -31,7 +32,7 @@ func ruleCaptive(f *facts, _ []Finding) []Finding {
 		}
 		evs = append(evs, ev(c.r, "%s", line))
 	}
-	portals := f.ofKind(probes.VerdictCaptivePortal)
+	portals := f.ofKind(classify.VerdictCaptivePortal)
 	evs = append(evs, obsLines(portals, 2)...)
 	if len(evs) == 0 {
 		return nil

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/gptdoctor/gptdoctor/probes"
+	"github.com/gptdoctor/gptdoctor/probes/classify"
 )
 
 // Rules about OpenAI's side of the line: outages, server errors, rate limits,
@@ -133,7 +134,7 @@ func ruleOriginError(f *facts, _ []Finding) []Finding {
 	}
 	odd := f.where(func(o obs) bool {
 		switch o.kind() {
-		case probes.VerdictOriginError, probes.VerdictCFOther1xxx, probes.VerdictUnexpected:
+		case classify.VerdictOriginError, classify.VerdictCFOther1xxx, classify.VerdictUnexpected:
 			return true
 		}
 		return o.cut() || o.malformed()
@@ -163,9 +164,9 @@ func ruleRate(f *facts, _ []Finding) []Finding {
 	var out []Finding
 	rate := f.where(func(o obs) bool {
 		switch o.kind() {
-		case probes.VerdictCFRateLimit, probes.VerdictOpenAIRateLimit:
+		case classify.VerdictCFRateLimit, classify.VerdictOpenAIRateLimit:
 			return true
-		case probes.VerdictCFUnknown:
+		case classify.VerdictCFUnknown:
 			return o.d.StatusCode == 429
 		}
 		return false
@@ -214,8 +215,8 @@ func rateLimitSuffix(h map[string]string) string {
 
 func ruleAPIKey(f *facts, _ []Finding) []Finding {
 	var out []Finding
-	invalid := f.ofKind(probes.VerdictOpenAIInvalidKey)
-	ipDenied := f.ofKind(probes.VerdictOpenAIIPNotAuthorized)
+	invalid := f.ofKind(classify.VerdictOpenAIInvalidKey)
+	ipDenied := f.ofKind(classify.VerdictOpenAIIPNotAuthorized)
 	invEv, ipEv, missEv := obsLines(invalid, 2), obsLines(ipDenied, 2), []Evidence(nil)
 	envVar := ""
 	for _, k := range f.apiKeys {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gptdoctor/gptdoctor/probes"
+	"github.com/gptdoctor/gptdoctor/probes/classify"
 )
 
 type ruleCase struct {
@@ -88,14 +89,14 @@ func TestDiagnoseRules(t *testing.T) {
 		},
 		{
 			name: "Cloudflare 522 with a green status page: origin error",
-			s: snap(concat(web("chatgpt.com", probes.Verdict{Kind: probes.VerdictCF5xx, Status: 522, Code: 522, Summary: "Cloudflare 522: connection timed out", Cloudflare: true, RayID: "8a1b2c3d4e5f6a83", Colo: "FRA"}),
+			s: snap(concat(web("chatgpt.com", classify.Verdict{Kind: classify.VerdictCF5xx, Status: 522, Code: 522, Summary: "Cloudflare 522: connection timed out", Cloudflare: true, RayID: "8a1b2c3d4e5f6a83", Colo: "FRA"}),
 				one(ep("api.openai.com", "default", vMissing), statusPage("none", "operational", "operational", probes.StatusPass)))...),
 			top: CauseOriginError, topConf: Confirmed, only: true,
 			says: map[string][]string{CauseOriginError: {"could not get an answer from OpenAI's servers", "error 522"}},
 		},
 		{
 			name: "a redirect loop: origin error",
-			s: snap(ep("chatgpt.com", "direct-ipv4-browser", probes.Verdict{Kind: probes.VerdictOK, Status: 302, Cloudflare: true}, func(r *probes.Result, _ *probes.EndpointDetails) {
+			s: snap(ep("chatgpt.com", "direct-ipv4-browser", classify.Verdict{Kind: classify.VerdictOK, Status: 302, Cloudflare: true}, func(r *probes.Result, _ *probes.EndpointDetails) {
 				r.Status, r.Reason = probes.StatusFail, "redirect loop: chatgpt.com/ -> chatgpt.com/"
 				r.Error = &probes.StepError{Step: "request", Message: "request: chatgpt.com: redirect loop: chatgpt.com/ -> chatgpt.com/"}
 			}), ep("api.openai.com", "default", vMissing)),
@@ -335,7 +336,7 @@ func TestDiagnoseRules(t *testing.T) {
 		// DNS, portals, connectivity, clock.
 		{
 			name: "DNS hijack: confirmed naming the address",
-			s: snap(ep("chatgpt.com", "direct-ipv4-browser", probes.Verdict{Kind: probes.VerdictUnexpected, Status: 200, Summary: "some other page answered"}),
+			s: snap(ep("chatgpt.com", "direct-ipv4-browser", classify.Verdict{Kind: classify.VerdictUnexpected, Status: 200, Summary: "some other page answered"}),
 				lookup("chatgpt.com", true, answer("system", "system", "NOERROR", privAddr), answer("1.1.1.1:53", "udp", "NOERROR", cfAddr))),
 			top: CauseDNSHijack, topConf: Confirmed, only: true,
 			says: map[string][]string{CauseDNSHijack: {"10.10.0.1", "104.18.32.47 (Cloudflare)", "private address"}},
@@ -440,7 +441,7 @@ func TestDiagnoseRules(t *testing.T) {
 		},
 		{
 			name: "a failure no rule explains is still reported",
-			s:    snap(ep("api.openai.com", "default", probes.Verdict{Kind: probes.VerdictOpenAIOther, Status: 404, Summary: "OpenAI: not found", Cloudflare: true})),
+			s:    snap(ep("api.openai.com", "default", classify.Verdict{Kind: classify.VerdictOpenAIOther, Status: 404, Summary: "OpenAI: not found", Cloudflare: true})),
 			top:  CauseOriginError, topConf: Possible, only: true,
 		},
 		{
@@ -550,7 +551,7 @@ func TestDiagnoseRules(t *testing.T) {
 		},
 		{
 			name: "an unmarked 429 through Cloudflare: rate limit likely",
-			s:    snap(concat(web("chatgpt.com", probes.Verdict{Kind: probes.VerdictCFUnknown, Status: 429, Cloudflare: true, Summary: "HTTP 429 through Cloudflare"}))...),
+			s:    snap(concat(web("chatgpt.com", classify.Verdict{Kind: classify.VerdictCFUnknown, Status: 429, Cloudflare: true, Summary: "HTTP 429 through Cloudflare"}))...),
 			top:  CauseRateLimited, topConf: Likely,
 		},
 		{

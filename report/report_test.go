@@ -3,12 +3,14 @@ package report
 import (
 	"bytes"
 	"encoding/json"
-	"github.com/gptdoctor/gptdoctor/session"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gptdoctor/gptdoctor/probes/classify"
+	"github.com/gptdoctor/gptdoctor/session"
 
 	"github.com/gptdoctor/gptdoctor/probes"
 	"github.com/gptdoctor/gptdoctor/remedies"
@@ -29,7 +31,7 @@ func sampleSnapshot() probes.Snapshot {
 			"chatgpt.com: direct, "+fam+", "+hdr, "Cloudflare error 1020: access denied by the site's firewall rules (HTTP 403)")
 		r.Evidence = []string{"cf-ray: 8a1b2c3d4e5f6a7b-FRA"}
 		r.Details = &probes.EndpointDetails{URL: "https://chatgpt.com/", Variant: probes.Variant{Route: "direct", Family: fam, Headers: hdr},
-			StatusCode: 403, Verdict: probes.Verdict{Kind: probes.VerdictCFBlock, Code: 1020, RayID: "8a1b2c3d4e5f6a7b"}}
+			StatusCode: 403, Verdict: classify.Verdict{Kind: classify.VerdictCFBlock, Code: 1020, RayID: "8a1b2c3d4e5f6a7b"}}
 		return r
 	}
 	cells := []probes.Result{cell("ipv4", "plain"), cell("ipv4", "browser"), cell("ipv6", "plain"), cell("ipv6", "browser")}

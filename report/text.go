@@ -2,11 +2,12 @@ package report
 
 import (
 	"fmt"
-	"github.com/gptdoctor/gptdoctor/session"
 	"io"
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/gptdoctor/gptdoctor/session"
 
 	"github.com/gptdoctor/gptdoctor/internal/sanitize"
 	"github.com/gptdoctor/gptdoctor/probes"

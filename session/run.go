@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/gptdoctor/gptdoctor/probes"
+	"github.com/gptdoctor/gptdoctor/probes/collect"
 )
 
 // Planned is a probe a run will report on, known before it answers, so a
@@ -81,9 +82,9 @@ func (s *Session) Start(ctx context.Context, mutate func(*probes.Config)) *Run {
 	}
 	wallStart := time.Now()
 	dctx, cancel := context.WithTimeout(ctx, budget)
-	desktop := probes.ReadDesktopProxy(dctx, world)
+	desktop := collect.ReadDesktopProxy(dctx, world)
 	cancel()
-	plan := probes.BuildPlan(cfg, world, desktop)
+	plan := collect.BuildPlan(cfg, world, desktop)
 	// Zero would mean the default budget; a run whose budget the desktop
 	// read used up still starts, and its probes report that time ran out.
 	rest := max(budget-time.Since(wallStart), time.Nanosecond)

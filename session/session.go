@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gptdoctor/gptdoctor/probes"
+	"github.com/gptdoctor/gptdoctor/probes/collect"
 	"github.com/gptdoctor/gptdoctor/remedies"
 )
 
@@ -197,7 +198,7 @@ func (s *Session) ProbeOnly(ctx context.Context, ids ...string) probes.Snapshot 
 }
 
 func (s *Session) probeOnly(ctx context.Context, world probes.World, ids ...string) probes.Snapshot {
-	plan := probes.BuildPlan(s.opts.Config, world, probes.DesktopProxy{})
+	plan := collect.BuildPlan(s.opts.Config, world, collect.DesktopProxy{})
 	var keep []probes.Probe
 	for _, p := range plan.Probes {
 		for _, id := range ids {

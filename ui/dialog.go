@@ -27,6 +27,7 @@ type dialog struct {
 	buttons  []string
 	focus    int
 	step     int // the confirmation being asked (1, then 2 for disruptive)
+	scroll   int // first text line shown when the text does not fit
 	openedAt time.Time
 	grace    bool
 }
@@ -55,6 +56,10 @@ func (m *Model) dialogKey(msg tea.KeyPressMsg) tea.Cmd {
 		} else {
 			d.focus = (d.focus + 1) % len(d.buttons)
 		}
+	case key.Matches(msg, k.Up):
+		d.scroll = max(0, d.scroll-1)
+	case key.Matches(msg, k.Down):
+		d.scroll++ // the next frame clamps it to the text
 	case key.Matches(msg, k.Confirm):
 		return m.closeDialog(d.kind == dialogConfirm && d.focus == len(d.buttons)-1)
 	}
@@ -68,5 +73,5 @@ func (m *Model) dialogBox() box {
 	if d.grace && m.now().Sub(d.openedAt) < graceDelay {
 		lines = append(append([]string(nil), lines...), "", m.styles.Muted.Render("(keys are ignored for a moment)"))
 	}
-	return box{title: d.title, lines: lines, buttons: d.buttons, focus: d.focus, w: 84}
+	return box{title: d.title, lines: lines, buttons: d.buttons, focus: d.focus, w: 84, offset: d.scroll}
 }

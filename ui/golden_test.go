@@ -1,6 +1,7 @@
 package ui
 
 import (
+	tea "charm.land/bubbletea/v2"
 	"fmt"
 	"regexp"
 	"strings"
@@ -52,3 +53,23 @@ var (
 	loopbackPorts = regexp.MustCompile(`127\.0\.0\.1:\d+`)
 	requestIDs    = regexp.MustCompile(`req_[0-9a-zA-Z]+`)
 )
+
+// TestGoldenOverlays renders the help overlay at the smallest size, the
+// remedy dialog with the session's own plan, and a cell's details.
+func TestGoldenOverlays(t *testing.T) {
+	c := &clock{t: epoch}
+	s := labSession(t, "stale-dns")
+	m := newTestModel(s, c, 80, 24, time.Minute)
+	feedRun(t, m, c, nil, purposeRefresh)
+	m.Update(press("?"))
+	t.Run("help-80x24", func(t *testing.T) { golden.RequireEqual(t, []byte(unstable(screen(m)))) })
+	m.Update(press("esc"))
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	selectRemedy(t, m, "flush-dns")
+	m.Update(m.Update2(press("a"))())
+	t.Run("dialog-120x40", func(t *testing.T) { golden.RequireEqual(t, []byte(unstable(screen(m)))) })
+	m.Update(press("esc"))
+	m.Update(press("4"))
+	m.Update(press("enter"))
+	t.Run("details-120x40", func(t *testing.T) { golden.RequireEqual(t, []byte(unstable(screen(m)))) })
+}

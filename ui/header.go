@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gptdoctor/gptdoctor/probes"
+	"github.com/gptdoctor/gptdoctor/probes/classify"
 	"github.com/gptdoctor/gptdoctor/session"
 )
 
@@ -162,7 +163,7 @@ type answer struct {
 	r       probes.Result
 	host    string
 	code    int
-	v       probes.Verdict
+	v       classify.Verdict
 	failure string
 	withKey bool // the API-key probe's answer, not an endpoint cell's
 }
@@ -207,21 +208,21 @@ func worstAnswer(s probes.Snapshot) (answer, bool) {
 	return best, bestRank >= 0
 }
 
-func cfVerb(k probes.VerdictKind) string {
+func cfVerb(k classify.VerdictKind) string {
 	switch k {
-	case probes.VerdictCFBlock:
+	case classify.VerdictCFBlock:
 		return "denies"
-	case probes.VerdictCFRateLimit:
+	case classify.VerdictCFRateLimit:
 		return "rate-limits"
-	case probes.VerdictCFBrowserSignature:
+	case classify.VerdictCFBrowserSignature:
 		return "rejects this client's signature on"
-	case probes.VerdictCFCountryBlock:
+	case classify.VerdictCFCountryBlock:
 		return "blocks this country from"
-	case probes.VerdictCFIPBan:
+	case classify.VerdictCFIPBan:
 		return "bans this IP from"
-	case probes.VerdictCFMalicious:
+	case classify.VerdictCFMalicious:
 		return "flags this network's traffic to"
-	case probes.VerdictCFChallenge:
+	case classify.VerdictCFChallenge:
 		return "challenges"
 	}
 	return "answers with an error for"

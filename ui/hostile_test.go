@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gptdoctor/gptdoctor/probes"
+	"github.com/gptdoctor/gptdoctor/probes/classify"
 	"github.com/gptdoctor/gptdoctor/remedies"
 )
 
@@ -29,7 +30,7 @@ func TestHostileTextIsSanitised(t *testing.T) {
 		Title: "chatgpt.com" + evil, Reason: "blocked" + evil, Evidence: []string{"cf-ray" + evil},
 		Details: &probes.EndpointDetails{URL: "https://chatgpt.com/" + evil, StatusCode: 403, BodyExcerpt: "body" + evil,
 			Headers:   map[string]string{"server" + evil: "cloudflare" + evil},
-			Verdict:   probes.Verdict{Kind: probes.VerdictCFBlock, Code: 1020, Cloudflare: true, RayID: "ray" + evil, ClientIP: "203.0.113.9" + evil, Country: "DE" + evil, Summary: "sum" + evil},
+			Verdict:   classify.Verdict{Kind: classify.VerdictCFBlock, Code: 1020, Cloudflare: true, RayID: "ray" + evil, ClientIP: "203.0.113.9" + evil, Country: "DE" + evil, Summary: "sum" + evil},
 			TLS:       &probes.TLSDetails{Version: "TLS 1.3" + evil, Chain: []probes.CertInfo{{Subject: "CN=x" + evil, IssuerCN: "i" + evil}}},
 			Redirects: []probes.Redirect{{Status: 301, From: "a" + evil, To: "b" + evil}}}}
 	for i, r := range d.Snapshot.Results {

@@ -39,9 +39,16 @@ func TestMouseFocusAndScroll(t *testing.T) {
 	if m.View().MouseMode != tea.MouseModeCellMotion {
 		t.Fatal("--mouse does not turn on mouse reporting")
 	}
-	m.Update(tea.MouseClickMsg{X: dns.X + 2, Y: dns.Y + 2, Button: tea.MouseLeft})
+	m.Update(tea.MouseClickMsg{X: dns.X + 2, Y: dns.Y + 1, Button: tea.MouseLeft})
 	if m.focus != paneDNS {
 		t.Fatalf("click focused %s, want DNS", paneTitles[m.focus])
+	}
+	if k := m.dns.selectedKey(); k != "dns:config" {
+		t.Fatalf("a click on the DNS pane's first row selected %q", k)
+	}
+	m.Update(tea.MouseClickMsg{X: dns.X + 2, Y: dns.Y + 4, Button: tea.MouseLeft})
+	if k := m.dns.selectedKey(); !strings.HasPrefix(k, "dns:lookup:") {
+		t.Fatalf("a click on the first lookup's row selected %q", k)
 	}
 	before := m.dns.sel
 	m.Update(tea.MouseWheelMsg{X: dns.X + 2, Y: dns.Y + 2, Button: tea.MouseWheelDown})

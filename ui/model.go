@@ -18,10 +18,8 @@ import (
 type runState struct {
 	run     *session.Run
 	id      string
-	seq     int
 	whatIf  bool
 	purpose runPurpose
-	started time.Time
 	planned []session.Planned
 	results map[string]probes.Result
 	order   []string
@@ -43,8 +41,6 @@ type Model struct {
 	help    help.Model
 	styles  *Styles
 	isDark  bool
-	width   int
-	height  int
 	lay     layout
 	focus   paneID
 	touched bool // the user moved focus; the dashboard stops choosing it
@@ -166,7 +162,7 @@ func (m *Model) startRun(p runPurpose, mutate func(*probes.Config)) tea.Cmd {
 	}
 	// A placeholder marks the run as starting, so a second r before the
 	// plan arrives does not start another.
-	m.cur = &runState{purpose: p, started: m.now(), results: map[string]probes.Result{}}
+	m.cur = &runState{purpose: p, results: map[string]probes.Result{}}
 	return startRun(m.ctx, m.sess, p, mutate)
 }
 
@@ -209,7 +205,6 @@ func (m *Model) clean(s string) string {
 }
 
 func (m *Model) layoutFor(w, h int) {
-	m.width, m.height = w, h
 	m.lay = computeLayout(w, h)
 	m.help.SetWidth(max(w-1, 0))
 }

@@ -4,13 +4,19 @@ import (
 	tea "charm.land/bubbletea/v2"
 )
 
+// rects are where the panes are drawn now.
+func (m *Model) rects() [paneCount]rect {
+	if m.lay.Stacked {
+		return stackRects(m.lay.Body, m.focus)
+	}
+	return m.lay.Panes
+}
+
+func (m *Model) paneRect(p paneID) rect { return m.rects()[p] }
+
 // paneAt is the pane under a screen cell, or -1.
 func (m *Model) paneAt(x, y int) paneID {
-	rects := m.lay.Panes
-	if m.lay.Stacked {
-		rects = stackRects(m.lay.Body, m.focus)
-	}
-	for p, r := range rects {
+	for p, r := range m.rects() {
 		if x >= r.X && x < r.X+r.W && y >= r.Y && y < r.Y+r.H {
 			return paneID(p)
 		}
@@ -24,8 +30,18 @@ func (m *Model) handleClick(ms tea.Mouse) tea.Cmd {
 	if !m.opts.Mouse || m.lay.TooSmall || m.dlg != nil || m.exp != nil || m.details != nil {
 		return nil
 	}
-	if p := m.paneAt(ms.X, ms.Y); p >= 0 && ms.Button == tea.MouseLeft {
-		m.setFocus(p)
+	p := m.paneAt(ms.X, ms.Y)
+	if p < 0 || ms.Button != tea.MouseLeft {
+		return nil
+	}
+	m.setFocus(p)
+	// A click on a row of a list pane selects it too (the first line is
+	// the frame's top edge).
+	if lp := m.listPane(p); lp != nil {
+		r := m.paneRect(p)
+		if i := lp.offset + ms.Y - r.Y - 1; ms.Y > r.Y && lp.selectable(i) {
+			lp.sel = i
+		}
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/gptdoctor/gptdoctor/probes"
+	"github.com/gptdoctor/gptdoctor/probes/classify"
 )
 
 // endpointsPane is the differential matrix: one row per target, one column
@@ -198,6 +199,13 @@ func (p *endpointsPane) View(st *Styles, w, h int, focused bool) []string {
 	// The selected cell's line stays on the last row; the matrix scrolls
 	// above it.
 	body := rows - 1
+	// Room to spare (a tall grid): the selected target's cells each get a
+	// line with a history as wide as the pane.
+	if p.row < len(p.targets) {
+		if hist := p.historyLines(st, p.targets[p.row], inner-1); len(lines)+len(hist) <= body {
+			lines = append(lines, hist...)
+		}
+	}
 	p.offset = follow(clampOffset(p.offset, len(lines), body), selLine, body)
 	if body > 0 && len(lines) > body {
 		lines = lines[p.offset : p.offset+body]
@@ -207,6 +215,23 @@ func (p *endpointsPane) View(st *Styles, w, h int, focused bool) []string {
 	}
 	lines = append(lines, selInfo)
 	return st.frame(int(paneEndpoints)+1, paneTitles[paneEndpoints], lines, 0, w, h, focused)
+}
+
+// historyLines are one line per cell of t: its name, its history as wide
+// as the pane allows, failures and p50/p95.
+func (p *endpointsPane) historyLines(st *Styles, t targetRow, w int) []string {
+	const nameW = 22
+	out := []string{st.Bold.Render("History of "+p.b.clean(t.label)) + st.Muted.Render(" (oldest left; ✗ failure, ⧖ timeout)")}
+	for i, id := range t.cells {
+		s := p.b.hist.stats(id)
+		tail := fmt.Sprintf(" %d of %d failed", s.failures, s.runs)
+		if s.haveLatency {
+			tail += " · p50 " + shortDur(s.p50) + " p95 " + shortDur(s.p95)
+		}
+		spark := st.sparkline(p.b.hist.of(id), max(0, w-nameW-width(tail)))
+		out = append(out, pad(st.Muted.Render(cellHeading(t.names[i])), nameW)+spark+st.Muted.Render(tail))
+	}
+	return append(out, "")
 }
 
 func markSelected(st *Styles, s string, w int, focused bool) string {
@@ -258,10 +283,16 @@ func (p *endpointsPane) cellText(id string, w int) (string, string) {
 	samples := b.hist.of(id)
 	stats := b.hist.stats(id)
 	var l1 string
-	if b.pending[id] {
+	r, have := b.get(id)
+	switch {
+	case b.pending[id] && have:
+		// Re-checking: the last answer stays, dimmed, beside the spinner,
+		// so a refresh does not blank the matrix.
+		l1 = st.Muted.Render(b.spin + " " + b.clean(cellWords(r, w)))
+	case b.pending[id]:
 		l1 = st.Muted.Render(b.spin + " pending")
-	} else if r, ok := b.get(id); ok {
-		l1 = st.mark(r.Status) + " " + st.status(r.Status).Render(b.clean(cellVerdict(r)))
+	case have:
+		l1 = st.mark(r.Status) + " " + st.status(r.Status).Render(b.clean(cellWords(r, w)))
 		// The latency comes last and goes first: the verdict matters more
 		// (and the selected cell's line below says it anyway).
 		if d, ok := r.Details.(*probes.EndpointDetails); ok && d.Timings.Total > 0 {
@@ -299,55 +330,81 @@ func cellVerdict(r probes.Result) string {
 	return fmt.Sprintf("%d %s", d.StatusCode, verdictShort(d.Verdict, d.Expected))
 }
 
-func verdictShort(v probes.Verdict, expected bool) string {
+// cellWords are the longest words for a cell's answer that fit w cells
+// beside its glyph.
+func cellWords(r probes.Result, w int) string {
+	words := cellVerdict(r)
+	for _, short := range shorterVerdicts(r) {
+		if 2+width(words) <= w {
+			break
+		}
+		words = short
+	}
+	return words
+}
+
+// shorterVerdicts are ever shorter words for a narrow cell: without the
+// HTTP status when a Cloudflare code says more, then the codes alone.
+func shorterVerdicts(r probes.Result) []string {
+	d, ok := r.Details.(*probes.EndpointDetails)
+	if !ok || d.StatusCode == 0 {
+		return nil
+	}
+	if d.Verdict.Code != 0 {
+		return []string{verdictShort(d.Verdict, d.Expected), fmt.Sprintf("%d %d", d.StatusCode, d.Verdict.Code)}
+	}
+	return []string{verdictShort(d.Verdict, false), fmt.Sprint(d.StatusCode)}
+}
+
+func verdictShort(v classify.Verdict, expected bool) string {
 	code := ""
 	if v.Code != 0 {
 		code = fmt.Sprintf("%d ", v.Code)
 	}
 	var w string
 	switch v.Kind {
-	case probes.VerdictOK:
+	case classify.VerdictOK:
 		w = "ok"
-	case probes.VerdictCFBlock:
+	case classify.VerdictCFBlock:
 		w = "blocked"
-	case probes.VerdictCFRateLimit:
+	case classify.VerdictCFRateLimit:
 		w = "rate-limited"
-	case probes.VerdictCFBrowserSignature:
+	case classify.VerdictCFBrowserSignature:
 		w = "signature"
-	case probes.VerdictCFCountryBlock:
+	case classify.VerdictCFCountryBlock:
 		w = "country"
-	case probes.VerdictCFIPBan:
+	case classify.VerdictCFIPBan:
 		w = "IP banned"
-	case probes.VerdictCFMalicious:
+	case classify.VerdictCFMalicious:
 		w = "malicious"
-	case probes.VerdictCFChallenge:
+	case classify.VerdictCFChallenge:
 		w = "challenge"
-	case probes.VerdictCF5xx:
+	case classify.VerdictCF5xx:
 		w = "Cloudflare error"
-	case probes.VerdictCFUnknown:
+	case classify.VerdictCFUnknown:
 		w = "error via Cloudflare"
-	case probes.VerdictOriginError:
+	case classify.VerdictOriginError:
 		w = "origin error"
-	case probes.VerdictOpenAIMissingKey:
+	case classify.VerdictOpenAIMissingKey:
 		w = "no key"
-	case probes.VerdictOpenAIInvalidKey:
+	case classify.VerdictOpenAIInvalidKey:
 		w = "bad key"
-	case probes.VerdictOpenAIQuota:
+	case classify.VerdictOpenAIQuota:
 		w = "quota"
-	case probes.VerdictOpenAIRateLimit:
+	case classify.VerdictOpenAIRateLimit:
 		w = "rate limit"
-	case probes.VerdictOpenAIRegion:
+	case classify.VerdictOpenAIRegion:
 		w = "region"
-	case probes.VerdictOpenAIIPNotAuthorized:
+	case classify.VerdictOpenAIIPNotAuthorized:
 		w = "IP not allowed"
-	case probes.VerdictOpenAIOverloaded:
+	case classify.VerdictOpenAIOverloaded:
 		w = "overloaded"
-	case probes.VerdictCaptivePortal:
+	case classify.VerdictCaptivePortal:
 		w = "portal"
 	default:
 		w = strings.ReplaceAll(string(v.Kind), "_", " ")
 	}
-	if expected && v.Kind != probes.VerdictOK {
+	if expected && v.Kind != classify.VerdictOK {
 		w += " (expected)"
 	}
 	return code + w
@@ -379,7 +436,7 @@ func (p *endpointsPane) selectedInfo(st *Styles) string {
 	if !ok {
 		return st.Muted.Render(b.clean(id) + ": pending")
 	}
-	parts := []string{st.Bold.Render(b.clean(r.Title))}
+	parts := []string{st.Bold.Render(b.clean(r.Title)), st.status(r.Status).Render(statusGlyph(r.Status) + " " + b.clean(cellVerdict(r)))}
 	if d, ok := r.Details.(*probes.EndpointDetails); ok {
 		if d.Verdict.RayID != "" {
 			parts = append(parts, "Ray "+b.clean(d.Verdict.RayID))

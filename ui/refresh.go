@@ -6,6 +6,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/gptdoctor/gptdoctor/probes"
+	"github.com/gptdoctor/gptdoctor/probes/classify"
 	"github.com/gptdoctor/gptdoctor/session"
 )
 
@@ -37,7 +38,7 @@ func (m *Model) updateBackoff(d session.Diagnosis) {
 func rateLimited(s probes.Snapshot) (bool, time.Duration) {
 	limited, longest := false, time.Duration(0)
 	for _, r := range s.Results {
-		var v *probes.Verdict
+		var v *classify.Verdict
 		switch d := r.Details.(type) {
 		case *probes.EndpointDetails:
 			v = &d.Verdict
@@ -47,7 +48,7 @@ func rateLimited(s probes.Snapshot) (bool, time.Duration) {
 		if v == nil {
 			continue
 		}
-		if v.Kind == probes.VerdictCFRateLimit || v.Kind == probes.VerdictOpenAIRateLimit {
+		if v.Kind == classify.VerdictCFRateLimit || v.Kind == classify.VerdictOpenAIRateLimit {
 			limited = true
 			longest = max(longest, time.Duration(v.RetryAfterSeconds)*time.Second)
 		}

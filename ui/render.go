@@ -30,11 +30,13 @@ func (m *Model) render() string {
 	screen = append(screen, fit(m.footer(), l.W))
 	switch {
 	case m.dlg != nil:
-		screen = m.drawBox(screen, m.dialogBox())
+		var off int
+		screen, off = m.drawBox(screen, m.dialogBox())
+		m.dlg.scroll = off
 	case m.exp != nil:
-		screen = m.drawBox(screen, m.exportBox())
+		screen, _ = m.drawBox(screen, m.exportBox())
 	case m.showHelp:
-		screen = m.drawBox(screen, m.helpBox())
+		screen, _ = m.drawBox(screen, m.helpBox())
 	}
 	return strings.Join(screen, "\n")
 }
@@ -65,10 +67,7 @@ func (m *Model) body() []string {
 	if m.details != nil {
 		return m.details.View(m.styles, b.W, b.H)
 	}
-	rects := l.Panes
-	if l.Stacked {
-		rects = stackRects(b, m.focus)
-	}
+	rects := m.rects()
 	lines := make([]string, b.H)
 	for p := range paneCount {
 		r := rects[p]
@@ -191,17 +190,20 @@ type box struct {
 	buttons []string
 	focus   int
 	w       int
+	offset  int // first text line shown when the text must scroll
 }
 
-// drawBox centres a box over the screen, clamped to it.
-func (m *Model) drawBox(screen []string, bx box) []string {
+// drawBox centres a box over the screen, clamped to it, and returns the
+// text offset it used (clamped to the text).
+func (m *Model) drawBox(screen []string, bx box) ([]string, int) {
 	st := m.styles
 	w := min(bx.w, m.lay.W-2)
 	inner := w - 4
-	var content []string
+	var text []string
 	for _, l := range bx.lines {
-		content = append(content, wrap(l, inner)...)
+		text = append(text, wrap(l, inner)...)
 	}
+	var foot []string
 	if len(bx.buttons) > 0 {
 		var bs []string
 		for i, b := range bx.buttons {
@@ -212,20 +214,25 @@ func (m *Model) drawBox(screen []string, bx box) []string {
 				bs = append(bs, st.Button.Render(label))
 			}
 		}
-		content = append(content, "", strings.Join(bs, " "))
+		foot = []string{"", strings.Join(bs, " ")}
 	}
-	maxH := m.lay.H - 2
-	if len(content)+2 > maxH {
-		content = content[:max(0, maxH-2)]
+	// The buttons always show; text that does not fit scrolls (↑/↓), and
+	// says so, so no command of a plan is hidden without a sign.
+	room := max(2, m.lay.H-2-2-len(foot))
+	off := 0
+	if len(text) > room {
+		off = clampOffset(bx.offset, len(text), room-1)
+		more := fmt.Sprintf("↑/↓ scroll: lines %d-%d of %d", off+1, off+room-1, len(text))
+		text = append(append([]string(nil), text[off:off+room-1]...), st.Muted.Render(more))
 	}
 	var lines []string
-	for _, c := range content {
+	for _, c := range append(text, foot...) {
 		lines = append(lines, " "+c)
 	}
 	framed := st.frameTitled(bx.title, lines, w, len(lines)+2)
 	x := max(0, (m.lay.W-w)/2)
 	y := max(0, (m.lay.H-len(framed))/2)
-	return overlay(screen, framed, x, y)
+	return overlay(screen, framed, x, y), off
 }
 
 // wrap breaks a line into lines of at most w cells, at spaces where it can.

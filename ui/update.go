@@ -86,8 +86,7 @@ func (m *Model) onRunStarted(msg runStartedMsg) tea.Cmd {
 		return nextResult(r)
 	}
 	c := m.cur
-	c.run, c.id, c.seq, c.whatIf, c.planned = r, r.ID, r.Seq, r.WhatIf, r.Planned
-	c.started = m.now()
+	c.run, c.id, c.whatIf, c.planned = r, r.ID, r.WhatIf, r.Planned
 	for _, p := range r.Planned {
 		c.order = append(c.order, p.ID)
 	}

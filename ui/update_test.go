@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/gptdoctor/gptdoctor/probes"
+	"github.com/gptdoctor/gptdoctor/probes/classify"
 	"github.com/gptdoctor/gptdoctor/remedies"
 	"github.com/gptdoctor/gptdoctor/session"
 )
@@ -158,9 +160,9 @@ func TestSelectionAndDetails(t *testing.T) {
 // TestStaleRunRejected: results and diagnoses of a run that is not the
 // newest never reach the panes.
 func TestStaleRunRejected(t *testing.T) {
-	m, c, _ := proxyModel(t, 120, 40)
+	m, _, _ := proxyModel(t, 120, 40)
 	before := m.last
-	m.cur = &runState{id: "new-run", seq: 9, started: c.now(), results: map[string]probes.Result{}, planned: []session.Planned{{ID: "dns:config", Kind: probes.KindDNS}}, order: []string{"dns:config"}}
+	m.cur = &runState{id: "new-run", results: map[string]probes.Result{}, planned: []session.Planned{{ID: "dns:config", Kind: probes.KindDNS}}, order: []string{"dns:config"}}
 	m.sync()
 	m.Update(resultMsg{runID: "old-run", res: probes.Result{ID: "dns:config", Kind: probes.KindDNS, Status: probes.StatusFail, Reason: "stale"}})
 	if _, ok := m.cur.results["dns:config"]; ok {
@@ -331,7 +333,7 @@ func TestRefreshTimingAndBackoff(t *testing.T) {
 	}
 
 	limited := session.Diagnosis{Seq: 50, Snapshot: probes.Snapshot{Results: []probes.Result{{ID: "endpoint:chatgpt.com:direct-ipv4-plain", Kind: probes.KindEndpoint, Status: probes.StatusFail,
-		Details: &probes.EndpointDetails{StatusCode: 429, Verdict: probes.Verdict{Kind: probes.VerdictCFRateLimit, Code: 1015, Cloudflare: true, RetryAfterSeconds: 30}}}}}}
+		Details: &probes.EndpointDetails{StatusCode: 429, Verdict: classify.Verdict{Kind: classify.VerdictCFRateLimit, Code: 1015, Cloudflare: true, RetryAfterSeconds: 30}}}}}}
 	waits := []time.Duration{2 * time.Minute, 4 * time.Minute, 8 * time.Minute, 15 * time.Minute, 15 * time.Minute}
 	for i, want := range waits {
 		m.cur = &runState{id: "r", results: map[string]probes.Result{}}
@@ -510,5 +512,43 @@ func TestRetryFollowsItsSchedule(t *testing.T) {
 	feedRun(t, m, c, nil, purposeRecheck)
 	if m.flow.stage != flowIdle || len(fa.concluded) != 1 {
 		t.Fatalf("after the last step: stage %v, concluded %d", m.flow.stage, len(fa.concluded))
+	}
+}
+
+// TestRefreshKeepsLastAnswers: while a refresh streams, a cell that has
+// not answered yet shows its last answer dimmed beside the spinner.
+func TestRefreshKeepsLastAnswers(t *testing.T) {
+	m, _, _ := proxyModel(t, 200, 60)
+	m.cur = &runState{id: "next", results: map[string]probes.Result{}, order: []string{"endpoint:chatgpt.com:proxy-any-plain"}}
+	m.sync()
+	got := screen(m)
+	if !strings.Contains(got, "⠋ 1020 blocked") {
+		t.Fatalf("a pending cell lost its last answer:\n%s", got)
+	}
+}
+
+// TestLongDialogKeepsItsButtons: on a small screen a long plan scrolls
+// and its buttons stay in sight.
+func TestLongDialogKeepsItsButtons(t *testing.T) {
+	m, _, fa := proxyModel(t, 80, 16)
+	p := fa.plans[remedies.ActionFlushDNS]
+	for i := range 20 {
+		p.Action.Instructions = append(p.Action.Instructions, fmt.Sprintf("step %d of a long set of instructions", i+1))
+	}
+	m.flow = flow{stage: flowPlanning}
+	m.Update(planMsg{plan: p, remedy: "flush-dns", byKey: true})
+	got := screen(m)
+	if !strings.Contains(got, "[ Cancel ]") || !strings.Contains(got, "↑/↓ scroll") || !strings.Contains(got, "$ sudo resolvectl flush-caches") {
+		t.Fatalf("long dialog at 80x16:\n%s", got)
+	}
+	for range 40 {
+		m.Update(press("down"))
+	}
+	if got := screen(m); !strings.Contains(got, "step 20 of") || !strings.Contains(got, "[ Cancel ]") {
+		t.Fatalf("scrolled to the end:\n%s", got)
+	}
+	m.Update(press("up"))
+	if m.dlg.scroll == 0 || m.dlg.scroll > 40 {
+		t.Fatalf("scroll %d after 40 downs and an up: not clamped to the text", m.dlg.scroll)
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/gptdoctor/gptdoctor/probes"
+	"github.com/gptdoctor/gptdoctor/probes/collect"
 )
 
 // TestCloseLeavesNothing starts the scenarios with the most moving parts,
@@ -138,7 +139,7 @@ func TestArgsAndEnv(t *testing.T) {
 				i++
 			case "--connect-to":
 				i++
-				from, to, err := probes.ParseConnectTo(args[i])
+				from, to, err := collect.ParseConnectTo(args[i])
 				if err != nil {
 					t.Errorf("%s: %v", name, err)
 					continue

@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/gptdoctor/gptdoctor/probes"
+	"github.com/gptdoctor/gptdoctor/probes/classify"
 )
 
 // Scenario is one fake internet the lab can play: a name for `gptdoctor demo
@@ -69,7 +70,7 @@ type TargetExpectation struct {
 type Answer struct {
 	// Verdict is the classifier's verdict; empty when no HTTP response
 	// arrives (see Failure).
-	Verdict probes.VerdictKind `json:"verdict,omitempty"`
+	Verdict classify.VerdictKind `json:"verdict,omitempty"`
 	// Status is the final HTTP status; 0 when no response arrives.
 	Status int `json:"status,omitempty"`
 	// Code is the Cloudflare 1xxx/5xx code the response states, 0 if none.

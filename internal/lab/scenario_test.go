@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gptdoctor/gptdoctor/probes"
+	"github.com/gptdoctor/gptdoctor/probes/classify"
 )
 
 // wantNames is the scenario list the lead and the demo depend on.
@@ -27,15 +28,15 @@ var causeIDs = map[string]bool{
 	"corporate-policy": true, "network-filter": true, "dns-failure": true, "origin-error": true,
 }
 
-var verdictKinds = map[probes.VerdictKind]bool{
-	probes.VerdictOK: true, probes.VerdictCFBlock: true, probes.VerdictCFRateLimit: true,
-	probes.VerdictCFBrowserSignature: true, probes.VerdictCFCountryBlock: true, probes.VerdictCFIPBan: true,
-	probes.VerdictCFMalicious: true, probes.VerdictCFOther1xxx: true, probes.VerdictCFChallenge: true,
-	probes.VerdictCF5xx: true, probes.VerdictCFUnknown: true, probes.VerdictOpenAIInvalidKey: true,
-	probes.VerdictOpenAIMissingKey: true, probes.VerdictOpenAIIPNotAuthorized: true, probes.VerdictOpenAIRegion: true,
-	probes.VerdictOpenAIRateLimit: true, probes.VerdictOpenAIQuota: true, probes.VerdictOpenAIServerError: true,
-	probes.VerdictOpenAIOverloaded: true, probes.VerdictOpenAIOther: true, probes.VerdictOriginError: true,
-	probes.VerdictCaptivePortal: true, probes.VerdictUnexpected: true,
+var verdictKinds = map[classify.VerdictKind]bool{
+	classify.VerdictOK: true, classify.VerdictCFBlock: true, classify.VerdictCFRateLimit: true,
+	classify.VerdictCFBrowserSignature: true, classify.VerdictCFCountryBlock: true, classify.VerdictCFIPBan: true,
+	classify.VerdictCFMalicious: true, classify.VerdictCFOther1xxx: true, classify.VerdictCFChallenge: true,
+	classify.VerdictCF5xx: true, classify.VerdictCFUnknown: true, classify.VerdictOpenAIInvalidKey: true,
+	classify.VerdictOpenAIMissingKey: true, classify.VerdictOpenAIIPNotAuthorized: true, classify.VerdictOpenAIRegion: true,
+	classify.VerdictOpenAIRateLimit: true, classify.VerdictOpenAIQuota: true, classify.VerdictOpenAIServerError: true,
+	classify.VerdictOpenAIOverloaded: true, classify.VerdictOpenAIOther: true, classify.VerdictOriginError: true,
+	classify.VerdictCaptivePortal: true, classify.VerdictUnexpected: true,
 }
 
 var failures = map[string]bool{FailureDNS: true, FailureRefused: true, FailureTimeout: true, FailureReset: true,
@@ -139,12 +140,12 @@ func TestExpectationFor(t *testing.T) {
 	web := sc.Expect.Targets[0]
 	cases := []struct {
 		v    probes.Variant
-		want probes.VerdictKind
+		want classify.VerdictKind
 	}{
-		{variant(probes.RouteDirect, probes.FamilyIPv4, probes.HeadersPlain), probes.VerdictOK},
-		{variant(probes.RouteDirect, probes.FamilyIPv4, probes.HeadersBrowser), probes.VerdictOK},
-		{variant(probes.RouteDirect, probes.FamilyIPv6, probes.HeadersPlain), probes.VerdictCFBlock},
-		{variant(probes.RouteDirect, probes.FamilyIPv6, probes.HeadersBrowser), probes.VerdictCFBlock},
+		{variant(probes.RouteDirect, probes.FamilyIPv4, probes.HeadersPlain), classify.VerdictOK},
+		{variant(probes.RouteDirect, probes.FamilyIPv4, probes.HeadersBrowser), classify.VerdictOK},
+		{variant(probes.RouteDirect, probes.FamilyIPv6, probes.HeadersPlain), classify.VerdictCFBlock},
+		{variant(probes.RouteDirect, probes.FamilyIPv6, probes.HeadersBrowser), classify.VerdictCFBlock},
 	}
 	for _, c := range cases {
 		if got := web.For(c.v).Verdict; got != c.want {

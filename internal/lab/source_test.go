@@ -9,6 +9,7 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/gptdoctor/gptdoctor/probes"
+	"github.com/gptdoctor/gptdoctor/probes/collect"
 )
 
 // TestMachineWorldStagesTheSource: UDP sockets report the staged
@@ -67,7 +68,7 @@ func TestMachineWorldTellsOneStory(t *testing.T) {
 		w := l.MachineWorld()
 		cfg := l.Config()
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		snap := (&probes.Engine{Clock: w.Clock, Budget: cfg.Budget}).Start(ctx, probes.BuildPlan(cfg, w, probes.DesktopProxy{})).Wait()
+		snap := (&probes.Engine{Clock: w.Clock, Budget: cfg.Budget}).Start(ctx, collect.BuildPlan(cfg, w, collect.DesktopProxy{})).Wait()
 		cancel()
 		byID := map[string]probes.Result{}
 		for _, r := range snap.Results {

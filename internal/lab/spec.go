@@ -4,6 +4,7 @@ import (
 	"net/url"
 
 	"github.com/gptdoctor/gptdoctor/probes"
+	"github.com/gptdoctor/gptdoctor/probes/classify"
 )
 
 // spec is how a scenario is built: which knobs of the fake internet it
@@ -97,9 +98,9 @@ const (
 
 // Answers shared by many scenarios.
 var (
-	ansOK         = Answer{Verdict: probes.VerdictOK, Status: 200}
-	ansAPIMissing = Answer{Verdict: probes.VerdictOpenAIMissingKey, Status: 401}
-	ans1020       = Answer{Verdict: probes.VerdictCFBlock, Status: 403, Code: 1020}
+	ansOK         = Answer{Verdict: classify.VerdictOK, Status: 200}
+	ansAPIMissing = Answer{Verdict: classify.VerdictOpenAIMissingKey, Status: 401}
+	ans1020       = Answer{Verdict: classify.VerdictCFBlock, Status: 403, Code: 1020}
 )
 
 func failure(class string) Answer { return Answer{Failure: class} }
@@ -146,32 +147,32 @@ func allSpecs() []spec {
 		{
 			name: "rate-1015", desc: "chatgpt.com answers Cloudflare error 1015 (rate limited, retry after 30 s)",
 			gate: &gate{code: 1015},
-			expect: Expectation{Targets: targets(Answer{Verdict: probes.VerdictCFRateLimit, Status: 429, Code: 1015}, nil, ansAPIMissing),
+			expect: Expectation{Targets: targets(Answer{Verdict: classify.VerdictCFRateLimit, Status: 429, Code: 1015}, nil, ansAPIMissing),
 				TopCause: "rate-limited"},
 		},
 		{
 			name: "sig-1010", desc: "chatgpt.com answers 1010 (browser signature) to scripts and curl, but serves real browsers",
 			gate: &gate{code: 1010},
 			expect: Expectation{Targets: targets(ansOK,
-				[]VariantAnswer{{Headers: probes.HeadersPlain, Answer: Answer{Verdict: probes.VerdictCFBrowserSignature, Status: 403, Code: 1010}}},
+				[]VariantAnswer{{Headers: probes.HeadersPlain, Answer: Answer{Verdict: classify.VerdictCFBrowserSignature, Status: 403, Code: 1010}}},
 				ansAPIMissing), TopCause: "browser-signature"},
 		},
 		{
 			name: "country-1009", desc: "the IP geolocates to Russia: chatgpt.com answers 1009, the API refuses the region",
 			ids: russia, gate: &gate{code: 1009}, api: apiRegion,
-			expect: Expectation{Targets: targets(Answer{Verdict: probes.VerdictCFCountryBlock, Status: 403, Code: 1009}, nil,
-				Answer{Verdict: probes.VerdictOpenAIRegion, Status: 403}), TopCause: "geo-restricted"},
+			expect: Expectation{Targets: targets(Answer{Verdict: classify.VerdictCFCountryBlock, Status: 403, Code: 1009}, nil,
+				Answer{Verdict: classify.VerdictOpenAIRegion, Status: 403}), TopCause: "geo-restricted"},
 		},
 		{
 			name: "challenge", desc: "chatgpt.com serves a Cloudflare managed challenge (cf-mitigated: challenge)",
 			gate: &gate{},
-			expect: Expectation{Targets: targets(Answer{Verdict: probes.VerdictCFChallenge, Status: 403}, nil, ansAPIMissing),
+			expect: Expectation{Targets: targets(Answer{Verdict: classify.VerdictCFChallenge, Status: 403}, nil, ansAPIMissing),
 				TopCause: "cloudflare-challenge"},
 		},
 		{
 			name: "origin-5xx", desc: "chatgpt.com answers Cloudflare 522 (origin timed out) while the status page is green",
 			web: web522,
-			expect: Expectation{Targets: targets(Answer{Verdict: probes.VerdictCF5xx, Status: 522, Code: 522}, nil, ansAPIMissing),
+			expect: Expectation{Targets: targets(Answer{Verdict: classify.VerdictCF5xx, Status: 522, Code: 522}, nil, ansAPIMissing),
 				TopCause: "origin-error"},
 		},
 		{
@@ -192,8 +193,8 @@ func allSpecs() []spec {
 		{
 			name: "outage-503", desc: "OpenAI is down: chatgpt.com and the API answer 503, the status page reports a major incident",
 			web: web503, api: apiOverloaded,
-			expect: Expectation{Targets: targets(Answer{Verdict: probes.VerdictCFUnknown, Status: 503}, nil,
-				Answer{Verdict: probes.VerdictOpenAIOverloaded, Status: 503}), TopCause: "openai-outage"},
+			expect: Expectation{Targets: targets(Answer{Verdict: classify.VerdictCFUnknown, Status: 503}, nil,
+				Answer{Verdict: classify.VerdictOpenAIOverloaded, Status: 503}), TopCause: "openai-outage"},
 		},
 		{
 			name: "ipv6-only-block", desc: "chatgpt.com answers 1020 over IPv6 only; IPv4 works",

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gptdoctor/gptdoctor/internal/sanitize"
 	"github.com/gptdoctor/gptdoctor/probes"
+	"github.com/gptdoctor/gptdoctor/probes/classify"
 )
 
 var reRayHeader = regexp.MustCompile(`^([0-9a-f]{16})-([A-Z]{3})$`)
@@ -63,7 +64,7 @@ func TestScenarioTargets(t *testing.T) {
 					if c.want.Failure == FailureTimeout {
 						o.wait = timeoutWait
 					}
-					if sc.Name == "drip-body" && target.Verdict != probes.VerdictOpenAIMissingKey {
+					if sc.Name == "drip-body" && target.Verdict != classify.VerdictOpenAIMissingKey {
 						// Only the web pages drip; the API answers at
 						// once and must not be cut short on a loaded
 						// machine.
@@ -117,21 +118,21 @@ func checkAnswer(t *testing.T, sc Scenario, res fetchResult, want Answer, ray st
 		t.Errorf("cf-ray %q, want Ray ID %s", cfRay, ray)
 	}
 	switch want.Verdict {
-	case probes.VerdictCFChallenge:
+	case classify.VerdictCFChallenge:
 		if res.header.Get("Cf-Mitigated") != "challenge" || !strings.Contains(string(res.body), "window._cf_chl_opt") {
 			t.Errorf("not a challenge: cf-mitigated %q, body %.200q", res.header.Get("Cf-Mitigated"), res.body)
 		}
-	case probes.VerdictOpenAIMissingKey:
+	case classify.VerdictOpenAIMissingKey:
 		checkAPIError(t, res, "", "You didn't provide an API key")
-	case probes.VerdictOpenAIRegion:
+	case classify.VerdictOpenAIRegion:
 		checkAPIError(t, res, "unsupported_country_region_territory", "Country, region, or territory not supported")
-	case probes.VerdictOpenAIOverloaded:
+	case classify.VerdictOpenAIOverloaded:
 		checkAPIError(t, res, "server_is_overloaded", "overloaded")
-	case probes.VerdictCFUnknown:
+	case classify.VerdictCFUnknown:
 		if bodyCode(res.body) != 0 || res.header.Get("Cf-Mitigated") != "" {
 			t.Errorf("cf_unknown must carry no Cloudflare markers; body %.200q", res.body)
 		}
-	case probes.VerdictOK:
+	case classify.VerdictOK:
 		if sc.Name != "huge-body" && sc.Name != "drip-body" && !strings.Contains(string(res.body), "<title>ChatGPT</title>") {
 			t.Errorf("healthy page lacks its title: %.200q", res.body)
 		}

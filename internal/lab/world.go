@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/gptdoctor/gptdoctor/probes"
+	"github.com/gptdoctor/gptdoctor/probes/collect"
 )
 
 // World returns base with the network, trust and environment replaced by
@@ -23,7 +24,7 @@ func (l *Lab) World(base probes.World) probes.World {
 	if l.proxyAddr != "" {
 		allowed[l.proxyAddr] = true
 	}
-	w.Dialer = probes.ConnectTo{Base: allowed, Rules: maps.Clone(l.rules)}
+	w.Dialer = collect.ConnectTo{Base: allowed, Rules: maps.Clone(l.rules)}
 	w.Resolver = stubResolver{dialer: allowed, server: l.systemDNS}
 	w.Trust = probes.Trust{System: l.pki.machine, User: base.Trust.User, Public: l.pki.public,
 		PublicSource: "gptdoctor lab public root (stands in for Mozilla's)"}
@@ -58,7 +59,7 @@ func (l *Lab) Config() probes.Config {
 // The first call of Args or Env writes the CA files (see Env).
 func (l *Lab) Args() []string {
 	args := []string{"--resolver", l.systemDNS}
-	for _, r := range (probes.ConnectTo{Rules: l.rules}).Summary() {
+	for _, r := range (collect.ConnectTo{Rules: l.rules}).Summary() {
 		args = append(args, "--connect-to", r)
 	}
 	return append(args, "--public-ca-file", l.caFiles().public)

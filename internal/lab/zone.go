@@ -45,7 +45,7 @@ var honestZone = []record{
 // Addresses outside the zone that URLs or configuration name directly.
 var (
 	// cloudflareResolvers are 1.1.1.1's addresses. Port 53 is the
-	// resolver (probes.DefaultResolvers and DefaultEgressProbes name some
+	// resolver (the default resolvers and egress probes name some
 	// of them); 443 and 80 are Cloudflare's edge, serving DoH and the
 	// resolver's site (https://1.1.1.1/cdn-cgi/trace), with a certificate
 	// that names these IPs.

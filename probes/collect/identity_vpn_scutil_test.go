@@ -1,0 +1,44 @@
+package collect
+
+import (
+	"maps"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func readTestdataString(t *testing.T, parts ...string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(append([]string{"testdata"}, parts...)...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestParseScutilNWI(t *testing.T) {
+	cases := []struct {
+		file    string
+		wantErr bool
+		vpn     map[string]string
+	}{
+		{file: "en0-only.txt", vpn: map[string]string{}},
+		{file: "vpn-utun.txt", vpn: map[string]string{"utun4": "185.159.157.10"}},
+		{file: "ipv6-only.txt", vpn: map[string]string{"utun2": "2001:db8:ffff::1"}},
+		{file: "no-network.txt", vpn: map[string]string{}},
+		{file: "many.txt", vpn: map[string]string{"utun9": "127.0.0.1"}},
+		{file: "empty.txt", wantErr: true},
+		{file: "not-a-table.txt", wantErr: true},
+	}
+	for _, c := range cases {
+		t.Run(c.file, func(t *testing.T) {
+			n, err := parseScutilNWI(readTestdataString(t, "identity", "scutil-nwi", c.file))
+			if (err != nil) != c.wantErr {
+				t.Fatalf("err = %v, want error %v", err, c.wantErr)
+			}
+			if !c.wantErr && !maps.Equal(n.VPNServers, c.vpn) {
+				t.Errorf("VPN servers %v, want %v", n.VPNServers, c.vpn)
+			}
+		})
+	}
+}

@@ -1,7 +1,0 @@
-//go:build !unix && !windows
-
-package probes
-
-// sysErrKind cannot name socket errors on this platform; callers fall back
-// to the error text.
-func sysErrKind(error) string { return "" }

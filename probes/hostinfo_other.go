@@ -1,8 +1,0 @@
-//go:build !windows
-
-package probes
-
-// addAdapterDescriptions is a no-op outside Windows: Linux and macOS
-// interfaces have no separate description, and the name (plus sysfs on
-// Linux, scutil on macOS) is what identifies a tunnel there.
-func addAdapterDescriptions([]Interface) {}
