@@ -94,7 +94,7 @@ func cmdDefault(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		return 0, err
 	}
 	if len(pos) > 0 {
-		return 0, usagef("unexpected argument %q (commands: check, demo, fix, version, help)", pos[0])
+		return 0, usagef("unexpected argument %q (commands: %s)", pos[0], commandList)
 	}
 	if p.json || !interactive(stdin, stdout) {
 		f, err := newSystemFace("check", p, stderr)

@@ -76,7 +76,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprint(stdout, mainUsage)
 	default:
-		err = usagef("unknown command %q (commands: check, demo, fix, report, watch, version, help)", cmd)
+		err = usagef("unknown command %q (commands: %s)", cmd, commandList)
 	}
 	switch {
 	case err == nil:
@@ -97,6 +97,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 }
+
+// commandList names the commands in messages about a command line that
+// names none of them.
+const commandList = "check, demo, fix, report, watch, version, help"
 
 func cmdName(cmd string) string {
 	switch cmd {
@@ -145,7 +149,7 @@ below 10s, which would itself get you rate-limited) and --mouse.
 
 Exit codes: 0 every target is reachable, 1 a problem was found or reachability
 could not be confirmed, 2 gptdoctor could not run (bad flag, bad file), 130
-interrupted.
+interrupted. The dashboard exits 0 when you quit it.
 `
 
 // printCommandHelp prints one command's usage with its flags.
