@@ -133,19 +133,6 @@ func (e ActionEnv) browsers() []foundBrowser {
 	return out
 }
 
-// FoundBrowsers are the keys (see Browsers) of the browsers installed on
-// the machine e describes, so a face can show only their steps of a
-// remedy (StepsFor). Finding them is LookPath only.
-func (e ActionEnv) FoundBrowsers() []string {
-	var out []string
-	for _, b := range e.browsers() {
-		if !slices.Contains(out, b.Browser) {
-			out = append(out, b.Browser)
-		}
-	}
-	return out
-}
-
 // privateArgv is the argv that opens u privately in b.
 func (b foundBrowser) privateArgv(u string) []string {
 	if b.OS == osDarwin {

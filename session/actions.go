@@ -52,10 +52,6 @@ func (s *Session) actionEnv() remedies.ActionEnv {
 	return env
 }
 
-// Browsers are the browsers found on the world's machine (LookPath only),
-// for the steps of manual remedies that differ per browser.
-func (s *Session) Browsers() []string { return s.actionEnv().FoundBrowsers() }
-
 func (s *Session) isAdmin() bool {
 	if s.opts.IsAdmin != nil {
 		return s.opts.IsAdmin()

@@ -40,13 +40,19 @@ func waitRun(run *session.Run) tea.Cmd {
 	}
 }
 
-// findBrowsers asks the session which browsers the machine has (LookPath
-// over the usual install places), for the manual remedies' steps.
+// browserFinder is the session's Browsers (the expert branch adds it): the
+// browsers installed on the world's machine, found by LookPath.
+type browserFinder interface{ Browsers() []string }
+
+// findBrowsers asks the session which browsers the machine has, for the
+// manual remedies' steps. A session that cannot tell leaves every
+// browser's steps in.
 func findBrowsers(s *session.Session) tea.Cmd {
-	if s == nil {
+	f, ok := any(s).(browserFinder)
+	if s == nil || !ok {
 		return nil
 	}
-	return func() tea.Msg { return browsersMsg(s.Browsers()) }
+	return func() tea.Msg { return browsersMsg(f.Browsers()) }
 }
 
 // busyTick turns the spinner while something is in flight. Idle, nothing
