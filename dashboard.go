@@ -10,16 +10,17 @@ import (
 	"github.com/gptdoctor/gptdoctor/internal/config"
 	"github.com/gptdoctor/gptdoctor/internal/lab"
 	"github.com/gptdoctor/gptdoctor/ui"
+	"github.com/gptdoctor/gptdoctor/watch"
 	"golang.org/x/term"
 )
 
 // Refresh interval limits for the dashboard. Re-running the diagnosis
 // sends a dozen requests to Cloudflare-fronted hosts; doing that every few
 // seconds is itself a cause of 1015 rate-limit blocks, so the floor is not
-// a matter of taste.
+// a matter of taste: it is watch's, for the same reason.
 const (
 	defaultInterval = time.Minute
-	minInterval     = 10 * time.Second
+	minInterval     = watch.MinInterval
 	maxInterval     = 24 * time.Hour
 )
 

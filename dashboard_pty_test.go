@@ -65,6 +65,17 @@ func allPanes(screen string) bool {
 	return true
 }
 
+// quit presses q and checks a clean end: exit 0 and the terminal
+// restored.
+func quit(t *testing.T, tm *ptytest.Term) {
+	t.Helper()
+	tm.Type("q")
+	if code := tm.Exit(0); code != 0 {
+		t.Errorf("exit %d after q, want 0\n%s", code, tm.Dump())
+	}
+	assertRestored(t, tm)
+}
+
 // assertRestored checks that the program left the terminal as it found
 // it: after the last switch to the alternate screen the raw stream leaves
 // it and shows the cursor again, and the emulator agrees.
@@ -125,11 +136,7 @@ func TestDashboardBlock1020(t *testing.T) {
 	tm.Resize(100, 30)
 	tm.WaitFor("the stacked layout at 100x30", 0, func(s string) bool { return gridRows(s) == 0 && allPanes(s) })
 
-	tm.Type("q")
-	if code := tm.Exit(0); code != 0 {
-		t.Errorf("exit %d after q, want 0\n%s", code, tm.Dump())
-	}
-	assertRestored(t, tm)
+	quit(t, tm)
 	// The path is printed on the main screen once the dashboard has left
 	// (read from the stream: the screen wraps a long path).
 	raw := tm.Raw()
@@ -174,11 +181,7 @@ func TestDashboardWithoutACommand(t *testing.T) {
 	if strings.Contains(screen, "LAB") {
 		t.Errorf("the dashboard of this machine says it is the lab\n%s", tm.Dump())
 	}
-	tm.Type("q")
-	if code := tm.Exit(0); code != 0 {
-		t.Errorf("exit %d, want 0\n%s", code, tm.Dump())
-	}
-	assertRestored(t, tm)
+	quit(t, tm)
 }
 
 // TestDashboardHealthy: every pane fills and says the targets are
@@ -222,11 +225,7 @@ func TestDashboardRemedy(t *testing.T) {
 			if strings.Contains(screen, "[ Cancel ]") {
 				t.Errorf("the dialog is still open after the outcome\n%s", tm.Dump())
 			}
-			tm.Type("q")
-			if code := tm.Exit(0); code != 0 {
-				t.Errorf("exit %d, want 0\n%s", code, tm.Dump())
-			}
-			assertRestored(t, tm)
+			quit(t, tm)
 		})
 	}
 }
@@ -278,11 +277,7 @@ func TestDashboardTooSmall(t *testing.T) {
 	tm.WaitFor("the panes once the window is large enough", 0, allPanes)
 	tm.Resize(40, 10)
 	tm.WaitText(0, "needs at least 60×16")
-	tm.Type("q")
-	if code := tm.Exit(0); code != 0 {
-		t.Errorf("exit %d, want 0\n%s", code, tm.Dump())
-	}
-	assertRestored(t, tm)
+	quit(t, tm)
 }
 
 // TestDashboardRefusesATinyTerminal: a terminal that cannot show anything
@@ -313,19 +308,11 @@ func TestDemoPicker(t *testing.T) {
 	tm.WaitFor("the block-1020 dashboard", 0, func(s string) bool {
 		return finished(s) && strings.Contains(s, "LAB block-1020") && strings.Contains(s, "Error 1020")
 	})
-	tm.Type("q")
-	if code := tm.Exit(0); code != 0 {
-		t.Errorf("exit %d, want 0\n%s", code, tm.Dump())
-	}
-	assertRestored(t, tm)
+	quit(t, tm)
 
 	tm = startDemo(t, 100, 30)
 	tm.WaitText(0, "pick a lab scenario")
-	tm.Type("q")
-	if code := tm.Exit(0); code != 0 {
-		t.Errorf("quitting the picker: exit %d, want 0\n%s", code, tm.Dump())
-	}
-	assertRestored(t, tm)
+	quit(t, tm)
 	if strings.Contains(tm.Screen(), "gptdoctor:") {
 		t.Errorf("quitting the picker printed something\n%s", tm.Dump())
 	}
