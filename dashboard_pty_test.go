@@ -55,6 +55,18 @@ func gridRows(screen string) int {
 // when it ran ("run #1 at 20:08:07").
 func finished(screen string) bool { return strings.Contains(screen, "run #1 at") }
 
+// targetRow holds when a screen row starts (inside a pane's border) with
+// the target and shows want after it.
+func targetRow(screen, target, want string) bool {
+	for _, line := range strings.Split(screen, "\n") {
+		rest := strings.TrimLeft(line, "│┃ ")
+		if strings.HasPrefix(rest, target+" ") && strings.Contains(rest, want) {
+			return true
+		}
+	}
+	return false
+}
+
 // allPanes holds when every pane's title is on the screen.
 func allPanes(screen string) bool {
 	for _, title := range paneTitles {
@@ -129,9 +141,13 @@ func TestDashboardBlock1020(t *testing.T) {
 		t.Errorf("the report %s does not open with the 1020 summary:\n%s", path, body)
 	}
 
-	// A wider terminal re-lays the panes as a grid.
+	// A wider terminal re-lays the panes as a grid, where the Endpoints
+	// pane shows a row per target with its blocked cells.
 	tm.Resize(160, 45)
-	tm.WaitFor("the grid layout at 160x45", 0, func(s string) bool { return gridRows(s) > 0 && allPanes(s) })
+	tm.WaitFor("the grid layout at 160x45 with the target rows", 0, func(s string) bool {
+		return gridRows(s) > 0 && allPanes(s) && targetRow(s, "chatgpt.com", "1020 blocked") &&
+			targetRow(s, "chat.openai.com", "1020 blocked") && targetRow(s, "api.openai.com", "no key")
+	})
 	// And back: stacked again.
 	tm.Resize(100, 30)
 	tm.WaitFor("the stacked layout at 100x30", 0, func(s string) bool { return gridRows(s) == 0 && allPanes(s) })
