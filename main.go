@@ -15,6 +15,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"syscall"
@@ -50,6 +51,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, mainUsage)
 		return exitOK
 	}
+	if len(args) > 0 && (args[0] == "--version" || args[0] == "-version") {
+		args = append([]string{"version"}, args[1:]...)
+	}
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
 	}
@@ -69,7 +73,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "watch":
 		code, err = cmdWatch(ctx, args, stdout, stderr)
 	case "version":
-		fmt.Fprintln(stdout, "gptdoctor", versionString())
+		if len(args) > 0 {
+			err = usagef("version takes no arguments (got %s)", strings.Join(args, " "))
+			break
+		}
+		fmt.Fprintln(stdout, versionLine())
 	case "help":
 		if len(args) > 0 {
 			return run(ctx, []string{args[0], "--help"}, stdout, stderr)
@@ -118,6 +126,36 @@ func oneLine(s string) string {
 	return s
 }
 
+// versionLine is what `gptdoctor version` and `--version` print: the
+// version, then the commit and Go version the build info records, so a
+// bug report names the exact build.
+func versionLine() string {
+	out := "gptdoctor " + versionString()
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return out
+	}
+	var details []string
+	settings := map[string]string{}
+	for _, s := range bi.Settings {
+		settings[s.Key] = s.Value
+	}
+	if rev := settings["vcs.revision"]; rev != "" {
+		if len(rev) > 12 {
+			rev = rev[:12]
+		}
+		if settings["vcs.modified"] == "true" {
+			rev += ", modified"
+		}
+		details = append(details, "commit "+rev)
+	}
+	if t := settings["vcs.time"]; t != "" {
+		details = append(details, t)
+	}
+	details = append(details, bi.GoVersion, runtime.GOOS+"/"+runtime.GOARCH)
+	return out + " (" + strings.Join(details, ", ") + ")"
+}
+
 func versionString() string {
 	if version != "" {
 		return version
@@ -137,11 +175,11 @@ Usage:
   gptdoctor demo                   pick a scenario first (on a terminal)
   gptdoctor demo --list            list the lab's scenarios
   gptdoctor fix ID [flags]         apply one remedy, then re-check
-  gptdoctor fix --list             list the remedies available on this system
+  gptdoctor fix --list             list the remedies: what can run here, what cannot and why
   gptdoctor report [-o FILE]       diagnose and write a report file (Markdown, JSON or HTML)
   gptdoctor report --from FILE     re-render a saved JSON session without probing
   gptdoctor watch [flags]          diagnose every minute; serve Prometheus metrics, log JSON lines
-  gptdoctor version                print the version
+  gptdoctor version                print the version, commit and Go version (also --version)
 
 Run 'gptdoctor COMMAND --help' for a command's flags. The dashboard takes check's
 flags and --interval DURATION (default 60s; 0 re-runs only on demand; never
