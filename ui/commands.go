@@ -54,10 +54,21 @@ func findBrowsers(s *session.Session) tea.Cmd {
 // idleWait): a dashboard left open all day should cost next to nothing.
 const busyTick = 120 * time.Millisecond
 
-// after delivers msg once d has passed. Every timer of the dashboard goes
-// through Model.after, so tests replace it and never wait.
-func after(d time.Duration, msg tea.Msg) tea.Cmd {
-	return tea.Tick(d, func(time.Time) tea.Msg { return msg })
+// after delivers msg once d has passed, or nothing once ctx ends: Bubble
+// Tea cannot cancel a command, so a plain tea.Tick (an idle tick waits up
+// to a minute) would outlive the dashboard by that long. Every timer of the
+// dashboard goes through Model.after, so tests replace it and never wait.
+func after(ctx context.Context, d time.Duration, msg tea.Msg) tea.Cmd {
+	return func() tea.Msg {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			return msg
+		case <-ctx.Done():
+			return nil
+		}
+	}
 }
 
 func planAction(a Actioner, id, remedy string, byKey, direct bool) tea.Cmd {

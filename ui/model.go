@@ -103,7 +103,6 @@ func New(opts Options) *Model {
 		sess:     opts.Session,
 		now:      now,
 		actions:  opts.Actions,
-		after:    after,
 		ctx:      ctx,
 		cancel:   cancel,
 		keys:     newKeyMap(),
@@ -115,6 +114,7 @@ func New(opts Options) *Model {
 		private:  report.PrivateFromOS(),
 		mask:     func(s string) string { return s },
 	}
+	m.after = func(d time.Duration, msg tea.Msg) tea.Cmd { return after(m.ctx, d, msg) } // m.ctx as Run sets it
 	m.styles = newStyles(true, opts.NoColor)
 	m.help.Styles = helpStyles(true, opts.NoColor)
 	m.identity.id, m.dns.id, m.proxy.id, m.remedies.id, m.activity.id = paneIdentity, paneDNS, paneProxy, paneRemedies, paneActivity
@@ -142,7 +142,7 @@ func (m *Model) Reports() []string { return append([]string(nil), m.reports...) 
 
 // stop cancels whatever is still running when the program ends.
 func (m *Model) stop() {
-	if m.cur != nil {
+	if m.cur != nil && m.cur.run != nil { // nil while the run's plan is still being built
 		m.cur.run.Cancel()
 	}
 	m.cancel()
