@@ -121,7 +121,7 @@ func TestDashboardBlock1020(t *testing.T) {
 	// Panes fill: the verdict names the code and where it was seen, the
 	// pane summaries count the endpoint cells.
 	screen := tm.WaitFor("the 1020 verdict and the target rows", 0, func(s string) bool {
-		return finished(s) && strings.Contains(s, "Error 1020 — Cloudflare denies chatgpt.com") && allPanes(s)
+		return finished(s) && strings.Contains(s, "Error 1020 — Cloudflare's firewall denies chatgpt.com") && allPanes(s)
 	})
 	if gridRows(screen) != 0 {
 		t.Errorf("at 100x30 the panes should be stacked, one per row\n%s", tm.Dump())
