@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"charm.land/bubbles/v2/textinput"
@@ -19,17 +20,61 @@ import (
 // I/O Update must not wait for. With no Export option the report package
 // writes the session's record (writeReport).
 func (m *Model) exportNow(format report.Format, share bool, path string) tea.Cmd {
+	w := &m.writes
 	if exp := m.opts.Export; exp != nil {
 		return func() tea.Msg {
+			if !w.start() {
+				return exportedMsg{err: errQuitting}
+			}
+			defer w.done()
 			p, err := exp(string(format), share, path)
 			return exportedMsg{path: p, err: err}
 		}
 	}
 	s, dir, now, ctx, private := m.sess, m.opts.ReportDir, m.now(), m.ctx, m.private
 	return func() tea.Msg {
+		if !w.start() {
+			return exportedMsg{err: errQuitting}
+		}
+		defer w.done()
 		p, err := writeReport(ctx, s, dir, now, private, format, share, path)
 		return exportedMsg{path: p, err: err}
 	}
+}
+
+// errQuitting answers an export asked for as the dashboard quits.
+var errQuitting = errors.New("not written: the dashboard is quitting")
+
+// writes tracks reports being written, so Run returns only after each has
+// finished or removed its temporary file: the process exits right after
+// Run, and a signal during an export would otherwise leave the temporary
+// file behind.
+type writes struct {
+	mu     sync.Mutex
+	wg     sync.WaitGroup
+	closed bool
+}
+
+// start registers a write; false once the dashboard is quitting.
+func (w *writes) start() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.closed {
+		return false
+	}
+	w.wg.Add(1)
+	return true
+}
+
+func (w *writes) done() { w.wg.Done() }
+
+// wait refuses new writes and waits for those under way (the dashboard's
+// context is cancelled first, so they stop at their next chunk).
+func (w *writes) wait() {
+	w.mu.Lock()
+	w.closed = true
+	w.mu.Unlock()
+	w.wg.Wait()
 }
 
 // writeReport writes the whole session (every run kept and the actions)

@@ -2,8 +2,15 @@ package ui
 
 import (
 	"context"
+	"errors"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/vt"
 )
 
 // TestStopWhileTheFirstRunStarts: a signal can end the dashboard before
@@ -37,5 +44,52 @@ func TestTimersEndWithTheDashboard(t *testing.T) {
 	}
 	if msg := after(context.Background(), time.Millisecond, "tick")(); msg != "tick" {
 		t.Errorf("a timer that ran out delivered %v, want tick", msg)
+	}
+}
+
+// TestRunWaitsForAnExport: cancelled while a report is being written (a
+// signal right after e), Run returns only once the write has ended, so the
+// process cannot exit with the write's temporary file still on disk; and
+// a write asked for after that is refused.
+func TestRunWaitsForAnExport(t *testing.T) {
+	s := labSession(t, "block-1020")
+	em := vt.NewSafeEmulator(120, 40)
+	// Not closed: Bubble Tea's input reader may still be blocked in Read
+	// after Run returns, and Close is not safe against it.
+	em.Write([]byte(ansi.SetModeLineFeedNewLine))
+	writing, release := make(chan struct{}), make(chan struct{})
+	var finished atomic.Bool
+	export := func(string, bool, string) (string, error) {
+		close(writing)
+		<-release
+		finished.Store(true)
+		return "", errors.New("interrupted; nothing was written")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, Options{Session: s, Export: export}, em, em, tea.WithWindowSize(120, 40)) }()
+	waitScreen(t, em, "a finished run", func(s string) bool { return strings.Contains(s, "run #1 at") })
+	em.SendText("e")
+	<-writing
+	cancel()
+	select {
+	case <-done:
+		t.Fatal("Run returned while the report was still being written")
+	case <-time.After(100 * time.Millisecond):
+	}
+	close(release)
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not return after the write ended")
+	}
+	if !finished.Load() {
+		t.Error("Run returned before the export")
+	}
+	m := New(Options{Session: s, Export: export})
+	m.writes.wait() // as Run does when it ends
+	if msg := m.exportNow("md", false, "")(); msg.(exportedMsg).err != errQuitting {
+		t.Errorf("an export after quitting: %v, want it refused", msg)
 	}
 }

@@ -33,6 +33,7 @@ type Model struct {
 	now     func() time.Time
 	actions Actioner
 	ctx     context.Context
+	writes  writes // reports being written; Run waits for them
 	cancel  context.CancelFunc
 	// after is the timer every wait goes through (tests swap it).
 	after func(time.Duration, tea.Msg) tea.Cmd

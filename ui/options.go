@@ -81,6 +81,7 @@ func run(ctx context.Context, opts Options, in io.Reader, out io.Writer, extra .
 		m = fm
 	}
 	m.stop()
+	m.writes.wait()
 	for _, path := range m.Reports() {
 		fmt.Fprintf(out, "gptdoctor: report written to %s\n", path)
 	}
