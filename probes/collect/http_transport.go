@@ -17,6 +17,14 @@ import (
 	"github.com/gptdoctor/gptdoctor/probes"
 )
 
+// h2ReceiveWindow is how much of a response an HTTP/2 server may send
+// before the probe reads it. Go's default lets it push 4 MiB per stream
+// (1 GiB per connection) into client memory; the probe reads at most the
+// 256 KiB body cap, so a huge or fast page only filled buffers nobody
+// reads, one per endpoint cell: with the lab's 1 GiB page that was most of
+// the demo's peak memory. Twice the cap keeps a fast page flowing.
+const h2ReceiveWindow = 2 * maxBody
+
 // maxRedirects is how many redirect hops a request chain follows.
 // chat.openai.com needs one (308 to chatgpt.com); a locale or login bounce
 // may add one or two. More than five is a loop or a captive portal bouncing
@@ -146,6 +154,10 @@ func fetch(ctx context.Context, w probes.World, spec fetchSpec) fetchResult {
 		ForceAttemptHTTP2:      true,
 		MaxResponseHeaderBytes: maxHeaderBytes,
 		OnProxyConnectResponse: f.onProxyConnect,
+		HTTP2: &http.HTTP2Config{
+			MaxReceiveBufferPerStream:     h2ReceiveWindow,
+			MaxReceiveBufferPerConnection: h2ReceiveWindow,
+		},
 	}
 	// After a cancelled request net/http may go on dialling in the
 	// background, its hooks still calling into f; CloseIdleConnections
