@@ -273,13 +273,13 @@ func selectRow(t *testing.T, tm *ptytest.Term, text string) {
 }
 
 // TestDashboardSignal: a termination signal ends the dashboard with exit
-// 130 (interrupted), the terminal restored like after q.
+// 143 (128 + SIGTERM: interrupted), the terminal restored like after q.
 func TestDashboardSignal(t *testing.T) {
 	tm := startDemo(t, 100, 30, "healthy")
 	tm.WaitFor("the first run", 0, finished)
 	tm.Signal(syscall.SIGTERM)
-	if code := tm.Exit(0); code != exitInterrupted {
-		t.Errorf("exit %d after SIGTERM, want %d\n%s", code, exitInterrupted, tm.Dump())
+	if code, want := tm.Exit(0), interruptedCode(syscall.SIGTERM); code != want {
+		t.Errorf("exit %d after SIGTERM, want %d\n%s", code, want, tm.Dump())
 	}
 	assertRestored(t, tm)
 }
