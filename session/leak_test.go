@@ -94,7 +94,9 @@ func TestCancelledRunLeavesNoGoroutines(t *testing.T) {
 // body reader, a stalled handshake) outlives it by more than the moment
 // goleak waits: a dashboard refreshing every ten seconds would otherwise
 // hold each run's connections into the next. (It caught the DoH client's
-// connection, which stayed open for its 4 s idle timeout after every run.)
+// connection, open for its 4 s idle timeout after every run, and under
+// -race an HTTP/2 page connection whose body was cut at the cap, open
+// until the server's idle timeout.)
 func TestRunLeavesNoConnections(t *testing.T) {
 	for _, name := range hostileScenarios {
 		t.Run(name, func(t *testing.T) {

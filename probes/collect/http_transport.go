@@ -100,7 +100,9 @@ type fetcher struct {
 	remote    string
 	tlsByHost map[string]*probes.TLSDetails
 	lastTLS   *probes.TLSDetails
-	viaProxy  bool // the hop being dialled goes through the proxy
+	viaProxy  bool       // the hop being dialled goes through the proxy
+	conns     []net.Conn // every connection dialled, closed when the fetch ends
+	done      bool       // the fetch has ended: a late dial is closed at once
 	usedProxy string
 	connectSt int
 	connectTx string
@@ -163,6 +165,7 @@ func fetch(ctx context.Context, w probes.World, spec fetchSpec) fetchResult {
 	// background, its hooks still calling into f; CloseIdleConnections
 	// cancels such a detached dial too.
 	defer tr.CloseIdleConnections()
+	defer f.closeConns()
 	client := &http.Client{Transport: tr, CheckRedirect: f.checkRedirect}
 
 	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, f.trace()), http.MethodGet, u.String(), nil)
@@ -322,6 +325,12 @@ func (f *fetcher) dial(ctx context.Context, _, addr string) (net.Conn, error) {
 		return nil, connectFailed(step, f.spec.Variant.Family == probes.FamilyIPv6, err)
 	}
 	f.mu.Lock()
+	if f.done {
+		f.mu.Unlock()
+		conn.Close()
+		return nil, &netFailure{Step: step, Code: "cancelled", Cancelled: true, Message: step + ": " + addr + ": the probe had ended", Reason: "cancelled before it finished"}
+	}
+	f.conns = append(f.conns, conn)
 	f.connDur = time.Since(t0)
 	f.remote = conn.RemoteAddr().String()
 	if isProxy {
@@ -329,6 +338,24 @@ func (f *fetcher) dial(ctx context.Context, _, addr string) (net.Conn, error) {
 	}
 	f.mu.Unlock()
 	return conn, nil
+}
+
+// closeConns closes every connection the fetch dialled once it has read
+// what it needs. DisableKeepAlives closes an HTTP/1 connection after its
+// response, but an HTTP/2 connection whose body the probe stopped reading
+// early (the 256 KiB cap, a redirect) is closed only once its stream is
+// cleaned up, which can come after CloseIdleConnections has run; it then
+// stayed open, both ends' goroutines with it, until the server's idle
+// timeout.
+func (f *fetcher) closeConns() {
+	f.mu.Lock()
+	f.done = true
+	conns := f.conns
+	f.conns = nil
+	f.mu.Unlock()
+	for _, c := range conns {
+		_ = c.Close()
+	}
 }
 
 // verify is the TLS VerifyConnection hook: it judges the chain and aborts
