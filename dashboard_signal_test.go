@@ -51,38 +51,42 @@ func stopAndCheck(t *testing.T, tm *ptytest.Term, sig syscall.Signal, code int) 
 	assertOnlyCompleteReports(t, tm)
 }
 
-// TestDashboardSignalDuringRun: the blackhole holds every connection; a
-// signal while the probes wait stops the dashboard at once.
-func TestDashboardSignalDuringRun(t *testing.T) {
+// eachSignal runs stop once per stop signal, in parallel subtests.
+func eachSignal(t *testing.T, stop func(t *testing.T, sig syscall.Signal, code int)) {
 	for _, s := range stopSignalsUnderTest {
 		t.Run(s.sig.String(), func(t *testing.T) {
 			t.Parallel()
-			tm := startDemo(t, 120, 40, "blackhole")
-			tm.WaitFor("the run in progress", 0, func(s string) bool { return strings.Contains(s, "running") })
-			stopAndCheck(t, tm, s.sig, s.code)
+			stop(t, s.sig, s.code)
 		})
 	}
+}
+
+// TestDashboardSignalDuringRun: the blackhole holds every connection; a
+// signal while the probes wait stops the dashboard at once.
+func TestDashboardSignalDuringRun(t *testing.T) {
+	eachSignal(t, func(t *testing.T, sig syscall.Signal, code int) {
+		tm := startDemo(t, 120, 40, "blackhole")
+		tm.WaitFor("the run in progress", 0, func(s string) bool { return strings.Contains(s, "running") })
+		stopAndCheck(t, tm, sig, code)
+	})
 }
 
 // TestDashboardSignalDuringRemedy: the retry remedy waits 30 s before its
 // re-check of the rate-limited lab; a signal in that wait stops it.
 func TestDashboardSignalDuringRemedy(t *testing.T) {
-	for _, s := range stopSignalsUnderTest {
-		t.Run(s.sig.String(), func(t *testing.T) {
-			t.Parallel()
-			tm := startDemo(t, 120, 40, "rate-1015")
-			tm.WaitFor("the retry remedy", 0, func(s string) bool { return finished(s) && strings.Contains(s, "retry") })
-			tm.Type("5")
-			tm.WaitText(0, "▶5 Remedies")
-			selectRow(t, tm, "retry")
-			tm.Type("a")
-			tm.WaitText(0, "[ Cancel ]", "[ Run ]")
-			tm.Press(vt.KeyPressEvent{Code: vt.KeyTab})
-			tm.Press(vt.KeyPressEvent{Code: vt.KeyEnter})
-			tm.WaitText(0, "retry: waiting 30s")
-			stopAndCheck(t, tm, s.sig, s.code)
-		})
-	}
+	eachSignal(t, func(t *testing.T, sig syscall.Signal, code int) {
+		tm := startDemo(t, 120, 40, "rate-1015")
+		tm.WaitFor("the retry remedy", 0, func(s string) bool { return finished(s) && strings.Contains(s, "retry") })
+		tm.Type("5")
+		tm.WaitText(0, "▶5 Remedies")
+		selectRow(t, tm, "retry")
+		tm.Type("a")
+		tm.WaitText(0, "[ Cancel ]", "[ Run ]")
+		tm.Press(vt.KeyPressEvent{Code: vt.KeyTab})
+		tm.Press(vt.KeyPressEvent{Code: vt.KeyEnter})
+		tm.WaitText(0, "retry: waiting 30s")
+		stopAndCheck(t, tm, sig, code)
+	})
 }
 
 // TestDashboardSignalDuringExport: a signal right after e, while the report
@@ -90,13 +94,10 @@ func TestDashboardSignalDuringRemedy(t *testing.T) {
 // after): a report is whole or absent, never partial, and no temporary
 // file stays.
 func TestDashboardSignalDuringExport(t *testing.T) {
-	for _, s := range stopSignalsUnderTest {
-		t.Run(s.sig.String(), func(t *testing.T) {
-			t.Parallel()
-			tm := startDemo(t, 120, 40, "block-1020")
-			tm.WaitFor("the first run", 0, finished)
-			tm.Type("e")
-			stopAndCheck(t, tm, s.sig, s.code)
-		})
-	}
+	eachSignal(t, func(t *testing.T, sig syscall.Signal, code int) {
+		tm := startDemo(t, 120, 40, "block-1020")
+		tm.WaitFor("the first run", 0, finished)
+		tm.Type("e")
+		stopAndCheck(t, tm, sig, code)
+	})
 }
