@@ -239,30 +239,41 @@ func tlsVerdict(st *Styles, t *probes.TLSDetails, clean func(string) string) str
 }
 
 // waterfall draws the request phases one after another on a shared scale:
-// DNS, connect, TLS, then the wait for the first byte, and the total.
+// DNS, connect, TLS, then the server's wait up to the first byte, and the
+// total. FirstByte counts from the start of the final request (as httptrace
+// reports it), so its bar starts where the handshake ended; the scale is
+// the longer of the total and the first byte, so no bar runs past the edge.
 func waterfall(st *Styles, t probes.PhaseTimings, width int) []string {
 	total := t.Total.D()
 	if total <= 0 {
 		return []string{st.Muted.Render("no timings recorded")}
 	}
-	scale := func(d time.Duration) int { return int(int64(width) * int64(d) / int64(total)) }
+	span := max(total, t.FirstByte.D())
+	scale := func(d time.Duration) int { return int(int64(width) * int64(d) / int64(span)) }
+	handshake := t.DNS.D() + t.Connect.D() + t.TLS.D()
 	phases := []struct {
-		name string
-		d    time.Duration
-	}{{"DNS", t.DNS.D()}, {"connect", t.Connect.D()}, {"TLS", t.TLS.D()}, {"first byte", t.FirstByte.D()}}
+		name  string
+		shown time.Duration // the figure printed: a duration, or for the first byte the time it arrived
+		d     time.Duration // the bar's length
+	}{
+		{"DNS", t.DNS.D(), t.DNS.D()},
+		{"connect", t.Connect.D(), t.Connect.D()},
+		{"TLS", t.TLS.D(), t.TLS.D()},
+		{"first byte", t.FirstByte.D(), max(t.FirstByte.D()-handshake, 0)},
+	}
 	var out []string
 	at := time.Duration(0)
 	for _, p := range phases {
-		if p.d <= 0 {
+		if p.shown <= 0 {
 			out = append(out, fmt.Sprintf("%-10s %8s %s", p.name, "—", st.Muted.Render("(did not happen, or reused)")))
 			continue
 		}
-		start := scale(at)
-		n := max(1, scale(p.d))
-		out = append(out, fmt.Sprintf("%-10s %8s %s%s", p.name, shortDur(p.d), strings.Repeat(" ", start), st.Accent.Render(strings.Repeat("█", n))))
+		start := min(scale(at), width-1)
+		n := min(max(1, scale(p.d)), width-start)
+		out = append(out, fmt.Sprintf("%-10s %8s %s%s", p.name, shortDur(p.shown), strings.Repeat(" ", start), st.Accent.Render(strings.Repeat("█", n))))
 		at += p.d
 	}
-	out = append(out, fmt.Sprintf("%-10s %8s %s", "total", shortDur(total), st.Muted.Render(strings.Repeat("▔", width))))
+	out = append(out, fmt.Sprintf("%-10s %8s %s", "total", shortDur(total), st.Muted.Render(strings.Repeat("▔", scale(total)))))
 	return out
 }
 
