@@ -9,12 +9,14 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
 
 	"github.com/charmbracelet/x/vt"
 
+	"github.com/gptdoctor/gptdoctor/internal/lab"
 	"github.com/gptdoctor/gptdoctor/internal/ptytest"
 	"github.com/gptdoctor/gptdoctor/probes"
 )
@@ -248,57 +250,77 @@ func TestDashboardHostileServers(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the dashboard against seven lab scenarios, up to 7 s each")
 	}
-	for _, name := range append([]string{"healthy"}, hostileDashboardScenarios...) {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			tm := startDemo(t, 120, 40, name)
-			tm.WaitFor("the first frame", 0, anyFocused)
-
-			// A key while the probes run: focus moves to DNS.
-			midRun := !finished(tm.Screen())
-			pressed := time.Now()
-			tm.Type("2")
-			tm.WaitFor("the focus to move to DNS", 5*time.Second, focused(2))
-			t.Logf("%s: key answered in %v (target %v), probes still running: %v",
-				name, time.Since(pressed).Round(time.Millisecond), keyAnswerTarget, midRun)
-
-			// Every pane ends with a verdict inside the budget.
-			screen := tm.WaitFor("the run's verdict", probes.DefaultBudget+5*time.Second, func(s string) bool {
-				return finished(s) && runFinishedIn.MatchString(s)
-			})
-			m := runFinishedIn.FindStringSubmatch(screen)
-			took, _ := strconv.ParseFloat(m[1], 64)
-			if m[2] == "ms" {
-				took /= 1000
-			}
-			t.Logf("%s: the run finished in %s%s (budget %v)", name, m[1], m[2], probes.DefaultBudget)
-			if time.Duration(took*float64(time.Second)) > probes.DefaultBudget {
-				t.Errorf("the run took %s%s, over the %v budget", m[1], m[2], probes.DefaultBudget)
-			}
-			if strings.Contains(screen, "pending") || strings.ContainsAny(screen, spinnerFrames) || strings.Contains(screen, "diagnosing") {
-				t.Errorf("a pane is still waiting after the run finished\n%s", tm.Dump())
-			}
-
-			if name == "escapes" {
-				seen := walkPanes(tm)
-				for _, r := range hostileRemnants {
-					if !strings.Contains(seen, r) {
-						t.Errorf("the details never showed %q: the walk did not draw the hostile text", r)
-					}
-				}
-			}
-			tm.Type("q")
-			if code := tm.Exit(0); code != 0 {
-				t.Errorf("exit %d after q, want 0\n%s", code, tm.Dump())
-			}
-			assertRestored(t, tm)
-			for _, f := range serverControl(tm.Raw(), dashboardOwn) {
-				if name == "healthy" {
-					f = "the dashboard itself: " + f
-				}
-				t.Error(f)
-			}
+	// The runs mostly wait out the binary's own phase limits (3 s for a
+	// TLS handshake, 6 s for a dripping body), which no test may shorten
+	// from outside; as in TestScenariosThroughTheBinary they are started
+	// from goroutines, four at a time whatever -parallel says, longest
+	// first, instead of two at a time.
+	t.Parallel()
+	sem := make(chan struct{}, 4)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	wanted := append(slices.Clone(hostileDashboardScenarios), "healthy")
+	for _, sc := range waitingFirst(lab.Scenarios()) {
+		name := sc.Name
+		if !slices.Contains(wanted, name) {
+			continue
+		}
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			t.Run(name, func(t *testing.T) { hostileDashboardRun(t, name) })
 		})
+	}
+}
+
+// hostileDashboardRun is one scenario of TestDashboardHostileServers.
+func hostileDashboardRun(t *testing.T, name string) {
+	tm := startDemo(t, 120, 40, name)
+	tm.WaitFor("the first frame", 0, anyFocused)
+
+	// A key while the probes run: focus moves to DNS.
+	midRun := !finished(tm.Screen())
+	pressed := time.Now()
+	tm.Type("2")
+	tm.WaitFor("the focus to move to DNS", 5*time.Second, focused(2))
+	t.Logf("%s: key answered in %v (target %v), probes still running: %v",
+		name, time.Since(pressed).Round(time.Millisecond), keyAnswerTarget, midRun)
+
+	// Every pane ends with a verdict inside the budget.
+	screen := tm.WaitFor("the run's verdict", probes.DefaultBudget+5*time.Second, func(s string) bool {
+		return finished(s) && runFinishedIn.MatchString(s)
+	})
+	m := runFinishedIn.FindStringSubmatch(screen)
+	took, _ := strconv.ParseFloat(m[1], 64)
+	if m[2] == "ms" {
+		took /= 1000
+	}
+	t.Logf("%s: the run finished in %s%s (budget %v)", name, m[1], m[2], probes.DefaultBudget)
+	if time.Duration(took*float64(time.Second)) > probes.DefaultBudget {
+		t.Errorf("the run took %s%s, over the %v budget", m[1], m[2], probes.DefaultBudget)
+	}
+	if strings.Contains(screen, "pending") || strings.ContainsAny(screen, spinnerFrames) || strings.Contains(screen, "diagnosing") {
+		t.Errorf("a pane is still waiting after the run finished\n%s", tm.Dump())
+	}
+
+	if name == "escapes" {
+		seen := walkPanes(tm)
+		for _, r := range hostileRemnants {
+			if !strings.Contains(seen, r) {
+				t.Errorf("the details never showed %q: the walk did not draw the hostile text", r)
+			}
+		}
+	}
+	tm.Type("q")
+	if code := tm.Exit(0); code != 0 {
+		t.Errorf("exit %d after q, want 0\n%s", code, tm.Dump())
+	}
+	assertRestored(t, tm)
+	for _, f := range serverControl(tm.Raw(), dashboardOwn) {
+		if name == "healthy" {
+			f = "the dashboard itself: " + f
+		}
+		t.Error(f)
 	}
 }
 
