@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/gptdoctor/gptdoctor/internal/sanitize"
@@ -342,7 +343,8 @@ func sameProxy(desktop, goProxy string) bool {
 // and a path are dropped. port is the source's separate port field, if it
 // has one; without it a port in v counts, else the default browsers use
 // for the field's scheme (1080 for socks, 80 otherwise). The host is lower
-// case; "" means no host is set.
+// case; "" means no host is set, or a port outside 1-65535 (no program
+// can connect to it, so it names no proxy).
 func proxyHostPort(v, port, scheme string) string {
 	h := strings.TrimSpace(v)
 	if i := strings.Index(h, "://"); i >= 0 {
@@ -369,7 +371,10 @@ func proxyHostPort(v, port, scheme string) string {
 			port = "1080"
 		}
 	}
-	return net.JoinHostPort(sanitize.LineN(h, 255), sanitize.LineN(port, 16))
+	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+		return ""
+	}
+	return net.JoinHostPort(sanitize.LineN(h, 255), port)
 }
 
 // webTargetURL picks the page a browser user cares about: the first web

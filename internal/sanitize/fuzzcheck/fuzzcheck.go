@@ -34,6 +34,12 @@ const (
 	PasswordCore = "CANARYpw4Tg7Yh1Uj5Ik8Ol2"
 )
 
+// HiddenCore is the canary a fuzz body adds itself, after the fuzzed
+// input, where production never reads (a gsettings
+// authentication-password line). It is never in a seed, so the fuzzer
+// cannot move it somewhere legitimate: it must never appear in output.
+const HiddenCore = "CANARYhidden8Mn3Bv6Cx9Za2"
+
 // Key is the planted API key.
 const Key = "sk-proj-" + KeyCore
 
