@@ -1,6 +1,7 @@
 package collect
 
 import (
+	"net/netip"
 	"strconv"
 	"strings"
 )
@@ -73,7 +74,9 @@ func parseScutilDNS(out []byte) []scutilResolver {
 		}
 		switch key {
 		case "nameserver":
-			if val != "" {
+			// macOS prints addresses only; anything else is not a
+			// server to report or compare ("fe80::1%en0" keeps its zone).
+			if _, err := netip.ParseAddr(val); err == nil {
 				cur.Nameservers = append(cur.Nameservers, val)
 			}
 		case "search domain":
