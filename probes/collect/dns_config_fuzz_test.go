@@ -2,6 +2,7 @@ package collect
 
 import (
 	"context"
+	"encoding/json"
 	"net/netip"
 	"strings"
 	"testing"
@@ -172,5 +173,23 @@ func FuzzDNSWhoami(f *testing.F) {
 		if w.ECS.IsValid() && w.ECS != w.ECS.Masked() {
 			t.Fatalf("ecs %v not masked", w.ECS)
 		}
+	})
+}
+
+// FuzzWindowsDNSConfig feeds adapter records (the GetAdaptersAddresses
+// fields DNS needs, as the JSON samples hold them): friendly names and
+// descriptions are whatever a VPN driver or user set, so they are
+// untrusted text like any command output.
+func FuzzWindowsDNSConfig(f *testing.F) {
+	seedFiles(f, "dns/windows", func(b []byte) { f.Add(b) })
+	f.Add([]byte(`[{"friendly_name":"\u001b]0;x\u0007Wi-Fi","description":"\u202eNIV","up":true,"if_type":131,"dns_servers":["fec0:0:0:ffff::1","10.0.0.1"],"dns_suffix":"corp\u0000.example"}]`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var adapters []windowsAdapter
+		if json.Unmarshal(capBytes(data, maxConfigFile), &adapters) != nil {
+			return
+		}
+		var res probes.Result
+		fuzzcheck.Within(t, func() { res = windowsDNSConfigResult(adapters, nil) })
+		checkDNSConfig(t, res)
 	})
 }
