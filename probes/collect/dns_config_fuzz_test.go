@@ -134,22 +134,7 @@ func FuzzScutilNWI(f *testing.F) {
 // The addresses read must be valid or absent, the messages clean.
 func FuzzDNSWhoami(f *testing.F) {
 	chaos := func(rrs ...string) []byte {
-		m := new(dns.Msg)
-		m.SetQuestion(dns.Fqdn(cloudflareWhoamiName), dns.TypeTXT)
-		m.Question[0].Qclass = dns.ClassCHAOS
-		m.Response = true
-		for _, s := range rrs {
-			rr, err := dns.NewRR(s)
-			if err != nil {
-				f.Fatal(err)
-			}
-			m.Answer = append(m.Answer, rr)
-		}
-		b, err := m.Pack()
-		if err != nil {
-			f.Fatal(err)
-		}
-		return b
+		return packedClassAnswer(f, cloudflareWhoamiName, dns.TypeTXT, dns.ClassCHAOS, dns.RcodeSuccess, false, rrs...)
 	}
 	name := dns.Fqdn(cloudflareWhoamiName)
 	f.Add(chaos(name+` 0 CH TXT "203.0.113.7"`), "ns192.0.2.1\necs198.51.100.0/24/0\nip203.0.113.7")

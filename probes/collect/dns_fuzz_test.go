@@ -95,10 +95,16 @@ func (c *wireConn) SetDeadline(time.Time) error               { return nil }
 func (c *wireConn) SetReadDeadline(time.Time) error           { return nil }
 func (c *wireConn) SetWriteDeadline(time.Time) error          { return nil }
 
-// packedAnswer builds a reply to name/qtype holding rrs, for seeds.
+// packedAnswer builds a reply to name/qtype (class IN) holding rrs, for
+// seeds.
 func packedAnswer(t testing.TB, name string, qtype uint16, rcode int, truncated bool, rrs ...string) []byte {
+	return packedClassAnswer(t, name, qtype, dns.ClassINET, rcode, truncated, rrs...)
+}
+
+func packedClassAnswer(t testing.TB, name string, qtype, qclass uint16, rcode int, truncated bool, rrs ...string) []byte {
 	m := new(dns.Msg)
 	m.SetQuestion(dns.Fqdn(name), qtype)
+	m.Question[0].Qclass = qclass
 	m.Response, m.Rcode, m.Truncated = true, rcode, truncated
 	for _, s := range rrs {
 		rr, err := dns.NewRR(s)

@@ -48,6 +48,20 @@ func checkProxySettings(t *testing.T, d probes.ProxySettingsDetails, forbidden [
 	checkFuzzResult(t, res, forbidden)
 }
 
+// fuzzSettingsParser runs one command-output parser on in: an error must
+// be a clean line, settings must pass checkProxySettings.
+func fuzzSettingsParser(t *testing.T, in string, parse func(string) (probes.ProxySettingsDetails, error), forbidden []string) {
+	t.Helper()
+	var d probes.ProxySettingsDetails
+	var err error
+	fuzzcheck.Within(t, func() { d, err = parse(in) })
+	if err != nil {
+		fuzzcheck.Strings(t, err.Error(), fuzzcheck.Options{})
+		return
+	}
+	checkProxySettings(t, d, forbidden)
+}
+
 // FuzzGSettingsProxy feeds `gsettings list-recursively
 // org.gnome.system.proxy` output, with an authentication-password line
 // the parser must never read appended.
@@ -58,14 +72,7 @@ func FuzzGSettingsProxy(f *testing.F) {
 	f.Fuzz(func(t *testing.T, out string) {
 		out = capString(out, maxCommandOutput)
 		in := out + "\norg.gnome.system.proxy.http authentication-password '" + fuzzcheck.HiddenCore + "'\n"
-		var d probes.ProxySettingsDetails
-		var err error
-		fuzzcheck.Within(t, func() { d, err = parseGSettingsProxy(in) })
-		if err != nil {
-			fuzzcheck.Strings(t, err.Error(), fuzzcheck.Options{})
-			return
-		}
-		checkProxySettings(t, d, append(fuzzcheck.Planted(out), fuzzcheck.HiddenCore))
+		fuzzSettingsParser(t, in, parseGSettingsProxy, append(fuzzcheck.Planted(out), fuzzcheck.HiddenCore))
 	})
 }
 
@@ -90,14 +97,7 @@ func FuzzScutilProxy(f *testing.F) {
 	f.Add("<dictionary> {\n  HTTPSEnable : 1\n  HTTPSProxy : user:" + fuzzcheck.PasswordCore + "@proxy\n  HTTPSPort : 70000\n  ExceptionsList : <array> {\n    0 : *.local\n  }\n}\n")
 	f.Fuzz(func(t *testing.T, out string) {
 		out = capString(out, maxCommandOutput)
-		var d probes.ProxySettingsDetails
-		var err error
-		fuzzcheck.Within(t, func() { d, err = parseScutilProxy(out) })
-		if err != nil {
-			fuzzcheck.Strings(t, err.Error(), fuzzcheck.Options{})
-			return
-		}
-		checkProxySettings(t, d, fuzzcheck.Planted(out))
+		fuzzSettingsParser(t, out, parseScutilProxy, fuzzcheck.Planted(out))
 	})
 }
 
@@ -107,14 +107,7 @@ func FuzzNetshWinHTTP(f *testing.F) {
 	seedFiles(f, "proxy/netsh", func(b []byte) { f.Add(string(b)) })
 	f.Fuzz(func(t *testing.T, out string) {
 		out = capString(out, maxCommandOutput)
-		var d probes.ProxySettingsDetails
-		var err error
-		fuzzcheck.Within(t, func() { d, err = parseNetshWinHTTP(out) })
-		if err != nil {
-			fuzzcheck.Strings(t, err.Error(), fuzzcheck.Options{})
-			return
-		}
-		checkProxySettings(t, d, fuzzcheck.Planted(out))
+		fuzzSettingsParser(t, out, parseNetshWinHTTP, fuzzcheck.Planted(out))
 	})
 }
 
