@@ -36,6 +36,9 @@ func checkDNSConfig(t *testing.T, res probes.Result) {
 // validServer: an address, with an optional zone, port ([v6]:53) or
 // resolved's "#server-name" suffix.
 func validServer(s string) bool {
+	if _, err := netip.ParseAddr(s); err == nil {
+		return true
+	}
 	s, _, _ = strings.Cut(s, "#")
 	if _, err := netip.ParseAddr(s); err == nil {
 		return true
