@@ -64,6 +64,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		code, err = cmdFix(ctx, args, os.Stdin, stdout, stderr)
 	case "report":
 		code, err = cmdReport(ctx, args, stdout, stderr)
+	case "watch":
+		code, err = cmdWatch(ctx, args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "gptdoctor", versionString())
 	case "help":
@@ -72,7 +74,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprint(stdout, mainUsage)
 	default:
-		err = usagef("unknown command %q (commands: check, demo, fix, report, version, help)", cmd)
+		err = usagef("unknown command %q (commands: check, demo, fix, report, watch, version, help)", cmd)
 	}
 	switch {
 	case err == nil:
@@ -96,7 +98,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 func cmdName(cmd string) string {
 	switch cmd {
-	case "check", "demo", "fix", "report":
+	case "check", "demo", "fix", "report", "watch":
 		return "gptdoctor " + cmd
 	}
 	return "gptdoctor"
@@ -130,6 +132,7 @@ Usage:
   gptdoctor fix --list             list the remedies available on this system
   gptdoctor report [-o FILE]       diagnose and write a report file (Markdown, JSON or HTML)
   gptdoctor report --from FILE     re-render a saved JSON session without probing
+  gptdoctor watch [flags]          diagnose every minute; serve Prometheus metrics, log JSON lines
   gptdoctor version                print the version
 
 Run 'gptdoctor COMMAND --help' for a command's flags.
@@ -155,6 +158,9 @@ func printCommandHelp(w io.Writer, cmd string) {
 	case "report":
 		fmt.Fprint(w, "Usage: gptdoctor report [-o FILE] [--format md|json|html] [--share] [--force] [check flags]\n       gptdoctor report --from FILE.json [-o FILE] [--format ...] [--share] [--force]\n       gptdoctor report --demo SCENARIO [-o FILE] [...]\n\nRun one diagnosis and write the session to a file for a support ticket: Markdown\nfor pasting, JSON for machines (report --from reads it back), HTML for IT staff.\nSecrets never appear; --share also masks what identifies you. An existing file\nis never replaced without --force.\n\nFlags:\n")
 		p = reportFlagSet(new(reportFlags))
+	case "watch":
+		fmt.Fprint(w, "Usage: gptdoctor watch [--interval 60s] [--listen 127.0.0.1:9464] [--log FILE.jsonl] [flags]\n       gptdoctor watch --demo SCENARIO [flags]\n\nRun the diagnosis every interval until interrupted (SIGINT, SIGTERM), serve each\nrun as Prometheus metrics on /metrics and append it to a JSON-lines log.\nSee docs/monitoring.md.\n\nFlags:\n")
+		p = watchFlagSet(new(watchFlags))
 	default:
 		fmt.Fprint(w, mainUsage)
 		return

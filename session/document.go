@@ -22,7 +22,8 @@ type Document struct {
 	SchemaVersion int `json:"schema_version"`
 	// Tool is the build that wrote the document.
 	Tool Tool `json:"tool"`
-	// Mode is the command that ran: check, demo or fix.
+	// Mode is the command that ran: check, demo, fix, report, watch or
+	// dashboard.
 	Mode string `json:"mode"`
 	// Scenario names the lab scenario in demo mode.
 	Scenario string `json:"scenario,omitempty"`
