@@ -130,9 +130,13 @@ func serverAddr(s string) string {
 // server list is not reported or compared.
 func isResolvectlServer(s string) bool {
 	a := serverAddr(s)
-	if _, err := netip.ParseAddr(a); err == nil {
+	if _, err := parseConfigAddr(a); err == nil {
 		return true
 	}
-	_, err := netip.ParseAddrPort(a)
+	ap, err := netip.ParseAddrPort(a)
+	if err != nil {
+		return false
+	}
+	_, err = parseConfigAddr(ap.Addr().String())
 	return err == nil
 }

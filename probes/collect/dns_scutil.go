@@ -1,7 +1,6 @@
 package collect
 
 import (
-	"net/netip"
 	"strconv"
 	"strings"
 )
@@ -76,7 +75,7 @@ func parseScutilDNS(out []byte) []scutilResolver {
 		case "nameserver":
 			// macOS prints addresses only; anything else is not a
 			// server to report or compare ("fe80::1%en0" keeps its zone).
-			if _, err := netip.ParseAddr(val); err == nil {
+			if _, err := parseConfigAddr(val); err == nil {
 				cur.Nameservers = append(cur.Nameservers, val)
 			}
 		case "search domain":
