@@ -85,13 +85,15 @@ func (f *face) sleep(ctx context.Context, d time.Duration) error {
 // goes to progress when it is a terminal and the output is not JSON.
 func (f *face) probe(ctx context.Context, progress io.Writer) session.Diagnosis {
 	run := f.sess.Start(ctx, nil)
-	if !f.opts.json && isTerminal(progress) {
+	if !f.opts.json && canRedraw(progress, os.LookupEnv) {
 		total, done := len(run.Planned), 0
 		for range run.Results() {
 			done++
-			if done <= total {
-				fmt.Fprintf(progress, "\r\x1b[2KProbing… %d of %d checks done", done, total)
-			}
+			// Cross-checks derived from the planned probes (a matrix's
+			// summary) arrive last and count too: the line ends on the
+			// number the footer gives.
+			total = max(total, done)
+			fmt.Fprintf(progress, "\r\x1b[2KProbing… %d of %d probes done", done, total)
 		}
 		fmt.Fprint(progress, "\r\x1b[2K")
 	}
@@ -127,5 +129,6 @@ func (f *face) render(doc session.Document, stdout io.Writer) error {
 	if f.opts.json {
 		return report.WriteJSON(stdout, doc)
 	}
-	return report.WriteText(stdout, doc, report.TextOptions{Color: useColor(stdout, f.opts), Verbose: f.opts.verbose})
+	return report.WriteText(stdout, doc, report.TextOptions{Color: useColor(stdout, f.opts), Verbose: f.opts.verbose,
+		Width: terminalWidth(stdout), Browsers: f.sess.Browsers()})
 }

@@ -23,16 +23,21 @@ type demoFlags struct {
 
 // demoFlagSet is demo's flags, filling d.
 func demoFlagSet(d *demoFlags) *parsedFlags {
-	return newFlagSet("demo", false, func(fs *flag.FlagSet) {
+	p := newFlagSet("demo", false, func(fs *flag.FlagSet) {
 		fs.BoolVar(&d.list, "list", false, "list the lab's scenarios and exit")
 		fs.DurationVar(&d.latency, "latency", 0, "delay per round trip in the slow scenario (default: the scenario's own)")
 		fs.StringVar(&d.fix, "fix", "", "apply this remedy to the lab's staged machine, as 'gptdoctor fix ID' would here, and re-check")
 		fs.BoolVar(&d.yes, "yes", false, "with --fix: answer yes to the confirmation (disruptive actions and sudo still ask)")
 	})
+	p.addDashboardFlags()
+	return p
 }
 
 // cmdDemo runs the diagnosis against one lab scenario: a staged failure on
-// loopback, so anyone can see what a real 1020 looks like offline.
+// loopback, so anyone can see what a real 1020 looks like offline. On a
+// terminal it opens the dashboard (after a picker when no scenario is
+// named); elsewhere, with --json or with --fix it prints the summary, as
+// check and fix do.
 func cmdDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
 	var df demoFlags
 	p := demoFlagSet(&df)
@@ -42,6 +47,19 @@ func cmdDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	if df.list {
 		return exitOK, listScenarios(stdout)
+	}
+	// A person at a terminal gets the dashboard; --json and --fix ask for
+	// the printed answer.
+	onTerminal := !p.json && df.fix == "" && interactive(stdin, stdout)
+	if len(pos) == 0 && onTerminal {
+		name, err := pickScenario(ctx, stdin, stdout)
+		switch {
+		case ctx.Err() != nil:
+			return exitInterrupted, nil
+		case err != nil || name == "":
+			return exitOK, err // quitting the picker is not a failure
+		}
+		pos = []string{name}
 	}
 	if len(pos) == 0 {
 		return 0, usagef("demo: name a scenario, e.g. 'gptdoctor demo block-1020' ('gptdoctor demo --list' shows them all)")
@@ -83,6 +101,9 @@ func cmdDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	f := newFace("demo", name, o, l.MachineWorld(), func() bool { return false }, stderr)
 	if df.fix != "" {
 		return f.fix(ctx, df.fix, fixFlags{yes: df.yes}, terminalPrompter(stdin, stderr), stdout, stderr)
+	}
+	if onTerminal {
+		return f.dashboard(ctx, name, stdin, stdout)
 	}
 	doc := f.sess.Document(f.probe(ctx, stderr))
 	return doc.Outcome.ExitCode, f.render(doc, stdout)

@@ -97,6 +97,8 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"check", "--frobnicate"},
 		{"demo"},
 		{"demo", "no-such-scenario"},
+		{"demo", "healthy", "--interval", "5s"},
+		{"--interval", "5s"},
 		{"nonsense"},
 	} {
 		out, errOut, code := runBinary(t, nil, args...)

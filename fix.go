@@ -24,7 +24,7 @@ type fixFlags struct {
 // fixFlagSet is fix's flags, filling f.
 func fixFlagSet(f *fixFlags) *parsedFlags {
 	return newFlagSet("fix", true, func(fs *flag.FlagSet) {
-		fs.BoolVar(&f.list, "list", false, "list the remedies available on this system and exit")
+		fs.BoolVar(&f.list, "list", false, "list the remedies, those that can run here first, and exit")
 		fs.BoolVar(&f.yes, "yes", false, "answer yes to the confirmation (disruptive actions and sudo still ask)")
 		fs.BoolVar(&f.dryRun, "dry-run", false, "show exactly what would run, run nothing and send nothing")
 	})
@@ -307,29 +307,47 @@ func prompter(in io.Reader, out io.Writer) func(string) bool {
 	}
 }
 
-// listActions prints what each remedy does on this system.
+// listActions prints what each remedy does on this system, those that can
+// run here first, then those that cannot with the reason and what to do
+// instead: a list titled "available" that is mostly "not available here"
+// helps nobody.
 func listActions(w io.Writer, plans []remedies.Plan, goos string) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tWHAT IT DOES\tRISK\tPRIVILEGE")
+	var can, cannot []remedies.Plan
 	for _, p := range plans {
+		if p.Blocked != "" || p.Action.Unavailable != "" {
+			cannot = append(cannot, p)
+		} else {
+			can = append(can, p)
+		}
+	}
+	fmt.Fprintf(w, "CAN RUN HERE (%d)\n", len(can))
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "  ID\tWHAT IT DOES\tRISK\tPRIVILEGE")
+	for _, p := range can {
 		a := p.Action
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", a.ID, a.Title, a.Risk, a.Privilege)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", a.ID, a.Title, a.Risk, a.Privilege)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintln(w)
-	for _, p := range plans {
+	for _, p := range can {
 		a := p.Action
-		fmt.Fprintf(w, "%s — %s\n", a.ID, a.Description)
+		fmt.Fprintf(w, "  %s — %s\n", a.ID, a.Description)
 		for _, c := range a.Commands {
-			fmt.Fprintf(w, "    runs: %s\n", remedies.CommandLine(goos, c))
+			fmt.Fprintf(w, "      runs: %s\n", remedies.CommandLine(goos, c))
 		}
 		for _, in := range a.Instructions {
-			fmt.Fprintf(w, "    %s\n", in)
+			fmt.Fprintf(w, "      %s\n", in)
 		}
-		if a.Unavailable != "" {
-			fmt.Fprintf(w, "    not available here: %s\n", a.Unavailable)
+	}
+	if len(cannot) > 0 {
+		fmt.Fprintf(w, "\nCANNOT RUN HERE (%d)\n", len(cannot))
+		for _, p := range cannot {
+			why := p.Blocked
+			if why == "" {
+				why = p.Action.Unavailable
+			}
+			fmt.Fprintf(w, "  %s — %s: %s\n", p.Action.ID, p.Action.Title, why)
 		}
 	}
 	fmt.Fprintln(w, "\nApply one with: gptdoctor fix ID [--dry-run] [--yes]")

@@ -156,3 +156,30 @@ func TestDemoFixStaleDNS(t *testing.T) {
 		t.Errorf("headless: exit %d, %v", code, err)
 	}
 }
+
+// TestListActionsSeparatesWhatCannotRun: remedies blocked here are listed
+// apart, each with the reason, after those that can run.
+func TestListActionsSeparatesWhatCannotRun(t *testing.T) {
+	plans := []remedies.Plan{
+		{Action: remedies.Action{ID: "flush-dns", Title: "Flush the DNS cache", Description: "Clears the cache.", Commands: [][]string{{"resolvectl", "flush-caches"}}}},
+		{Action: remedies.Action{ID: "winsock-reset", Title: "Reset Winsock", Unavailable: "Windows only"}},
+		{Action: remedies.Action{ID: "renew-dhcp", Title: "Renew the DHCP lease"}, Blocked: "no DHCP client found (dhclient, nmcli)"},
+	}
+	var b strings.Builder
+	if err := listActions(&b, plans, "linux"); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	can, cannot, ok := strings.Cut(out, "CANNOT RUN HERE (2)")
+	if !ok || !strings.HasPrefix(out, "CAN RUN HERE (1)") {
+		t.Fatalf("want the runnable remedies, then the two that cannot run:\n%s", out)
+	}
+	if !strings.Contains(can, "flush-dns") || strings.Contains(can, "winsock-reset") || strings.Contains(can, "renew-dhcp") {
+		t.Errorf("runnable part wrong:\n%s", can)
+	}
+	for _, want := range []string{"winsock-reset — Reset Winsock: Windows only", "renew-dhcp — Renew the DHCP lease: no DHCP client found"} {
+		if !strings.Contains(cannot, want) {
+			t.Errorf("lacks %q:\n%s", want, cannot)
+		}
+	}
+}

@@ -38,6 +38,10 @@ type options struct {
 	configPath string
 	// verbose prints every probe, not only the ones worth a look.
 	verbose bool
+
+	// interval and mouse are the dashboard's (dashboard.go).
+	interval time.Duration
+	mouse    bool
 }
 
 // errHelp is returned when the user asked for help; the caller prints usage
@@ -68,6 +72,10 @@ type parsedFlags struct {
 	connectTo, caFiles              listFlag
 	statusURL, resolver, dohURL     string
 	captiveURL, publicCA, apiKeyEnv string
+	// interval and mouse exist in the flag sets of the commands that open
+	// the dashboard (addDashboardFlags).
+	interval time.Duration
+	mouse    bool
 }
 
 // checkFlagSet is check's flags; fix and demo add their own to theirs.
@@ -215,6 +223,9 @@ func (p *parsedFlags) options(lookupEnv func(string) (string, bool)) (options, e
 		return o, usagef("--timeout %s: want a duration between 1ms and %s", budget, maxBudget)
 	}
 	o.cfg.Budget = budget
+	if err := p.dashboardOptions(&o, file, set); err != nil {
+		return o, err
+	}
 
 	if p.fs.Lookup("target") == nil {
 		return o, nil

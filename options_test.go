@@ -16,8 +16,14 @@ func noEnv(string) (string, bool) { return "", false }
 
 func parseCheck(t *testing.T, args ...string) (options, error) {
 	t.Helper()
+	return parseOptions(t, checkFlagSet(), args...)
+}
+
+// parseOptions parses args with p's flags and merges them into options,
+// away from the developer's own configuration.
+func parseOptions(t *testing.T, p *parsedFlags, args ...string) (options, error) {
+	t.Helper()
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir()) // never read the developer's own config
-	p := checkFlagSet()
 	pos, err := p.parse(args)
 	if err != nil {
 		return options{}, err

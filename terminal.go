@@ -26,3 +26,28 @@ func useColor(w io.Writer, o options) bool {
 	}
 	return enableVirtualTerminal(w.(*os.File))
 }
+
+// terminalWidth is the width prose wraps to: the terminal's columns, or 0
+// (one line per item) when w is a pipe or a file.
+func terminalWidth(w io.Writer) int {
+	f, ok := w.(*os.File)
+	if !ok || !isTerminal(w) {
+		return 0
+	}
+	cols, _, err := term.GetSize(int(f.Fd()))
+	if err != nil || cols < 40 {
+		return 0
+	}
+	return cols
+}
+
+// canRedraw reports whether w is a terminal that redraws a line in place:
+// a terminal, and not TERM=dumb (Emacs shells, some CI logs), where the
+// carriage return and erase codes would print as they are.
+func canRedraw(w io.Writer, lookupEnv func(string) (string, bool)) bool {
+	if !isTerminal(w) {
+		return false
+	}
+	t, ok := lookupEnv("TERM")
+	return !ok || t != "dumb"
+}

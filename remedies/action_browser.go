@@ -180,3 +180,19 @@ func planPrivateWindow(s probes.Snapshot, env ActionEnv) Action {
 	}
 	return a
 }
+
+// Browsers names the browsers found on the machine (keys of Browsers), in
+// preference order: steps that differ per browser are shown for these.
+// Safari ships with macOS, so it is always there.
+func (e ActionEnv) Browsers() []string {
+	var out []string
+	for _, b := range e.browsers() {
+		if !slices.Contains(out, b.Browser) {
+			out = append(out, b.Browser)
+		}
+	}
+	if e.GOOS == osDarwin {
+		out = append(out, "safari")
+	}
+	return out
+}

@@ -28,6 +28,7 @@ const (
 	CauseClockSkew        = "clock-skew"
 	CauseAccountFlag      = "account-flag"
 	CauseBrowserState     = "browser-state"
+	CauseSlowNetwork      = "slow-network"
 )
 
 // causes is the catalogue. Order matters: at equal confidence and severity a
@@ -224,7 +225,9 @@ var causes = []Cause{
 			"overloaded or slow_down (or Cloudflare's own 500). It is on OpenAI's side even when " +
 			"the status page does not show an incident yet.",
 		Severity: Degrading,
-		Remedies: []string{"wait-retry", "check-status", "contact-support"},
+		// Server-side: the status page first (it says whether to wait),
+		// then back-off; nothing local helps.
+		Remedies: []string{"check-status", "wait-retry", "contact-support"},
 	},
 	{
 		ID:    CauseOriginError,
@@ -236,7 +239,10 @@ var causes = []Cause{
 			"an unexpected page. The first is on OpenAI's side; the second is usually written by a " +
 			"proxy, firewall or ISP in the path.",
 		Severity: Degrading,
-		Remedies: []string{"bypass-proxy", "change-network", "wait-retry", "check-status"},
+		// Cloudflare's origin errors are OpenAI's side: the status page and
+		// back-off. Answers nobody on OpenAI's side shaped get the path
+		// remedies (the rule picks).
+		Remedies: []string{"check-status", "wait-retry", "contact-support"},
 	},
 	{
 		ID:    CauseChallenge,
@@ -268,11 +274,22 @@ var causes = []Cause{
 	},
 	{
 		ID:    CauseBrowserState,
-		Title: "Corrupted browser cookies or cache",
+		Title: "The browser: its cookies, cache or extensions",
 		Explanation: "Nothing on this machine or network blocks ChatGPT: requests from here succeed. " +
 			"The problem is then most likely in the browser: stale or corrupted cookies and cached " +
 			"data for chatgpt.com, or an extension interfering.",
 		Severity: Advisory,
 		Remedies: []string{"clear-browser-data", "private-window", "disable-extensions"},
+	},
+	{
+		ID:    CauseSlowNetwork,
+		Title: "Slow connection",
+		Explanation: "Requests succeed, but one phase of them (looking the name up, opening the " +
+			"connection, the TLS handshake, or the wait for the first byte of the answer) takes " +
+			"far longer than it should. Nothing is blocked; pages load slowly or time out on a bad " +
+			"day. The phase says where to look: DNS is the resolver, connect and TLS are the path " +
+			"(Wi-Fi, VPN, a distant exit), the first byte is the server or a proxy queueing requests.",
+		Severity: Advisory,
+		Remedies: []string{"use-independent-dns", "change-network", "check-status"},
 	},
 }

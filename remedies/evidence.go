@@ -46,7 +46,7 @@ func verdictWords(o obs) string {
 	}
 	v := o.d.Verdict
 	switch {
-	case o.cut():
+	case o.cut() && !o.mangled():
 		if o.r.Reason != "" {
 			return o.r.Reason
 		}
@@ -99,7 +99,7 @@ func obsLine(o obs) Evidence {
 	b.WriteString(": ")
 	v := o.d.Verdict
 	switch {
-	case !o.answered() || o.cut():
+	case !o.answered() || (o.cut() && !o.mangled()):
 		b.WriteString(verdictWords(o))
 	case strings.Contains(v.Summary, fmt.Sprintf("HTTP %d", o.d.StatusCode)):
 		b.WriteString(v.Summary) // it names the status already
@@ -128,6 +128,9 @@ func obsLine(o obs) Evidence {
 	}
 	if o.d.Proxy != "" {
 		fmt.Fprintf(&b, "; proxy %s", o.d.Proxy)
+	}
+	if v := o.violation(); v != "" {
+		fmt.Fprintf(&b, "; the answer breaks HTTP: %s", v)
 	}
 	return ev(o.r, "%s", b.String())
 }
@@ -182,7 +185,12 @@ func obsLines(list []obs, max int) []Evidence {
 // the failure code of a request that got no answer (its message differs in
 // addresses and times), otherwise the answer in words.
 func sameAnswer(o obs) string {
-	if !o.answered() && o.d.Failure != "" {
+	switch {
+	case !o.answered() && (o.d.Failure == probes.FailureReset || o.d.Failure == "tls_reset"):
+		// Cut while connecting or during the handshake: the same cut,
+		// landing where the kernel happened to deliver it.
+		return "reset"
+	case !o.answered() && o.d.Failure != "":
 		return o.transportStep() + "/" + o.d.Failure
 	}
 	return verdictWords(o)

@@ -3,6 +3,7 @@ package remedies
 import (
 	"net/url"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/gptdoctor/gptdoctor/probes"
@@ -77,6 +78,24 @@ func (o obs) healthy() bool {
 // cut: an answer came back but the probe had to stop following it (a
 // redirect loop, too many redirects).
 func (o obs) cut() bool { return o.answered() && o.r.Error != nil }
+
+// mangled: an answer whose bytes break HTTP (a control byte or a line
+// without a colon among its headers, a body shorter than announced), read
+// again the way curl reads it. What it says still counts; that it is
+// broken is evidence of its own.
+func (o obs) mangled() bool { return o.cut() && o.d.Failure == probes.FailureBadResponse }
+
+// violation is what broke HTTP in a mangled answer, in the probe's words
+// ("a control byte (such as ESC) in a header line").
+func (o obs) violation() string {
+	r := o.r.Reason
+	i := strings.Index(r, "(")
+	j := strings.Index(r, ");")
+	if !o.mangled() || i < 0 || j < i {
+		return ""
+	}
+	return r[i+1 : j]
+}
 
 func (o obs) viaProxy() bool { return o.d.Variant.Route == probes.RouteProxy }
 
@@ -394,7 +413,7 @@ func (f *facts) notePath(fnd *Finding, sentence string) bool {
 // or a key check agrees, likely when all are unmarked answers through
 // Cloudflare.
 func markedConfidence(list []obs, keyChecks int) Confidence {
-	if keyChecks > 0 || slices.ContainsFunc(list, func(o obs) bool { return o.kind() != classify.VerdictCFUnknown }) {
+	if keyChecks > 0 || slices.ContainsFunc(list, func(o obs) bool { return o.kind() != classify.VerdictCFUnknown && !o.mangled() }) {
 		return Confirmed
 	}
 	return Likely

@@ -98,6 +98,9 @@ var rules = []rule{
 	{name: "corporate", eval: ruleCorporate, docs: []ruleDoc{
 		{CauseCorporatePolicy, "a corporate proxy/PAC/WPAD, Cloudflare Gateway (gateway=on) or corporate TLS inspection (Zscaler, Netskope …), while targets fail", "likely"},
 	}},
+	{name: "slow", eval: ruleSlow, docs: []ruleDoc{
+		{CauseSlowNetwork, "the median DNS lookup, connect, TLS handshake or wait for the first byte of the requests that got an answer is over its threshold (300 ms, 300 ms, 600 ms, 800 ms; remedies/rules_slow.go says why); names the phase and how slow", "likely"},
+	}},
 	{name: "all-pass", eval: ruleAllPass, docs: []ruleDoc{
 		{CauseBrowserState, "every target answers normally from here and nothing blocking was found: the problem is in the browser", "possible"},
 	}},

@@ -274,7 +274,7 @@ func ruleChallenge(f *facts, _ []Finding) []Finding {
 		return nil
 	}
 	fnd := newFinding(CauseChallenge, Confirmed,
-		fmt.Sprintf("Cloudflare answers %s with a challenge (\"verify you are human\"). That is not a block: a normal browser with JavaScript and cookies passes it, a script cannot. If your browser loops on it, check the clock, extensions and VPN.", joinWords(hostsOf(list))),
+		fmt.Sprintf("Cloudflare answers %s with a challenge (\"verify you are human\"). That is not a block: a normal browser with JavaScript and cookies passes it, a script cannot. If your browser loops on it, check %s.", joinWords(hostsOf(list)), loopSuspects(f)),
 		obsLines(list, 3)...)
 	var apis []string
 	for _, h := range hostsOf(list) {
@@ -285,7 +285,7 @@ func ruleChallenge(f *facts, _ []Finding) []Finding {
 	if len(apis) > 0 {
 		// Programs cannot solve a challenge: for an API it is a block in
 		// all but name, and the IP's reputation is what triggers it.
-		fnd.Summary += fmt.Sprintf(" For %s, which programs call, a challenge works like a block: Cloudflare distrusts this IP, so change network or turn off the VPN.", joinWords(apis))
+		fnd.Summary += fmt.Sprintf(" For %s, which programs call, a challenge works like a block: Cloudflare distrusts this IP, so try %s.", joinWords(apis), otherIPWords(f))
 		fnd.Remedies = []string{"change-network", "disable-vpn", "use-real-browser", "sync-clock"}
 	}
 	if f.notePath(&fnd, "A VPN, proxy or Tor exit makes challenges more frequent.") {
@@ -556,7 +556,7 @@ func ruleBlocks(f *facts, _ []Finding) []Finding {
 	}
 	if len(banned) > 0 {
 		out = append(out, newFinding(CauseFlaggedIP, Confirmed,
-			fmt.Sprintf("The site has banned %s: %s. Only a different IP (another network, or without the VPN) gets through.", ipWords, blockWords(banned)),
+			fmt.Sprintf("The site has banned %s: %s. Only a different IP (%s) gets through.", ipWords, blockWords(banned), otherIPWords(f)),
 			append(obsLines(banned, 3), traceEvs...)...))
 	}
 
@@ -591,6 +591,11 @@ func ruleBlocks(f *facts, _ []Finding) []Finding {
 		// least as well; their rules report them.
 		fnd.Confidence = Possible
 		fnd.Summary = fmt.Sprintf("Cloudflare blocks %s. Security software or the managed network (reported separately) may be the reason; otherwise %s is flagged.", blockWords(blocks), ipWords)
+		return append(out, fnd)
+	}
+	if !slices.ContainsFunc(blocks, func(o obs) bool { return f.isWeb(o.host) }) {
+		// Only API requests were refused: no browser session or
+		// account login took part, so neither can be blamed.
 		return append(out, fnd)
 	}
 	return append(out, fnd,
@@ -723,4 +728,23 @@ func (f *facts) hostOfResult(id string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// otherIPWords says how to get a different IP, naming the VPN only when the
+// VPN check found one: "or turn off the VPN" to someone without a VPN
+// contradicts that check.
+func otherIPWords(f *facts) string {
+	if len(f.vpnTorWarp()) > 0 {
+		return "another network, or without the VPN, proxy or Tor"
+	}
+	return "another network, such as a phone hotspot"
+}
+
+// loopSuspects are what makes a browser loop on a challenge, the VPN only
+// when there is one.
+func loopSuspects(f *facts) string {
+	if len(f.vpnTorWarp()) > 0 {
+		return "the clock, extensions and the VPN"
+	}
+	return "the clock and extensions"
 }

@@ -123,16 +123,28 @@ func ruleDNS(f *facts, _ []Finding) []Finding {
 			fnd := newFinding(CauseDNSHijack, Confirmed,
 				fmt.Sprintf("Your resolver sends %s to the wrong place: %s. Independent resolvers return Cloudflare's addresses.", d.Host, strings.TrimSuffix(why, ".")),
 				evs...)
-			// A resolver that forges answers keeps forging them after a
-			// flush: asking another resolver comes first.
-			fnd.Remedies = []string{"use-independent-dns", "flush-dns", "change-network", "reset-network"}
+			if f.staleEntry(d, sys) {
+				// One name with a private address in a local cache, while
+				// the same resolver answers the other OpenAI names truly:
+				// an entry left from a VPN or another network. A flush
+				// removes it.
+				fnd.Summary += " Only this name is wrong, and a local cache holds it: most likely an entry left from a VPN or another network, which a flush of the DNS cache removes."
+				fnd.Remedies = []string{"flush-dns", "use-independent-dns", "change-network", "reset-network"}
+			} else {
+				// A resolver that forges answers keeps forging them after
+				// a flush: asking another resolver comes first.
+				fnd.Remedies = []string{"use-independent-dns", "flush-dns", "change-network", "reset-network"}
+			}
 			out = append(out, fnd)
 		case hasSys && !answered(sys) && len(indep) > 0 && (sys.RCode == "NXDOMAIN" || sys.RCode == "REFUSED" || sys.RCode == "NOERROR"):
 			// A deliberate "no such name" (or refusal, or an empty answer)
 			// for a name the rest of the world resolves: filtering.
-			out = append(out, newFinding(CauseDNSHijack, Likely,
+			fnd := newFinding(CauseDNSHijack, Likely,
 				fmt.Sprintf("Your resolver refuses to resolve %s (%s) while %s answers it: a filtering resolver (ISP, school, parental control, ad blocker) or a hosts-file entry.", d.Host, sys.RCode, indep[0].Resolver),
-				evs...))
+				evs...)
+			// The resolver answers so on purpose: a flush asks it again.
+			fnd.Remedies = []string{"use-independent-dns", "flush-dns", "change-network", "reset-network"}
+			out = append(out, fnd)
 		case hasSys && !answered(sys) && len(indep) > 0:
 			// SERVFAIL, a timeout or an error: the resolver itself is
 			// broken, so nothing resolves and nothing loads, while the
@@ -403,4 +415,33 @@ func ruleTLS(f *facts, _ []Finding) []Finding {
 		out = append(out, fnd)
 	}
 	return out
+}
+
+// staleEntry reports whether a hijacked answer looks like a stale cache
+// entry rather than a resolver forging answers: the wrong address is a
+// private one, a local cache runs, and the system resolver answers every
+// other looked-up name with Cloudflare's addresses (a filter forges the
+// whole family of names; a stale entry is one name).
+func (f *facts) staleEntry(d *probes.DNSLookupDetails, sys probes.ResolverAnswer) bool {
+	if len(sys.Addrs) == 0 || sys.Addrs[0].Class != "private" {
+		return false
+	}
+	cached := false
+	for _, c := range allOf[probes.DNSConfigDetails](f.s) {
+		cached = cached || len(c.d.Caches) > 0
+	}
+	if !cached {
+		return false
+	}
+	others := 0
+	for _, l := range f.lookups {
+		if l.d.Host == d.Host {
+			continue
+		}
+		if l.d.Hijacked {
+			return false
+		}
+		others++
+	}
+	return others > 0
 }

@@ -2,6 +2,7 @@ package remedies
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/gptdoctor/gptdoctor/probes"
@@ -151,10 +152,29 @@ func ruleOriginError(f *facts, _ []Finding) []Finding {
 	}
 	summary := fmt.Sprintf("An answer came back that is not OpenAI's normal service (%s).", joinWords(uniq(words)))
 	fnd := newFinding(CauseOriginError, Likely, "", obsLines(odd, 3)...)
-	if len(proxied) > 0 {
+	viaCloudflare := !slices.ContainsFunc(odd, func(o obs) bool { return !o.d.Verdict.Cloudflare || o.mangled() })
+	var broken []string
+	for _, o := range odd {
+		if v := o.violation(); v != "" {
+			broken = append(broken, v)
+		}
+	}
+	switch {
+	case len(broken) > 0 && len(proxied) == 0:
+		// Cloudflare and OpenAI write valid HTTP: bytes that break it were
+		// changed on the way.
+		summary += fmt.Sprintf(" The answer's bytes break HTTP (%s): something between you and Cloudflare mangles answers, such as a filter, a security product or a middlebox.", joinWords(uniq(broken)))
+		fnd.Remedies = []string{"disable-https-scanning", "change-network", "check-status"}
+	case len(proxied) > 0:
 		summary += fmt.Sprintf(" It came through the proxy %s, which most likely wrote it.", joinWords(uniq(proxied)))
-	} else {
-		summary += " A firewall or filter in the network, or a misconfiguration on OpenAI's side, is behind it."
+		fnd.Remedies = []string{"bypass-proxy", "change-network", "check-status"}
+	case viaCloudflare:
+		// Every odd answer carries Cloudflare's markers: it left
+		// OpenAI's side like that, so another network changes nothing.
+		summary += " Every one of them came through Cloudflare (Ray IDs), so it left OpenAI's side like that: a fault or misconfiguration there, not on your network."
+	default:
+		summary += " It carries no Cloudflare markers, so something in the path (a firewall, filter or the internet provider) most likely wrote it."
+		fnd.Remedies = []string{"bypass-proxy", "change-network", "check-status"}
 	}
 	fnd.Summary = summary
 	return append(out, fnd)
@@ -184,6 +204,11 @@ func ruleRate(f *facts, _ []Finding) []Finding {
 			summary = fmt.Sprintf("Requests are being rate limited; the server asks to wait %s before retrying. Retrying sooner can extend the limit.", humanDuration(wait))
 		}
 		fnd := newFinding(CauseRateLimited, conf, summary, evs...)
+		if !slices.ContainsFunc(rate, func(o obs) bool { return o.kind() != classify.VerdictOpenAIRateLimit }) {
+			// Only the API's own limits, which count per organisation and
+			// project, not per IP: another network changes nothing.
+			fnd.Remedies = []string{"wait-retry"}
+		}
 		f.notePath(&fnd, "A VPN, proxy or Tor shares its exit IP with many others, whose requests count against the same limit.")
 		out = append(out, fnd)
 	}

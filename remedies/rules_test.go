@@ -55,6 +55,30 @@ func TestDiagnoseRules(t *testing.T) {
 			not: []string{CauseMissingAPIKey},
 		},
 
+		// A keyless API request refused while the pages load: the
+		// browser and the account took no part.
+		{
+			name: "API 403 without a key, pages load: no cookies or account blamed",
+			s: snap(ep("chatgpt.com", "direct-ipv4-browser", vOK),
+				ep("api.openai.com", "default", classify.Verdict{Kind: classify.VerdictCFBlock, Status: 403, Code: 1020, Cloudflare: true, Summary: "Cloudflare error 1020"})),
+			top: CauseFlaggedIP, topConf: Likely, not: []string{CauseBrowserState, CauseAccountFlag},
+		},
+
+		// Slowness is advice, never a block.
+		{
+			name: "every answer waits 1.2 s for its first byte: slow, not blocked",
+			s: snap(ep("chatgpt.com", "direct-ipv4-browser", vOK, withTimings(3, 20, 30, 1250)), ep("chatgpt.com", "direct-ipv6-browser", vOK, withTimings(3, 20, 30, 1300)),
+				ep("api.openai.com", "default", vMissing, withTimings(2, 10, 20, 1200))),
+			top: CauseSlowNetwork, topConf: Likely, has: map[string]Confidence{CauseBrowserState: Possible}, only: true,
+			says: map[string][]string{CauseSlowNetwork: {"The wait for the first byte takes 1.2 s (median; slow above 800 ms)", "Requests still succeed, so nothing is blocked"}},
+		},
+		{
+			name: "one slow DNS lookup among fast ones: not a finding",
+			s: snap(ep("chatgpt.com", "direct-ipv4-browser", vOK, withTimings(900, 20, 30, 90)), ep("chatgpt.com", "direct-ipv6-browser", vOK, withTimings(3, 20, 30, 90)),
+				ep("api.openai.com", "default", vMissing, withTimings(2, 10, 20, 80))),
+			top: CauseBrowserState, topConf: Possible, only: true,
+		},
+
 		// OpenAI's side.
 		{
 			name: "outage with 503s: confirmed, and it suppresses blame",

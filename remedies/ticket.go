@@ -24,12 +24,7 @@ func SupportTicket(s probes.Snapshot, findings []Finding, actions []ActionRecord
 	var b strings.Builder
 	line := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
 
-	failing := f.failing
-	subject := "Cannot use ChatGPT from my connection"
-	if len(failing) > 0 {
-		subject = fmt.Sprintf("Cannot reach %s: %s", failing[0], f.hostState(failing[0]))
-	}
-	line("Subject: %s (gptdoctor diagnostics)", subject)
+	line("Subject: %s (gptdoctor diagnostics)", ticketSubject(s, findings))
 	line("")
 	line("Hello OpenAI support,")
 	line("")
@@ -185,4 +180,19 @@ func (f *facts) requestIDs() []string {
 		}
 	}
 	return uniq(out)
+}
+
+// ticketSubject is the headline without its parenthesised details (the
+// Ray IDs are in the body): what the person saw and on which hosts, in
+// words support staff read, never a Go error.
+func ticketSubject(s probes.Snapshot, findings []Finding) string {
+	h := HeadlineOf(s, findings, DiagnoseContext{})
+	if h.Code == "" {
+		return "ChatGPT fails in my browser although this connection reaches it"
+	}
+	text := h.Text
+	if i := strings.Index(text, " ("); i > 0 {
+		text = text[:i]
+	}
+	return text
 }

@@ -25,7 +25,7 @@ func TestSupportTicket(t *testing.T) {
 
 	ticket := SupportTicket(s, findings, session)
 	for _, want := range []string{
-		"Subject: Cannot reach chatgpt.com: Cloudflare 1020",
+		"Subject: HTTP 401 invalid_api_key — api.openai.com rejects the API key (gptdoctor diagnostics)",
 		"8a1b2c3d4e5f6a7b-FRA (chatgpt.com, direct, IPv4, browser headers, 09:30:00 UTC)",
 		"IP address Cloudflare saw: 203.0.113.7, country DE, data centre FRA",
 		"Time of the check: 2026-11-26 09:30:03 UTC",
@@ -111,5 +111,19 @@ func TestSummarizeAndCompare(t *testing.T) {
 		if got := Compare(tc.before, tc.after); got != tc.want {
 			t.Errorf("case %d: Compare = %s, want %s", i, got, tc.want)
 		}
+	}
+}
+
+// TestTicketSubjectReadsAsWords: a request that got no answer gives a
+// subject in words, not the Go error that ended it.
+func TestTicketSubjectReadsAsWords(t *testing.T) {
+	s := snap(
+		epFail("chatgpt.com", "direct-ipv4-browser", "connect", "connect: dial tcp 104.18.32.47:443: connect: connection reset by peer", withFailure("reset")),
+		epFail("api.openai.com", "default", "connect", "connect: dial tcp 162.159.140.245:443: connect: connection reset by peer", withFailure("reset")))
+	ticket := SupportTicket(s, Diagnose(s, DiagnoseContext{GOOS: "linux"}), nil)
+	subject, _, _ := strings.Cut(ticket, "\n")
+	want := "Subject: Connection reset — connections to chatgpt.com and api.openai.com are cut before an answer comes back (gptdoctor diagnostics)"
+	if subject != want {
+		t.Errorf("subject\n%s\nwant\n%s", subject, want)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/gptdoctor/gptdoctor/session"
@@ -19,9 +20,15 @@ type TextOptions struct {
 	// Color enables SGR colours (the caller decides: a terminal, and
 	// NO_COLOR unset).
 	Color bool
-	// Verbose lists every probe with its evidence; otherwise passing matrix
-	// cells and skipped probes are folded away.
+	// Verbose lists every probe with its evidence, every finding in full
+	// and every remedy's steps; otherwise the summary fits one screen.
 	Verbose bool
+	// Width wraps prose to this many columns (a terminal's width); 0 keeps
+	// one line per item, for pipes and files.
+	Width int
+	// Browsers are the browsers found on the machine: remedy steps that
+	// differ per browser are shown for these only (none found: all).
+	Browsers []string
 }
 
 // section groups results of some kinds under a heading, in reading order:
@@ -40,135 +47,340 @@ var sections = []section{
 	{heading: "Proxy", kinds: []probes.Kind{probes.KindProxy}},
 }
 
-// WriteText writes the readable summary: headline, diagnosis with evidence
-// and remedies, then one line per probe grouped by what it looked at.
+// Without --verbose the summary is one screen: the top cause shows this
+// many evidence lines and steps per remedy, the other causes one line each.
+const (
+	maxEvidence = 3
+	maxSteps    = 3
+	// stepsFor is how many of the top cause's remedies show their steps;
+	// the rest are named, and --verbose shows theirs.
+	stepsFor = 1
+	// evidenceRows is how many wrapped rows one evidence line may take.
+	evidenceRows = 2
+	// maxOther is how many checks that did not pass are listed; the
+	// diagnosis above already read them.
+	maxOther = 3
+)
+
+// WriteText writes the readable summary: the headline (what was seen, then
+// the most likely cause), the top cause with its evidence and numbered
+// steps, the other causes one line each, then the checks by section.
 func WriteText(w io.Writer, d session.Document, opt TextOptions) error {
 	p := palette{on: opt.Color}
-	var b strings.Builder
+	t := &textWriter{width: opt.Width}
 
 	// Header.
 	mode := d.Mode
 	if d.Scenario != "" {
 		mode += " " + d.Scenario
 	}
-	fmt.Fprintf(&b, "%s\n", p.dim(fmt.Sprintf("gptdoctor %s · %s · run %s · %s · %s",
-		d.Tool.Version, mode, d.RunID, d.Started.Format("2006-01-02 15:04:05 UTC"), d.Duration)))
+	t.raw(p.dim(fmt.Sprintf("gptdoctor %s · %s · run %s · %s · %s",
+		d.Tool.Version, mode, d.RunID, d.Started.Format("2006-01-02 15:04:05 UTC"), humanMillis(time.Duration(d.Duration)))))
 	if d.Mode == "demo" {
-		fmt.Fprintf(&b, "%s\n", p.dim("Lab on loopback: every answer below is staged; nothing left this machine."))
+		t.raw(p.dim("Lab on loopback: every answer below is staged; nothing left this machine."))
 	}
 	if len(d.Settings.ConnectTo) > 0 && d.Mode != "demo" {
-		fmt.Fprintf(&b, "%s\n", p.dim("Connections rerouted by --connect-to: "+strings.Join(d.Settings.ConnectTo, ", ")))
+		t.raw(p.dim("Connections rerouted by --connect-to: " + strings.Join(d.Settings.ConnectTo, ", ")))
 	}
-	b.WriteString("\n")
+	t.blank()
 
 	// Headline.
+	icon := p.red("✗")
 	switch d.Outcome.Status {
 	case session.OutcomeReachable:
-		fmt.Fprintf(&b, "%s %s\n", p.green("✓"), p.bold(d.Outcome.Headline))
+		icon = p.green("✓")
 	case session.OutcomeIncomplete:
-		fmt.Fprintf(&b, "%s %s\n", p.yellow("?"), p.bold(d.Outcome.Headline))
-	default:
-		fmt.Fprintf(&b, "%s %s\n", p.red("✗"), p.bold(d.Outcome.Headline))
+		icon = p.yellow("?")
+	}
+	t.para(icon+" ", "  ", p.bold(line(d.Outcome.Headline)))
+	if d.Outcome.MostLikely != "" {
+		t.para("  ", "  ", line(d.Outcome.MostLikely))
 	}
 
-	writeFindings(&b, p, d, opt)
+	writeFindings(t, p, d, opt)
 
-	for _, sec := range sections {
-		lines := sectionLines(p, sec, d.Results, opt)
-		if len(lines) == 0 {
-			continue
+	t.blank()
+	if opt.Verbose {
+		for _, sec := range sections {
+			lines := sectionLines(p, sec, d.Results, opt)
+			if len(lines) == 0 {
+				continue
+			}
+			t.raw(p.bold(strings.ToUpper(sec.heading)))
+			for _, l := range lines {
+				t.raw(l)
+			}
+			t.blank()
 		}
-		fmt.Fprintf(&b, "\n%s\n", p.bold(strings.ToUpper(sec.heading)))
-		for _, l := range lines {
-			b.WriteString(l)
-			b.WriteString("\n")
-		}
+	} else {
+		t.raw(p.bold("CHECKS"))
+		writeChecks(t, p, d.Results)
+		t.blank()
 	}
 
 	if len(d.Actions) > 0 {
-		fmt.Fprintf(&b, "\n%s\n", p.bold("ACTIONS"))
+		t.raw(p.bold("ACTIONS"))
 		for _, a := range d.Actions {
-			fmt.Fprintf(&b, "  %s\n", line(a.Line()))
+			t.para("  ", "    ", line(a.Line()))
 		}
+		t.blank()
 	}
 
 	// Footer.
-	fmt.Fprintf(&b, "\n%s\n", p.dim(footer(d, opt)))
-	_, err := io.WriteString(w, b.String())
+	t.para("", "", p.dim(footer(d, opt)))
+	_, err := io.WriteString(w, t.String())
 	return err
 }
 
 func footer(d session.Document, opt TextOptions) string {
-	var hints []string
+	hints := []string{"--json shows the record"}
 	if !opt.Verbose {
-		hints = append(hints, "--verbose shows every probe and its evidence")
+		hints = []string{"more: --verbose, --json"}
 	}
-	hints = append(hints, "--json prints the full record")
 	c := d.Outcome.Counts
-	return fmt.Sprintf("%d probes: %d passed, %d warned, %d failed, %d unknown, %d skipped. Exit %d. %s.",
-		len(d.Results), c[probes.StatusPass], c[probes.StatusWarn], c[probes.StatusFail], c[probes.StatusUnknown],
-		c[probes.StatusSkipped], d.Outcome.ExitCode, strings.Join(hints, "; "))
+	var counts []string
+	for _, st := range []probes.Status{probes.StatusPass, probes.StatusWarn, probes.StatusFail, probes.StatusUnknown, probes.StatusSkipped} {
+		if c[st] > 0 || st == probes.StatusPass {
+			counts = append(counts, fmt.Sprintf("%d %s", c[st], statusWords[st]))
+		}
+	}
+	return fmt.Sprintf("%d probes: %s · exit %d · %s", len(d.Results), strings.Join(counts, ", "), d.Outcome.ExitCode, strings.Join(hints, ", "))
 }
 
-// maxEvidence is how many evidence lines a finding shows without
-// --verbose: enough to prove it, few enough to read.
-const maxEvidence = 5
+// statusWords are the footer's words for the statuses.
+var statusWords = map[probes.Status]string{
+	probes.StatusPass: "passed", probes.StatusWarn: "warned", probes.StatusFail: "failed",
+	probes.StatusUnknown: "unknown", probes.StatusSkipped: "skipped",
+}
 
-func writeFindings(b *strings.Builder, p palette, d session.Document, opt TextOptions) {
+// humanMillis prints a duration below a second in milliseconds ("25 ms")
+// and above in seconds with one decimal ("2.4 s"): "0s" for a 1 ms budget
+// or "25.123456ms" say less than either.
+func humanMillis(d time.Duration) string {
+	if d < time.Second {
+		return fmt.Sprintf("%d ms", d.Round(time.Millisecond).Milliseconds())
+	}
+	return fmt.Sprintf("%.1f s", d.Seconds())
+}
+
+// writeFindings writes the diagnosis. Without --verbose: the top cause in
+// full (summary, its strongest evidence, numbered remedies with their
+// steps for this OS and the browsers found), then the other causes one
+// line each. A run that works gets its browser advice as "left to try".
+func writeFindings(t *textWriter, p palette, d session.Document, opt TextOptions) {
 	if len(d.Findings) == 0 {
 		return
 	}
-	fmt.Fprintf(b, "\n%s\n", p.bold("DIAGNOSIS"))
-	for i, f := range d.Findings {
-		conf := string(f.Confidence)
-		switch f.Confidence {
-		case remedies.Confirmed:
-			conf = p.red(conf)
-		case remedies.Likely:
-			conf = p.yellow(conf)
-		default:
-			conf = p.dim(conf)
+	shown := d.Findings
+	if !opt.Verbose {
+		shown = shown[:1]
+	}
+	for i, f := range shown {
+		t.blank()
+		advice := d.Outcome.Status == session.OutcomeReachable && f.Severity != remedies.Severity("blocking") && f.Confidence == remedies.Possible
+		if advice && f.Cause == remedies.CauseBrowserState && !opt.Verbose {
+			// The headline said nothing here blocks ChatGPT; what is left
+			// is the browser's, step by step.
+			t.para("", "", p.bold("LEFT TO TRY IN THE BROWSER"))
+			writeRemedyList(t, p, d, f, opt)
+			continue
+		} else {
+			t.para(fmt.Sprintf("%d. ", i+1), "   ", p.bold(line(f.Title))+"  ["+confWord(p, f.Confidence)+"]")
 		}
-		fmt.Fprintf(b, "%2d. %s  [%s]\n", i+1, p.bold(line(f.Title)), conf)
 		if f.Summary != "" {
-			fmt.Fprintf(b, "    %s\n", line(f.Summary))
+			t.para("   ", "   ", prose(f.Summary))
 		}
-		shown := f.Evidence
-		if !opt.Verbose && len(shown) > maxEvidence {
-			shown = shown[:maxEvidence]
+		all := f.Evidence
+		if !opt.Verbose {
+			all = foldSame(all)
 		}
-		for _, e := range shown {
+		evs := all
+		if !opt.Verbose && len(evs) > maxEvidence {
+			evs = evs[:maxEvidence]
+		}
+		for _, e := range evs {
 			ref := ""
 			if opt.Verbose && e.ResultID != "" {
 				ref = p.dim("  (" + e.ResultID + ")")
 			}
-			fmt.Fprintf(b, "      • %s%s\n", line(e.Text), ref)
+			rows := 0
+			if !opt.Verbose {
+				rows = evidenceRows
+			}
+			t.paraN("   • ", "     ", line(e.Text)+ref, rows)
 		}
-		if more := len(f.Evidence) - len(shown); more > 0 {
-			fmt.Fprintf(b, "      %s\n", p.dim(fmt.Sprintf("… and %d more (--verbose shows all)", more)))
+		if more := len(all) - len(evs); more > 0 {
+			t.para("     ", "     ", p.dim(fmt.Sprintf("… and %d more (--verbose shows all)", more)))
 		}
-		if len(f.Remedies) > 0 {
-			fmt.Fprintf(b, "    %s\n", p.cyan("What to do:"))
-			j := 0
-			for _, id := range f.Remedies {
-				rem, ok := remedies.RemedyByID(id)
-				if !ok {
-					continue
+		writeRemedies(t, p, d, f, opt)
+	}
+	if len(d.Findings) > 1 && !opt.Verbose {
+		t.blank()
+		t.para("", "", p.bold("ALSO POSSIBLE"))
+		for _, f := range d.Findings[1:] {
+			first := ""
+			if len(f.Remedies) > 0 {
+				if rem, ok := remedies.RemedyByID(f.Remedies[0]); ok {
+					first = "— first: " + lowerFirst(rem.Title)
 				}
-				act := ""
-				if rem.Action != "" {
-					act = p.dim("  → gptdoctor fix " + rem.Action)
+			}
+			t.para("  • ", "    ", line(f.Title)+" ["+confWord(p, f.Confidence)+"] "+p.dim(line(first)))
+		}
+	}
+}
+
+// foldSame folds evidence lines of the same words from different probes
+// (three traces that saw the same clock) into one with a count.
+func foldSame(evs []remedies.Evidence) []remedies.Evidence {
+	var out []remedies.Evidence
+	count := map[string]int{}
+	for _, e := range evs {
+		if count[e.Text]++; count[e.Text] == 1 {
+			out = append(out, e)
+		}
+	}
+	for i, e := range out {
+		if n := count[e.Text]; n > 1 {
+			out[i].Text = fmt.Sprintf("%s (seen %d times)", e.Text, n)
+		}
+	}
+	return out
+}
+
+// lowerFirst lowers the first letter of a remedy title inside a line.
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
+}
+
+func confWord(p palette, c remedies.Confidence) string {
+	switch c {
+	case remedies.Confirmed:
+		return p.red(string(c))
+	case remedies.Likely:
+		return p.yellow(string(c))
+	}
+	return p.dim(string(c))
+}
+
+// writeRemedies numbers the finding's remedies, best first, each with the
+// action that applies it and its steps for this OS and these browsers.
+func writeRemedies(t *textWriter, p palette, d session.Document, f remedies.Finding, opt TextOptions) {
+	if len(f.Remedies) == 0 {
+		return
+	}
+	t.para("   ", "   ", p.cyan("What to do:"))
+	writeRemedyList(t, p, d, f, opt)
+}
+
+// writeRemedyList is the numbered remedies of writeRemedies without its
+// heading.
+func writeRemedyList(t *textWriter, p palette, d session.Document, f remedies.Finding, opt TextOptions) {
+	n := 0
+	for _, id := range f.Remedies {
+		rem, ok := remedies.RemedyByID(id)
+		if !ok {
+			continue
+		}
+		n++
+		act := ""
+		if rem.Action != "" {
+			act = p.dim("  → gptdoctor fix " + rem.Action)
+		}
+		t.para(fmt.Sprintf("   %d. ", n), "      ", line(rem.Title)+act)
+		steps := rem.StepsFor(d.Tool.OS, opt.Browsers)
+		if !opt.Verbose && n > stepsFor {
+			steps = nil
+		}
+		if !opt.Verbose && len(steps) > maxSteps {
+			more := len(steps) - maxSteps
+			steps = append(steps[:maxSteps:maxSteps], p.dim(fmt.Sprintf("… %d more (--verbose shows all)", more)))
+		}
+		for _, step := range steps {
+			t.para("      - ", "        ", line(step))
+		}
+	}
+}
+
+// writeChecks writes the checks without --verbose: those that did not
+// pass one line each (cut to the width: the diagnosis above read them in
+// full), at most maxOther of them, and the passing ones folded into one
+// line that counts them per section.
+func writeChecks(t *textWriter, p palette, results []probes.Result) {
+	var passed, hidden []string
+	shown := 0
+	for _, sec := range sections {
+		pass, other := 0, 0
+		for _, r := range results {
+			if !slices.Contains(sec.kinds, r.Kind) || r.Status == probes.StatusSkipped {
+				continue
+			}
+			if r.Kind == probes.KindEndpoint && isMatrixCell(r, results) {
+				continue // its matrix stands for it
+			}
+			if r.Status == probes.StatusPass {
+				pass++
+				continue
+			}
+			if shown < maxOther {
+				reason := r.Reason
+				if wc := worstCellReason(r, results); wc != "" && !strings.Contains(reason, wc) {
+					reason += ": " + wc
 				}
-				fmt.Fprintf(b, "      %c. %s%s\n", 'a'+rune(j%26), line(rem.Title), act)
-				j++
-				if opt.Verbose {
-					for _, step := range rem.StepsFor(d.Tool.OS, nil) {
-						fmt.Fprintf(b, "         - %s\n", line(step))
-					}
+				t.clip(fmt.Sprintf("  %s %s: %s", p.icon(r.Status), title(r), line(reason)))
+				shown++
+				continue
+			}
+			other++
+		}
+		if pass > 0 {
+			passed = append(passed, fmt.Sprintf("%s (%d)", sec.heading, pass))
+		}
+		if other > 0 {
+			hidden = append(hidden, fmt.Sprintf("%s (%d)", sec.heading, other))
+		}
+	}
+	if len(hidden) > 0 {
+		t.para("  … ", "    ", p.dim("also did not pass — "+strings.Join(hidden, ", ")+"; --verbose shows them"))
+	}
+	if len(passed) > 0 {
+		t.para(fmt.Sprintf("  %s ", p.icon(probes.StatusPass)), "    ", p.dim("passed — "+strings.Join(passed, ", ")))
+	}
+}
+
+// worstCellReason is the reason of a matrix's worst cell, which its
+// summary line quotes; empty for other results.
+func worstCellReason(m probes.Result, results []probes.Result) string {
+	md, ok := m.Details.(*probes.MatrixDetails)
+	if !ok {
+		return ""
+	}
+	worst, reason := probes.StatusPass, ""
+	for _, c := range md.Cells {
+		for _, r := range results {
+			if r.ID == c.ResultID && r.Status.Rank() > worst.Rank() {
+				worst, reason = r.Status, r.Reason
+			}
+		}
+	}
+	return reason
+}
+
+// isMatrixCell reports whether an endpoint result is a cell of a matrix in
+// the same run.
+func isMatrixCell(r probes.Result, results []probes.Result) bool {
+	for _, m := range results {
+		if md, ok := m.Details.(*probes.MatrixDetails); ok {
+			for _, c := range md.Cells {
+				if c.ResultID == r.ID {
+					return true
 				}
 			}
 		}
 	}
+	return false
 }
 
 // sectionLines renders the results of one section.
@@ -221,7 +433,7 @@ func sectionLines(p palette, sec section, results []probes.Result, opt TextOptio
 		pad := strings.Repeat(" ", max(0, width-utf8.RuneCountInString(t)))
 		dur := ""
 		if opt.Verbose {
-			dur = p.dim("  " + r.Duration.String())
+			dur = p.dim("  " + humanMillis(time.Duration(r.Duration)))
 		}
 		reason := r.Reason
 		if wc := worstCell[r.ID]; wc != "" && !strings.Contains(reason, wc) {
@@ -254,6 +466,13 @@ func title(r probes.Result) string {
 	}
 	return line(t)
 }
+
+// maxProse bounds a finding's summary as the diagnosis bounds it: a few
+// sentences, longer than one sanitised line may be.
+const maxProse = 1200
+
+// prose is line for a finding's summary.
+func prose(s string) string { return sanitize.LineN(s, maxProse) }
 
 // line is the last defence: whatever reached the document, nothing but
 // printable text reaches the terminal.

@@ -14,8 +14,16 @@ type Outcome struct {
 	// ExitCode is the process exit code: 0 reachable, 1 problem or
 	// incomplete.
 	ExitCode int `json:"exit_code"`
-	// Headline is the sentence a user reads first.
+	// Headline is the sentence a user reads first: what they saw, named
+	// as they would search for it ("Error 1020 — Cloudflare's firewall
+	// denies chatgpt.com …"). remedies.HeadlineOf builds it.
 	Headline string `json:"headline"`
+	// Code is what the user saw in a few characters ("1020", "429
+	// insufficient_quota", "NXDOMAIN"); empty when nothing failed.
+	Code string `json:"code,omitempty"`
+	// MostLikely is the second line: the top cause and the first thing to
+	// do, or, when nothing failed, what is left to try in the browser.
+	MostLikely string `json:"most_likely,omitempty"`
 	// Counts is the number of results per status.
 	Counts map[probes.Status]int `json:"counts"`
 }
@@ -45,24 +53,35 @@ func Decide(s probes.Snapshot, findings []remedies.Finding) Outcome {
 	}
 	confident := false
 	for _, f := range findings {
+		// Advice (a slow but working path) is no problem to exit 1 for.
+		if f.Severity == remedies.Advisory {
+			continue
+		}
 		if f.Confidence == remedies.Confirmed || f.Confidence == remedies.Likely {
 			confident = true
 			break
 		}
 	}
+	h := remedies.HeadlineOf(s, findings, remedies.DiagnoseContext{})
+	o.Headline, o.Code, o.MostLikely = h.Text, h.Code, h.MostLikely
 	switch {
 	case failed || confident:
 		o.Status, o.ExitCode = OutcomeProblem, 1
-		o.Headline = "A problem was found"
-		if len(findings) > 0 && findings[0].Title != "" {
-			o.Headline = findings[0].Title
-		}
 	case unconfirmed:
 		o.Status, o.ExitCode = OutcomeIncomplete, 1
 		o.Headline = "Some targets could not be checked before the time budget ran out"
+		if h.Code == "" {
+			o.Headline += ": " + h.Text
+		}
 	default:
 		o.Status, o.ExitCode = OutcomeReachable, 0
-		o.Headline = "Every target answered as expected from this machine"
 	}
 	return o
+}
+
+// Headline is the headline of a diagnosed run, for faces that lay it out
+// themselves (the dashboard's header): the same text Outcome carries, with
+// the code and the cause apart.
+func Headline(d Diagnosis) remedies.Headline {
+	return remedies.HeadlineOf(d.Snapshot, d.Findings, remedies.DiagnoseContext{})
 }

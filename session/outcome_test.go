@@ -38,7 +38,7 @@ func TestDecide(t *testing.T) {
 			t.Errorf("%s: %s/%d, want %s/%d", tt.name, o.Status, o.ExitCode, tt.status, tt.code)
 		}
 	}
-	if o := Decide(probes.Snapshot{Results: []probes.Result{fail}}, likely); o.Headline != "X" {
-		t.Errorf("headline %q should be the top finding's title", o.Headline)
+	if o := Decide(probes.Snapshot{Results: []probes.Result{fail}}, likely); o.Headline != "X" || o.MostLikely != "Most likely: x [likely]." {
+		t.Errorf("headline %q / %q: with nothing measured, it should be the top finding's title", o.Headline, o.MostLikely)
 	}
 }

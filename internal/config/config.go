@@ -58,6 +58,15 @@ type File struct {
 	// APIKeyEnv names the environment variable holding the API key.
 	APIKeyEnv string `toml:"api_key_env"`
 
+	// Interval is how often the dashboard re-runs the diagnosis, a Go
+	// duration ("60s"); "0s" re-runs only on demand. Below 10 s is refused:
+	// hammering the site is itself a cause of Cloudflare 1015 blocks.
+	Interval string `toml:"interval"`
+	// Mouse turns on wheel scrolling and click-to-focus in the dashboard.
+	// Off by default because capturing the mouse stops the terminal's own
+	// text selection, and people copy Ray IDs and addresses off the screen.
+	Mouse *bool `toml:"mouse"`
+
 	// Path is where the file was read from ("" when none was).
 	Path string `toml:"-"`
 }
@@ -113,7 +122,7 @@ func Parse(name string, data []byte) (File, error) {
 
 func knownKeys() []string {
 	return []string{"targets", "timeout", "status_url", "resolver", "resolvers", "doh_url", "captive_url",
-		"egress_probes", "connect_to", "ca_files", "public_ca_file", "api_key_env"}
+		"egress_probes", "connect_to", "ca_files", "public_ca_file", "api_key_env", "interval", "mouse"}
 }
 
 func oneLine(s string) string {

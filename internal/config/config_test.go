@@ -22,6 +22,8 @@ connect_to = ["104.18.32.47:443=10.1.1.1:443"]
 ca_files = ["/etc/corp/inspection.pem"]
 public_ca_file = "/etc/corp/mozilla.pem"
 api_key_env = "CORP_OPENAI_KEY"
+interval = "2m"
+mouse = true
 `
 	f, err := Parse("test.toml", []byte(src))
 	if err != nil {
@@ -29,7 +31,8 @@ api_key_env = "CORP_OPENAI_KEY"
 	}
 	if len(f.Targets) != 2 || f.Timeout != "12s" || f.StatusURL == nil || *f.StatusURL != "" ||
 		f.Resolver != "10.0.0.53:53" || f.DoHURL == nil || f.APIKeyEnv != "CORP_OPENAI_KEY" ||
-		len(f.ConnectTo) != 1 || len(f.CAFiles) != 1 || f.PublicCAFile == "" || f.CaptiveURL == nil {
+		len(f.ConnectTo) != 1 || len(f.CAFiles) != 1 || f.PublicCAFile == "" || f.CaptiveURL == nil ||
+		f.Interval != "2m" || f.Mouse == nil || !*f.Mouse {
 		t.Fatalf("decoded %+v", f)
 	}
 }
@@ -40,6 +43,7 @@ func TestParseErrorsNameTheProblem(t *testing.T) {
 		{`tiemout = "8s"`, "unknown key tiemout"},
 		{"resolver = \n", "line 1"},
 		{`[section]` + "\nx = 1", "unknown key"},
+		{`mouse = "yes"`, "mouse"},
 	}
 	for _, tt := range tests {
 		_, err := Parse("test.toml", []byte(tt.src))

@@ -13,9 +13,10 @@ import (
 )
 
 // DefaultLatency is the slow scenario's delay before each edge response's
-// headers: slow enough to show in phase timings, fast enough that a whole
-// diagnosis stays within the default budget.
-const DefaultLatency = 400 * time.Millisecond
+// headers: over the diagnosis's 800 ms first-byte threshold
+// (remedies/rules_slow.go), so the demo shows what a slow server reads
+// like, and under half of MaxLatency.
+const DefaultLatency = 1 * time.Second
 
 // MaxLatency is the longest delay Options.Latency accepts. The endpoint
 // probe gives one request chain 6 s, and chat.openai.com takes two delayed
@@ -72,6 +73,10 @@ func requestHost(r *http.Request) string {
 }
 
 func (e *edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if e.spec.clockSkew != 0 {
+		// Go's server adds a Date header only when none is set.
+		w.Header().Set("Date", e.now().UTC().Format(http.TimeFormat))
+	}
 	id := identityOf(r)
 	host := requestHost(r)
 	ray := rayID(e.spec.name, id.path, host, r.URL.Path)
@@ -226,3 +231,8 @@ func (e *edge) resolverSite(w http.ResponseWriter, r *http.Request) {
 	}
 	page(w, http.StatusOK, "text/html; charset=utf-8", "<!DOCTYPE html><html><head><title>1.1.1.1 — the free app that makes your Internet faster.</title></head><body><h1>1.1.1.1</h1></body></html>\n")
 }
+
+// now is the edge's clock: the true time, except in the clock-skew
+// scenario, where the edge runs behind by the skew so that any client's
+// clock, the binary's included, reads as that far ahead.
+func (e *edge) now() time.Time { return time.Now().Add(-e.spec.clockSkew) }

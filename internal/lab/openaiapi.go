@@ -37,6 +37,10 @@ func (e *edge) api(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusServiceUnavailable, "Our servers are currently overloaded. Please try again later.",
 			"service_unavailable_error", "server_is_overloaded")
 		return
+	case apiServerError:
+		apiError(w, http.StatusInternalServerError, "The server had an error while processing your request. Sorry about that!",
+			"server_error", nil)
+		return
 	case apiRegion:
 		apiError(w, http.StatusForbidden, "Country, region, or territory not supported",
 			"request_forbidden", "unsupported_country_region_territory")

@@ -59,7 +59,7 @@ var edgeNames = []struct {
 
 // newPKI generates every key and certificate a scenario needs. ECDSA P-256
 // keeps this under a few milliseconds.
-func newPKI(now time.Time, intercept, isp bool) (*pki, error) {
+func newPKI(now time.Time, intercept interceptor, isp bool) (*pki, error) {
 	p := &pki{}
 	rootKey, err := newKey()
 	if err != nil {
@@ -88,13 +88,17 @@ func newPKI(now time.Time, intercept, isp bool) (*pki, error) {
 
 	issuer, issuerKey, chainTail := inter, crypto.Signer(interKey), []*x509.Certificate{inter}
 	machineRoots := []*x509.Certificate{root}
-	if intercept {
+	if intercept != interceptNone {
 		avKey, err := newKey()
 		if err != nil {
 			return nil, err
 		}
-		av, err := selfSigned(avKey, pkix.Name{CommonName: "Kaspersky Anti-Virus Personal Root Certificate",
-			Organization: []string{"AO Kaspersky Lab"}, OrganizationalUnit: []string{labOU}}, now)
+		name := pkix.Name{CommonName: "Kaspersky Anti-Virus Personal Root Certificate",
+			Organization: []string{"AO Kaspersky Lab"}, OrganizationalUnit: []string{labOU}}
+		if intercept == interceptCorporate {
+			name = pkix.Name{CommonName: "Zscaler Root CA", Organization: []string{"Zscaler Inc."}, OrganizationalUnit: []string{labOU}}
+		}
+		av, err := selfSigned(avKey, name, now)
 		if err != nil {
 			return nil, err
 		}

@@ -2,6 +2,7 @@ package lab
 
 import (
 	"slices"
+	"time"
 
 	"github.com/gptdoctor/gptdoctor/probes"
 	"github.com/gptdoctor/gptdoctor/probes/classify"
@@ -181,4 +182,27 @@ func names() []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// FastLimits are probe limits for tests that run the scenarios which stall
+// (Scenario.Stalls): a stall is the same stall in milliseconds, so a test
+// never waits out the seconds a real network is given.
+var FastLimits = probes.Limits{Probe: 800 * time.Millisecond, DNS: 200 * time.Millisecond, Connect: 300 * time.Millisecond,
+	TLS: 300 * time.Millisecond, Header: 400 * time.Millisecond, BodyReserve: 150 * time.Millisecond,
+	DNSQuery: 300 * time.Millisecond, DNSRetransmit: 100 * time.Millisecond, Command: 200 * time.Millisecond}
+
+// Stalls reports whether a run of the scenario waits out the probes'
+// limits: a body that drips, or a request expected to time out. (A huge
+// body is cut by size, not time, and the slow scenario's delay must stay
+// under the limits to read as slow rather than dead.)
+func (s Scenario) Stalls() bool {
+	if s.Name == "drip-body" {
+		return true
+	}
+	for _, te := range s.Expect.Targets {
+		if te.Failure == FailureTimeout || slices.ContainsFunc(te.Overrides, func(o VariantAnswer) bool { return o.Failure == FailureTimeout }) {
+			return true
+		}
+	}
+	return false
 }

@@ -15,6 +15,7 @@ var wantNames = []string{
 	"healthy", "block-1020", "rate-1015", "sig-1010", "country-1009", "challenge", "origin-5xx",
 	"api-401", "api-429-rate", "api-429-quota", "outage-503", "ipv6-only-block", "slow", "blackhole",
 	"tls-intercepted", "dns-hijack", "stale-dns", "proxy", "vpn-exit", "captive-portal", "offline",
+	"api-500", "status-degraded", "clock-skew", "corporate",
 	"huge-body", "drip-body", "escapes", "redirect-loop", "tls-stall", "nxdomain", "servfail", "reset",
 }
 
@@ -25,7 +26,7 @@ var causeIDs = map[string]bool{
 	"geo-restricted": true, "account-flag": true, "dns-hijack": true, "invalid-api-key": true,
 	"missing-api-key": true, "openai-server-error": true, "cloudflare-challenge": true, "clock-skew": true,
 	"captive-portal": true, "no-connectivity": true, "ipv6-path": true, "proxy-path": true,
-	"corporate-policy": true, "network-filter": true, "dns-failure": true, "origin-error": true,
+	"corporate-policy": true, "network-filter": true, "dns-failure": true, "origin-error": true, "slow-network": true,
 }
 
 var verdictKinds = map[classify.VerdictKind]bool{
@@ -98,7 +99,7 @@ func TestScenarioTable(t *testing.T) {
 				}
 			}
 		}
-		if e.Hostile != (i >= 21) {
+		if e.Hostile != (i >= 25) {
 			t.Errorf("%s: hostile = %v", sc.Name, e.Hostile)
 		}
 	}

@@ -2,6 +2,7 @@ package lab
 
 import (
 	"net/url"
+	"time"
 
 	"github.com/gptdoctor/gptdoctor/probes"
 	"github.com/gptdoctor/gptdoctor/probes/classify"
@@ -29,8 +30,14 @@ type spec struct {
 	slow    bool     // add latency before every edge response
 	escape  bool     // inject terminal escape sequences everywhere
 	hostile bool
-	// intercept makes an antivirus root re-sign every edge certificate.
-	intercept bool
+	// intercept makes a root installed on the machine re-sign every edge
+	// certificate: an antivirus's, or a company's inspection proxy's.
+	intercept interceptor
+	// status is what OpenAI's status page reports besides an outage.
+	status statusMode
+	// clockSkew is how far this machine's clock runs ahead of the lab's
+	// servers: the edge's trace and Date headers run behind by it.
+	clockSkew time.Duration
 
 	expect Expectation // Targets, TopCause and APIKey; scenario() derives the rest
 }
@@ -44,6 +51,21 @@ type gate struct {
 	// paths limits the rule to some client identities; nil means all.
 	paths []string
 }
+
+type interceptor int
+
+const (
+	interceptNone      interceptor = iota
+	interceptAntivirus             // Kaspersky's personal root, as an antivirus installs it
+	interceptCorporate             // Zscaler's root, as a company's TLS inspection installs it
+)
+
+type statusMode int
+
+const (
+	statusFromWeb  statusMode = iota // operational, or the outage web503 stages
+	statusDegraded                   // minor: ChatGPT degraded performance, an open incident
+)
 
 type webMode int
 
@@ -59,13 +81,14 @@ const (
 type apiMode int
 
 const (
-	apiNormal     apiMode = iota // 401 missing key without one, 200 with one
-	apiInvalidKey                // 401 invalid_api_key
-	apiRateLimit                 // 429 rate_limit_exceeded
-	apiQuota                     // 429 insufficient_quota
-	apiOverloaded                // 503 server_is_overloaded, key or not
-	apiRegion                    // 403 unsupported_country_region_territory, key or not
-	apiMalformed                 // a raw ESC in a header line: unparsable
+	apiNormal      apiMode = iota // 401 missing key without one, 200 with one
+	apiInvalidKey                 // 401 invalid_api_key
+	apiRateLimit                  // 429 rate_limit_exceeded
+	apiQuota                      // 429 insufficient_quota
+	apiOverloaded                 // 503 server_is_overloaded, key or not
+	apiRegion                     // 403 unsupported_country_region_territory, key or not
+	apiMalformed                  // a raw ESC in a header line: unparsable
+	apiServerError                // 500 server_error, key or not
 )
 
 type dnsMode int
@@ -204,9 +227,9 @@ func allSpecs() []spec {
 				ansAPIMissing), TopCause: "ipv6-path"},
 		},
 		{
-			name: "slow", desc: "everything works, slowly: every edge response waits (default 400 ms) before its headers",
+			name: "slow", desc: "everything works, slowly: every edge response waits (default 1 s) before its headers",
 			slow:   true,
-			expect: Expectation{Targets: targets(ansOK, nil, ansAPIMissing)},
+			expect: Expectation{Targets: targets(ansOK, nil, ansAPIMissing), TopCause: "slow-network"},
 		},
 		{
 			name: "blackhole", desc: "connections to OpenAI hosts are accepted and then never answered, not even TLS",
@@ -215,7 +238,7 @@ func allSpecs() []spec {
 		},
 		{
 			name: "tls-intercepted", desc: "an antivirus (Kaspersky) re-signs TLS with its own root, and chatgpt.com answers 1020",
-			gate: &gate{code: 1020}, intercept: true,
+			gate: &gate{code: 1020}, intercept: interceptAntivirus,
 			expect: Expectation{Targets: targets(ans1020, nil, ansAPIMissing), TopCause: "security-software"},
 		},
 		{
@@ -252,7 +275,28 @@ func allSpecs() []spec {
 			conn:   connOffline,
 			expect: Expectation{Targets: targets(failure(FailureDNS), nil, failure(FailureDNS)), TopCause: "no-connectivity"},
 		},
-
+		{
+			name: "api-500", desc: "the API answers 500 server_error to every request; chatgpt.com and the status page are fine",
+			api: apiServerError, env: env("OPENAI_API_KEY", labValidKey),
+			expect: Expectation{Targets: targets(ansOK, nil, Answer{Verdict: classify.VerdictOpenAIServerError, Status: 500}),
+				APIKey: probes.KeyServerError, TopCause: "openai-server-error"},
+		},
+		{
+			name: "status-degraded", desc: "everything answers, while OpenAI's status page reports degraded performance for ChatGPT",
+			status: statusDegraded,
+			// Worth checking, not a cause: the outage finding is possible.
+			expect: Expectation{Targets: targets(ansOK, nil, ansAPIMissing)},
+		},
+		{
+			name: "clock-skew", desc: "this machine's clock runs 26 minutes ahead: pages load, but logins and challenges are time-limited",
+			clockSkew: 26 * time.Minute,
+			expect:    Expectation{Targets: targets(ansOK, nil, ansAPIMissing), TopCause: "clock-skew"},
+		},
+		{
+			name: "corporate", desc: "a company's Zscaler inspects TLS and its shared egress IP gets chatgpt.com's 1020",
+			gate: &gate{code: 1020}, intercept: interceptCorporate,
+			expect: Expectation{Targets: targets(ans1020, nil, ansAPIMissing), TopCause: "corporate-policy"},
+		},
 		// Hostile scenarios: robustness, not diagnosis.
 		{
 			name: "huge-body", desc: "hostile: chatgpt.com streams a 1 GiB page",
@@ -349,8 +393,11 @@ func (s spec) scenario() Scenario {
 			e.Trace[p] = TraceExpectation{IP: id.ip, Loc: id.loc, Colo: id.colo, Warp: id.warp}
 		}
 		e.StatusIndicator = "none"
-		if s.outage() {
+		switch {
+		case s.outage():
 			e.StatusIndicator = "major"
+		case s.status == statusDegraded:
+			e.StatusIndicator = "minor"
 		}
 	}
 

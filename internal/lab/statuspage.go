@@ -60,6 +60,26 @@ func (e *edge) summary() map[string]any {
 			"components": []string{"lab-chatgpt", "lab-api"},
 		})
 	}
+	if e.spec.status == statusDegraded {
+		chatgpt = "degraded_performance"
+		indicator, description = "minor", "Minor Service Outage"
+		incidents = append(incidents, map[string]any{
+			"id": "01JLABDEGRADED00000000000", "name": "Increased latency for ChatGPT responses",
+			"status": "monitoring", "impact": "minor",
+			"shortlink":  "https://status.openai.com/incidents/01JLABDEGRADED00000000000",
+			"started_at": ts(started), "created_at": ts(started), "updated_at": ts(now), "monitoring_at": ts(now), "resolved_at": nil,
+			"page_id": statusPageID,
+			"incident_updates": []map[string]any{{
+				"id": "01JLABDEGUPD0000000000000", "status": "monitoring",
+				"body":       "A fix has been implemented and we are monitoring the results.",
+				"created_at": ts(now), "updated_at": ts(now), "display_at": ts(now),
+				"affected_components": []map[string]any{
+					{"code": "lab-chatgpt", "name": "ChatGPT", "old_status": "operational", "new_status": chatgpt},
+				},
+			}},
+			"components": []string{"lab-chatgpt"},
+		})
+	}
 	if e.spec.escape {
 		incidents = append(incidents, map[string]any{
 			"id": "01JLABESCAPE0000000000000", "name": "\x1b[2J\x1b]0;pwned\x07Scheduled \x1b]8;;https://evil.example/\x1b\\maintenance\x1b]8;;\x1b\\",

@@ -11,7 +11,7 @@ import (
 // trace answers /cdn-cgi/trace the way every Cloudflare host does: one
 // key=value per line, describing the client as the edge sees it.
 func (e *edge) trace(w http.ResponseWriter, r *http.Request, id identity, host string) {
-	now := time.Now()
+	now := e.now()
 	scheme, tlsVersion, sni, kex := "http", "off", "off", ""
 	if r.TLS != nil {
 		scheme = "https"

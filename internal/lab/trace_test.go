@@ -100,7 +100,14 @@ func TestTraceExpectations(t *testing.T) {
 			var wg sync.WaitGroup
 			for i, v := range vs {
 				wg.Go(func() {
-					results[i] = fetch(t, w, "https://chatgpt.com/cdn-cgi/trace", fetchOpts{variant: v, wait: timeoutWait})
+					// A path expected to answer gets okWait: under -race with
+					// every scenario's lab running at once, an answer can
+					// take longer than a timeout's short wait.
+					wait := timeoutWait
+					if _, ok := sc.Expect.Trace[PathKey(v)]; ok {
+						wait = okWait
+					}
+					results[i] = fetch(t, w, "https://chatgpt.com/cdn-cgi/trace", fetchOpts{variant: v, wait: wait})
 				})
 			}
 			wg.Wait()

@@ -187,7 +187,7 @@ func systemFailure(host string, sys probes.ResolverAnswer, limit time.Duration) 
 	case rcodeRefused:
 		return fmt.Sprintf("the system resolver refused to resolve %s (REFUSED)", host)
 	case rcodeTimeout:
-		return fmt.Sprintf("the system resolver gave no answer for %s within %s", host, limit)
+		return fmt.Sprintf("the system resolver gave no answer for %s within %s", host, roundDur(limit))
 	case rcodeNoError:
 		return fmt.Sprintf("the system resolver returns no address for %s", host)
 	}

@@ -281,10 +281,15 @@ func (f *netFailure) underShortLimit(tm timeouts) *netFailure {
 	return &c
 }
 
-// roundDur prints a limit the way people read it ("3s", "750ms").
+// roundDur prints a limit the way people read it ("3s", "750ms"). A limit
+// under a millisecond (--timeout 1ms leaves a phase a fraction of it) is
+// "under 1ms": rounded, it would read "within 0s".
 func roundDur(d time.Duration) string {
-	if d >= time.Second {
+	switch {
+	case d >= time.Second:
 		return d.Round(100 * time.Millisecond).String()
+	case d > 0 && d < time.Millisecond:
+		return "under 1ms"
 	}
 	return d.Round(time.Millisecond).String()
 }

@@ -219,3 +219,18 @@ func addrs(ss ...string) []netip.Addr {
 	}
 	return out
 }
+
+// TestRoundDurNeverSaysZero: a limit shortened below a millisecond by
+// --timeout reads "under 1ms", never "0s".
+func TestRoundDurNeverSaysZero(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		400 * time.Microsecond:  "under 1ms",
+		1 * time.Millisecond:    "1ms",
+		750 * time.Millisecond:  "750ms",
+		3040 * time.Millisecond: "3s",
+	} {
+		if got := roundDur(d); got != want {
+			t.Errorf("roundDur(%v) = %q, want %q", d, got, want)
+		}
+	}
+}

@@ -164,7 +164,26 @@ func fetch(ctx context.Context, w probes.World, spec fetchSpec) fetchResult {
 
 	resp, err := client.Do(req)
 	if err != nil {
-		res.Fail = cleanFailure(f.explain(ctx, err).underShortLimit(spec.Timeouts), f.clean)
+		nf := f.explain(ctx, err)
+		if nf.Code == probes.FailureBadResponse {
+			// Read what the answer says anyway, as curl would show it: the
+			// status line and body of a block page survive a broken header.
+			if raw, ok := f.reread(ctx, u); ok {
+				f.fill(&res, "")
+				res.Header, res.Body = raw.Header, raw.Body
+				if spec.BodyLimit > 0 && int64(len(res.Body)) > spec.BodyLimit {
+					res.Body = res.Body[:spec.BodyLimit]
+				}
+				res.Details.StatusCode, res.Details.HTTPVersion = raw.Status, raw.Proto
+				res.Details.Headers = keptHeaders(raw.Header, f.clean)
+				res.Details.BodyBytes = int64(len(res.Body))
+				res.Details.BodyExcerpt = excerpt(res.Body, f.spec.Secret)
+				res.Cut = f.clean(brokenAnswer(raw, malformedDetail(rootErr(err))))
+				res.CutCode = probes.FailureBadResponse
+				return res
+			}
+		}
+		res.Fail = cleanFailure(nf.underShortLimit(spec.Timeouts), f.clean)
 		f.fill(&res, "")
 		return res
 	}

@@ -1,0 +1,98 @@
+package ui
+
+import (
+	"context"
+	"io"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/gptdoctor/gptdoctor/probes"
+	"github.com/gptdoctor/gptdoctor/remedies"
+	"github.com/gptdoctor/gptdoctor/session"
+)
+
+// startRun begins a run; Session.Start blocks only for the desktop proxy
+// read, which is why it runs here and not in Update.
+func startRun(ctx context.Context, s *session.Session, purpose runPurpose, mutate func(*probes.Config)) tea.Cmd {
+	return func() tea.Msg {
+		return runStartedMsg{run: s.Start(ctx, mutate), purpose: purpose}
+	}
+}
+
+// nextResult reads one result of a run; Update re-issues it until the
+// channel closes, so results stream into the panes one message each.
+func nextResult(run *session.Run) tea.Cmd {
+	return func() tea.Msg {
+		r, ok := <-run.Results()
+		if !ok {
+			return resultsClosedMsg{runID: run.ID, run: run}
+		}
+		return resultMsg{runID: run.ID, run: run, res: r}
+	}
+}
+
+// waitRun diagnoses a run whose results are all in (and records it in the
+// session's history unless it is a what-if run).
+func waitRun(run *session.Run) tea.Cmd {
+	return func() tea.Msg {
+		return runDoneMsg{runID: run.ID, diag: run.Wait()}
+	}
+}
+
+// findBrowsers asks the session which browsers the machine has (LookPath
+// over the usual install places), for the manual remedies' steps.
+func findBrowsers(s *session.Session) tea.Cmd {
+	if s == nil {
+		return nil
+	}
+	return func() tea.Msg { return browsersMsg(s.Browsers()) }
+}
+
+// busyTick turns the spinner while something is in flight. Idle, nothing
+// moves but the age in the header, which changes once a minute (see
+// idleWait): a dashboard left open all day should cost next to nothing.
+const busyTick = 120 * time.Millisecond
+
+// after delivers msg once d has passed. Every timer of the dashboard goes
+// through Model.after, so tests replace it and never wait.
+func after(d time.Duration, msg tea.Msg) tea.Cmd {
+	return tea.Tick(d, func(time.Time) tea.Msg { return msg })
+}
+
+func planAction(a Actioner, id, remedy string, byKey, direct bool) tea.Cmd {
+	return func() tea.Msg {
+		p, err := a.PlanAction(id)
+		return planMsg{plan: p, err: err, remedy: remedy, byKey: byKey, direct: direct}
+	}
+}
+
+func executeAction(ctx context.Context, a Actioner, p remedies.Plan) tea.Cmd {
+	return func() tea.Msg {
+		return actionRanMsg{plan: p, rec: a.Execute(ctx, p)}
+	}
+}
+
+// execAction hands the terminal to an action that needs it (sudo asks for a
+// password): Bubble Tea releases the terminal, runs it, and takes it back.
+type execAction struct {
+	ctx context.Context
+	a   Actioner
+	p   remedies.Plan
+	out *actionRanMsg
+}
+
+func (e *execAction) Run() error {
+	e.out.plan, e.out.rec = e.p, e.a.Execute(e.ctx, e.p)
+	return nil
+}
+
+// The session's runner talks to the process's terminal itself.
+func (e *execAction) SetStdin(io.Reader)  {}
+func (e *execAction) SetStdout(io.Writer) {}
+func (e *execAction) SetStderr(io.Writer) {}
+
+func executeInTerminal(ctx context.Context, a Actioner, p remedies.Plan) tea.Cmd {
+	msg := &actionRanMsg{}
+	return tea.Exec(&execAction{ctx: ctx, a: a, p: p, out: msg}, func(error) tea.Msg { return *msg })
+}
