@@ -16,6 +16,8 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/gptdoctor/gptdoctor/internal/sanitize"
 )
 
 // FileName is the configuration file's name inside the gptdoctor directory.
@@ -112,7 +114,7 @@ func Parse(name string, data []byte) (File, error) {
 			keys[i] = k.String()
 		}
 		sort.Strings(keys)
-		return File{}, fmt.Errorf("config: %s: unknown key %s (known: %s)", name, strings.Join(keys, ", "), strings.Join(knownKeys(), ", "))
+		return File{}, fmt.Errorf("config: %s: unknown key %s (known: %s)", name, sanitize.Line(strings.Join(keys, ", ")), strings.Join(knownKeys(), ", "))
 	}
 	f.Path = name
 	return f, nil
@@ -127,7 +129,9 @@ func oneLine(s string) string {
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
 		s = s[:i]
 	}
-	return strings.TrimSpace(s)
+	// The TOML decoder quotes the file's own text, which may hold any
+	// byte; the message is printed on a terminal.
+	return sanitize.Line(strings.TrimSpace(s))
 }
 
 func unwrapPathError(err error) error {

@@ -1,8 +1,10 @@
 package collect
 
 import (
+	"errors"
 	"net/netip"
 
+	"github.com/gptdoctor/gptdoctor/internal/sanitize"
 	"github.com/gptdoctor/gptdoctor/probes"
 )
 
@@ -111,4 +113,19 @@ func describeAddr(ip netip.Addr) probes.AddressInfo {
 		cf = isCloudflareIP(v4)
 	}
 	return probes.AddressInfo{IP: ip.Unmap().String(), Cloudflare: cf, Class: class}
+}
+
+// parseConfigAddr parses a DNS server address read from a file or a
+// tool's output. netip accepts any bytes as an IPv6 zone, so
+// "fe80::1%\b" parses, and would be reported (sanitised) as "fe80::1%",
+// which is not an address: a zone must be plain text.
+func parseConfigAddr(s string) (netip.Addr, error) {
+	ip, err := netip.ParseAddr(s)
+	if err != nil {
+		return ip, err
+	}
+	if z := ip.Zone(); z != "" && sanitize.Line(z) != z {
+		return netip.Addr{}, errors.New("zone is not plain text")
+	}
+	return ip, nil
 }

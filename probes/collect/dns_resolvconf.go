@@ -66,7 +66,7 @@ func parseResolvConf(data []byte) resolvConf {
 				continue
 			}
 			// Only the first word counts; glibc ignores trailing text.
-			if ip, err := netip.ParseAddr(f[1]); err == nil {
+			if ip, err := parseConfigAddr(f[1]); err == nil {
 				rc.Nameservers = append(rc.Nameservers, ip)
 			} else {
 				rc.Invalid = append(rc.Invalid, f[1])

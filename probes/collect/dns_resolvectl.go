@@ -1,6 +1,7 @@
 package collect
 
 import (
+	"net/netip"
 	"strconv"
 	"strings"
 )
@@ -67,9 +68,15 @@ func parseResolvectlStatus(out []byte) []resolvectlLink {
 		case "resolv.conf mode":
 			cur.ResolvConfMode = val
 		case "Current DNS Server":
-			cur.CurrentServer = val
+			if isResolvectlServer(val) {
+				cur.CurrentServer = val
+			}
 		case "DNS Servers", "DNS Server":
-			cur.Servers = append(cur.Servers, strings.Fields(val)...)
+			for _, f := range strings.Fields(val) {
+				if isResolvectlServer(f) {
+					cur.Servers = append(cur.Servers, f)
+				}
+			}
 		case "DNS Domain", "DNS Domains":
 			cur.Domains = append(cur.Domains, strings.Fields(val)...)
 		case "DefaultRoute setting":
@@ -116,4 +123,20 @@ func serverAddr(s string) string {
 		s = s[:i]
 	}
 	return s
+}
+
+// isResolvectlServer reports whether s is a server as resolvectl prints
+// one (an address, with a port, zone or "#name" suffix); other text in a
+// server list is not reported or compared.
+func isResolvectlServer(s string) bool {
+	a := serverAddr(s)
+	if _, err := parseConfigAddr(a); err == nil {
+		return true
+	}
+	ap, err := netip.ParseAddrPort(a)
+	if err != nil {
+		return false
+	}
+	_, err = parseConfigAddr(ap.Addr().String())
+	return err == nil
 }

@@ -73,7 +73,9 @@ func parseScutilDNS(out []byte) []scutilResolver {
 		}
 		switch key {
 		case "nameserver":
-			if val != "" {
+			// macOS prints addresses only; anything else is not a
+			// server to report or compare ("fe80::1%en0" keeps its zone).
+			if _, err := parseConfigAddr(val); err == nil {
 				cur.Nameservers = append(cur.Nameservers, val)
 			}
 		case "search domain":

@@ -79,7 +79,9 @@ func parseRaw(b []byte, complete bool) (rawAnswer, bool) {
 			continue
 		}
 		n := strings.TrimSpace(string(name))
-		if n == "" || hasControl(name) || strings.ContainsAny(n, " \t") {
+		// A name must be plain text: no control byte, and nothing
+		// sanitising would remove (a bidi override, invalid UTF-8).
+		if n == "" || hasControl(name) || strings.ContainsAny(n, " \t") || sanitize.Line(n) != n {
 			continue
 		}
 		a.Header.Add(n, strings.TrimSpace(sanitize.Line(string(value))))

@@ -46,7 +46,7 @@ func parseScutilNWI(out string) (scutilNWI, error) {
 			continue
 		}
 		if m := nwiEntry.FindStringSubmatch(line); m != nil && seen {
-			entry = m[1]
+			entry = sanitize.LineN(m[1], 64) // a name like utun3; clean if not
 		} else if m := nwiVPNServer.FindStringSubmatch(line); m != nil && entry != "" {
 			if v := sanitize.LineN(strings.TrimSpace(m[1]), 128); v != "" {
 				n.VPNServers[entry] = v

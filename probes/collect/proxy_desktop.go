@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"io/fs"
 	"net"
+	"net/netip"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/gptdoctor/gptdoctor/internal/sanitize"
 	"github.com/gptdoctor/gptdoctor/probes"
@@ -342,7 +345,9 @@ func sameProxy(desktop, goProxy string) bool {
 // and a path are dropped. port is the source's separate port field, if it
 // has one; without it a port in v counts, else the default browsers use
 // for the field's scheme (1080 for socks, 80 otherwise). The host is lower
-// case; "" means no host is set.
+// case; "" means no host is set, or the host is neither an address nor a
+// name, or the port is outside 1-65535 (no program can connect to such a
+// proxy, so it names none).
 func proxyHostPort(v, port, scheme string) string {
 	h := strings.TrimSpace(v)
 	if i := strings.Index(h, "://"); i >= 0 {
@@ -369,7 +374,25 @@ func proxyHostPort(v, port, scheme string) string {
 			port = "1080"
 		}
 	}
-	return net.JoinHostPort(sanitize.LineN(h, 255), sanitize.LineN(port, 16))
+	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 || !proxyHostName(h) {
+		return ""
+	}
+	return net.JoinHostPort(sanitize.LineN(h, 255), port)
+}
+
+// proxyHostName reports whether h can name a proxy: an IP address (with
+// a zone) or a host name of letters, digits, dots, hyphens and
+// underscores.
+func proxyHostName(h string) bool {
+	if _, err := netip.ParseAddr(h); err == nil {
+		return true
+	}
+	for _, r := range h {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '.' && r != '-' && r != '_' {
+			return false
+		}
+	}
+	return true
 }
 
 // webTargetURL picks the page a browser user cares about: the first web

@@ -47,7 +47,11 @@ func parsePACDirectives(script string) []string {
 			if strings.EqualFold(part, "DIRECT") {
 				dir = "DIRECT"
 			} else if dm := pacDirective.FindStringSubmatch(part); dm != nil {
-				dir = strings.ToUpper(dm[1]) + " " + sanitize.LineN(dm[2], 255)
+				// A value that is only control characters cleans to
+				// nothing: no directive, not "HTTP ".
+				if v := sanitize.LineN(dm[2], 255); v != "" {
+					dir = strings.ToUpper(dm[1]) + " " + v
+				}
 			}
 			if dir == "" || seen[dir] {
 				continue

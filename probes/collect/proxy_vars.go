@@ -179,7 +179,7 @@ func proxyEnvConflicts(cfg probes.Config, w probes.World) (conflicts, broken []s
 				conflicts = append(conflicts, msg)
 			}
 		case !strings.Contains(v, "://"):
-			conflicts = append(conflicts, fmt.Sprintf("%s has no scheme (%s): Go reads it as http://%s", n, sanitize.URL(v), u.Host))
+			conflicts = append(conflicts, fmt.Sprintf("%s has no scheme (%s): Go reads it as http://%s", n, sanitize.URL(v), sanitize.LineN(u.Host, 255)))
 		case used && !goProxySchemes[strings.ToLower(u.Scheme)]:
 			broken = append(broken, fmt.Sprintf("%s uses the scheme %s, which Go's net/http does not support (http, https, socks5, socks5h): every request through it fails", n, sanitize.LineN(u.Scheme, 16)))
 		}

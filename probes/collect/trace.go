@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -181,7 +182,7 @@ func inCountry(loc string) string {
 // fillTrace copies the interpreted fields.
 func fillTrace(d *probes.TraceDetails, f map[string]string, localNow time.Time) {
 	d.Fields = f
-	d.IP, d.Loc, d.Colo = f["ip"], f["loc"], f["colo"]
+	d.IP, d.Loc, d.Colo = traceIP(f["ip"]), traceCode(f["loc"], 2), traceCode(f["colo"], 3)
 	d.Warp, d.Gateway = f["warp"], f["gateway"]
 	d.HTTP, d.TLS, d.SNI = f["http"], f["tls"], f["sni"]
 	d.UAG, d.Kex = f["uag"], f["kex"]
@@ -192,6 +193,33 @@ func fillTrace(d *probes.TraceDetails, f map[string]string, localNow time.Time) 
 			d.ClockSkew = &skew
 		}
 	}
+}
+
+// traceIP keeps the trace's ip only when it is an address: results and
+// reasons say "Cloudflare sees this machine as <ip>", which must not
+// repeat whatever a hostile page put there. Fields keeps the raw value.
+func traceIP(s string) string {
+	ip, err := netip.ParseAddr(strings.TrimSpace(s))
+	if err != nil {
+		return ""
+	}
+	return ip.Unmap().String()
+}
+
+// traceCode keeps a loc (2: ISO 3166 or Cloudflare's XX and T1) or colo
+// (3: IATA) value only when it has that shape, upper-case letters and
+// digits.
+func traceCode(s string, n int) string {
+	s = strings.TrimSpace(s)
+	if len(s) != n {
+		return ""
+	}
+	for i := range len(s) {
+		if c := s[i]; !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return ""
+		}
+	}
+	return s
 }
 
 func traceReason(d *probes.TraceDetails) string {
