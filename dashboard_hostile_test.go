@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -252,25 +251,17 @@ func TestDashboardHostileServers(t *testing.T) {
 	}
 	// The runs mostly wait out the binary's own phase limits (3 s for a
 	// TLS handshake, 6 s for a dripping body), which no test may shorten
-	// from outside; as in TestScenariosThroughTheBinary they are started
-	// from goroutines, four at a time whatever -parallel says, longest
-	// first, instead of two at a time.
+	// from outside: four at a time, longest first, as the binary's
+	// scenario runs are.
 	t.Parallel()
-	sem := make(chan struct{}, 4)
-	var wg sync.WaitGroup
-	defer wg.Wait()
 	wanted := append(slices.Clone(hostileDashboardScenarios), "healthy")
+	var scs []lab.Scenario
 	for _, sc := range waitingFirst(lab.Scenarios()) {
-		name := sc.Name
-		if !slices.Contains(wanted, name) {
-			continue
+		if slices.Contains(wanted, sc.Name) {
+			scs = append(scs, sc)
 		}
-		sem <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-sem }()
-			t.Run(name, func(t *testing.T) { hostileDashboardRun(t, name) })
-		})
 	}
+	fourAtATime(t, scs, func(t *testing.T, sc lab.Scenario) { hostileDashboardRun(t, sc.Name) })
 }
 
 // hostileDashboardRun is one scenario of TestDashboardHostileServers.

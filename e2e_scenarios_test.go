@@ -52,14 +52,25 @@ func TestScenariosThroughTheBinary(t *testing.T) {
 		t.Skip("end-to-end runs of the binary skipped in -short mode")
 	}
 	t.Parallel()
+	fourAtATime(t, waitingFirst(lab.Scenarios()), runScenario)
+}
+
+// fourAtATime runs one subtest per scenario, four at a time and in order
+// (the scenarios start as listed), whatever -parallel says: each is a child
+// process that mostly waits out the binary's own limits, so -parallel's
+// default (the number of CPUs, two here) would only queue the waiting.
+// Subtests are started from goroutines instead of with t.Parallel, which
+// -parallel would hold to two at a time.
+func fourAtATime(t *testing.T, scs []lab.Scenario, run func(*testing.T, lab.Scenario)) {
+	t.Helper()
 	sem := make(chan struct{}, 4)
 	var wg sync.WaitGroup
 	defer wg.Wait()
-	for _, sc := range waitingFirst(lab.Scenarios()) {
-		sem <- struct{}{} // in order: the scenarios start as listed
+	for _, sc := range scs {
+		sem <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			t.Run(sc.Name, func(t *testing.T) { runScenario(t, sc) })
+			t.Run(sc.Name, func(t *testing.T) { run(t, sc) })
 		})
 	}
 }
