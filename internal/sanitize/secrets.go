@@ -138,3 +138,15 @@ func redactedString(u *url.URL) string {
 	}
 	return Line(user + "@" + s)
 }
+
+// SecretsLine is Line with credentials masked on both sides of the
+// cleaning: before it, because removing a control byte can join a scheme
+// onto the word before it ("ip=i\x00Bearer …" becomes "iBearer …", which
+// no longer starts at a word boundary); after it, because removing one
+// can also join a scheme split in two ("Bear\x00er …"). Remote values that
+// are stored as one line go through it.
+func SecretsLine(s string) string { return Secrets(Line(Secrets(s))) }
+
+// SecretsText is SecretsLine for multi-line excerpts, truncated to max
+// runes as Text does.
+func SecretsText(s string, max int) string { return Secrets(Text(Secrets(s), max)) }

@@ -70,3 +70,18 @@ func TestURL(t *testing.T) {
 		}
 	}
 }
+
+// TestSecretsAcrossStrippedControls: a control byte that cleaning removes
+// neither hides a token behind a joined word nor splits a scheme so that
+// it escapes masking (FuzzTrace found "ip=i\x00Bearer …").
+func TestSecretsAcrossStrippedControls(t *testing.T) {
+	const tok = "CANARYtok5Hd8Jf2Kg7Ls4Pq9Xw1"
+	for _, in := range []string{"ip=i\x00Bearer " + tok, "Bear\x00er " + tok, "x\x07Basic " + tok} {
+		if got := SecretsLine(in); strings.Contains(got, tok) {
+			t.Errorf("SecretsLine(%q) = %q: the token survived", in, got)
+		}
+		if got := SecretsText(in, 0); strings.Contains(got, tok) {
+			t.Errorf("SecretsText(%q) = %q: the token survived", in, got)
+		}
+	}
+}

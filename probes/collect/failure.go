@@ -304,7 +304,7 @@ func cleanFailure(f *netFailure, clean func(string) string) *netFailure {
 }
 
 // defaultClean is the sanitiser for strings that carry no known secret.
-func defaultClean(s string) string { return sanitize.Secrets(sanitize.Line(s)) }
+func defaultClean(s string) string { return sanitize.SecretsLine(s) }
 
 // cleanerFor is the sanitiser for strings of a request that holds secret
 // (the API key): defaultClean, then the secret masked as sent and as a URL

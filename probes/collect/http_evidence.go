@@ -89,7 +89,7 @@ func excerpt(body []byte, secret string) string {
 	// Mask before cutting too, so a secret that straddles the cut does not
 	// leave its first half behind.
 	s := maskSecret(sanitize.Secrets(string(body)), secret)
-	return strings.TrimSpace(maskSecret(sanitize.Secrets(sanitize.Text(s, excerptRunes)), secret))
+	return strings.TrimSpace(maskSecret(sanitize.SecretsText(s, excerptRunes), secret))
 }
 
 // responseEvidence lists what a response showed: status line, the edge

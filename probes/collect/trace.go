@@ -37,7 +37,7 @@ func parseTrace(body []byte) map[string]string {
 		if _, dup := out[k]; !dup && len(out) >= maxTraceFields {
 			continue
 		}
-		out[k] = sanitize.Secrets(sanitize.Line(v))
+		out[k] = sanitize.SecretsLine(v)
 	}
 	return out
 }
