@@ -124,7 +124,7 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) (in
 	if run, ok := rec.Latest(); ok {
 		headline = run.Outcome.Headline
 	}
-	fmt.Fprintf(stdout, "Wrote %s (%s): %s\n", out, formatName(format), oneLine(headline))
+	fmt.Fprintf(stdout, "Wrote %s (%s): %s\n", out, format.Name(), oneLine(headline))
 	return code, nil
 }
 
@@ -157,16 +157,6 @@ func reportFormat(rf reportFlags, json bool) (report.Format, error) {
 		return f, nil
 	}
 	return report.Markdown, nil
-}
-
-func formatName(f report.Format) string {
-	switch f {
-	case report.JSON:
-		return "JSON"
-	case report.HTML:
-		return "HTML"
-	}
-	return "Markdown"
 }
 
 // newDemoFace starts a lab scenario and a face over its staged machine, as

@@ -61,6 +61,23 @@ func (s Status) Rank() int {
 	return 2
 }
 
+// Glyph is the status as one mark that differs in shape, not only in
+// colour, so every face (the text summary, reports, the dashboard) reads the
+// same with colour off: ✓ pass, ! warn, ✗ fail, – skipped, ? unknown.
+func (s Status) Glyph() string {
+	switch s {
+	case StatusPass:
+		return "✓"
+	case StatusWarn:
+		return "!"
+	case StatusFail:
+		return "✗"
+	case StatusSkipped:
+		return "–"
+	}
+	return "?"
+}
+
 // Kind names the family a probe belongs to, so renderers and rules can group
 // results without parsing IDs.
 type Kind string

@@ -20,6 +20,17 @@ const (
 	HTML     Format = "html"
 )
 
+// Name is the format as people call it: Markdown, JSON or HTML.
+func (f Format) Name() string {
+	switch f {
+	case JSON:
+		return "JSON"
+	case HTML:
+		return "HTML"
+	}
+	return "Markdown"
+}
+
 // Formats lists every format, for help texts and export dialogs.
 var Formats = []Format{Markdown, JSON, HTML}
 

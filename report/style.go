@@ -23,19 +23,16 @@ func (p palette) green(s string) string  { return p.wrap("32", s) }
 func (p palette) yellow(s string) string { return p.wrap("33", s) }
 func (p palette) cyan(s string) string   { return p.wrap("36", s) }
 
-// icon is the status mark, coloured by severity. The marks differ in shape,
-// not only colour, so the output reads the same without colour.
+// icon is the status's glyph (probes.Status.Glyph), coloured by severity.
 func (p palette) icon(s probes.Status) string {
 	switch s {
 	case probes.StatusPass:
-		return p.green("✓")
-	case probes.StatusWarn:
-		return p.yellow("!")
+		return p.green(s.Glyph())
 	case probes.StatusFail:
-		return p.red("✗")
+		return p.red(s.Glyph())
 	case probes.StatusSkipped:
-		return p.dim("–")
+		return p.dim(s.Glyph())
 	default:
-		return p.yellow("?")
+		return p.yellow(s.Glyph())
 	}
 }

@@ -63,35 +63,30 @@ type Header struct {
 	Settings                Settings
 }
 
+// tool is the build writing a document: this binary, on this platform.
+func (h Header) tool() Tool {
+	return Tool{Name: "gptdoctor", Version: h.Version, OS: runtime.GOOS, Arch: runtime.GOARCH}
+}
+
 // BuildDocument assembles the document of one diagnosed run. It is a pure
 // function: the outcome was decided with the diagnosis.
 func BuildDocument(h Header, d Diagnosis, actions []remedies.ActionRecord) Document {
-	s := d.Snapshot
-	doc := Document{
+	r := runRecord(d) // the run's fields as a session record holds them
+	return Document{
 		SchemaVersion: SchemaVersion,
-		Tool:          Tool{Name: "gptdoctor", Version: h.Version, OS: runtime.GOOS, Arch: runtime.GOARCH},
+		Tool:          h.tool(),
 		Mode:          h.Mode,
 		Scenario:      h.Scenario,
-		RunID:         s.RunID,
-		Started:       s.Started.UTC(),
-		Finished:      s.Finished.UTC(),
-		Duration:      probes.Millis(s.Finished.Sub(s.Started)),
+		RunID:         r.RunID,
+		Started:       r.Started,
+		Finished:      r.Finished,
+		Duration:      r.Duration,
 		Settings:      h.Settings,
-		Outcome:       d.Outcome,
-		Findings:      d.Findings,
-		Results:       s.Results,
+		Outcome:       r.Outcome,
+		Findings:      r.Findings,
+		Results:       r.Results,
 		Actions:       actions,
 	}
-	if doc.Findings == nil {
-		doc.Findings = []remedies.Finding{}
-	}
-	if doc.Results == nil {
-		doc.Results = []probes.Result{}
-	}
-	if doc.Outcome.Counts == nil {
-		doc.Outcome = Decide(s, d.Findings)
-	}
-	return doc
 }
 
 // Header is the session's header for documents.

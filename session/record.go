@@ -1,7 +1,6 @@
 package session
 
 import (
-	"runtime"
 	"time"
 
 	"github.com/gptdoctor/gptdoctor/probes"
@@ -120,7 +119,7 @@ func runRecord(d Diagnosis) RunRecord {
 func BuildRecord(h Header, started time.Time, zone Zone, runs []Diagnosis, dropped int, actions []remedies.ActionRecord) Record {
 	rec := Record{
 		SchemaVersion: SchemaVersion,
-		Tool:          Tool{Name: "gptdoctor", Version: h.Version, OS: runtime.GOOS, Arch: runtime.GOARCH},
+		Tool:          h.tool(),
 		Mode:          h.Mode,
 		Scenario:      h.Scenario,
 		Started:       started.UTC(),

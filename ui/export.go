@@ -102,9 +102,6 @@ func writeReport(ctx context.Context, s *session.Session, dir string, now time.T
 	return path, nil
 }
 
-// formatWords name the report formats in the export dialog.
-var formatWords = map[report.Format]string{report.Markdown: "Markdown (.md)", report.JSON: "JSON (.json)", report.HTML: "HTML (.html)"}
-
 // exportDialog chooses the format, share mode and path of a report.
 type exportDialog struct {
 	field  int // 0 format, 1 share, 2 path, 3 write
@@ -169,7 +166,7 @@ func (m *Model) exportBox() box {
 		share = "on: addresses and names masked"
 	}
 	lines := []string{
-		mark(0, "Format: "+formatWords[report.Formats[e.format]]+st.Muted.Render("  (←/→ changes)")),
+		mark(0, "Format: "+formatWord(report.Formats[e.format])+st.Muted.Render("  (←/→ changes)")),
 		mark(1, "Share mode: "+share+st.Muted.Render("  (←/→ toggles)")),
 		mark(2, "Path: ") + e.path.View(),
 		mark(3, "[ Write ]"),
@@ -203,3 +200,6 @@ func lines(s string) int {
 	}
 	return n
 }
+
+// formatWord names a format with its extension: "Markdown (.md)".
+func formatWord(f report.Format) string { return f.Name() + " (." + string(f) + ")" }

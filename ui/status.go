@@ -3,20 +3,9 @@ package ui
 import "github.com/gptdoctor/gptdoctor/probes"
 
 // statusGlyph and statusWord carry a status without colour: every status on
-// screen is drawn as glyph and word, and colour only repeats them.
-func statusGlyph(s probes.Status) string {
-	switch s {
-	case probes.StatusPass:
-		return "✓"
-	case probes.StatusWarn:
-		return "!"
-	case probes.StatusFail:
-		return "✗"
-	case probes.StatusSkipped:
-		return "-"
-	}
-	return "?"
-}
+// screen is drawn as glyph and word, and colour only repeats them. The glyph
+// is the model's, as the text summary and the reports draw it.
+func statusGlyph(s probes.Status) string { return s.Glyph() }
 
 func statusWord(s probes.Status) string {
 	switch s {
