@@ -70,6 +70,10 @@ func (p *parsedFlags) dashboardOptions(o *options, file config.File, set map[str
 	return nil
 }
 
+// intervalFloorWhy is why an interval under the floor is refused, worded
+// once for the dashboard's --interval and watch's.
+const intervalFloorWhy = "re-running more often is itself a cause of Cloudflare 1015 rate limits"
+
 // checkInterval refuses refresh intervals that would hammer the site, and
 // says why in the message.
 func checkInterval(name string, d time.Duration) error {
@@ -77,7 +81,7 @@ func checkInterval(name string, d time.Duration) error {
 	case d == 0:
 		return nil
 	case d < minInterval:
-		return usagef("%s %s: at least %s, or 0 for only on demand: re-running more often is itself a cause of Cloudflare 1015 rate-limit blocks", name, d, minInterval)
+		return usagef("%s %s: at least %s, or 0 for only on demand: %s", name, d, minInterval, intervalFloorWhy)
 	case d > maxInterval:
 		return usagef("%s %s: at most %s (0 re-runs only on demand)", name, d, maxInterval)
 	}

@@ -68,7 +68,7 @@ func cmdDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return 0, usagef("demo: one scenario at a time (got %s)", strings.Join(pos, ", "))
 	}
 	if df.fix != "" {
-		if err := knownRemedy(df.fix); err != nil {
+		if err := knownRemedy("demo --fix", df.fix); err != nil {
 			return 0, err
 		}
 	}

@@ -48,7 +48,7 @@ func cmdFix(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		return 0, usagef("fix: one remedy at a time (got %s)", strings.Join(pos, ", "))
 	}
 	if !ff.list {
-		if err := knownRemedy(pos[0]); err != nil {
+		if err := knownRemedy("fix", pos[0]); err != nil {
 			return 0, err
 		}
 	}
@@ -74,9 +74,9 @@ func cmdFix(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 }
 
 // knownRemedy refuses an ID that names no remedy before anything runs.
-func knownRemedy(id string) error {
+func knownRemedy(cmd, id string) error {
 	if !slices.Contains(remedies.ActionIDs, id) {
-		return usagef("fix: no remedy %q (known: %s)", id, strings.Join(remedies.ActionIDs, ", "))
+		return usagef("%s: no remedy %q (known: %s)", cmd, id, strings.Join(remedies.ActionIDs, ", "))
 	}
 	return nil
 }

@@ -74,7 +74,7 @@ func cmdWatch(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 		return 0, usagef("watch: unexpected argument %q (watch takes only flags; a lab scenario goes after --demo)", pos[0])
 	}
 	if wf.interval < minWatchInterval {
-		return 0, usagef("--interval %s: at least %s: probing more often shows nothing new and bursts of requests are what Cloudflare answers with 1015 rate limits", wf.interval, minWatchInterval)
+		return 0, usagef("--interval %s: at least %s: %s", wf.interval, minWatchInterval, intervalFloorWhy)
 	}
 	if wf.interval > maxWatchInterval {
 		return 0, usagef("--interval %s: at most %s", wf.interval, maxWatchInterval)

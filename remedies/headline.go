@@ -439,7 +439,7 @@ func transportHeadline(f *facts, o obs, where string, hl []string) Headline {
 	fail := o.d.Failure
 	switch {
 	case fail == "nxdomain":
-		return Headline{Code: "NXDOMAIN", Text: fmt.Sprintf("NXDOMAIN — this machine's DNS says %s does not exist", where)}
+		return Headline{Code: "NXDOMAIN", Text: fmt.Sprintf("NXDOMAIN — this machine's DNS says %s %s", where, verb(hl, "does not exist", "do not exist"))}
 	case fail == "servfail":
 		return Headline{Code: "SERVFAIL", Text: fmt.Sprintf("SERVFAIL — this machine's DNS fails to look up %s", where)}
 	case strings.HasPrefix(fail, "dns") || fail == "no_address":
