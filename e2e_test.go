@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/gptdoctor/gptdoctor/internal/lab"
+	"github.com/gptdoctor/gptdoctor/remedies"
 	"github.com/gptdoctor/gptdoctor/report"
 	"github.com/gptdoctor/gptdoctor/session"
 )
@@ -313,5 +314,54 @@ func TestEmptyAddressesTurnProbesOff(t *testing.T) {
 	}
 	if egress != 1 || lookups == 0 {
 		t.Errorf("found %d egress and %d DNS lookup results", egress, lookups)
+	}
+}
+
+// TestFixListJSON: fix --list --json is one JSON document naming every
+// remedy with whether it can run here, why not, and what it would run, for
+// scripts and fleet inventories (it printed the text list before).
+func TestFixListJSON(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end")
+	}
+	l, err := lab.Start("healthy", lab.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	out, errOut, code := runBinary(t, l.Env(), append([]string{"fix", "--list", "--json"}, l.Args()...)...)
+	if code != exitOK {
+		t.Fatalf("exit %d\nstderr: %s", code, errOut)
+	}
+	var list struct {
+		SchemaVersion int    `json:"schema_version"`
+		GOOS          string `json:"goos"`
+		Remedies      []struct {
+			ID     string `json:"id"`
+			CanRun bool   `json:"can_run"`
+			WhyNot string `json:"why_not"`
+			Action struct {
+				ID, Title, Risk string
+			} `json:"action"`
+			Lines  []string `json:"lines"`
+			Ticket string   `json:"ticket"`
+		} `json:"remedies"`
+	}
+	if err := json.Unmarshal(out, &list); err != nil {
+		t.Fatalf("not one JSON document: %v\n%s", err, out)
+	}
+	if list.SchemaVersion != 1 || list.GOOS != runtime.GOOS || len(list.Remedies) != len(remedies.ActionIDs) {
+		t.Fatalf("schema %d, goos %q, %d remedies (want %d)", list.SchemaVersion, list.GOOS, len(list.Remedies), len(remedies.ActionIDs))
+	}
+	for i, r := range list.Remedies {
+		if r.ID != remedies.ActionIDs[i] || r.Action.ID != r.ID || r.Action.Title == "" || r.Action.Risk == "" {
+			t.Errorf("remedy %d: %+v", i, r)
+		}
+		if r.CanRun == (r.WhyNot != "") {
+			t.Errorf("%s: can_run %v with why_not %q", r.ID, r.CanRun, r.WhyNot)
+		}
+		if r.Ticket != "" {
+			t.Errorf("%s: a listing carries a ticket", r.ID)
+		}
 	}
 }

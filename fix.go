@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -67,6 +68,9 @@ func cmdFix(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 				return exitCannotRun, err
 			}
 			plans = append(plans, pl)
+		}
+		if f.opts.json {
+			return exitOK, listActionsJSON(stdout, plans, f.sess.GOOS())
 		}
 		return exitOK, listActions(stdout, plans, f.sess.GOOS())
 	}
@@ -208,7 +212,7 @@ func (f *face) fixDocument(dryRun bool) session.Document {
 		return f.sess.Document(latest)
 	}
 	doc := f.sess.Document(session.Diagnosis{})
-	doc.Outcome = session.Outcome{Status: session.OutcomeIncomplete, ExitCode: exitOK, Counts: doc.Outcome.Counts,
+	doc.Outcome = session.Outcome{Status: session.OutcomeNotChecked, ExitCode: exitOK, Counts: doc.Outcome.Counts,
 		Headline: "Dry run: nothing was checked, run or sent"}
 	return doc
 }
@@ -344,6 +348,40 @@ func prompter(ctx context.Context, in io.Reader, out io.Writer) func(string) boo
 		}
 		return false
 	}
+}
+
+// remedyList is what fix --list --json prints: every remedy as planned
+// for this machine, so a script or a fleet inventory can ask which ones
+// would run here and exactly what they would run.
+type remedyList struct {
+	SchemaVersion int    `json:"schema_version"`
+	GOOS          string `json:"goos"`
+	// Remedies are in the catalogue's order (remedies.ActionIDs).
+	Remedies []listedRemedy `json:"remedies"`
+}
+
+// listedRemedy is one remedy's plan, with whether it can run here and, when
+// not, why (the plan's Blocked or the action's Unavailable, in one field).
+type listedRemedy struct {
+	ID     string `json:"id"`
+	CanRun bool   `json:"can_run"`
+	WhyNot string `json:"why_not,omitempty"`
+	remedies.Plan
+}
+
+func listActionsJSON(w io.Writer, plans []remedies.Plan, goos string) error {
+	l := remedyList{SchemaVersion: session.SchemaVersion, GOOS: goos, Remedies: []listedRemedy{}}
+	for _, p := range plans {
+		why := p.Blocked
+		if why == "" {
+			why = p.Action.Unavailable
+		}
+		p.Ticket = "" // the ticket is built from a check; a listing checks nothing
+		l.Remedies = append(l.Remedies, listedRemedy{ID: p.ID(), CanRun: why == "", WhyNot: why, Plan: p})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(l)
 }
 
 // listActions prints what each remedy does on this system, those that can

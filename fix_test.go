@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net"
 	"net/netip"
@@ -14,6 +15,7 @@ import (
 	"github.com/gptdoctor/gptdoctor/internal/lab"
 	"github.com/gptdoctor/gptdoctor/probes"
 	"github.com/gptdoctor/gptdoctor/remedies"
+	"github.com/gptdoctor/gptdoctor/session"
 )
 
 // tripwire is a world's network and command runner that fails the test on
@@ -112,6 +114,40 @@ func TestFixDryRunSendsNothing(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestFixDryRunJSON: the --json document of a dry run says it checked
+// nothing (not_checked, exit 0, as the process exits) and carries the dry
+// run's action; "incomplete" with exit code 0 contradicted the schema.
+func TestFixDryRunJSON(t *testing.T) {
+	w := probes.World{GOOS: "linux", Dialer: &tripwire{t: t}, Resolver: &tripwire{t: t}, Runner: &tripwire{t: t, tools: map[string]bool{"resolvectl": true}},
+		Clock: probes.SystemClock{}, Host: stillHost{}, LookupEnv: func(string) (string, bool) { return "", false },
+		FS: fstest.MapFS{"etc/resolv.conf": {Data: []byte("nameserver 127.0.0.53\n")}}}
+	var stdout, stderr bytes.Buffer
+	f := newFace("fix", "", options{cfg: probes.DefaultConfig(), json: true}, w, func() bool { return true }, &stderr)
+	code, err := f.fix(context.Background(), remedies.ActionFlushDNS, fixFlags{dryRun: true}, nil, &stdout, &stderr)
+	if code != exitOK || err != nil {
+		t.Fatalf("exit %d, %v", code, err)
+	}
+	var doc struct {
+		Outcome struct {
+			Status   string `json:"status"`
+			ExitCode *int   `json:"exit_code"`
+		} `json:"outcome"`
+		Actions []struct {
+			Action string `json:"action"`
+			DryRun bool   `json:"dry_run"`
+		} `json:"actions"`
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &doc); err != nil {
+		t.Fatalf("%v\n%s", err, stdout.String())
+	}
+	if doc.Outcome.Status != session.OutcomeNotChecked || doc.Outcome.ExitCode == nil || *doc.Outcome.ExitCode != 0 {
+		t.Errorf("outcome %+v, want not_checked with exit code 0", doc.Outcome)
+	}
+	if len(doc.Actions) != 1 || doc.Actions[0].Action != remedies.ActionFlushDNS || !doc.Actions[0].DryRun {
+		t.Errorf("actions %+v, want the flush-dns dry run", doc.Actions)
 	}
 }
 

@@ -228,6 +228,18 @@ type MatrixDetails struct {
 	ChallengedWhen string `json:"challenged_when,omitempty"`
 }
 
+// BlockVerb says what the blocked cells suffered, for every face that
+// summarises the matrix: "rate limited" when every one of them is a rate
+// limit (1015 is a block that passes), else "blocked".
+func (d *MatrixDetails) BlockVerb() string {
+	for _, c := range d.Cells {
+		if c.Blocked && c.Verdict != classify.VerdictCFRateLimit {
+			return "blocked"
+		}
+	}
+	return "rate limited"
+}
+
 // MatrixCell is the outcome of one cell, pointing at its endpoint result.
 type MatrixCell struct {
 	// ResultID is the id of the endpoint result behind the cell.

@@ -91,6 +91,8 @@ func WriteText(w io.Writer, d session.Document, opt TextOptions) error {
 		icon = p.green("✓")
 	case session.OutcomeIncomplete:
 		icon = p.yellow("?")
+	case session.OutcomeNotChecked:
+		icon = probes.StatusSkipped.Glyph()
 	}
 	t.para(icon+" ", "  ", p.bold(line(d.Outcome.Headline)))
 	if d.Outcome.MostLikely != "" {

@@ -9,7 +9,7 @@ import (
 // with it. Every face reads it from here, so `check`, the dashboard and
 // `watch` can never disagree about whether something is wrong.
 type Outcome struct {
-	// Status is reachable, problem or incomplete.
+	// Status is reachable, problem or incomplete (not_checked: a dry run).
 	Status string `json:"status"`
 	// ExitCode is the process exit code: 0 reachable, 1 problem or
 	// incomplete.
@@ -33,6 +33,10 @@ const (
 	OutcomeReachable  = "reachable"
 	OutcomeProblem    = "problem"
 	OutcomeIncomplete = "incomplete"
+	// OutcomeNotChecked is a document of a dry run (fix --dry-run --json):
+	// nothing was checked, so it says nothing about reachability, and its
+	// exit code is 0 because the dry run did what it was asked.
+	OutcomeNotChecked = "not_checked"
 )
 
 // Decide judges a run: a problem when any probe failed or the diagnosis is

@@ -56,8 +56,10 @@ const busyTick = 120 * time.Millisecond
 
 // after delivers msg once d has passed, or nothing once ctx ends: Bubble
 // Tea cannot cancel a command, so a plain tea.Tick (an idle tick waits up
-// to a minute) would outlive the dashboard by that long. Every timer of the
-// dashboard goes through Model.after, so tests replace it and never wait.
+// to a minute) would outlive the dashboard by that long, and a superseded
+// one would hold its goroutine until it fired only to be ignored. Every
+// timer of the dashboard goes through Model.after, so tests replace it and
+// never wait.
 func after(ctx context.Context, d time.Duration, msg tea.Msg) tea.Cmd {
 	return func() tea.Msg {
 		t := time.NewTimer(d)
@@ -69,6 +71,30 @@ func after(ctx context.Context, d time.Duration, msg tea.Msg) tea.Cmd {
 			return nil
 		}
 	}
+}
+
+// timerSlot holds the one armed wait of a kind (the tick, the refresh
+// interval, a retry's back-off). Arming a new wait stops the old one, so a
+// dashboard refreshing back to back keeps one timer goroutine per kind
+// instead of one per restart in the last minute.
+type timerSlot struct{ stop context.CancelFunc }
+
+// disarm stops the armed wait, if any; its command returns nothing.
+func (s *timerSlot) disarm() {
+	if s.stop != nil {
+		s.stop()
+		s.stop = nil
+	}
+}
+
+// arm replaces the wait in s with one delivering msg after d. The wait
+// ends with the dashboard too: its context is a child of m.ctx, read at
+// arming time because Run sets m.ctx.
+func (m *Model) arm(s *timerSlot, d time.Duration, msg tea.Msg) tea.Cmd {
+	s.disarm()
+	ctx, stop := context.WithCancel(m.ctx)
+	s.stop = stop
+	return m.after(ctx, d, msg)
 }
 
 func planAction(a Actioner, id, remedy string, byKey, direct bool) tea.Cmd {

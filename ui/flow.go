@@ -280,7 +280,7 @@ func (m *Model) retryWait() tea.Cmd {
 	p := m.flow.plan
 	m.flow.stage = flowWaiting
 	m.logf(logAction, "%s: waiting %s (attempt %d of %d)", p.ID(), p.Retry[m.flow.step], m.flow.step+1, len(p.Retry))
-	return m.after(p.Retry[m.flow.step], retryWaitMsg{id: m.flow.id})
+	return m.arm(&m.timers.retry, p.Retry[m.flow.step], retryWaitMsg{id: m.flow.id})
 }
 
 // retryAgain: the retry action keeps re-checking on its back-off schedule

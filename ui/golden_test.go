@@ -40,18 +40,23 @@ func TestGolden(t *testing.T) {
 }
 
 // unstable masks what the lab makes up anew on every start, keeping the
-// width: its listening ports and the API's request IDs.
+// width: its listening ports, the API's request IDs and the status page's
+// update time (the lab's wall clock, shown when the evidence wraps).
 func unstable(s string) string {
 	s = loopbackPorts.ReplaceAllStringFunc(s, func(m string) string {
 		host, port, _ := strings.Cut(m, ":")
 		return host + ":" + strings.Repeat("N", len(port))
 	})
+	s = wallDates.ReplaceAllString(s, "YYYY-MM-DD")
+	s = wallMinutes.ReplaceAllString(s, "HH:MM UTC")
 	return requestIDs.ReplaceAllStringFunc(s, func(m string) string { return "req_" + strings.Repeat("x", len(m)-4) })
 }
 
 var (
 	loopbackPorts = regexp.MustCompile(`127\.0\.0\.1:\d+`)
 	requestIDs    = regexp.MustCompile(`req_[0-9a-zA-Z]+`)
+	wallDates     = regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}\b`)
+	wallMinutes   = regexp.MustCompile(`\b\d{2}:\d{2} UTC`)
 )
 
 // TestGoldenOverlays renders the help overlay at the smallest size, the

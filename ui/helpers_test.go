@@ -182,4 +182,4 @@ func (b *lockedBuffer) tail() string {
 
 // noTimer replaces the dashboard's timers: tests deliver timer messages
 // themselves and never wait.
-func noTimer(time.Duration, tea.Msg) tea.Cmd { return nil }
+func noTimer(context.Context, time.Duration, tea.Msg) tea.Cmd { return nil }

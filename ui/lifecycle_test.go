@@ -47,6 +47,51 @@ func TestTimersEndWithTheDashboard(t *testing.T) {
 	}
 }
 
+// TestSupersededTimersStop: re-arming the tick or the refresh interval
+// stops the wait it replaces, so a dashboard refreshing back to back holds
+// one timer goroutine per kind, not one per restart in the last minute
+// (about 375 in the 1,000-run soak before this).
+func TestSupersededTimersStop(t *testing.T) {
+	m := New(Options{Session: labSession(t, "healthy"), Interval: time.Hour})
+	defer m.stop()
+	const n = 50
+	got := make(chan any, 2*n)
+	start := func(cmd tea.Cmd) {
+		if cmd == nil {
+			t.Fatal("no timer armed")
+		}
+		go func() { got <- cmd() }()
+	}
+	for range n {
+		start(m.restartTick())     // an idle tick: up to a minute away
+		start(m.scheduleRefresh()) // the hour-long interval
+	}
+	for i := range 2*n - 2 {
+		select {
+		case msg := <-got:
+			if msg != nil {
+				t.Fatalf("a superseded timer delivered %v", msg)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%d superseded timers still wait", 2*n-2-i)
+		}
+	}
+	select {
+	case msg := <-got:
+		t.Fatalf("the armed timers ended early: %v", msg)
+	case <-time.After(20 * time.Millisecond):
+	}
+	m.togglePause() // pausing stops the armed refresh
+	select {
+	case msg := <-got:
+		if msg != nil {
+			t.Fatalf("a paused refresh delivered %v", msg)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("pausing left the refresh timer waiting")
+	}
+}
+
 // TestRunWaitsForAnExport: cancelled while a report is being written (a
 // signal right after e), Run returns only once the write has ended, so the
 // process cannot exit with the write's temporary file still on disk; and

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"strings"
+
 	"github.com/charmbracelet/x/ansi"
 )
 
@@ -10,7 +12,16 @@ import (
 type row struct {
 	text string
 	key  string
+	// hang, when set, lets an unselectable row wrap onto up to maxWrap
+	// lines, continuation lines indented by hang cells (the width of the
+	// row's lead, "     because "), whenever every row of the pane then
+	// still fits: a wide pane with room to spare shows the evidence whole
+	// instead of cutting it at the edge.
+	hang int
 }
+
+// maxWrap is how many lines a wrapping row may take.
+const maxWrap = 3
 
 // listPane is a pane of rows with a selection that skips unselectable rows
 // and a scroll offset that follows it.
@@ -96,5 +107,36 @@ func (p *listPane) View(st *Styles, w, h int, focused bool) []string {
 			lines[i] = " " + r.text
 		}
 	}
+	if wrapped, ok := p.wrapped(lines, w-3); ok {
+		lines = wrapped // everything fits: no scrolling, offset 0
+	}
 	return st.frame(int(p.id)+1, paneTitles[p.id], lines, p.offset, w, h, focused)
+}
+
+// wrapped is lines with the wrapping rows wrapped to w cells, and whether
+// the result fits the pane's height (and wraps anything at all).
+func (p *listPane) wrapped(lines []string, w int) ([]string, bool) {
+	if len(p.rows) > p.h {
+		return nil, false
+	}
+	var out []string
+	grew := false
+	for i, r := range p.rows {
+		if r.hang <= 0 || r.key != "" || width(r.text) <= w || w-r.hang < 20 {
+			out = append(out, lines[i])
+			continue
+		}
+		lead, body := ansi.Cut(r.text, 0, r.hang), ansi.Cut(r.text, r.hang, width(r.text))
+		parts := strings.Split(ansi.Wrap(body, w-r.hang, ""), "\n")
+		if len(parts) > maxWrap {
+			parts[maxWrap-1] = ansi.Truncate(strings.Join(parts[maxWrap-1:], " "), w-r.hang, "…")
+			parts = parts[:maxWrap]
+		}
+		out = append(out, " "+lead+parts[0])
+		for _, l := range parts[1:] {
+			out = append(out, " "+strings.Repeat(" ", r.hang)+l)
+		}
+		grew = grew || len(parts) > 1
+	}
+	return out, grew && len(out) <= p.h
 }

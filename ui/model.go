@@ -35,8 +35,10 @@ type Model struct {
 	ctx     context.Context
 	writes  writes // reports being written; Run waits for them
 	cancel  context.CancelFunc
-	// after is the timer every wait goes through (tests swap it).
-	after func(time.Duration, tea.Msg) tea.Cmd
+	// after is the timer every wait goes through (tests swap it); waits
+	// are armed through a timerSlot (arm), which stops the one they replace.
+	after  func(context.Context, time.Duration, tea.Msg) tea.Cmd
+	timers struct{ tick, refresh, retry timerSlot }
 
 	keys    keyMap
 	help    help.Model
@@ -115,7 +117,7 @@ func New(opts Options) *Model {
 		private:  report.PrivateFromOS(),
 		mask:     func(s string) string { return s },
 	}
-	m.after = func(d time.Duration, msg tea.Msg) tea.Cmd { return after(m.ctx, d, msg) } // m.ctx as Run sets it
+	m.after = after
 	m.styles = newStyles(true, opts.NoColor)
 	m.help.Styles = helpStyles(true, opts.NoColor)
 	m.identity.id, m.dns.id, m.proxy.id, m.remedies.id, m.activity.id = paneIdentity, paneDNS, paneProxy, paneRemedies, paneActivity
@@ -171,9 +173,9 @@ func (m *Model) restartTick() tea.Cmd {
 	m.tickGen++
 	m.tickFast = m.busy()
 	if m.tickFast {
-		return m.after(busyTick, tickMsg{gen: m.tickGen})
+		return m.arm(&m.timers.tick, busyTick, tickMsg{gen: m.tickGen})
 	}
-	return m.after(m.idleWait(), tickMsg{gen: m.tickGen})
+	return m.arm(&m.timers.tick, m.idleWait(), tickMsg{gen: m.tickGen})
 }
 
 // idleWait is how long nothing on screen changes while idle: until the

@@ -247,7 +247,7 @@ func cellHeading(name string) string { return headingWords.Replace(name) }
 var headingWords = strings.NewReplacer("ipv4", "v4", "ipv6", "v6", "-any", "", "-", " ")
 
 // matrixWords summarise a target's matrix under its name: how many cells
-// were blocked, or which single axis separates blocked from open.
+// were blocked (or rate limited), or which single axis separates blocked from open.
 func matrixWords(b *board, id string) string {
 	if id == "" {
 		return ""
@@ -270,7 +270,7 @@ func matrixWords(b *board, id string) string {
 	case d.Split != "":
 		return b.st.status(r.Status).Render(statusGlyph(r.Status) + " only " + d.BlockedWhen)
 	case blocked > 0:
-		return b.st.status(r.Status).Render(fmt.Sprintf("%s %d/%d blocked", statusGlyph(r.Status), blocked, len(d.Cells)))
+		return b.st.status(r.Status).Render(fmt.Sprintf("%s %d/%d %s", statusGlyph(r.Status), blocked, len(d.Cells), d.BlockVerb()))
 	}
 	return b.st.badge(r.Status)
 }

@@ -39,13 +39,23 @@ func remedyRows(b *board) []row {
 		return append(appliedRows(b), row{text: st.Warn.Render("? no cause found") + ": " + b.clean(d.Outcome.Headline)})
 	}
 	rows := appliedRows(b)
+	quoted := map[string]int{} // evidence text -> the finding that quoted it
 	for i, f := range d.Findings {
 		rows = append(rows, row{
 			text: fmt.Sprintf("%d. %s %s", i+1, confidenceMark(st, f.Confidence), st.Bold.Render(b.clean(f.Title))),
 			key:  fmt.Sprintf("finding:%d", i),
 		})
 		if len(f.Evidence) > 0 {
-			rows = append(rows, row{text: "     " + st.Muted.Render("because ") + b.clean(f.Evidence[0].Text)})
+			// Several causes often rest on the same answer (a 1020 is the
+			// evidence for the IP, the account and the browser): it is
+			// quoted once, and later findings point back to it.
+			ev := b.clean(f.Evidence[0].Text)
+			if n, ok := quoted[ev]; ok {
+				rows = append(rows, row{text: "     " + st.Muted.Render(fmt.Sprintf("because of the same answer as %d.", n))})
+			} else {
+				quoted[ev] = i + 1
+				rows = append(rows, row{text: "     " + st.Muted.Render("because ") + ev, hang: len("     because ")})
+			}
 		}
 		for _, id := range f.Remedies {
 			rem, ok := remedies.RemedyByID(id)

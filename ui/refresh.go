@@ -73,12 +73,13 @@ func (m *Model) scheduleRefresh() tea.Cmd {
 	w := m.refreshWait()
 	m.refreshGen++
 	m.nextRefresh = m.now().Add(w)
-	return m.after(w, refreshMsg{gen: m.refreshGen})
+	return m.arm(&m.timers.refresh, w, refreshMsg{gen: m.refreshGen})
 }
 
 func (m *Model) togglePause() tea.Cmd {
 	m.paused = !m.paused
 	m.refreshGen++ // the armed timer no longer counts
+	m.timers.refresh.disarm()
 	if m.paused {
 		m.logf(logInfo, "refresh paused")
 		return nil
@@ -91,7 +92,7 @@ func (m *Model) togglePause() tea.Cmd {
 	if m.nextRefresh.IsZero() || left <= 0 {
 		return m.startRun(purposeRefresh, nil)
 	}
-	return m.after(left, refreshMsg{gen: m.refreshGen})
+	return m.arm(&m.timers.refresh, left, refreshMsg{gen: m.refreshGen})
 }
 
 func (m *Model) onTick(msg tickMsg) tea.Cmd {
@@ -104,7 +105,7 @@ func (m *Model) onTick(msg tickMsg) tea.Cmd {
 	}
 	if m.busy() {
 		m.sync()
-		return m.after(busyTick, tickMsg{gen: m.tickGen})
+		return m.arm(&m.timers.tick, busyTick, tickMsg{gen: m.tickGen})
 	}
-	return m.after(m.idleWait(), tickMsg{gen: m.tickGen})
+	return m.arm(&m.timers.tick, m.idleWait(), tickMsg{gen: m.tickGen})
 }

@@ -552,3 +552,17 @@ func TestLongDialogKeepsItsButtons(t *testing.T) {
 		t.Fatalf("scroll %d after 40 downs and an up: not clamped to the text", m.dlg.scroll)
 	}
 }
+
+// TestRateLimitedMatrixSaysSo: a target whose every blocked cell is a
+// 1015 rate limit is summarised as rate limited, as the result's reason
+// says it, not as blocked (which reads as the firewall's 1020).
+func TestRateLimitedMatrixSaysSo(t *testing.T) {
+	s := labSession(t, "rate-1015")
+	c := &clock{t: epoch}
+	m := newTestModel(s, c, 200, 60, time.Minute)
+	feedRun(t, m, c, nil, purposeRefresh)
+	got := screen(m)
+	if !strings.Contains(got, " rate limited") || strings.Contains(got, " blocked") {
+		t.Errorf("the matrix summary of a rate-limited target:\n%s", got)
+	}
+}

@@ -199,13 +199,13 @@ func summariseMatrix(t probes.Target, label string, cells []probes.MatrixCell, f
 		}
 	case blocked == answered:
 		res.Status = probes.StatusFail
-		res.Reason = fmt.Sprintf("%s %s this machine in every cell that got an answer (%d of %d)%s", label, blockVerb(cells), blocked, answered, noAnswer)
+		res.Reason = fmt.Sprintf("%s %s this machine in every cell that got an answer (%d of %d)%s", label, d.BlockVerb(), blocked, answered, noAnswer)
 	case failed == answered:
 		res.Status = probes.StatusFail
 		res.Reason = fmt.Sprintf("%s failed in every cell that got an answer (%d of %d)%s: %s%s", label, failed, answered, blockedWords(blocked), got, noAnswer)
 	case blocked > 0:
 		res.Status = probes.StatusWarn
-		res.Reason = fmt.Sprintf("%s %s %d of %d answered cells: %s%s%s", label, blockVerb(cells), blocked, answered, splitWords(d.Split, d.BlockedWhen, "blocked"), others, noAnswer)
+		res.Reason = fmt.Sprintf("%s %s %d of %d answered cells: %s%s%s", label, d.BlockVerb(), blocked, answered, splitWords(d.Split, d.BlockedWhen, "blocked"), others, noAnswer)
 	case challenged > 0:
 		res.Status = probes.StatusWarn
 		which := ""
@@ -222,17 +222,6 @@ func summariseMatrix(t probes.Target, label string, cells []probes.MatrixCell, f
 		res.Reason = fmt.Sprintf("%s did not block any of %d answered cells%s", label, answered, noAnswer)
 	}
 	return res
-}
-
-// blockVerb says what the blocked cells suffered: "rate limited" when every
-// one of them is a rate limit (1015 is a block that passes), else "blocked".
-func blockVerb(cells []probes.MatrixCell) string {
-	for _, c := range cells {
-		if c.Blocked && c.Verdict != classify.VerdictCFRateLimit {
-			return "blocked"
-		}
-	}
-	return "rate limited"
 }
 
 // maxBadReasons is how many distinct reasons of unwell cells the matrix
