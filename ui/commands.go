@@ -2,7 +2,9 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -113,21 +115,29 @@ func executeAction(ctx context.Context, a Actioner, p remedies.Plan) tea.Cmd {
 // execAction hands the terminal to an action that needs it (sudo asks for a
 // password): Bubble Tea releases the terminal, runs it, and takes it back.
 type execAction struct {
-	ctx context.Context
-	a   Actioner
-	p   remedies.Plan
-	out *actionRanMsg
+	ctx  context.Context
+	a    Actioner
+	p    remedies.Plan
+	out  *actionRanMsg
+	term io.Writer // the terminal, handed over by Bubble Tea
 }
 
+// Run says on the terminal what is about to run and why sudo asks, so the
+// password prompt does not arrive alone on a blank screen, then runs it.
 func (e *execAction) Run() error {
+	if e.term != nil {
+		fmt.Fprintf(e.term, "\ngptdoctor: %s needs root, so it runs through sudo:\n  %s\nsudo may ask for your password; the dashboard returns when it is done.\n\n",
+			e.p.ID(), strings.Join(e.p.Lines, "\n  "))
+	}
 	e.out.plan, e.out.rec = e.p, e.a.Execute(e.ctx, e.p)
 	return nil
 }
 
-// The session's runner talks to the process's terminal itself.
-func (e *execAction) SetStdin(io.Reader)  {}
-func (e *execAction) SetStdout(io.Writer) {}
-func (e *execAction) SetStderr(io.Writer) {}
+// The session's runner talks to the process's terminal itself (sudo opens
+// /dev/tty); only the note before it is written here.
+func (e *execAction) SetStdin(io.Reader)    {}
+func (e *execAction) SetStdout(w io.Writer) { e.term = w }
+func (e *execAction) SetStderr(io.Writer)   {}
 
 func executeInTerminal(ctx context.Context, a Actioner, p remedies.Plan) tea.Cmd {
 	msg := &actionRanMsg{}
