@@ -132,7 +132,12 @@ func (m *Model) onRunDone(msg runDoneMsg) tea.Cmd {
 	}
 	d := msg.diag
 	purpose := m.cur.purpose
-	took := d.Snapshot.Finished.Sub(d.Snapshot.Started).Round(100 * time.Millisecond)
+	took := d.Snapshot.Finished.Sub(d.Snapshot.Started)
+	if took >= time.Second {
+		took = took.Round(100 * time.Millisecond)
+	} else {
+		took = took.Round(time.Millisecond) // a lab run takes tens of ms: not "0s"
+	}
 	m.cur = nil
 	var cmds []tea.Cmd
 	if !d.WhatIf {
