@@ -91,3 +91,47 @@ func FuzzDecodeRecord(f *testing.F) {
 		}
 	})
 }
+
+// TestDecodeRecordAtTheCap holds report --from to the fuzz bounds on
+// records as large as it reads (the fuzzer's own inputs are a few KiB):
+// the 1020 session grown to the 1 MiB cap by repeating its runs. It
+// allocates about 8 MiB (each golden session does 7-8), against
+// fuzzcheck.PerInputAlloc's 64. One session: under the race detector a
+// decode of 1 MiB takes about 2 s.
+func TestDecodeRecordAtTheCap(t *testing.T) {
+	for _, name := range []string{filepath.Join("testdata", "report-block-1020.json.golden")} {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec, err := session.DecodeRecord(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		size := func() int {
+			var buf bytes.Buffer
+			if err := writeRecordJSON(&buf, rec); err != nil {
+				t.Fatal(err)
+			}
+			return buf.Len()
+		}
+		base := size()
+		rec.Runs = append(rec.Runs, rec.Runs[0])
+		perRun := size() - base
+		for range (maxRecordBytes-base)/perRun - 1 {
+			rec.Runs = append(rec.Runs, rec.Runs[0])
+		}
+		var buf bytes.Buffer
+		if err := writeRecordJSON(&buf, rec); err != nil || buf.Len() > maxRecordBytes {
+			t.Fatalf("%s grown to %d bytes (cap %d): %v", name, buf.Len(), maxRecordBytes, err)
+		}
+		data := buf.Bytes()
+		fuzzcheck.Within(t, func() {
+			got, err := session.DecodeRecord(data)
+			if err != nil || len(got.Runs) != len(rec.Runs) {
+				t.Fatalf("%s grown to %d bytes: %d runs, %v", name, len(data), len(got.Runs), err)
+			}
+			fuzzcheck.Strings(t, Prepare(got, Options{}), fuzzcheck.Options{Multiline: true})
+		})
+	}
+}

@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"bytes"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -65,4 +66,33 @@ func FuzzClassify(f *testing.F) {
 			t.Fatalf("status %d, want %d", v.Status, status)
 		}
 	})
+}
+
+// TestClassifyAtTheCap holds the classifier to the fuzz bounds on bodies
+// as large as production reads (the fuzzer's own inputs are mostly a few
+// KiB): real Cloudflare pages padded to the cap, and bodies made of the
+// one token the scanners look for, repeated.
+func TestClassifyAtTheCap(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "classify", "*"))
+	var bodies [][]byte
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bodies = append(bodies, b)
+	}
+	for _, unit := range []string{"sk-", "<", "error code: 1", "Ray ID: ", `{"error":{`, "Bearer ", "\x1b[", "cf-", "\u202e"} {
+		bodies = append(bodies, []byte(unit))
+	}
+	for _, b := range bodies {
+		body := bytes.Repeat(b, fuzzBodyCap/len(b)+1)[:fuzzBodyCap]
+		h := http.Header{"Server": {"cloudflare"}, "Cf-Ray": {"8f1c2e3d4b5a6978-SJC"}, "Content-Type": {"text/html"}}
+		var v Verdict
+		fuzzcheck.Within(t, func() {
+			v = Classify(ClassifyInput{Status: 403, Header: h, Body: body, ExpectCloudflare: true, Host: "chatgpt.com"})
+		})
+		checkVerdictSafe(t, v)
+		fuzzcheck.Strings(t, v, fuzzcheck.Options{})
+	}
 }

@@ -2,11 +2,14 @@
 // untrusted input asserts, in one place: every string the parser returns
 // (found by walking the value, unexported fields and map keys included)
 // is sanitised as sanitize.Check defines it, no planted secret survives,
-// and one input is handled within a bounded time.
+// and one input is handled within a bounded time and allocation.
 package fuzzcheck
 
 import (
+	"fmt"
+	"os"
 	"reflect"
+	"runtime/metrics"
 	"strings"
 	"testing"
 	"time"
@@ -19,6 +22,16 @@ import (
 // far beyond any scheduling hiccup on a loaded machine, yet catches the
 // quadratic or looping parse a hostile input can trigger.
 const PerInput = time.Second
+
+// PerInputAlloc bounds the heap one input may allocate, in total. Inputs
+// are capped as production caps them (256 KiB bodies, 1 MiB files and
+// command output), and the parsers allocate a small multiple of that
+// (the largest seen over every seed and regression input: see
+// docs/reliability.md); a parse that copies its input once per line or
+// field, or builds an answer quadratic in it, passes the bound by far.
+// Allocation, not the live heap: the live heap is what the caps already
+// bound, the total is what a hostile input can inflate.
+const PerInputAlloc = 64 << 20
 
 // Canary secrets planted in seed inputs and by the targets themselves,
 // each in a place production redacts. Their distinctive cores must never
@@ -124,14 +137,51 @@ func Strings(t testing.TB, v any, opt Options) {
 	}
 }
 
-// Within runs f and fails t when it takes longer than PerInput.
+// Within runs f and fails t when it takes longer than PerInput or
+// allocates more than PerInputAlloc. The allocation is the process's
+// (runtime/metrics, no stop-the-world), counted in whole spans, so it is
+// exact enough for a bound in megabytes; a fuzz worker runs one input at a
+// time, and what the parser's own goroutines (a test server) allocate is
+// part of the input's cost.
 func Within(t testing.TB, f func()) {
 	t.Helper()
+	a0 := heapAllocs()
 	start := time.Now()
 	f()
-	if d := time.Since(start); d > PerInput {
-		t.Fatalf("one input took %v (limit %v)", d, PerInput)
+	d, alloc := time.Since(start), heapAllocs()-a0
+	if limit := PerInput * raceSlowdown; d > limit {
+		t.Fatalf("one input took %v (limit %v)", d, limit)
 	}
+	if alloc > PerInputAlloc && !raceDetector {
+		t.Fatalf("one input allocated %.1f MiB (limit %d MiB)", float64(alloc)/(1<<20), PerInputAlloc>>20)
+	}
+	if allocLog != nil {
+		fmt.Fprintf(allocLog, "%s\t%d\n", t.Name(), alloc)
+	}
+}
+
+// allocLog, when GPTDOCTOR_FUZZ_ALLOC_LOG names a file, receives each
+// input's allocation: how PerInputAlloc was sized against the largest.
+var allocLog = func() *os.File {
+	name := os.Getenv("GPTDOCTOR_FUZZ_ALLOC_LOG")
+	if name == "" {
+		return nil
+	}
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil
+	}
+	return f
+}()
+
+// heapAllocs is the bytes allocated on the heap since the process started.
+func heapAllocs() uint64 {
+	s := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return s[0].Value.Uint64()
 }
 
 var timeType = reflect.TypeFor[time.Time]()

@@ -1,0 +1,8 @@
+//go:build !race
+
+package fuzzcheck
+
+const (
+	raceSlowdown = 1
+	raceDetector = false
+)
