@@ -81,7 +81,7 @@ func TestDashboardSudoHandsOverTheTerminal(t *testing.T) {
 	}
 	daemon := filepath.Join(dir, "daemon", "nscd")
 	copyFile(t, sleep, daemon, 0o755)
-	cache := exec.Command(daemon, "300")
+	cache := exec.Command(daemon, "60") // killed when the test ends; 60 s at most if it cannot be
 	must(t, cache.Start())
 	t.Cleanup(func() { cache.Process.Kill(); cache.Wait() })
 

@@ -337,14 +337,13 @@ func TestFixListJSON(t *testing.T) {
 		SchemaVersion int    `json:"schema_version"`
 		GOOS          string `json:"goos"`
 		Remedies      []struct {
-			ID     string `json:"id"`
-			CanRun bool   `json:"can_run"`
-			WhyNot string `json:"why_not"`
-			Action struct {
-				ID, Title, Risk string
-			} `json:"action"`
-			Lines  []string `json:"lines"`
-			Ticket string   `json:"ticket"`
+			ID, Title, Risk, Kind string
+			CanRun                bool       `json:"can_run"`
+			WhyNot                string     `json:"why_not"`
+			Commands              [][]string `json:"commands"`
+			Lines                 []string   `json:"lines"`
+			RetryMS               []int64    `json:"retry_ms"`
+			Ticket                *string    `json:"ticket"`
 		} `json:"remedies"`
 	}
 	if err := json.Unmarshal(out, &list); err != nil {
@@ -354,14 +353,27 @@ func TestFixListJSON(t *testing.T) {
 		t.Fatalf("schema %d, goos %q, %d remedies (want %d)", list.SchemaVersion, list.GOOS, len(list.Remedies), len(remedies.ActionIDs))
 	}
 	for i, r := range list.Remedies {
-		if r.ID != remedies.ActionIDs[i] || r.Action.ID != r.ID || r.Action.Title == "" || r.Action.Risk == "" {
+		if r.ID != remedies.ActionIDs[i] || r.Title == "" || r.Risk == "" || r.Kind == "" {
 			t.Errorf("remedy %d: %+v", i, r)
 		}
 		if r.CanRun == (r.WhyNot != "") {
 			t.Errorf("%s: can_run %v with why_not %q", r.ID, r.CanRun, r.WhyNot)
 		}
-		if r.Ticket != "" {
+		if r.Ticket != nil {
 			t.Errorf("%s: a listing carries a ticket", r.ID)
 		}
+		// The exact commands, and each line as typed runs that command.
+		if len(r.Lines) != len(r.Commands) {
+			t.Errorf("%s: %d lines for %d commands", r.ID, len(r.Lines), len(r.Commands))
+		}
+		for j, c := range r.Commands {
+			if j < len(r.Lines) && (len(c) == 0 || !strings.Contains(r.Lines[j], c[0])) {
+				t.Errorf("%s: line %q does not run %q", r.ID, r.Lines[j], c)
+			}
+		}
+		if r.ID == remedies.ActionRetry && (len(r.RetryMS) == 0 || r.RetryMS[0] < 1000) {
+			t.Errorf("retry: waits %v ms, want its back-off in milliseconds", r.RetryMS)
+		}
 	}
+
 }

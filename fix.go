@@ -352,32 +352,60 @@ func prompter(ctx context.Context, in io.Reader, out io.Writer) func(string) boo
 
 // remedyList is what fix --list --json prints: every remedy as planned
 // for this machine, so a script or a fleet inventory can ask which ones
-// would run here and exactly what they would run.
+// would run here and exactly what they would run. Its fields are its own
+// (not remedies.Plan's), so the document changes only on purpose.
 type remedyList struct {
+	// SchemaVersion is this document's version: 1. It changes only when a
+	// field is removed or changes meaning.
 	SchemaVersion int    `json:"schema_version"`
 	GOOS          string `json:"goos"`
 	// Remedies are in the catalogue's order (remedies.ActionIDs).
 	Remedies []listedRemedy `json:"remedies"`
 }
 
-// listedRemedy is one remedy's plan, with whether it can run here and, when
-// not, why (the plan's Blocked or the action's Unavailable, in one field).
+// listedRemedy is one remedy as planned here.
 type listedRemedy struct {
-	ID     string `json:"id"`
-	CanRun bool   `json:"can_run"`
-	WhyNot string `json:"why_not,omitempty"`
-	remedies.Plan
+	ID          string `json:"id"`
+	Title       string `json:"title"`
+	Description string `json:"description"`
+	// CanRun is false when the remedy cannot run on this machine; WhyNot
+	// then says why and what to do instead.
+	CanRun    bool                `json:"can_run"`
+	WhyNot    string              `json:"why_not,omitempty"`
+	Kind      remedies.ActionKind `json:"kind"`
+	Risk      remedies.Risk       `json:"risk"`
+	Privilege remedies.Privilege  `json:"privilege"`
+	Scope     string              `json:"scope"`
+	// Escalate: it would run through sudo (gptdoctor lacks root).
+	Escalate      bool `json:"escalate"`
+	Confirmations int  `json:"confirmations"`
+	// Commands are the exact argvs it would run, in order; Lines the same
+	// as a person would type them on GOOS.
+	Commands     [][]string `json:"commands,omitempty"`
+	Lines        []string   `json:"lines,omitempty"`
+	Instructions []string   `json:"instructions,omitempty"`
+	Warning      string     `json:"warning,omitempty"`
+	// RetryMS are the retry remedy's waits before each re-check.
+	RetryMS []int64 `json:"retry_ms,omitempty"`
 }
 
+const remedyListVersion = 1
+
 func listActionsJSON(w io.Writer, plans []remedies.Plan, goos string) error {
-	l := remedyList{SchemaVersion: session.SchemaVersion, GOOS: goos, Remedies: []listedRemedy{}}
+	l := remedyList{SchemaVersion: remedyListVersion, GOOS: goos, Remedies: []listedRemedy{}}
 	for _, p := range plans {
+		a := p.Action
 		why := p.Blocked
 		if why == "" {
-			why = p.Action.Unavailable
+			why = a.Unavailable
 		}
-		p.Ticket = "" // the ticket is built from a check; a listing checks nothing
-		l.Remedies = append(l.Remedies, listedRemedy{ID: p.ID(), CanRun: why == "", WhyNot: why, Plan: p})
+		r := listedRemedy{ID: a.ID, Title: a.Title, Description: a.Description, CanRun: why == "", WhyNot: why,
+			Kind: a.Kind, Risk: a.Risk, Privilege: a.Privilege, Scope: a.Scope, Escalate: p.Escalate,
+			Confirmations: p.Confirmations, Commands: p.Commands, Lines: p.Lines, Instructions: a.Instructions, Warning: a.Warning}
+		for _, d := range p.Retry {
+			r.RetryMS = append(r.RetryMS, d.Milliseconds())
+		}
+		l.Remedies = append(l.Remedies, r)
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

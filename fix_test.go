@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/gptdoctor/gptdoctor/internal/command"
 	"github.com/gptdoctor/gptdoctor/internal/lab"
@@ -217,5 +218,47 @@ func TestListActionsSeparatesWhatCannotRun(t *testing.T) {
 		if !strings.Contains(cannot, want) {
 			t.Errorf("lacks %q:\n%s", want, cannot)
 		}
+	}
+}
+
+// TestListActionsJSON: the JSON listing carries, per remedy, what the text
+// listing shows and a script needs: whether it runs here and why not, the
+// exact argvs with the lines as typed, sudo, and the retry waits in ms.
+func TestListActionsJSON(t *testing.T) {
+	plans := []remedies.Plan{
+		{Action: remedies.Action{ID: "flush-dns", Title: "Flush the DNS cache", Kind: remedies.KindCommand, Privilege: remedies.PrivilegeAdmin},
+			Commands: [][]string{{"sudo", "--", "resolvectl", "flush-caches"}}, Lines: []string{"sudo -- resolvectl flush-caches"}, Escalate: true, Confirmations: 1},
+		{Action: remedies.Action{ID: "retry", Title: "Retry", Kind: remedies.KindRetry}, Retry: []time.Duration{30 * time.Second, time.Minute}},
+		{Action: remedies.Action{ID: "winsock-reset", Title: "Reset Winsock", Unavailable: "Windows only"}},
+		{Action: remedies.Action{ID: "copy-ticket", Kind: remedies.KindClipboard}, Blocked: "no clipboard tool found", Ticket: "Subject: secret-ish"},
+	}
+	var b bytes.Buffer
+	if err := listActionsJSON(&b, plans, "linux"); err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		SchemaVersion int    `json:"schema_version"`
+		GOOS          string `json:"goos"`
+		Remedies      []map[string]any
+	}
+	if err := json.Unmarshal(b.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.SchemaVersion != 1 || got.GOOS != "linux" || len(got.Remedies) != 4 {
+		t.Fatalf("%s", b.String())
+	}
+	flush, retry, winsock, ticket := got.Remedies[0], got.Remedies[1], got.Remedies[2], got.Remedies[3]
+	if flush["can_run"] != true || flush["escalate"] != true || fmt.Sprint(flush["lines"]) != "[sudo -- resolvectl flush-caches]" ||
+		fmt.Sprint(flush["commands"]) != "[[sudo -- resolvectl flush-caches]]" || flush["privilege"] != "admin" {
+		t.Errorf("flush-dns: %v", flush)
+	}
+	if fmt.Sprint(retry["retry_ms"]) != "[30000 60000]" {
+		t.Errorf("retry waits: %v", retry["retry_ms"])
+	}
+	if winsock["can_run"] != false || winsock["why_not"] != "Windows only" || ticket["why_not"] != "no clipboard tool found" {
+		t.Errorf("cannot run: %v / %v", winsock, ticket)
+	}
+	if strings.Contains(b.String(), "Subject:") || strings.Contains(b.String(), `"blocked"`) || strings.Contains(b.String(), `"action"`) {
+		t.Errorf("the listing carries the ticket or the plan's own fields:\n%s", b.String())
 	}
 }

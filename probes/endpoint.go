@@ -229,13 +229,18 @@ type MatrixDetails struct {
 }
 
 // BlockVerb says what the blocked cells suffered, for every face that
-// summarises the matrix: "rate limited" when every one of them is a rate
-// limit (1015 is a block that passes), else "blocked".
+// summarises the matrix: "rate limited" when there are some and every one
+// of them is a rate limit (1015 is a block that passes), else "blocked".
 func (d *MatrixDetails) BlockVerb() string {
+	limited := false
 	for _, c := range d.Cells {
 		if c.Blocked && c.Verdict != classify.VerdictCFRateLimit {
 			return "blocked"
 		}
+		limited = limited || c.Blocked
+	}
+	if !limited {
+		return "blocked"
 	}
 	return "rate limited"
 }

@@ -11,8 +11,8 @@ import (
 type Outcome struct {
 	// Status is reachable, problem or incomplete (not_checked: a dry run).
 	Status string `json:"status"`
-	// ExitCode is the process exit code: 0 reachable, 1 problem or
-	// incomplete.
+	// ExitCode is the process exit code: 0 reachable (or not checked), 1
+	// problem or incomplete.
 	ExitCode int `json:"exit_code"`
 	// Headline is the sentence a user reads first: what they saw, named
 	// as they would search for it ("Error 1020 — Cloudflare's firewall

@@ -120,14 +120,16 @@ type execAction struct {
 	p    remedies.Plan
 	out  *actionRanMsg
 	term io.Writer // the terminal, handed over by Bubble Tea
+	// note is what the terminal shows before sudo asks, cleaned and masked
+	// as the confirmation showed it.
+	note string
 }
 
 // Run says on the terminal what is about to run and why sudo asks, so the
 // password prompt does not arrive alone on a blank screen, then runs it.
 func (e *execAction) Run() error {
-	if e.term != nil {
-		fmt.Fprintf(e.term, "\ngptdoctor: %s needs root, so it runs through sudo:\n  %s\nsudo may ask for your password; the dashboard returns when it is done.\n\n",
-			e.p.ID(), strings.Join(e.p.Lines, "\n  "))
+	if e.term != nil && e.note != "" {
+		fmt.Fprint(e.term, e.note)
 	}
 	e.out.plan, e.out.rec = e.p, e.a.Execute(e.ctx, e.p)
 	return nil
@@ -139,7 +141,19 @@ func (e *execAction) SetStdin(io.Reader)    {}
 func (e *execAction) SetStdout(w io.Writer) { e.term = w }
 func (e *execAction) SetStderr(io.Writer)   {}
 
-func executeInTerminal(ctx context.Context, a Actioner, p remedies.Plan) tea.Cmd {
-	msg := &actionRanMsg{}
-	return tea.Exec(&execAction{ctx: ctx, a: a, p: p, out: msg}, func(error) tea.Msg { return *msg })
+func executeInTerminal(ctx context.Context, a Actioner, p remedies.Plan, clean func(string) string) tea.Cmd {
+	e := newExecAction(ctx, a, p, clean)
+	return tea.Exec(e, func(error) tea.Msg { return *e.out })
+}
+
+// newExecAction prepares the hand-over; the note's lines are cleaned (and
+// masked in share mode) by clean, as the confirmation showed them.
+func newExecAction(ctx context.Context, a Actioner, p remedies.Plan, clean func(string) string) *execAction {
+	lines := make([]string, len(p.Lines))
+	for i, l := range p.Lines {
+		lines[i] = clean(l)
+	}
+	note := fmt.Sprintf("\ngptdoctor: %s needs root, so it runs through sudo:\n  %s\nsudo may ask for your password; the dashboard returns when it is done.\n\n",
+		clean(p.ID()), strings.Join(lines, "\n  "))
+	return &execAction{ctx: ctx, a: a, p: p, out: &actionRanMsg{}, note: note}
 }

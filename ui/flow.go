@@ -244,7 +244,7 @@ func (m *Model) run() tea.Cmd {
 	case p.Escalate && !m.lab():
 		// sudo asks for a password on the terminal. The lab's staged sudo
 		// never asks, so the demo keeps the screen.
-		return executeInTerminal(m.ctx, m.actions, p)
+		return executeInTerminal(m.ctx, m.actions, p, m.clean)
 	}
 	return executeAction(m.ctx, m.actions, p)
 }

@@ -12,8 +12,9 @@ import (
 )
 
 // goldenScenarios cover a block, a healthy machine, an API quota answer,
-// an outage and a proxy that only the matrix can blame.
-var goldenScenarios = []string{"block-1020", "healthy", "api-429-quota", "outage-503", "proxy"}
+// an outage, a proxy that only the matrix can blame, and a 1015 rate limit
+// (its summary must keep to the target column).
+var goldenScenarios = []string{"block-1020", "healthy", "api-429-quota", "outage-503", "proxy", "rate-1015"}
 
 var goldenSizes = [][2]int{{80, 24}, {120, 40}, {200, 60}}
 

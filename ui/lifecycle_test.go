@@ -11,6 +11,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/vt"
+
+	"github.com/gptdoctor/gptdoctor/remedies"
 )
 
 // TestStopWhileTheFirstRunStarts: a signal can end the dashboard before
@@ -47,15 +49,15 @@ func TestTimersEndWithTheDashboard(t *testing.T) {
 	}
 }
 
-// TestSupersededTimersStop: re-arming the tick or the refresh interval
-// stops the wait it replaces, so a dashboard refreshing back to back holds
+// TestSupersededTimersStop: re-arming the tick, the refresh interval or a
+// retry's back-off stops the wait it replaces, so a dashboard refreshing back to back holds
 // one timer goroutine per kind, not one per restart in the last minute
 // (about 375 in the 1,000-run soak before this).
 func TestSupersededTimersStop(t *testing.T) {
 	m := New(Options{Session: labSession(t, "healthy"), Interval: time.Hour})
 	defer m.stop()
 	const n = 50
-	got := make(chan any, 2*n)
+	got := make(chan any, 3*n)
 	start := func(cmd tea.Cmd) {
 		if cmd == nil {
 			t.Fatal("no timer armed")
@@ -63,17 +65,18 @@ func TestSupersededTimersStop(t *testing.T) {
 		go func() { got <- cmd() }()
 	}
 	for range n {
-		start(m.restartTick())     // an idle tick: up to a minute away
-		start(m.scheduleRefresh()) // the hour-long interval
+		start(m.restartTick())                                        // an idle tick: up to a minute away
+		start(m.scheduleRefresh())                                    // the hour-long interval
+		start(m.arm(&m.timers.retry, time.Hour, retryWaitMsg{id: 1})) // a retry's back-off
 	}
-	for i := range 2*n - 2 {
+	for i := range 3*n - 3 {
 		select {
 		case msg := <-got:
 			if msg != nil {
 				t.Fatalf("a superseded timer delivered %v", msg)
 			}
 		case <-time.After(10 * time.Second):
-			t.Fatalf("%d superseded timers still wait", 2*n-2-i)
+			t.Fatalf("%d superseded timers still wait", 3*n-3-i)
 		}
 	}
 	select {
@@ -136,5 +139,20 @@ func TestRunWaitsForAnExport(t *testing.T) {
 	m.writes.wait() // as Run does when it ends
 	if msg := m.exportNow("md", false, "")(); msg.(exportedMsg).err != errQuitting {
 		t.Errorf("an export after quitting: %v, want it refused", msg)
+	}
+}
+
+// TestSudoNoteIsCleaned: the note written to the terminal before sudo
+// asks shows the commands as the confirmation did, sanitised and, in
+// share mode, masked.
+func TestSudoNoteIsCleaned(t *testing.T) {
+	m := New(Options{Session: labSession(t, "healthy")})
+	defer m.stop()
+	m.share, m.mask = true, func(s string) string { return strings.ReplaceAll(s, "wlp3s0", "[iface]") }
+	p := remedies.Plan{Action: remedies.Action{ID: "renew-dhcp"}, Lines: []string{"sudo -- networkctl renew wlp3s0\x1b]0;pwned\x07"}}
+	note := newExecAction(context.Background(), nil, p, m.clean).note
+	if !strings.Contains(note, "renew-dhcp needs root") || !strings.Contains(note, "sudo -- networkctl renew [iface]") ||
+		strings.Contains(note, "wlp3s0") || strings.ContainsRune(note, 0x1b) {
+		t.Errorf("note %q", note)
 	}
 }

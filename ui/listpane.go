@@ -31,6 +31,9 @@ type listPane struct {
 	sel    int
 	offset int
 	h      int // inner height at the last render, for paging and follow
+	// lineRow maps each line of the last render to its row when rows
+	// wrapped (nil: one line per row), for a mouse click.
+	lineRow []int
 }
 
 // Set replaces the rows, keeping the selection on the same key when it is
@@ -107,23 +110,26 @@ func (p *listPane) View(st *Styles, w, h int, focused bool) []string {
 			lines[i] = " " + r.text
 		}
 	}
-	if wrapped, ok := p.wrapped(lines, w-3); ok {
-		lines = wrapped // everything fits: no scrolling, offset 0
+	p.lineRow = nil
+	if wrapped, rowOf, ok := p.wrapped(lines, w-3); ok {
+		lines, p.lineRow = wrapped, rowOf // everything fits: no scrolling, offset 0
 	}
 	return st.frame(int(p.id)+1, paneTitles[p.id], lines, p.offset, w, h, focused)
 }
 
-// wrapped is lines with the wrapping rows wrapped to w cells, and whether
-// the result fits the pane's height (and wraps anything at all).
-func (p *listPane) wrapped(lines []string, w int) ([]string, bool) {
+// wrapped is lines with the wrapping rows wrapped to w cells, the row each
+// line belongs to, and whether the result fits the pane's height (and
+// wraps anything at all).
+func (p *listPane) wrapped(lines []string, w int) ([]string, []int, bool) {
 	if len(p.rows) > p.h {
-		return nil, false
+		return nil, nil, false
 	}
 	var out []string
+	var rowOf []int
 	grew := false
 	for i, r := range p.rows {
 		if r.hang <= 0 || r.key != "" || width(r.text) <= w || w-r.hang < 20 {
-			out = append(out, lines[i])
+			out, rowOf = append(out, lines[i]), append(rowOf, i)
 			continue
 		}
 		lead, body := ansi.Cut(r.text, 0, r.hang), ansi.Cut(r.text, r.hang, width(r.text))
@@ -132,11 +138,23 @@ func (p *listPane) wrapped(lines []string, w int) ([]string, bool) {
 			parts[maxWrap-1] = ansi.Truncate(strings.Join(parts[maxWrap-1:], " "), w-r.hang, "…")
 			parts = parts[:maxWrap]
 		}
-		out = append(out, " "+lead+parts[0])
+		out, rowOf = append(out, " "+lead+parts[0]), append(rowOf, i)
 		for _, l := range parts[1:] {
-			out = append(out, " "+strings.Repeat(" ", r.hang)+l)
+			out, rowOf = append(out, " "+strings.Repeat(" ", r.hang)+l), append(rowOf, i)
 		}
 		grew = grew || len(parts) > 1
 	}
-	return out, grew && len(out) <= p.h
+	return out, rowOf, grew && len(out) <= p.h
+}
+
+// rowAt is the row drawn on line i of the pane's inside (0 is the first
+// line under the top edge), or -1.
+func (p *listPane) rowAt(i int) int {
+	if p.lineRow != nil {
+		if i < 0 || i >= len(p.lineRow) {
+			return -1
+		}
+		return p.lineRow[i]
+	}
+	return p.offset + i
 }

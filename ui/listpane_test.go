@@ -31,10 +31,19 @@ func TestWrappingRows(t *testing.T) {
 	if !strings.Contains(got[4], "▸ a remedy") {
 		t.Errorf("the rows after it moved wrong:\n%s", strings.Join(got, "\n"))
 	}
+	// A click finds the row under the pointer on the wrapped screen.
+	for line, want := range []int{0, 1, 1, 1, 2, -1} {
+		if r := p.rowAt(line); r != want {
+			t.Errorf("line %d shows row %d, want %d", line, r, want)
+		}
+	}
 
 	got = body(&p, 60, 5) // three rows fit, five lines do not
 	if !strings.HasSuffix(got[1], "…") || !strings.Contains(got[2], "▸ a remedy") {
 		t.Errorf("without room, the evidence stays one cut line:\n%s", strings.Join(got, "\n"))
+	}
+	if r := p.rowAt(2); r != 2 {
+		t.Errorf("unwrapped, line 2 shows row %d", r)
 	}
 
 	p.Set([]row{{text: long, key: "finding:0", hang: 13}})

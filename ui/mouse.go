@@ -39,7 +39,7 @@ func (m *Model) handleClick(ms tea.Mouse) tea.Cmd {
 	// the frame's top edge).
 	if lp := m.listPane(p); lp != nil {
 		r := m.paneRect(p)
-		if i := lp.offset + ms.Y - r.Y - 1; ms.Y > r.Y && lp.selectable(i) {
+		if i := lp.rowAt(ms.Y - r.Y - 1); ms.Y > r.Y && lp.selectable(i) {
 			lp.sel = i
 		}
 	}

@@ -167,7 +167,7 @@ func (p *endpointsPane) View(st *Styles, w, h int, focused bool) []string {
 	selLine := 0
 	for ri, t := range p.targets {
 		l1 := pad(st.Bold.Render(fit(b.clean(t.label), labelWidth-1)), labelWidth)
-		l2 := pad(matrixWords(b, t.matrix), labelWidth)
+		l2 := pad(fit(matrixWords(b, t.matrix), labelWidth-1), labelWidth)
 		for c := p.colOff; c < min(len(t.cells), p.colOff+visible); c++ {
 			a, bb := p.cellText(t.cells[c], cw-1)
 			if ri == p.row && c == p.col {
@@ -269,6 +269,10 @@ func matrixWords(b *board, id string) string {
 	switch {
 	case d.Split != "":
 		return b.st.status(r.Status).Render(statusGlyph(r.Status) + " only " + d.BlockedWhen)
+	case blocked == len(d.Cells) && d.BlockVerb() != "blocked":
+		// Every cell: "✗ rate limited" ("✗ 4/4 rate limited" is one cell
+		// wider than the column).
+		return b.st.status(r.Status).Render(statusGlyph(r.Status) + " " + d.BlockVerb())
 	case blocked > 0:
 		return b.st.status(r.Status).Render(fmt.Sprintf("%s %d/%d %s", statusGlyph(r.Status), blocked, len(d.Cells), d.BlockVerb()))
 	}

@@ -562,7 +562,7 @@ func TestRateLimitedMatrixSaysSo(t *testing.T) {
 	m := newTestModel(s, c, 200, 60, time.Minute)
 	feedRun(t, m, c, nil, purposeRefresh)
 	got := screen(m)
-	if !strings.Contains(got, " rate limited") || strings.Contains(got, " blocked") {
+	if !strings.Contains(got, "✗ rate limited ") || strings.Contains(got, " blocked") {
 		t.Errorf("the matrix summary of a rate-limited target:\n%s", got)
 	}
 }
