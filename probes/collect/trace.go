@@ -30,8 +30,8 @@ func parseTrace(body []byte) map[string]string {
 		if !ok {
 			continue
 		}
-		k = sanitize.LineN(strings.TrimSpace(k), 64)
-		if k == "" {
+		k = strings.TrimSpace(k)
+		if !traceKey(k) {
 			continue
 		}
 		if _, dup := out[k]; !dup && len(out) >= maxTraceFields {
@@ -40,6 +40,22 @@ func parseTrace(body []byte) map[string]string {
 		out[k] = sanitize.SecretsLine(v)
 	}
 	return out
+}
+
+// traceKey: Cloudflare's field names are short words of letters, digits
+// and underscores (fl, visit_scheme, sliver). Anything else is not a trace
+// field, and a hostile server could otherwise make a key of any text: a
+// secret-shaped one ("sk-…") would be shown and written as it came.
+func traceKey(k string) bool {
+	if k == "" || len(k) > 32 {
+		return false
+	}
+	for _, c := range []byte(k) {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 // looksLikeTrace says a parsed body is a real trace, not some page that

@@ -36,6 +36,12 @@ func TestParseTrace(t *testing.T) {
 	if odd["loc"] != "FR" || odd["ip"] != "198.51.100.1" || odd["new_field"] != "x" || odd["uag"] != "" || len(odd) != 4 {
 		t.Errorf("odd trace parsed as %q", odd)
 	}
+	// Keys are Cloudflare's words; a hostile key of any other text is not
+	// a field (it would be shown and written as it came).
+	hostile := parseTrace([]byte("ip=198.51.100.1\nsk-proj-abc123=x\n\x1b]0;t=y\nOK_Key9=z\n" + strings.Repeat("k", 33) + "=w\n"))
+	if len(hostile) != 2 || hostile["OK_Key9"] != "z" {
+		t.Errorf("hostile keys parsed as %q", hostile)
+	}
 
 	var flood strings.Builder
 	for i := range 1000 {
