@@ -42,20 +42,22 @@ func parseTrace(body []byte) map[string]string {
 	return out
 }
 
-// traceKey: Cloudflare's field names are short words of letters, digits
-// and underscores (fl, visit_scheme, sliver). Anything else is not a trace
-// field, and a hostile server could otherwise make a key of any text: a
-// secret-shaped one ("sk-…") would be shown and written as it came.
+// traceKey: Cloudflare's field names are short words (fl, visit_scheme,
+// sliver); a field named otherwise is not kept. Letters, digits, '_', '-'
+// and '.' are allowed, so a field Cloudflare may add is still shown, but
+// nothing a secret scrubber would mask: a hostile server could otherwise
+// name a field with a key ("sk-…"), shown and written as it came, since
+// only values are masked.
 func traceKey(k string) bool {
 	if k == "" || len(k) > 32 {
 		return false
 	}
 	for _, c := range []byte(k) {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_') {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.') {
 			return false
 		}
 	}
-	return true
+	return sanitize.Secrets(k) == k
 }
 
 // looksLikeTrace says a parsed body is a real trace, not some page that
