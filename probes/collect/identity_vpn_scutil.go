@@ -20,7 +20,10 @@ type scutilNWI struct {
 }
 
 var (
-	nwiEntry     = regexp.MustCompile(`^\s*(\S+)\s*:\s*flags\s*:`)
+	// An entry's name is an interface name (en0, utun3, bridge100) or
+	// REACH: letters, digits, '_', '.', '-'. RE2's \S would take a
+	// vertical tab or a raw byte as part of a name.
+	nwiEntry     = regexp.MustCompile(`^\s*([A-Za-z0-9_.-]+)\s*:\s*flags\s*:`)
 	nwiVPNServer = regexp.MustCompile(`^\s+VPN server\s*:\s*(.*)$`)
 )
 
@@ -46,7 +49,7 @@ func parseScutilNWI(out string) (scutilNWI, error) {
 			continue
 		}
 		if m := nwiEntry.FindStringSubmatch(line); m != nil && seen {
-			entry = sanitize.LineN(m[1], 64) // a name like utun3; clean if not
+			entry = m[1]
 		} else if m := nwiVPNServer.FindStringSubmatch(line); m != nil && entry != "" {
 			if v := sanitize.LineN(strings.TrimSpace(m[1]), 128); v != "" {
 				n.VPNServers[entry] = v
