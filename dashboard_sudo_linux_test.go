@@ -23,7 +23,7 @@ import (
 const fakeSudo = `#!/bin/sh
 [ "$1" = "--" ] && shift
 stty -echo < /dev/tty
-printf '[sudo] password for nobody: ' > /dev/tty
+printf '[sudo] password: ' > /dev/tty
 IFS= read -r pw < /dev/tty
 stty echo < /dev/tty
 printf '\n' > /dev/tty
@@ -37,7 +37,7 @@ printf '%s\n' "$*" > "$GPTDOCTOR_TEST_NSCD"
 `
 
 // TestDashboardSudoHandsOverTheTerminal runs the dashboard of this machine
-// (not the demo, whose staged sudo never asks) as an unprivileged user, with
+// (not the demo, whose staged sudo never asks) without root, with
 // a DNS cache running (a process named nscd) and stand-ins for sudo and
 // nscd first on the PATH. Applying flush-dns must show the exact sudo
 // command, then leave the full screen so sudo's password prompt is on the
@@ -48,12 +48,15 @@ func TestDashboardSudoHandsOverTheTerminal(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end")
 	}
-	if os.Geteuid() != 0 {
-		t.Skip("needs root, to run the dashboard as the unprivileged user nobody")
-	}
-	setpriv, err := exec.LookPath("setpriv")
-	if err != nil {
-		t.Skip("needs setpriv (util-linux), to run the dashboard as nobody")
+	// The dashboard must run without root, or it needs no sudo: as root
+	// the test drops to nobody with setpriv, otherwise it runs as itself.
+	var drop []string
+	if os.Geteuid() == 0 {
+		setpriv, err := exec.LookPath("setpriv")
+		if err != nil {
+			t.Skip("running as root, and no setpriv (util-linux) to run the dashboard as nobody")
+		}
+		drop = []string{setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", "--"}
 	}
 	// Everything nobody must read, run or write lives in one world-readable
 	// directory; the test binary's own build directory is root's alone.
@@ -96,9 +99,10 @@ func TestDashboardSudoHandsOverTheTerminal(t *testing.T) {
 
 	sudoRec, nscdRec := filepath.Join(home, "sudo.rec"), filepath.Join(home, "nscd.rec")
 	env = append(env, "PATH="+tools+":"+os.Getenv("PATH"), "GPTDOCTOR_TEST_SUDO="+sudoRec, "GPTDOCTOR_TEST_NSCD="+nscdRec)
+	argv := append(append(drop, bin, "--interval", "0", "--timeout", l.Config().Budget.String()), args...)
 	tm := ptytest.Start(t, ptytest.Options{
-		Path: setpriv,
-		Args: append([]string{"--reuid=65534", "--regid=65534", "--clear-groups", "--", bin, "--interval", "0", "--timeout", l.Config().Budget.String()}, args...),
+		Path: argv[0],
+		Args: argv[1:],
 		Env:  ptytest.Env(home, env...),
 		Dir:  home,
 		Cols: 120, Rows: 40,
@@ -113,7 +117,7 @@ func TestDashboardSudoHandsOverTheTerminal(t *testing.T) {
 	tm.Press(vt.KeyPressEvent{Code: vt.KeyEnter})
 
 	handed := tm.WaitFor("sudo's prompt on the terminal, the full screen gone", 0, func(s string) bool {
-		return strings.Contains(s, "[sudo] password for nobody:") && !tm.Emulator().IsAltScreen()
+		return strings.Contains(s, "[sudo] password:") && !tm.Emulator().IsAltScreen()
 	})
 	if !strings.Contains(handed, "flush-dns needs root, so it runs through sudo:") || !strings.Contains(handed, "sudo -- nscd -i hosts") {
 		t.Errorf("the prompt came without saying what runs and why\n%s", handed)
