@@ -20,10 +20,13 @@ type scutilNWI struct {
 }
 
 var (
-	// An entry's name is an interface name (en0, utun3, bridge100) or
-	// REACH: letters, digits, '_', '.', '-'. RE2's \S would take a
-	// vertical tab or a raw byte as part of a name.
-	nwiEntry     = regexp.MustCompile(`^\s*([A-Za-z0-9_.-]+)\s*:\s*flags\s*:`)
+	// nwiEntry finds an entry line ("   utun3 : flags : 0x5 …") whatever
+	// its name; nwiName then says whether the name is an interface name
+	// (en0, utun3, bridge100, XHC20: letters, digits, '_', '.', '-', at
+	// most 15, IFNAMSIZ less its NUL). RE2's \S would take a vertical tab
+	// or a raw byte into a name, which cleans to a name with a blank.
+	nwiEntry     = regexp.MustCompile(`^\s*(\S+)\s*:\s*flags\s*:`)
+	nwiName      = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,15}$`)
 	nwiVPNServer = regexp.MustCompile(`^\s+VPN server\s*:\s*(.*)$`)
 )
 
@@ -49,7 +52,12 @@ func parseScutilNWI(out string) (scutilNWI, error) {
 			continue
 		}
 		if m := nwiEntry.FindStringSubmatch(line); m != nil && seen {
-			entry = m[1]
+			// A name that is not an interface's ends the previous entry
+			// too, so its VPN server is not credited to that one.
+			entry = ""
+			if nwiName.MatchString(m[1]) {
+				entry = m[1]
+			}
 		} else if m := nwiVPNServer.FindStringSubmatch(line); m != nil && entry != "" {
 			if v := sanitize.LineN(strings.TrimSpace(m[1]), 128); v != "" {
 				n.VPNServers[entry] = v

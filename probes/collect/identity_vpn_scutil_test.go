@@ -4,6 +4,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -40,5 +41,24 @@ func TestParseScutilNWI(t *testing.T) {
 				t.Errorf("VPN servers %v, want %v", n.VPNServers, c.vpn)
 			}
 		})
+	}
+}
+
+// TestParseScutilNWIOddNames: an entry whose name is not an interface's
+// (a raw byte, a vertical tab, longer than IFNAMSIZ) is skipped whole,
+// and its VPN server is not credited to the entry before it.
+func TestParseScutilNWIOddNames(t *testing.T) {
+	out := "Network information\n\nIPv4 network interface information\n" +
+		"   utun4 : flags      : 0x5 (IPv4,DNS)\n           address    : 10.2.0.2\n           VPN server : 185.159.157.10\n" +
+		"   wg\xe90 : flags      : 0x5 (IPv4,DNS)\n           VPN server : 203.0.113.9\n" +
+		"   0\v0 : flags      : 0x5 (IPv4,DNS)\n           VPN server : 203.0.113.10\n" +
+		"   " + strings.Repeat("u", 16) + " : flags : 0x5 (IPv4,DNS)\n           VPN server : 203.0.113.11\n" +
+		"   utun5 : flags      : 0x5 (IPv4,DNS)\n           VPN server : 198.51.100.5\n"
+	n, err := parseScutilNWI(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[string]string{"utun4": "185.159.157.10", "utun5": "198.51.100.5"}; !maps.Equal(n.VPNServers, want) {
+		t.Errorf("VPN servers %v, want %v", n.VPNServers, want)
 	}
 }

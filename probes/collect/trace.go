@@ -21,8 +21,9 @@ const maxTraceFields = 64
 
 // parseTrace reads a /cdn-cgi/trace body: one key=value per line, split on
 // the first '=' only (the uag value holds a user agent, which may contain
-// '='), in any order, unknown keys kept. Keys and values are sanitised, so
-// the map may go straight into a result. Lines without '=' are ignored.
+// '='), in any order, unknown keys kept when they are shaped like
+// Cloudflare's (traceKey). Values are sanitised and masked, so the map may
+// go straight into a result. Lines without '=' are ignored.
 func parseTrace(body []byte) map[string]string {
 	out := map[string]string{}
 	for line := range strings.SplitSeq(string(body), "\n") {

@@ -38,8 +38,8 @@ func TestParseTrace(t *testing.T) {
 	}
 	// Keys are Cloudflare's words; a hostile key of any other text is not
 	// a field (it would be shown and written as it came).
-	hostile := parseTrace([]byte("ip=198.51.100.1\nsk-proj-abc123=x\n\x1b]0;t=y\nOK_Key9=z\n" + strings.Repeat("k", 33) + "=w\n"))
-	if len(hostile) != 2 || hostile["OK_Key9"] != "z" {
+	hostile := parseTrace([]byte("ip=198.51.100.1\nsk-proj-abc123=x\n\x1b]0;t=y\nOK_Key9=z\nx-lab=v\na.b=c\n" + strings.Repeat("k", 33) + "=w\n"))
+	if len(hostile) != 4 || hostile["OK_Key9"] != "z" || hostile["x-lab"] != "v" || hostile["a.b"] != "c" {
 		t.Errorf("hostile keys parsed as %q", hostile)
 	}
 
