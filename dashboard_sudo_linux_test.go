@@ -58,8 +58,9 @@ func TestDashboardSudoHandsOverTheTerminal(t *testing.T) {
 		}
 		drop = []string{setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", "--"}
 	}
-	// Everything nobody must read, run or write lives in one world-readable
-	// directory; the test binary's own build directory is root's alone.
+	// Everything the dashboard must read, run or write lives in one
+	// world-readable directory: as nobody it could not reach the test
+	// binary's own build directory, which is root's alone.
 	dir, err := os.MkdirTemp("", "gptdoctor-sudo-")
 	if err != nil {
 		t.Fatal(err)
