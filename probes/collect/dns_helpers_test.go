@@ -47,6 +47,12 @@ type dnsBehavior struct {
 	DropUDP *atomic.Int32
 	// HTTPStatus, for the DoH server, answers with this status instead.
 	HTTPStatus int
+	// HoldUntil, for the DoH server, holds every answer until this many
+	// queries have arrived (or 5 s have passed): the lookups of one run
+	// then overlap as they do on a real network, where an answer takes
+	// tens of milliseconds, instead of as the scheduler happens to run them
+	// against a server on loopback.
+	HoldUntil int
 }
 
 // reply builds the answer to q under behaviour b; nil means no answer.
@@ -216,7 +222,21 @@ func newDNSTestCA() *testCA { return newTestCA("gptdoctor test CA", "gptdoctor")
 // for cloudflare-dns.com from ca; it returns the listener address.
 func startDoH(t *testing.T, ca *testCA, b dnsBehavior) string {
 	t.Helper()
+	var arrived atomic.Int32
+	all := make(chan struct{})
+	var allOnce sync.Once
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if b.HoldUntil > 0 {
+			if int(arrived.Add(1)) >= b.HoldUntil {
+				allOnce.Do(func() { close(all) })
+			}
+			select {
+			case <-all:
+			case <-time.After(5 * time.Second):
+			case <-r.Context().Done():
+				return
+			}
+		}
 		if r.Method != http.MethodPost || r.Header.Get("Content-Type") != "application/dns-message" {
 			http.Error(w, "bad request", http.StatusBadRequest)
 			return
