@@ -184,6 +184,16 @@ func (m *Millis) UnmarshalJSON(b []byte) error {
 // D returns the value as a time.Duration.
 func (m Millis) D() time.Duration { return time.Duration(m) }
 
+// HumanDuration prints a duration the way every summary does: whole
+// milliseconds below a second ("25 ms"), seconds with one decimal above
+// ("2.4 s"); "0s" for a 1 ms budget or "25.123456ms" say less than either.
+func HumanDuration(d time.Duration) string {
+	if d < time.Second {
+		return fmt.Sprintf("%d ms", d.Round(time.Millisecond).Milliseconds())
+	}
+	return fmt.Sprintf("%.1f s", d.Seconds())
+}
+
 // String prints the duration rounded for humans ("142ms", "1.2s").
 func (m Millis) String() string {
 	d := time.Duration(m)

@@ -538,19 +538,11 @@ func outageHeadline(f *facts, list []obs) Headline {
 	text := "OpenAI outage — the status page reports " + incident
 	if len(seen) > 0 {
 		code = seen[0]
-		hosts := uniq(mapObs(list, func(o obs) string { return o.host }))
-		text = fmt.Sprintf("HTTP %s — OpenAI is down: %s answer%s %s and the status page reports %s",
-			strings.Join(seen, "/"), joinWords(hosts), map[bool]string{true: "s", false: ""}[len(hosts) == 1], strings.Join(seen, "/"), incident)
+		hosts := hostsOf(list)
+		text = fmt.Sprintf("HTTP %s — OpenAI is down: %s %s %s and the status page reports %s",
+			strings.Join(seen, "/"), joinWords(hosts), verb(hosts, "answers", "answer"), strings.Join(seen, "/"), incident)
 	}
 	return Headline{Code: code, Text: text}
-}
-
-func mapObs(list []obs, fn func(obs) string) []string {
-	var out []string
-	for _, o := range list {
-		out = append(out, fn(o))
-	}
-	return out
 }
 
 // rayWords is the Ray ID support asks for and what Cloudflare saw of this

@@ -41,7 +41,6 @@ type phase struct {
 	name      string
 	limit     time.Duration
 	median    time.Duration
-	n, of     int
 	remedies  []string
 	evidence  Evidence
 	sentences string
@@ -57,7 +56,7 @@ func ruleSlow(f *facts, _ []Finding) []Finding {
 	}
 	type pick func(probes.PhaseTimings) time.Duration
 	wait := func(t probes.PhaseTimings) time.Duration {
-		return max(0, dur(t.FirstByte)-dur(t.DNS)-dur(t.Connect)-dur(t.TLS))
+		return max(0, t.FirstByte.D()-t.DNS.D()-t.Connect.D()-t.TLS.D())
 	}
 	phases := []struct {
 		name     string
@@ -66,9 +65,9 @@ func ruleSlow(f *facts, _ []Finding) []Finding {
 		remedies []string
 		where    string
 	}{
-		{"the DNS lookup", slowDNS, func(t probes.PhaseTimings) time.Duration { return dur(t.DNS) }, []string{"use-independent-dns"}, "the resolver this machine asks is slow"},
-		{"the TCP connect", slowConnect, func(t probes.PhaseTimings) time.Duration { return dur(t.Connect) }, []string{"disable-vpn", "change-network"}, "the path to Cloudflare is slow (Wi-Fi signal, a congested link, a distant VPN exit)"},
-		{"the TLS handshake", slowTLS, func(t probes.PhaseTimings) time.Duration { return dur(t.TLS) }, []string{"disable-vpn", "change-network"}, "the path to Cloudflare is slow (Wi-Fi signal, a congested link, a distant VPN exit)"},
+		{"the DNS lookup", slowDNS, func(t probes.PhaseTimings) time.Duration { return t.DNS.D() }, []string{"use-independent-dns"}, "the resolver this machine asks is slow"},
+		{"the TCP connect", slowConnect, func(t probes.PhaseTimings) time.Duration { return t.Connect.D() }, []string{"disable-vpn", "change-network"}, "the path to Cloudflare is slow (Wi-Fi signal, a congested link, a distant VPN exit)"},
+		{"the TLS handshake", slowTLS, func(t probes.PhaseTimings) time.Duration { return t.TLS.D() }, []string{"disable-vpn", "change-network"}, "the path to Cloudflare is slow (Wi-Fi signal, a congested link, a distant VPN exit)"},
 		{"the wait for the first byte", slowFirstByte, wait, []string{"check-status", "bypass-proxy"}, "the server (or a proxy in between) is slow to answer"},
 	}
 	var slow []phase
@@ -102,9 +101,9 @@ func ruleSlow(f *facts, _ []Finding) []Finding {
 		if med <= p.limit || worst.d == nil {
 			continue
 		}
-		slow = append(slow, phase{name: p.name, limit: p.limit, median: med, n: over, of: len(vals), remedies: p.remedies,
+		slow = append(slow, phase{name: p.name, limit: p.limit, median: med, remedies: p.remedies,
 			evidence: ev(worst.r, "%s (%s): %s took %s (slow above %s); %d of %d requests over", worst.host, worst.d.Variant.Words(), p.name,
-				ms(p.get(worst.d.Timings)), ms(p.limit), over, len(vals)),
+				probes.HumanDuration(p.get(worst.d.Timings)), probes.HumanDuration(p.limit), over, len(vals)),
 			sentences: p.where})
 	}
 	if len(slow) == 0 {
@@ -114,7 +113,7 @@ func ruleSlow(f *facts, _ []Finding) []Finding {
 	var evs []Evidence
 	var rem []string
 	for _, p := range slow {
-		words = append(words, fmt.Sprintf("%s takes %s (median; slow above %s)", p.name, ms(p.median), ms(p.limit)))
+		words = append(words, fmt.Sprintf("%s takes %s (median; slow above %s)", p.name, probes.HumanDuration(p.median), probes.HumanDuration(p.limit)))
 		why = append(why, p.sentences)
 		evs = append(evs, p.evidence)
 		rem = append(rem, p.remedies...)
@@ -123,17 +122,6 @@ func ruleSlow(f *facts, _ []Finding) []Finding {
 	fnd := newFinding(CauseSlowNetwork, Likely, summary, evs...)
 	fnd.Remedies = uniq(rem)
 	return []Finding{fnd}
-}
-
-func dur(m probes.Millis) time.Duration { return time.Duration(m) }
-
-// ms prints a duration the way the rest of the output does: milliseconds
-// below a second, seconds with one decimal above.
-func ms(d time.Duration) string {
-	if d < time.Second {
-		return fmt.Sprintf("%d ms", d.Round(time.Millisecond).Milliseconds())
-	}
-	return fmt.Sprintf("%.1f s", d.Seconds())
 }
 
 func upperFirst(s string) string {

@@ -75,7 +75,7 @@ func WriteText(w io.Writer, d session.Document, opt TextOptions) error {
 		mode += " " + d.Scenario
 	}
 	t.raw(p.dim(fmt.Sprintf("gptdoctor %s · %s · run %s · %s · %s",
-		d.Tool.Version, mode, d.RunID, d.Started.Format("2006-01-02 15:04:05 UTC"), humanMillis(time.Duration(d.Duration)))))
+		d.Tool.Version, mode, d.RunID, d.Started.Format("2006-01-02 15:04:05 UTC"), probes.HumanDuration(time.Duration(d.Duration)))))
 	if d.Mode == "demo" {
 		t.raw(p.dim("Lab on loopback: every answer below is staged; nothing left this machine."))
 	}
@@ -155,16 +155,6 @@ var statusWords = map[probes.Status]string{
 	probes.StatusUnknown: "unknown", probes.StatusSkipped: "skipped",
 }
 
-// humanMillis prints a duration below a second in milliseconds ("25 ms")
-// and above in seconds with one decimal ("2.4 s"): "0s" for a 1 ms budget
-// or "25.123456ms" say less than either.
-func humanMillis(d time.Duration) string {
-	if d < time.Second {
-		return fmt.Sprintf("%d ms", d.Round(time.Millisecond).Milliseconds())
-	}
-	return fmt.Sprintf("%.1f s", d.Seconds())
-}
-
 // writeFindings writes the diagnosis. Without --verbose: the top cause in
 // full (summary, its strongest evidence, numbered remedies with their
 // steps for this OS and the browsers found), then the other causes one
@@ -179,7 +169,7 @@ func writeFindings(t *textWriter, p palette, d session.Document, opt TextOptions
 	}
 	for i, f := range shown {
 		t.blank()
-		advice := d.Outcome.Status == session.OutcomeReachable && f.Severity != remedies.Severity("blocking") && f.Confidence == remedies.Possible
+		advice := d.Outcome.Status == session.OutcomeReachable && f.Severity != remedies.Blocking && f.Confidence == remedies.Possible
 		if advice && f.Cause == remedies.CauseBrowserState && !opt.Verbose {
 			// The headline said nothing here blocks ChatGPT; what is left
 			// is the browser's, step by step.
@@ -435,7 +425,7 @@ func sectionLines(p palette, sec section, results []probes.Result, opt TextOptio
 		pad := strings.Repeat(" ", max(0, width-utf8.RuneCountInString(t)))
 		dur := ""
 		if opt.Verbose {
-			dur = p.dim("  " + humanMillis(time.Duration(r.Duration)))
+			dur = p.dim("  " + probes.HumanDuration(time.Duration(r.Duration)))
 		}
 		reason := r.Reason
 		if wc := worstCell[r.ID]; wc != "" && !strings.Contains(reason, wc) {

@@ -82,10 +82,3 @@ func Decide(s probes.Snapshot, findings []remedies.Finding) Outcome {
 	}
 	return o
 }
-
-// Headline is the headline of a diagnosed run, for faces that lay it out
-// themselves (the dashboard's header): the same text Outcome carries, with
-// the code and the cause apart.
-func Headline(d Diagnosis) remedies.Headline {
-	return remedies.HeadlineOf(d.Snapshot, d.Findings, remedies.DiagnoseContext{})
-}

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"strings"
 	"time"
 
 	"github.com/gptdoctor/gptdoctor/probes"
@@ -22,6 +21,9 @@ type board struct {
 
 	results map[string]probes.Result
 	pending map[string]bool
+	// planned are the kinds the current run's plan gives its probes, for
+	// rows that have no result yet.
+	planned map[string]probes.Kind
 	order   []string
 	diag    *session.Diagnosis
 	hist    *history
@@ -46,36 +48,11 @@ func (b *board) ofKind(k probes.Kind) []string {
 	for _, id := range b.order {
 		if r, ok := b.results[id]; ok && r.Kind == k {
 			out = append(out, id)
-		} else if !ok && b.pending[id] && kindOfID(id) == k {
+		} else if !ok && b.pending[id] && b.planned[id] == k {
 			out = append(out, id)
 		}
 	}
 	return out
-}
-
-// kindOfID reads the kind from a planned probe ID's prefix, for rows that
-// have no result yet.
-func kindOfID(id string) probes.Kind {
-	prefix, _, _ := strings.Cut(id, ":")
-	switch prefix {
-	case "endpoint":
-		return probes.KindEndpoint
-	case "matrix":
-		return probes.KindMatrix
-	case "trace":
-		return probes.KindEdgeTrace
-	case "status":
-		return probes.KindStatusPage
-	case "apikey":
-		return probes.KindAPIKey
-	case "identity":
-		return probes.KindIdentity
-	case "dns":
-		return probes.KindDNS
-	case "proxy":
-		return probes.KindProxy
-	}
-	return ""
 }
 
 // mark is a row's status glyph and word, or the spinner and "pending"

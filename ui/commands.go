@@ -90,8 +90,7 @@ func (s *timerSlot) disarm() {
 }
 
 // arm replaces the wait in s with one delivering msg after d. The wait
-// ends with the dashboard too: its context is a child of m.ctx, read at
-// arming time because Run sets m.ctx.
+// ends with the dashboard too: its context is a child of m.ctx.
 func (m *Model) arm(s *timerSlot, d time.Duration, msg tea.Msg) tea.Cmd {
 	s.disarm()
 	ctx, stop := context.WithCancel(m.ctx)

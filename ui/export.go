@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -187,18 +188,8 @@ func (m *Model) copySummary() tea.Cmd {
 	if m.share {
 		t = m.mask(t)
 	}
-	m.notify(logInfo, fmt.Sprintf("support summary copied to the clipboard (%d lines, via the terminal)", lines(t)))
+	m.notify(logInfo, fmt.Sprintf("support summary copied to the clipboard (%d lines, via the terminal)", strings.Count(t, "\n")))
 	return tea.SetClipboard(t)
-}
-
-func lines(s string) int {
-	n := 0
-	for _, c := range s {
-		if c == '\n' {
-			n++
-		}
-	}
-	return n
 }
 
 // formatWord names a format with its extension: "Markdown (.md)".

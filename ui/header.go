@@ -17,7 +17,7 @@ func (m *Model) headerLines() []string {
 	case m.last != nil:
 		verdict = m.verdictLine(m.last)
 	case m.cur != nil:
-		verdict = st.Accent.Render(spinFrames[m.frame%len(spinFrames)]) + " " + st.Bold.Render("Checking how this machine reaches ChatGPT and the OpenAI API…")
+		verdict = st.Accent.Render(m.spinner()) + " " + st.Bold.Render("Checking how this machine reaches ChatGPT and the OpenAI API…")
 	default:
 		verdict = st.Muted.Render("No run yet: r runs one")
 	}
@@ -42,7 +42,7 @@ func (m *Model) headerLines() []string {
 			}
 		}
 		done, total := len(m.cur.results), len(m.cur.planned)
-		parts = append(parts, st.Accent.Render(fmt.Sprintf("%s %s %d/%d", spinFrames[m.frame%len(spinFrames)], what, min(done, total), total)))
+		parts = append(parts, st.Accent.Render(fmt.Sprintf("%s %s %d/%d", m.spinner(), what, min(done, total), total)))
 	}
 	parts = append(parts, m.refreshWords())
 	if m.share {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"github.com/charmbracelet/x/ansi"
 	"image/color"
 	"os"
 	"path/filepath"
@@ -23,7 +24,7 @@ func TestLightBackgroundRestyles(t *testing.T) {
 	if m.isDark || dark == light {
 		t.Fatal("a light background did not restyle the dashboard")
 	}
-	if stripANSI(dark) != stripANSI(light) {
+	if ansi.Strip(dark) != ansi.Strip(light) {
 		t.Error("the theme changed the text, not just the colours")
 	}
 }

@@ -95,12 +95,16 @@ type Model struct {
 
 // New builds the dashboard for a session. Nothing runs until the program
 // calls Init.
-func New(opts Options) *Model {
+func New(opts Options) *Model { return newModel(context.Background(), opts) }
+
+// newModel builds the dashboard whose runs and actions live until ctx ends
+// or the dashboard stops.
+func newModel(parent context.Context, opts Options) *Model {
 	now := opts.Now
 	if now == nil {
 		now = time.Now
 	}
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(parent)
 	m := &Model{
 		opts:     opts,
 		sess:     opts.Session,

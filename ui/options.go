@@ -70,10 +70,9 @@ func run(ctx context.Context, opts Options, in io.Reader, out io.Writer, extra .
 	if os.Getenv("NO_COLOR") != "" {
 		opts.NoColor = true
 	}
-	m := New(opts)
 	// Runs and actions live as long as the program: quitting cancels
 	// what is still in flight.
-	m.ctx, m.cancel = context.WithCancel(ctx)
+	m := newModel(ctx, opts)
 	defer m.cancel()
 	p := tea.NewProgram(m, append([]tea.ProgramOption{tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out), tea.WithFPS(frameRate)}, extra...)...)
 	final, err := p.Run()

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"github.com/charmbracelet/x/ansi"
 	"strings"
 	"time"
 
@@ -236,9 +237,9 @@ func (p *endpointsPane) historyLines(st *Styles, t targetRow, w int) []string {
 
 func markSelected(st *Styles, s string, w int, focused bool) string {
 	if focused {
-		return st.Selected.Render(fit(stripANSI(s), w))
+		return st.Selected.Render(fit(ansi.Strip(s), w))
 	}
-	return st.Bold.Render(stripANSI(s))
+	return st.Bold.Render(ansi.Strip(s))
 }
 
 // cellHeading is "direct v4 browser" for "direct-ipv4-browser".
@@ -268,13 +269,13 @@ func matrixWords(b *board, id string) string {
 	}
 	switch {
 	case d.Split != "":
-		return b.st.status(r.Status).Render(statusGlyph(r.Status) + " only " + d.BlockedWhen)
+		return b.st.status(r.Status).Render(r.Status.Glyph() + " only " + d.BlockedWhen)
 	case blocked == len(d.Cells) && d.BlockVerb() != "blocked":
 		// Every cell: "✗ rate limited" ("✗ 4/4 rate limited" is one cell
 		// wider than the column).
-		return b.st.status(r.Status).Render(statusGlyph(r.Status) + " " + d.BlockVerb())
+		return b.st.status(r.Status).Render(r.Status.Glyph() + " " + d.BlockVerb())
 	case blocked > 0:
-		return b.st.status(r.Status).Render(fmt.Sprintf("%s %d/%d %s", statusGlyph(r.Status), blocked, len(d.Cells), d.BlockVerb()))
+		return b.st.status(r.Status).Render(fmt.Sprintf("%s %d/%d %s", r.Status.Glyph(), blocked, len(d.Cells), d.BlockVerb()))
 	}
 	return b.st.badge(r.Status)
 }
@@ -312,11 +313,9 @@ func (p *endpointsPane) cellText(id string, w int) (string, string) {
 	if stats.haveLatency {
 		tail += " " + st.Muted.Render(shortDur(stats.p50)+"/"+shortDur(stats.p95))
 	}
-	sw := max(0, min(len(samples), w-lenCells(tail)))
+	sw := max(0, min(len(samples), w-width(tail)))
 	return l1, st.sparkline(samples, sw) + tail
 }
-
-func lenCells(s string) int { return len([]rune(stripANSI(s))) }
 
 // cellVerdict names a cell's answer in a few words: "403 1020 blocked",
 // "200 ok", "connect_timeout".
@@ -440,7 +439,7 @@ func (p *endpointsPane) selectedInfo(st *Styles) string {
 	if !ok {
 		return st.Muted.Render(b.clean(id) + ": pending")
 	}
-	parts := []string{st.Bold.Render(b.clean(r.Title)), st.status(r.Status).Render(statusGlyph(r.Status) + " " + b.clean(cellVerdict(r)))}
+	parts := []string{st.Bold.Render(b.clean(r.Title)), st.status(r.Status).Render(r.Status.Glyph() + " " + b.clean(cellVerdict(r)))}
 	if d, ok := r.Details.(*probes.EndpointDetails); ok {
 		if d.Verdict.RayID != "" {
 			parts = append(parts, "Ray "+b.clean(d.Verdict.RayID))

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/gptdoctor/gptdoctor/internal/sanitize"
 	"io"
 	"os"
 	"strings"
@@ -88,9 +90,9 @@ func (p *Picker) render() string {
 	}
 	lines := make([]string, len(p.scenarios))
 	for i, s := range p.scenarios {
-		l := pad(st.Bold.Render(s.Name), nameW+2) + st.Muted.Render(sanitizeLine(s.Description))
+		l := pad(st.Bold.Render(s.Name), nameW+2) + st.Muted.Render(sanitize.Line(s.Description))
 		if i == p.sel {
-			l = st.Selected.Render(fit("› "+stripANSI(l), p.w-2))
+			l = st.Selected.Render(fit("› "+ansi.Strip(l), p.w-2))
 		} else {
 			l = "  " + l
 		}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"github.com/charmbracelet/x/ansi"
 	"strings"
 	"testing"
 
@@ -16,7 +17,7 @@ func TestPicker(t *testing.T) {
 	}
 	p := NewPicker(sc)
 	p.Update(tea.WindowSizeMsg{Width: 80, Height: 12})
-	got := stripANSI(p.View().Content)
+	got := ansi.Strip(p.View().Content)
 	if !strings.Contains(got, "› healthy") || len(strings.Split(got, "\n")) != 12 {
 		t.Fatalf("picker:\n%s", got)
 	}
@@ -26,7 +27,7 @@ func TestPicker(t *testing.T) {
 		p.Update(press("j"))
 	}
 	want := sc[22].Name
-	if got := stripANSI(p.View().Content); !strings.Contains(got, "› "+want) {
+	if got := ansi.Strip(p.View().Content); !strings.Contains(got, "› "+want) {
 		t.Fatalf("after 22 moves the selection is not %s (scrolled into view):\n%s", want, got)
 	}
 	_, cmd := p.Update(press("enter"))

@@ -2,10 +2,9 @@ package ui
 
 import "github.com/gptdoctor/gptdoctor/probes"
 
-// statusGlyph and statusWord carry a status without colour: every status on
-// screen is drawn as glyph and word, and colour only repeats them. The glyph
-// is the model's, as the text summary and the reports draw it.
-func statusGlyph(s probes.Status) string { return s.Glyph() }
+// statusWord and the status's own glyph (probes.Status.Glyph, as the text
+// summary and the reports draw it) carry a status without colour: every
+// status on screen is drawn as glyph and word, and colour only repeats them.
 
 func statusWord(s probes.Status) string {
 	switch s {
@@ -37,13 +36,13 @@ func (s *Styles) status(st probes.Status) paint {
 
 // badge is "✓ ok" in the status's colour.
 func (s *Styles) badge(st probes.Status) string {
-	return s.status(st).Render(statusGlyph(st) + " " + statusWord(st))
+	return s.status(st).Render(st.Glyph() + " " + statusWord(st))
 }
 
 // mark is the glyph alone, for dense cells where the word follows in the
 // cell's own text (an HTTP status or a failure code).
 func (s *Styles) mark(st probes.Status) string {
-	return s.status(st).Render(statusGlyph(st))
+	return s.status(st).Render(st.Glyph())
 }
 
 // worst is the worst status of a set, by probes.Status.Rank; a probe that

@@ -7,17 +7,21 @@ import (
 
 var spinFrames = []string{"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"}
 
+// spinner is the spinner's frame for the tick loop's current frame.
+func (m *Model) spinner() string { return spinFrames[m.frame%len(spinFrames)] }
+
 // sync rebuilds the board from the runs and feeds every pane. It runs after
 // anything the panes show has changed, never from View.
 func (m *Model) sync() {
 	b := &board{
 		st:       m.styles,
 		now:      m.now(),
-		spin:     spinFrames[m.frame%len(spinFrames)],
+		spin:     m.spinner(),
 		clean:    m.clean,
 		goos:     m.goos(),
 		results:  map[string]probes.Result{},
 		pending:  map[string]bool{},
+		planned:  map[string]probes.Kind{},
 		diag:     m.last,
 		hist:     m.hist,
 		outcomes: m.outcomes,
@@ -39,6 +43,9 @@ func (m *Model) sync() {
 	}
 	if c := m.cur; c != nil {
 		b.whatIf = c.whatIf
+		for _, p := range c.planned {
+			b.planned[p.ID] = p.Kind
+		}
 		for _, id := range c.order {
 			addID(id)
 			if r, ok := c.results[id]; ok {

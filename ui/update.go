@@ -179,7 +179,7 @@ func (m *Model) logChanges(d session.Diagnosis) {
 		if !ok || old.Status == r.Status {
 			continue
 		}
-		m.logf(logChange, "%s: %s %s → %s %s", r.Title, statusGlyph(old.Status), statusWord(old.Status), statusGlyph(r.Status), statusWord(r.Status))
+		m.logf(logChange, "%s: %s %s → %s %s", r.Title, old.Status.Glyph(), statusWord(old.Status), r.Status.Glyph(), statusWord(r.Status))
 	}
 }
 
