@@ -43,7 +43,11 @@ const maxHeadline = 300
 // target answered normally gets the plain statement that nothing here
 // blocks ChatGPT and what is left to try in the browser.
 func HeadlineOf(s probes.Snapshot, found []Finding, ctx DiagnoseContext) Headline {
-	f := newFacts(s, ctx)
+	return headlineOf(newFacts(s, ctx), found)
+}
+
+// headlineOf is HeadlineOf from facts already read.
+func headlineOf(f *facts, found []Finding) Headline {
 	top, ok := topProblem(found)
 	var h Headline
 	switch {

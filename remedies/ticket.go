@@ -24,7 +24,7 @@ func SupportTicket(s probes.Snapshot, findings []Finding, actions []ActionRecord
 	var b strings.Builder
 	line := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
 
-	line("Subject: %s (gptdoctor diagnostics)", ticketSubject(s, findings))
+	line("Subject: %s (gptdoctor diagnostics)", ticketSubject(f, findings))
 	line("")
 	line("Hello OpenAI support,")
 	line("")
@@ -185,8 +185,8 @@ func (f *facts) requestIDs() []string {
 // ticketSubject is the headline without its parenthesised details (the
 // Ray IDs are in the body): what the person saw and on which hosts, in
 // words support staff read, never a Go error.
-func ticketSubject(s probes.Snapshot, findings []Finding) string {
-	h := HeadlineOf(s, findings, DiagnoseContext{})
+func ticketSubject(f *facts, findings []Finding) string {
+	h := headlineOf(f, findings)
 	if h.Code == "" {
 		return "ChatGPT fails in my browser although this connection reaches it"
 	}

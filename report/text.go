@@ -104,7 +104,7 @@ func WriteText(w io.Writer, d session.Document, opt TextOptions) error {
 	t.blank()
 	if opt.Verbose {
 		for _, sec := range sections {
-			lines := sectionLines(p, sec, d.Results, opt)
+			lines := sectionLines(p, sec, d.Results)
 			if len(lines) == 0 {
 				continue
 			}
@@ -301,6 +301,7 @@ func writeRemedyList(t *textWriter, p palette, d session.Document, f remedies.Fi
 // full), at most maxOther of them, and the passing ones folded into one
 // line that counts them per section.
 func writeChecks(t *textWriter, p palette, results []probes.Result) {
+	cells, worstCell := matrixIndex(results)
 	var passed, hidden []string
 	shown := 0
 	for _, sec := range sections {
@@ -309,7 +310,7 @@ func writeChecks(t *textWriter, p palette, results []probes.Result) {
 			if !slices.Contains(sec.kinds, r.Kind) || r.Status == probes.StatusSkipped {
 				continue
 			}
-			if r.Kind == probes.KindEndpoint && isMatrixCell(r, results) {
+			if r.Kind == probes.KindEndpoint && cells[r.ID] {
 				continue // its matrix stands for it
 			}
 			if r.Status == probes.StatusPass {
@@ -318,7 +319,7 @@ func writeChecks(t *textWriter, p palette, results []probes.Result) {
 			}
 			if shown < maxOther {
 				reason := r.Reason
-				if wc := worstCellReason(r, results); wc != "" && !strings.Contains(reason, wc) {
+				if wc := worstCell[r.ID]; wc != "" && !strings.Contains(reason, wc) {
 					reason += ": " + wc
 				}
 				t.clip(fmt.Sprintf("  %s %s: %s", p.icon(r.Status), title(r), line(reason)))
@@ -342,41 +343,35 @@ func writeChecks(t *textWriter, p palette, results []probes.Result) {
 	}
 }
 
-// worstCellReason is the reason of a matrix's worst cell, which its
-// summary line quotes; empty for other results.
-func worstCellReason(m probes.Result, results []probes.Result) string {
-	md, ok := m.Details.(*probes.MatrixDetails)
-	if !ok {
-		return ""
+// matrixIndex reads the run's matrices once: which endpoint results are
+// cells of one (the matrix stands for them) and, per matrix, its worst
+// cell's reason, which the matrix's line quotes.
+func matrixIndex(results []probes.Result) (cells map[string]bool, worstCell map[string]string) {
+	byID := map[string]probes.Result{}
+	for _, r := range results {
+		byID[r.ID] = r
 	}
-	worst, reason := probes.StatusPass, ""
-	for _, c := range md.Cells {
-		for _, r := range results {
-			if r.ID == c.ResultID && r.Status.Rank() > worst.Rank() {
-				worst, reason = r.Status, r.Reason
-			}
-		}
-	}
-	return reason
-}
-
-// isMatrixCell reports whether an endpoint result is a cell of a matrix in
-// the same run.
-func isMatrixCell(r probes.Result, results []probes.Result) bool {
+	cells, worstCell = map[string]bool{}, map[string]string{}
 	for _, m := range results {
-		if md, ok := m.Details.(*probes.MatrixDetails); ok {
-			for _, c := range md.Cells {
-				if c.ResultID == r.ID {
-					return true
-				}
+		md, ok := m.Details.(*probes.MatrixDetails)
+		if !ok {
+			continue
+		}
+		worst := probes.StatusPass
+		for _, c := range md.Cells {
+			cells[c.ResultID] = true
+			if cell, ok := byID[c.ResultID]; ok && cell.Status.Rank() > worst.Rank() {
+				worst = cell.Status
+				worstCell[m.ID] = cell.Reason
 			}
 		}
 	}
-	return false
+	return cells, worstCell
 }
 
-// sectionLines renders the results of one section.
-func sectionLines(p palette, sec section, results []probes.Result, opt TextOptions) []string {
+// sectionLines renders every result of one section, for --verbose: each
+// cell of a matrix and each skipped probe too, with its duration.
+func sectionLines(p palette, sec section, results []probes.Result) []string {
 	var picked []probes.Result
 	for _, r := range results {
 		if slices.Contains(sec.kinds, r.Kind) {
@@ -386,35 +381,9 @@ func sectionLines(p palette, sec section, results []probes.Result, opt TextOptio
 	if len(picked) == 0 {
 		return nil
 	}
-	// A matrix summary stands in for its cells, with the worst cell's
-	// reason, unless the cells disagree in a way the summary does not
-	// explain; --verbose shows every cell.
-	summarised := map[string]bool{}
-	byID := map[string]probes.Result{}
-	for _, r := range picked {
-		byID[r.ID] = r
-	}
-	worstCell := map[string]string{}
-	for _, r := range picked {
-		m, ok := r.Details.(*probes.MatrixDetails)
-		if !ok || opt.Verbose {
-			continue
-		}
-		worst := probes.StatusPass
-		for _, c := range m.Cells {
-			summarised[c.ResultID] = true
-			if cell, ok := byID[c.ResultID]; ok && cell.Status.Rank() > worst.Rank() {
-				worst = cell.Status
-				worstCell[r.ID] = cell.Reason
-			}
-		}
-	}
 	width := 0
 	var shown []probes.Result
 	for _, r := range picked {
-		if !opt.Verbose && (summarised[r.ID] || r.Status == probes.StatusSkipped) {
-			continue
-		}
 		shown = append(shown, r)
 		width = max(width, utf8.RuneCountInString(title(r)))
 	}
@@ -423,14 +392,8 @@ func sectionLines(p palette, sec section, results []probes.Result, opt TextOptio
 	for _, r := range shown {
 		t := title(r)
 		pad := strings.Repeat(" ", max(0, width-utf8.RuneCountInString(t)))
-		dur := ""
-		if opt.Verbose {
-			dur = p.dim("  " + probes.HumanDuration(time.Duration(r.Duration)))
-		}
+		dur := p.dim("  " + probes.HumanDuration(time.Duration(r.Duration)))
 		reason := r.Reason
-		if wc := worstCell[r.ID]; wc != "" && !strings.Contains(reason, wc) {
-			reason += ": " + wc
-		}
 		if utf8.RuneCountInString(t) > width {
 			// A title too long for the column gets a line of its own, so
 			// the reasons below and above stay aligned.
@@ -439,13 +402,11 @@ func sectionLines(p palette, sec section, results []probes.Result, opt TextOptio
 		} else {
 			out = append(out, fmt.Sprintf("  %s %s%s  %s%s", p.icon(r.Status), t, pad, line(reason), dur))
 		}
-		if opt.Verbose {
-			for _, e := range r.Evidence {
-				out = append(out, "      "+p.dim(line(e)))
-			}
-			if r.Error != nil {
-				out = append(out, "      "+p.dim(line(r.Error.Message)))
-			}
+		for _, e := range r.Evidence {
+			out = append(out, "      "+p.dim(line(e)))
+		}
+		if r.Error != nil {
+			out = append(out, "      "+p.dim(line(r.Error.Message)))
 		}
 	}
 	return out
