@@ -98,7 +98,7 @@ func (m *Model) onPlan(msg planMsg) tea.Cmd {
 		m.notify(logError, msg.err.Error())
 		return nil
 	}
-	p := msg.plan
+	p := viaTerminal(msg.plan)
 	if msg.direct {
 		if p.Blocked != "" {
 			m.flow.stage = flowIdle
@@ -120,6 +120,21 @@ func (m *Model) onPlan(msg planMsg) tea.Cmd {
 	}
 	m.openDialog(d, msg.byKey)
 	return nil
+}
+
+// viaTerminal: the dashboard puts the support ticket on the clipboard
+// through the terminal (OSC 52, which works over SSH; see run), so the
+// clipboard tool the headless plan looks for is neither needed nor run.
+// Without this the dialog said "no clipboard tool found … the ticket is
+// printed instead", and the dashboard printed nothing.
+func viaTerminal(p remedies.Plan) remedies.Plan {
+	if p.ID() != remedies.ActionCopyTicket {
+		return p
+	}
+	p.Blocked, p.BlockedBy, p.Action.Unavailable = "", nil, ""
+	p.Commands, p.Lines, p.Action.Commands = nil, nil, nil
+	p.Action.Scope = "replaces the clipboard's contents, through this terminal (OSC 52)"
+	return p
 }
 
 // planLines say exactly what will happen: the commands for this OS, the

@@ -1,6 +1,12 @@
 package ui
 
-import "charm.land/bubbles/v2/key"
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+
+	"github.com/gptdoctor/gptdoctor/probes"
+)
 
 // helpBox is the ? overlay, built from the same bindings as the help bar:
 // a binding that does nothing here is not listed. The bindings flow into
@@ -30,7 +36,7 @@ func (m *Model) helpBox() box {
 		lines = append(lines, line)
 	}
 	lines = append(lines, "",
-		st.Muted.Render("Statuses: ✓ ok  ! warn  ✗ fail  ? unknown  - skipped  ⠋ pending"),
+		st.Muted.Render("Statuses: "+statusLegend()+"  "+spinFrames[0]+" pending"),
 		st.Muted.Render("History: ▁▂▃▅▇ latency  ✗ failure  ⧖ timeout  ? unknown  - not run"))
 	if m.opts.Mouse {
 		lines = append(lines, st.Muted.Render("Mouse on: wheel scrolls, click focuses; shift+drag selects text."))
@@ -44,4 +50,15 @@ func (m *Model) helpBox() box {
 func helpLine(st *Styles, b key.Binding) string {
 	h := b.Help()
 	return st.Key.Render(pad(h.Key, 10)) + " " + h.Desc
+}
+
+// statusLegend is every status as the panes draw it, glyph and word, so
+// the help cannot drift from the model's glyphs (it drew "-" for skipped
+// where the panes draw "–").
+func statusLegend() string {
+	var parts []string
+	for _, st := range []probes.Status{probes.StatusPass, probes.StatusWarn, probes.StatusFail, probes.StatusUnknown, probes.StatusSkipped} {
+		parts = append(parts, st.Glyph()+" "+statusWord(st))
+	}
+	return strings.Join(parts, "  ")
 }

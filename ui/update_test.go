@@ -566,3 +566,24 @@ func TestRateLimitedMatrixSaysSo(t *testing.T) {
 		t.Errorf("the matrix summary of a rate-limited target:\n%s", got)
 	}
 }
+
+// TestCopyTicketNeedsNoClipboardTool: the dashboard copies the ticket
+// through the terminal, so a plan blocked for want of a clipboard tool
+// still runs here, runs no command, and the dialog does not promise a
+// printed ticket.
+func TestCopyTicketNeedsNoClipboardTool(t *testing.T) {
+	m, _, fa := proxyModel(t, 120, 40)
+	fa.plans[remedies.ActionCopyTicket] = remedies.Plan{Action: remedies.Action{ID: remedies.ActionCopyTicket, Title: "Copy the support ticket to the clipboard",
+		Kind: remedies.KindClipboard, Unavailable: "no clipboard tool found; the ticket is printed instead, copy it from the terminal"},
+		Blocked: "copy-ticket is not available here: no clipboard tool found; the ticket is printed instead", Ticket: "Subject: test ticket"}
+	m.flow = flow{stage: flowPlanning}
+	m.Update(planMsg{plan: fa.plans[remedies.ActionCopyTicket], remedy: "copy-ticket", byKey: true})
+	got := screen(m)
+	if strings.Contains(got, "Cannot run here") || strings.Contains(got, "printed instead") || !strings.Contains(got, "[ Run ]") || !strings.Contains(got, "OSC 52") {
+		t.Fatalf("the dialog of a terminal copy:\n%s", got)
+	}
+	cmd := m.closeDialog(true)
+	if cmd == nil || m.outcomes[remedies.ActionCopyTicket].Outcome != remedies.OutcomeDone {
+		t.Fatalf("copy-ticket did not run: outcome %+v", m.outcomes[remedies.ActionCopyTicket])
+	}
+}
