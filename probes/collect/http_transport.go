@@ -185,14 +185,11 @@ func fetch(ctx context.Context, w probes.World, spec fetchSpec) fetchResult {
 			// status line and body of a block page survive a broken header.
 			if raw, ok := f.reread(ctx, u); ok {
 				f.fill(&res, "")
-				res.Header, res.Body = raw.Header, raw.Body
-				if spec.BodyLimit > 0 && int64(len(res.Body)) > spec.BodyLimit {
-					res.Body = res.Body[:spec.BodyLimit]
+				body := raw.Body
+				if spec.BodyLimit > 0 && int64(len(body)) > spec.BodyLimit {
+					body = body[:spec.BodyLimit]
 				}
-				res.Details.StatusCode, res.Details.HTTPVersion = raw.Status, raw.Proto
-				res.Details.Headers = keptHeaders(raw.Header, f.clean)
-				res.Details.BodyBytes = int64(len(res.Body))
-				res.Details.BodyExcerpt = excerpt(res.Body, f.spec.Secret)
+				f.setAnswer(&res, raw.Status, raw.Proto, raw.Header, body)
 				res.Cut = f.clean(brokenAnswer(raw, malformedDetail(rootErr(err))))
 				res.CutCode = probes.FailureBadResponse
 				return res
@@ -206,15 +203,9 @@ func fetch(ctx context.Context, w probes.World, spec fetchSpec) fetchResult {
 
 	deadline, _ := ctx.Deadline() // the earlier of the probe's limit and the caller's
 	body := readBody(resp, spec.BodyLimit, deadline.Add(-spec.Timeouts.BodyReserve), spec.DecodeBody)
-	res.Header = resp.Header
-	res.Body = body.Data
+	f.setAnswer(&res, resp.StatusCode, resp.Proto, resp.Header, body.Data)
 	res.BodyNote = f.clean(body.Note)
-	res.Details.StatusCode = resp.StatusCode
-	res.Details.HTTPVersion = resp.Proto
-	res.Details.Headers = keptHeaders(resp.Header, f.clean)
-	res.Details.BodyBytes = int64(len(body.Data))
 	res.Details.BodyTruncated = body.Truncated
-	res.Details.BodyExcerpt = excerpt(body.Data, f.spec.Secret)
 	f.mu.Lock()
 	res.ReceivedAt = f.clockAt
 	f.mu.Unlock()
@@ -231,6 +222,16 @@ func fetch(ctx context.Context, w probes.World, spec fetchSpec) fetchResult {
 	}
 	f.fill(&res, final)
 	return res
+}
+
+// setAnswer records what the server answered, the same way whether Go's
+// HTTP client read it or the lenient re-read of a broken answer did.
+func (f *fetcher) setAnswer(res *fetchResult, status int, proto string, h http.Header, body []byte) {
+	res.Header, res.Body = h, body
+	res.Details.StatusCode, res.Details.HTTPVersion = status, proto
+	res.Details.Headers = keptHeaders(h, f.clean)
+	res.Details.BodyBytes = int64(len(body))
+	res.Details.BodyExcerpt = excerpt(body, f.spec.Secret)
 }
 
 // fill copies what the hooks saw into the result.
