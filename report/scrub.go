@@ -86,8 +86,9 @@ func scrubSecrets(s string, exact []string) string {
 }
 
 // transformStrings returns a deep copy of the record with f applied to
-// every string value, details included (map keys are field and header
-// names, never data). It walks the types by reflection, so a field added
+// every string, details included, map keys too: a saved record read with
+// report --from is untrusted, and its header names are as much a server's
+// text as their values. It walks the types by reflection, so a field added
 // anywhere cannot escape the transform by being forgotten here, and the
 // copy leaves the session's own data untouched.
 func transformStrings(rec session.Record, f func(string) string) session.Record {
@@ -138,7 +139,7 @@ func copyStrings(v reflect.Value, f func(string) string) reflect.Value {
 		}
 		out := reflect.MakeMapWithSize(v.Type(), v.Len())
 		for it := v.MapRange(); it.Next(); {
-			out.SetMapIndex(it.Key(), copyStrings(it.Value(), f))
+			out.SetMapIndex(copyStrings(it.Key(), f), copyStrings(it.Value(), f))
 		}
 		return out
 	case reflect.Struct:

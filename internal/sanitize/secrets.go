@@ -13,10 +13,12 @@ var keyPattern = regexp.MustCompile(`\bsk-(?:[A-Za-z0-9_\-*]|…)+`)
 // credentialPatterns find an auth scheme or header name followed by a
 // value. The value is masked only when it looks like a token (see
 // looksLikeToken), so prose such as "Missing bearer or basic
-// authentication in header" survives intact.
+// authentication in header" survives intact. The scheme comes first: a
+// header whose value is a mangled scheme ("Authorization:/Bearer TOKEN")
+// would otherwise have "/Bearer" masked as the value and TOKEN kept.
 var credentialPatterns = []*regexp.Regexp{
-	regexp.MustCompile(`(?i)\b((?:authorization|proxy-authorization):\s*(?:bearer|basic|token)?\s*)([A-Za-z0-9._~+/=\-*]+)`),
 	regexp.MustCompile(`(?i)\b((?:bearer|basic)\s+)([A-Za-z0-9._~+/=\-*]+)`),
+	regexp.MustCompile(`(?i)\b((?:authorization|proxy-authorization):\s*(?:bearer|basic|token)?\s*)([A-Za-z0-9._~+/=\-*]+)`),
 }
 
 // cookiePattern masks whole cookie headers: every value in them is a
