@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/gptdoctor/gptdoctor/internal/sanitize"
 	"strings"
 
 	"github.com/gptdoctor/gptdoctor/probes"
@@ -196,14 +197,16 @@ func legacyDetails(kind probes.Kind, id string) probes.Details {
 
 // jsonProblem shortens encoding/json's messages to what a person can act
 // on, with the byte offset of a syntax error.
+// The text is sanitised: encoding/json and the types it decodes (a time
+// that does not parse) quote the file, and a saved session is untrusted.
 func jsonProblem(err error) string {
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		return fmt.Sprintf("%s (at byte %d)", se.Error(), se.Offset)
+		return sanitize.Line(fmt.Sprintf("%s (at byte %d)", se.Error(), se.Offset))
 	}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
-		return fmt.Sprintf("field %s: want %s, got JSON %s", te.Field, te.Type, te.Value)
+		return sanitize.Line(fmt.Sprintf("field %s: want %s, got JSON %s", te.Field, te.Type, te.Value))
 	}
-	return err.Error()
+	return sanitize.Line(err.Error())
 }
